@@ -1,0 +1,146 @@
+// One linter for the whole tree; the import rules keep the planes and layers of DESIGN.md apart.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'crypto',
+  'http',
+  'https',
+  'http2',
+  'net',
+  'tls',
+  'child_process',
+  'stream',
+  'zlib',
+  'dns',
+  'worker_threads',
+  'process',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.state/**', 'test/bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins
+            .filter((p) => !p.includes('*'))
+            .map((name) => ({ name, message: 'Workflows are deterministic: no Node built-ins.' })),
+          patterns: [
+            { group: ['node:*'], message: 'Workflows are deterministic: no Node built-ins.' },
+            {
+              group: [
+                'pg',
+                'kysely',
+                'hono',
+                'hono/*',
+                '@hono/*',
+                'ldapts',
+                'openid-client',
+                'node-forge',
+                'pino',
+                '@temporalio/worker',
+                '@temporalio/client',
+                '@temporalio/activity',
+              ],
+              message: 'Workflows hold no I/O: call activities.',
+            },
+            {
+              group: ['../activities/*', '../../activities/*', '../edge/*', '../admin/*', '../cli/*'],
+              allowTypeImports: true,
+              message: 'Workflows import activities as types only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                'hono',
+                'hono/*',
+                '@hono/*',
+                '@temporalio/worker',
+                '@temporalio/client',
+                '@temporalio/activity',
+                'pino',
+              ],
+              message: 'core/ is the pure domain: no Hono, no Temporal worker or client, no process wiring.',
+            },
+            {
+              group: [
+                '../edge/*',
+                '../admin/*',
+                '../cli/*',
+                '../activities/*',
+                '../workflows/*',
+                '../../edge/*',
+                '../../admin/*',
+                '../../cli/*',
+                '../../activities/*',
+                '../../workflows/*',
+                '../../../*/edge/*',
+              ],
+              message: 'core/ imports libraries only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/edge/*', '**/admin/*', '**/cli/*', '**/workflows/*'],
+              allowTypeImports: true,
+              message: 'activities/ import only core/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+);

@@ -100,7 +100,6 @@ export default tseslint.config(
                 '@temporalio/worker',
                 '@temporalio/client',
                 '@temporalio/activity',
-                'pino',
               ],
               message: 'core/ is the pure domain: no Hono, no Temporal worker or client, no process wiring.',
             },

@@ -1,0 +1,44 @@
+// The on-premises core worker: runs every workflow and the core's activities on task queue "core".
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { CoreProcessConfig } from '../core/config/config.schema.js';
+import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import { openCoreDatabase } from './db/connect.js';
+import { createCorePlaneCheckActivities } from './plane-check.activities.js';
+import type { Kysely } from 'kysely';
+import type { CoreDatabase } from '../core/db/core-database.js';
+
+export function createCoreActivities(deps: { db: Kysely<CoreDatabase> }) {
+  return { ...createCorePlaneCheckActivities(deps) };
+}
+
+export type CoreActivities = ReturnType<typeof createCoreActivities>;
+
+export interface RunningWorker {
+  worker: Worker;
+  done: Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts). */
+export async function startCoreWorker(config: CoreProcessConfig, bundlePath: string): Promise<RunningWorker> {
+  const database = openCoreDatabase(config.database.url, config.database.poolSize);
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  const worker = await Worker.create({
+    connection,
+    ...temporalClientOptions(config.temporal),
+    taskQueue: config.core.taskQueue,
+    activities: createCoreActivities({ db: database.db }),
+    workflowBundle: { codePath: bundlePath },
+  });
+  const done = worker.run();
+  return {
+    worker,
+    done,
+    async close() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch(() => undefined);
+      await connection.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Starts the admin API process on premises: it talks to the core database and to Temporal as a client.
+import { serve, type ServerType } from '@hono/node-server';
+import { Connection } from '@temporalio/client';
+import type { AdminProcessConfig } from '../core/config/config.schema.js';
+import { createLogger } from '../core/log/logger.js';
+import { temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { CoreDatabase } from '../core/db/core-database.js';
+import { createAdminApp } from './app.js';
+
+export interface RunningAdmin {
+  port: number;
+  close: () => Promise<void>;
+}
+
+export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdmin> {
+  const log = createLogger('keep-admin', config.log.level);
+  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolSize });
+  pool.on('error', () => undefined);
+  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool }) }).withSchema('core');
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const app = createAdminApp({
+    log,
+    healthProbes: {
+      postgres: () => pool.query('SELECT 1'),
+      temporal: () => connection.workflowService.getSystemInfo({}),
+    },
+  });
+  const server = await new Promise<ServerType>((resolve) => {
+    const s: ServerType = serve(
+      { fetch: app.fetch, hostname: config.admin.listen.host, port: config.admin.listen.port },
+      () => resolve(s),
+    );
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.admin.listen.port;
+  log.info({ host: config.admin.listen.host, port }, 'admin API listening');
+  return {
+    port,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await connection.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,117 @@
+// The one validated configuration schema: every Keep setting, its default and what it means.
+import { z } from 'zod';
+
+/** "host:port" to listen on. */
+const listen = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:8443')
+  .transform((value) => {
+    const at = value.lastIndexOf(':');
+    const port = Number(value.slice(at + 1));
+    if (port > 65535) throw new Error('port must be 0–65535');
+    return { host: value.slice(0, at).replace(/^\[|\]$/g, ''), port };
+  });
+
+const bool = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
+
+const keyRingSpec = z
+  .string()
+  .min(1)
+  .regex(
+    /^[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]{43,44}(,[A-Za-z0-9._-]{1,64}:[A-Za-z0-9+/=]{43,44})*$/,
+    'expected <id>:<base64 of 32 bytes>[,<id>:<base64>…], newest first',
+  );
+
+const postgresUrl = z.string().regex(/^postgres(ql)?:\/\//, 'expected a postgres:// URL');
+
+export const databaseSettings = z.strictObject({
+  url: postgresUrl.describe('Postgres URL the core connects with (role owning the "core" schema).'),
+  poolSize: z.coerce.number().int().min(1).max(200).default(10).describe('Connections per process.'),
+});
+
+export const edgeDatabaseSettings = z.strictObject({
+  url: postgresUrl.describe('Postgres URL the edge connects with (role limited to the "edge" schema).'),
+  poolSize: z.coerce.number().int().min(1).max(200).default(20).describe('Connections per edge process.'),
+});
+
+export const temporalSettings = z.strictObject({
+  address: z.string().min(1).default('127.0.0.1:7233').describe('Temporal frontend host:port.'),
+  namespace: z.string().min(1).default('default').describe('Temporal namespace.'),
+  tls: bool.default(false).describe('Use TLS to reach Temporal (implied by an API key or client cert).'),
+  tlsCertFile: z.string().optional().describe('Client certificate (PEM) for mTLS to Temporal.'),
+  tlsKeyFile: z.string().optional().describe('Client private key (PEM) for mTLS to Temporal.'),
+  tlsCaFile: z.string().optional().describe('CA bundle (PEM) to trust for the Temporal frontend.'),
+  tlsServerName: z
+    .string()
+    .optional()
+    .describe('Server name to expect on the Temporal frontend certificate.'),
+  apiKey: z.string().optional().describe('Temporal Cloud API key (sent as a bearer token).'),
+  payloadKeys: keyRingSpec.describe(
+    'AES-256-GCM key ring encrypting every Temporal payload: "<id>:<base64 32 bytes>", newest first; keep old keys to read old histories.',
+  ),
+});
+
+export const edgeSettings = z.strictObject({
+  listen: listen.prefault('127.0.0.1:8443').describe('Where the device-facing HTTPS API listens.'),
+  publicUrl: z.url().default('https://127.0.0.1:8443').describe('Base URL devices use to reach the edge.'),
+  tlsCertFile: z
+    .string()
+    .optional()
+    .describe('TLS certificate (PEM) for the edge; absent = plain HTTP behind a TLS proxy.'),
+  tlsKeyFile: z.string().optional().describe('TLS private key (PEM) for the edge.'),
+  probeEnabled: bool
+    .default(false)
+    .describe('Expose POST /v1/probe, the end-to-end plane check (dev and tests).'),
+  taskQueue: z.string().min(1).default('edge').describe('Temporal task queue of the edge worker.'),
+});
+
+export const coreSettings = z.strictObject({
+  secretKeys: keyRingSpec.describe(
+    'AES-256-GCM key ring sealing secrets at rest in the core (CA keys, escrowed keys).',
+  ),
+  taskQueue: z.string().min(1).default('core').describe('Temporal task queue of the core worker.'),
+  workflowBundle: z
+    .string()
+    .default('dist/workflow-bundle.js')
+    .describe('Workflow bundle built ahead of time by `npm run build:workflows`.'),
+});
+
+export const adminSettings = z.strictObject({
+  listen: listen.prefault('127.0.0.1:8080').describe('Where the admin API and console listen.'),
+});
+
+export const logSettings = z.strictObject({
+  level: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('Log level.'),
+});
+
+/** What each process reads: the edge's schema has no core section, so it cannot even name a core secret. */
+export const edgeProcessConfig = z.strictObject({
+  edgeDatabase: edgeDatabaseSettings,
+  temporal: temporalSettings,
+  edge: edgeSettings,
+  log: logSettings.prefault({}),
+});
+
+export const coreProcessConfig = z.strictObject({
+  database: databaseSettings,
+  temporal: temporalSettings,
+  core: coreSettings,
+  log: logSettings.prefault({}),
+});
+
+export const adminProcessConfig = z.strictObject({
+  database: databaseSettings,
+  temporal: temporalSettings,
+  admin: adminSettings.prefault({}),
+  log: logSettings.prefault({}),
+});
+
+export type EdgeProcessConfig = z.infer<typeof edgeProcessConfig>;
+export type CoreProcessConfig = z.infer<typeof coreProcessConfig>;
+export type AdminProcessConfig = z.infer<typeof adminProcessConfig>;
+export type TemporalSettings = z.infer<typeof temporalSettings>;

@@ -1,0 +1,27 @@
+// Probes each dependency a process needs and reports which are down (GET /healthz on the edge and admin API).
+
+export type Probe = () => Promise<unknown>;
+
+export interface HealthReport {
+  status: 200 | 503;
+  body: { status: 'ok' | 'degraded'; checks: Record<string, 'up' | 'down'>; down: string[] };
+}
+
+function withTimeout(probe: Probe, ms: number): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    probe(),
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+export async function checkHealth(probes: Record<string, Probe>, timeoutMs = 2_000): Promise<HealthReport> {
+  const names = Object.keys(probes);
+  const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!, timeoutMs)));
+  const checks: Record<string, 'up' | 'down'> = {};
+  names.forEach((name, i) => (checks[name] = results[i]!.status === 'fulfilled' ? 'up' : 'down'));
+  const down = names.filter((name) => checks[name] === 'down');
+  return { status: down.length ? 503 : 200, body: { status: down.length ? 'degraded' : 'ok', checks, down } };
+}

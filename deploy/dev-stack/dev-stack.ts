@@ -1,0 +1,159 @@
+// `npm start`: the whole stack on embedded defaults — Postgres, Temporal, core worker, edge, admin API — on loopback.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  provisionDatabase,
+  provisionRoles,
+  planeUrl,
+  type PlaneRoles,
+} from '../../activities/db/provision.js';
+import { migrateToLatest } from '../../activities/db/migrate.js';
+import { buildWorkflowBundle } from '../../cli/build-workflows.js';
+import { loadOrCreateDevSecrets } from './dev-secrets.js';
+import { ensureDevTlsCertificate } from './dev-tls.js';
+import { startEmbeddedPostgres } from './postgres.js';
+import { startTemporalDevServer } from './temporal.js';
+
+export interface DevStackOptions {
+  stateDir: string;
+  postgresPort: number;
+  temporalPort: number;
+  temporalUiPort: number;
+  edgeListen: string;
+  adminListen: string;
+}
+
+export function devStackOptions(env: NodeJS.ProcessEnv = process.env): DevStackOptions {
+  return {
+    stateDir: resolve(env.KEEP_STATE_DIR ?? '.state'),
+    postgresPort: Number(env.KEEP_DEV_POSTGRES_PORT ?? 55432),
+    temporalPort: Number(env.KEEP_DEV_TEMPORAL_PORT ?? 7233),
+    temporalUiPort: Number(env.KEEP_DEV_TEMPORAL_UI_PORT ?? 8233),
+    edgeListen: env.KEEP_EDGE_LISTEN ?? '127.0.0.1:8443',
+    adminListen: env.KEEP_ADMIN_LISTEN ?? '127.0.0.1:8080',
+  };
+}
+
+const cliEntry = new URL('../../cli/keep.ts', import.meta.url).pathname;
+
+function startChild(name: string, env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, name], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') console.error(`keep ${name} exited (${signal ?? code})`);
+  });
+  return child;
+}
+
+async function waitForHealth(url: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} did not become healthy in time`);
+}
+
+export async function runDevStack(options = devStackOptions()): Promise<void> {
+  const started = Date.now();
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  const secrets = loadOrCreateDevSecrets(`${options.stateDir}/dev-secrets.json`);
+  const postgres = await startEmbeddedPostgres({
+    dataDir: `${options.stateDir}/postgres`,
+    port: options.postgresPort,
+    password: secrets.postgresPassword,
+  });
+  const temporal = await startTemporalDevServer({
+    dbFile: `${options.stateDir}/temporal.db`,
+    port: options.temporalPort,
+    uiPort: options.temporalUiPort,
+  }).catch(async (err: unknown) => {
+    await postgres.stop();
+    throw err;
+  });
+  const children: ChildProcess[] = [];
+  const stop = async () => {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())),
+    );
+    await temporal.stop();
+    await postgres.stop();
+  };
+  try {
+    const roles: PlaneRoles = {
+      edge: { name: 'keep_edge', password: secrets.edgePassword },
+      core: { name: 'keep_core', password: secrets.corePassword },
+    };
+    await provisionRoles(postgres.url, roles);
+    await provisionDatabase(postgres.url, 'keep', roles);
+    const coreUrl = planeUrl(postgres.url, 'keep', roles.core);
+    const edgeUrl = planeUrl(postgres.url, 'keep', roles.edge);
+    await migrateToLatest('edge', edgeUrl);
+    await migrateToLatest('core', coreUrl);
+    const bundle = await buildWorkflowBundle(`${options.stateDir}/workflow-bundle.js`);
+    const tls = ensureDevTlsCertificate(`${options.stateDir}/tls`);
+    const common = {
+      KEEP_TEMPORAL_ADDRESS: temporal.address,
+      KEEP_TEMPORAL_NAMESPACE: temporal.namespace,
+      KEEP_TEMPORAL_PAYLOAD_KEYS: secrets.payloadKeys,
+    };
+    children.push(
+      startChild('core', {
+        ...common,
+        KEEP_DATABASE_URL: coreUrl,
+        KEEP_CORE_SECRET_KEYS: secrets.secretKeys,
+        KEEP_CORE_WORKFLOW_BUNDLE: bundle,
+      }),
+      startChild('edge', {
+        ...common,
+        KEEP_EDGE_DATABASE_URL: edgeUrl,
+        KEEP_EDGE_LISTEN: options.edgeListen,
+        KEEP_EDGE_PUBLIC_URL: `https://${options.edgeListen}`,
+        KEEP_EDGE_TLS_CERT_FILE: tls.certFile,
+        KEEP_EDGE_TLS_KEY_FILE: tls.keyFile,
+        KEEP_EDGE_PROBE_ENABLED: 'true',
+      }),
+      startChild('admin', { ...common, KEEP_DATABASE_URL: coreUrl, KEEP_ADMIN_LISTEN: options.adminListen }),
+    );
+    const deadline = Date.now() + 90_000;
+    // The dev certificate is self-signed: trust it for this one health wait only.
+    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+    await waitForHealth(`https://${options.edgeListen}/healthz`, deadline);
+    delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    await waitForHealth(`http://${options.adminListen}/healthz`, deadline);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  console.log(
+    [
+      '',
+      `Keep is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). State: ${options.stateDir}`,
+      `  edge (devices, HTTPS)   https://${options.edgeListen}   (dev certificate: ${options.stateDir}/tls/edge-tls.crt)`,
+      `  admin API               http://${options.adminListen}`,
+      `  Temporal                ${temporal.address}   namespace ${temporal.namespace}`,
+      `  Temporal Web UI         ${temporal.uiUrl ?? 'off'}`,
+      `  Postgres                127.0.0.1:${options.postgresPort}   database keep (roles keep_edge, keep_core)`,
+      'Ctrl-C stops everything; the next start keeps this state.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolveStop) => {
+    let stopping = false;
+    const onSignal = () => {
+      if (stopping) return;
+      stopping = true;
+      console.log('stopping Keep…');
+      void stop().then(resolveStop);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

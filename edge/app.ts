@@ -1,0 +1,36 @@
+// The device-facing Hono app: one sub-app per protocol, mounted here, and the edge's health check.
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Client } from '@temporalio/client';
+import { checkHealth, type Probe } from '../core/health/health-report.js';
+import type { Logger } from '../core/log/logger.js';
+import { edgeErrorHandler } from './errors.js';
+import { probeRoute } from './probe.route.js';
+
+export interface EdgeAppDeps {
+  log: Logger;
+  temporal: Client;
+  coreTaskQueue: string;
+  edgeTaskQueue: string;
+  probeEnabled: boolean;
+  healthProbes: Record<string, Probe>;
+  maxBodyBytes?: number;
+}
+
+export function createEdgeApp(deps: EdgeAppDeps): Hono {
+  const app = new Hono();
+  app.onError(edgeErrorHandler(deps.log));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
+      onError: (c) => c.text('request body too large', 413),
+    }),
+  );
+  app.get('/healthz', async (c) => {
+    const report = await checkHealth(deps.healthProbes);
+    return c.json(report.body, report.status);
+  });
+  if (deps.probeEnabled) app.route('/', probeRoute(deps));
+  return app;
+}

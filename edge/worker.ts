@@ -1,0 +1,35 @@
+// The edge worker: runs the edge's activities on task queue "edge"; it never runs workflows.
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import type { TemporalSettings } from '../core/config/config.schema.js';
+import type { EdgeDatabase } from '../core/db/edge-database.js';
+import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import { createEdgePlaneCheckActivities } from '../activities/plane-check.activities.js';
+
+export function createEdgeActivities(deps: { db: Kysely<EdgeDatabase> }) {
+  return { ...createEdgePlaneCheckActivities(deps) };
+}
+
+export async function startEdgeWorker(
+  settings: TemporalSettings,
+  taskQueue: string,
+  deps: { db: Kysely<EdgeDatabase> },
+) {
+  const connection = await NativeConnection.connect(temporalConnectionOptions(settings));
+  const worker = await Worker.create({
+    connection,
+    ...temporalClientOptions(settings),
+    taskQueue,
+    activities: createEdgeActivities(deps),
+  });
+  const done = worker.run();
+  return {
+    worker,
+    done,
+    async close() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done.catch(() => undefined);
+      await connection.close();
+    },
+  };
+}

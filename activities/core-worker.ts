@@ -4,6 +4,8 @@ import type { CoreProcessConfig } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from './db/connect.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
+import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 
@@ -21,6 +23,7 @@ export interface RunningWorker {
 
 /** `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts). */
 export async function startCoreWorker(config: CoreProcessConfig, bundlePath: string): Promise<RunningWorker> {
+  installTemporalRuntime(createLogger('keep-core', config.log.level));
   const database = openCoreDatabase(config.database.url, config.database.poolSize);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await Worker.create({

@@ -21,6 +21,8 @@ function untilSignal(close: () => Promise<void>): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Started by the dev stack: stop with it, even if it was killed without a chance to stop us.
+  if (process.send) process.on('disconnect', onSignal);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<void> {
     case 'dev': {
       const { runDevStack } = await import('../deploy/dev-stack/dev-stack.js');
       await runDevStack();
+      // A clean stop after Ctrl-C is a success, whatever signal handlers the loader installed.
+      process.exit(0);
       return;
     }
     case 'edge': {

@@ -9,14 +9,16 @@ import { temporalClientOptions, temporalConnectionOptions } from '../core/tempor
 import { openEdgeDatabase } from '../activities/db/connect.js';
 import { createEdgeApp } from './app.js';
 import { startEdgeWorker } from './worker.js';
+import { installTemporalRuntime } from '../activities/temporal-runtime.js';
 
 export interface RunningEdge {
   port: number;
   close: () => Promise<void>;
 }
 
-export async function startEdge(config: EdgeProcessConfig, coreTaskQueue = 'core'): Promise<RunningEdge> {
+export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge> {
   const log = createLogger('keep-edge', config.log.level);
+  installTemporalRuntime(log);
   const database = openEdgeDatabase(config.edgeDatabase.url, config.edgeDatabase.poolSize);
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
@@ -24,7 +26,7 @@ export async function startEdge(config: EdgeProcessConfig, coreTaskQueue = 'core
   const app = createEdgeApp({
     log,
     temporal,
-    coreTaskQueue,
+    coreTaskQueue: config.edge.coreTaskQueue,
     edgeTaskQueue: config.edge.taskQueue,
     probeEnabled: config.edge.probeEnabled,
     healthProbes: {

@@ -65,6 +65,11 @@ export const edgeSettings = z.strictObject({
     .default(false)
     .describe('Expose POST /v1/probe, the end-to-end plane check (dev and tests).'),
   taskQueue: z.string().min(1).default('edge').describe('Temporal task queue of the edge worker.'),
+  coreTaskQueue: z
+    .string()
+    .min(1)
+    .default('core')
+    .describe('Temporal task queue of the core worker, where device workflows run.'),
 });
 
 export const coreSettings = z.strictObject({

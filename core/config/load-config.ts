@@ -70,6 +70,15 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
   cursor[path[path.length - 1]!] = value;
 }
 
+function ensureObject(target: Record<string, unknown>, path: readonly string[]): void {
+  let cursor = target;
+  for (const part of path) {
+    const next = cursor[part];
+    if (next !== undefined && (typeof next !== 'object' || next === null)) return;
+    cursor = (next ?? (cursor[part] = {})) as Record<string, unknown>;
+  }
+}
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
   /** A YAML file with the same nested shape; KEEP_CONFIG_FILE names it when this is absent. */
@@ -94,6 +103,9 @@ export function loadConfig<S extends z.ZodType>(schema: S, options: LoadOptions 
     }
   }
   for (const setting of listSettings(schema)) {
+    // Every section exists, so a missing setting is reported by its own name, not its section's.
+    const path = setting.path.split('.');
+    for (let depth = 1; depth < path.length; depth++) ensureObject(raw, path.slice(0, depth));
     const value = env[setting.env];
     if (value !== undefined && value !== '') setPath(raw, setting.path.split('.'), value);
   }

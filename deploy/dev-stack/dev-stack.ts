@@ -1,6 +1,8 @@
 // `npm start`: the whole stack on embedded defaults — Postgres, Temporal, core worker, edge, admin API — on loopback.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
 import {
   provisionDatabase,
@@ -14,6 +16,8 @@ import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { ensureDevTlsCertificate } from './dev-tls.js';
 import { startEmbeddedPostgres } from './postgres.js';
 import { startTemporalDevServer } from './temporal.js';
+import { installTemporalRuntime } from '../../activities/temporal-runtime.js';
+import { createLogger } from '../../core/log/logger.js';
 
 export interface DevStackOptions {
   stateDir: string;
@@ -40,7 +44,8 @@ const cliEntry = new URL('../../cli/keep.ts', import.meta.url).pathname;
 function startChild(name: string, env: NodeJS.ProcessEnv): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, name], {
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // The IPC channel closes when this process dies, however it dies; the child then stops itself.
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   child.on('exit', (code, signal) => {
     if (code !== 0 && signal !== 'SIGTERM') console.error(`keep ${name} exited (${signal ?? code})`);
@@ -48,10 +53,22 @@ function startChild(name: string, env: NodeJS.ProcessEnv): ChildProcess {
   return child;
 }
 
-async function waitForHealth(url: string, deadline: number): Promise<void> {
+function healthStatus(url: string, ca?: Buffer): Promise<number> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  return new Promise((resolveStatus, reject) => {
+    const req = get(url, ca ? { ca } : {}, (res) => {
+      res.resume();
+      resolveStatus(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+  });
+}
+
+/** Polls /healthz; the edge's self-signed dev certificate is trusted as the only CA for that call. */
+async function waitForHealth(url: string, deadline: number, ca?: Buffer): Promise<void> {
   while (Date.now() < deadline) {
     try {
-      if ((await fetch(url)).ok) return;
+      if ((await healthStatus(url, ca)) === 200) return;
     } catch {
       // not listening yet
     }
@@ -62,7 +79,15 @@ async function waitForHealth(url: string, deadline: number): Promise<void> {
 
 export async function runDevStack(options = devStackOptions()): Promise<void> {
   const started = Date.now();
-  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  installTemporalRuntime(createLogger('keep-dev', 'warn'));
+  // Listen for Ctrl-C from the first moment, so a stop during start-up is as clean as one after it.
+  let requestStop: () => void = () => undefined;
+  const stopRequested = new Promise<void>((resolveStop) => (requestStop = resolveStop));
+  process.on('SIGINT', () => requestStop());
+  process.on('SIGTERM', () => requestStop());
+  // Traversable by the "postgres" user, which owns the cluster folder inside; secrets inside stay 0600.
+  mkdirSync(options.stateDir, { recursive: true });
+  chmodSync(options.stateDir, 0o711);
   const secrets = loadOrCreateDevSecrets(`${options.stateDir}/dev-secrets.json`);
   const postgres = await startEmbeddedPostgres({
     dataDir: `${options.stateDir}/postgres`,
@@ -123,10 +148,7 @@ export async function runDevStack(options = devStackOptions()): Promise<void> {
       startChild('admin', { ...common, KEEP_DATABASE_URL: coreUrl, KEEP_ADMIN_LISTEN: options.adminListen }),
     );
     const deadline = Date.now() + 90_000;
-    // The dev certificate is self-signed: trust it for this one health wait only.
-    process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    await waitForHealth(`https://${options.edgeListen}/healthz`, deadline);
-    delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
+    await waitForHealth(`https://${options.edgeListen}/healthz`, deadline, readFileSync(tls.certFile));
     await waitForHealth(`http://${options.adminListen}/healthz`, deadline);
   } catch (err) {
     await stop();
@@ -145,15 +167,7 @@ export async function runDevStack(options = devStackOptions()): Promise<void> {
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolveStop) => {
-    let stopping = false;
-    const onSignal = () => {
-      if (stopping) return;
-      stopping = true;
-      console.log('stopping Keep…');
-      void stop().then(resolveStop);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
+  await stopRequested;
+  console.log('stopping Keep…');
+  await stop();
 }

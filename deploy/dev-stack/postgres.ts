@@ -31,7 +31,6 @@ async function prepareForRoot(dataDir: string): Promise<void> {
   const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
   const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
   await mkdir(dirname(dataDir), { recursive: true });
-  await chown(dirname(dataDir), uid, gid).catch(() => undefined);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await chown(dataDir, uid, gid);
 }

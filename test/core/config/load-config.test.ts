@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { coreProcessConfig, edgeProcessConfig } from '../../../core/config/config.schema.js';
+import { ConfigError, envName, listSettings, loadConfig } from '../../../core/config/load-config.js';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
+
+const edgeEnv = {
+  KEEP_EDGE_DATABASE_URL: 'postgres://keep_edge:pw@127.0.0.1:5432/keep',
+  KEEP_TEMPORAL_PAYLOAD_KEYS: KeyRing.generateSpec('p1'),
+};
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('reads KEEP_* variables into the nested settings with their defaults', () => {
+    const config = loadConfig(edgeProcessConfig, { env: { ...edgeEnv, KEEP_EDGE_LISTEN: '0.0.0.0:9443' } });
+    expect(config.edge.listen).toEqual({ host: '0.0.0.0', port: 9443 });
+    expect(config.temporal.address).toBe('127.0.0.1:7233');
+    expect(config.edgeDatabase.poolSize).toBe(20);
+    expect(config.edge.probeEnabled).toBe(false);
+  });
+
+  it('names a missing setting by its variable', () => {
+    const err = configError(() =>
+      loadConfig(edgeProcessConfig, {
+        env: { KEEP_TEMPORAL_PAYLOAD_KEYS: edgeEnv.KEEP_TEMPORAL_PAYLOAD_KEYS },
+      }),
+    );
+    expect(err.message).toContain('KEEP_EDGE_DATABASE_URL (edgeDatabase.url)');
+  });
+
+  it('names a malformed setting and says what was expected', () => {
+    const err = configError(() =>
+      loadConfig(edgeProcessConfig, { env: { ...edgeEnv, KEEP_EDGE_LISTEN: 'no-port-here' } }),
+    );
+    expect(err.message).toMatch(/KEEP_EDGE_LISTEN \(edge.listen\): expected host:port/);
+    const keys = configError(() =>
+      loadConfig(edgeProcessConfig, { env: { ...edgeEnv, KEEP_TEMPORAL_PAYLOAD_KEYS: 'k1:short' } }),
+    );
+    expect(keys.message).toContain('KEEP_TEMPORAL_PAYLOAD_KEYS');
+    expect(keys.message).not.toContain('short');
+  });
+
+  it('refuses a setting that does not belong to the process, such as a core key in an edge config file', () => {
+    const dir = mkdtempSync(`${tmpdir()}/keep-config-`);
+    writeFileSync(`${dir}/edge.yaml`, `core:\n  secretKeys: "${KeyRing.generateSpec('s')}"\n`);
+    const err = configError(() => loadConfig(edgeProcessConfig, { env: edgeEnv, file: `${dir}/edge.yaml` }));
+    expect(err.message).toContain('KEEP_CORE (core): not a setting of this process');
+  });
+
+  it('lets environment variables override the file', () => {
+    const dir = mkdtempSync(`${tmpdir()}/keep-config-`);
+    writeFileSync(`${dir}/edge.yaml`, 'edge:\n  listen: "127.0.0.1:1111"\n  taskQueue: from-file\n');
+    const config = loadConfig(edgeProcessConfig, {
+      env: { ...edgeEnv, KEEP_EDGE_LISTEN: '127.0.0.1:2222' },
+      file: `${dir}/edge.yaml`,
+    });
+    expect(config.edge.listen.port).toBe(2222);
+    expect(config.edge.taskQueue).toBe('from-file');
+  });
+
+  it('documents every setting with a variable name and a description', () => {
+    for (const schema of [edgeProcessConfig, coreProcessConfig]) {
+      for (const setting of listSettings(schema)) {
+        expect(setting.env).toBe(envName(setting.path.split('.')));
+        expect(setting.description, setting.path).not.toBe('');
+      }
+    }
+  });
+});
+
+describe('process start-up', () => {
+  it('stops with a message naming a misconfigured setting', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/keep.ts', 'edge'], {
+      env: { PATH: process.env.PATH, ...edgeEnv, KEEP_EDGE_LISTEN: 'nonsense' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('KEEP_EDGE_LISTEN');
+    expect(result.stderr).not.toContain(edgeEnv.KEEP_TEMPORAL_PAYLOAD_KEYS);
+  });
+});

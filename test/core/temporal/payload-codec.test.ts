@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
+import { EncryptionCodec, ENCRYPTED_ENCODING } from '../../../core/temporal/payload-codec.js';
+import { createLogger } from '../../../core/log/logger.js';
+import { createEdgeApp } from '../../../edge/app.js';
+import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { testStack } from '../../support/stack.js';
+
+const text = new TextEncoder();
+
+interface RawPayload {
+  metadata?: Record<string, Uint8Array> | null;
+  data?: Uint8Array | null;
+}
+
+/** Every payload anywhere in a history, found by walking it (inputs, signals, results). */
+function collectPayloads(node: unknown, found: RawPayload[] = []): RawPayload[] {
+  if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return found;
+  if (Array.isArray(node)) {
+    for (const item of node) collectPayloads(item, found);
+    return found;
+  }
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'payloads' && Array.isArray(value)) found.push(...(value as RawPayload[]));
+    else collectPayloads(value, found);
+  }
+  return found;
+}
+
+describe('EncryptionCodec', () => {
+  it('round-trips a payload and hides its data and encoding', async () => {
+    const codec = new EncryptionCodec(new KeyRing([{ id: 'a', key: Buffer.alloc(32, 1) }]));
+    const payload = {
+      metadata: { encoding: text.encode('json/plain') },
+      data: text.encode('"SECRET-MARKER"'),
+    };
+    const [encoded] = await codec.encode([payload]);
+    expect(Buffer.from(encoded!.data!).includes('SECRET-MARKER')).toBe(false);
+    expect(new TextDecoder().decode(encoded!.metadata!.encoding)).toBe(ENCRYPTED_ENCODING);
+    expect(new TextDecoder().decode(encoded!.metadata!['encryption-key-id'])).toBe('a');
+    const [decoded] = await codec.decode([encoded!]);
+    expect(new TextDecoder().decode(decoded!.data)).toBe('"SECRET-MARKER"');
+  });
+
+  it('keeps reading payloads sealed under a rotated-out key while sealing new ones with the new key', async () => {
+    const old = { id: 'old', key: Buffer.alloc(32, 2) };
+    const [sealedBefore] = await new EncryptionCodec(new KeyRing([old])).encode([
+      { metadata: {}, data: text.encode('x') },
+    ]);
+    const rotated = new EncryptionCodec(new KeyRing([{ id: 'new', key: Buffer.alloc(32, 3) }, old]));
+    const [decoded] = await rotated.decode([sealedBefore!]);
+    expect(new TextDecoder().decode(decoded!.data)).toBe('x');
+    const [sealedAfter] = await rotated.encode([{ metadata: {}, data: text.encode('y') }]);
+    expect(new TextDecoder().decode(sealedAfter!.metadata!['encryption-key-id'])).toBe('new');
+  });
+
+  it('refuses a payload whose ciphertext was altered or whose key is not in the ring', async () => {
+    const codec = new EncryptionCodec(new KeyRing([{ id: 'a', key: Buffer.alloc(32, 1) }]));
+    const [encoded] = await codec.encode([{ metadata: {}, data: text.encode('x') }]);
+    const tampered = { ...encoded!, data: Buffer.from(encoded!.data!).fill(0, 20, 21) };
+    await expect(codec.decode([tampered])).rejects.toThrow(/authentication/);
+    const stranger = new EncryptionCodec(new KeyRing([{ id: 'b', key: Buffer.alloc(32, 1) }]));
+    await expect(stranger.decode([encoded!])).rejects.toThrow(/no key "a"/);
+  });
+});
+
+describe('Temporal history of a finished workflow', () => {
+  let planes: TestPlanes;
+  beforeAll(async () => {
+    planes = await startTestPlanes();
+  });
+  afterAll(() => planes?.close());
+
+  it('holds only ciphertext when read without the codec, and the values when read with it', async () => {
+    const marker = `MARKER-${randomUUID()}`;
+    const app = createEdgeApp({
+      log: createLogger('test', 'silent'),
+      temporal: planes.temporal,
+      coreTaskQueue: planes.coreConfig.core.taskQueue,
+      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+      probeEnabled: true,
+      healthProbes: {},
+    });
+    const res = await app.request('/v1/probe', { method: 'POST', body: JSON.stringify({ marker }) });
+    expect(res.status).toBe(200);
+    const { workflowId } = (await res.json()) as { workflowId: string };
+
+    const connection = await Connection.connect({ address: testStack().temporalAddress });
+    try {
+      const raw = new Client({ connection, namespace: testStack().temporalNamespace });
+      const history = await raw.workflow.getHandle(workflowId).fetchHistory();
+      const payloads = collectPayloads(history);
+      // input, signal, two activity inputs and results, the workflow result
+      expect(payloads.length).toBeGreaterThanOrEqual(7);
+      for (const payload of payloads) {
+        expect(Buffer.from(payload.metadata?.encoding ?? []).toString()).toBe(ENCRYPTED_ENCODING);
+        expect(Buffer.from(payload.data ?? []).includes(marker)).toBe(false);
+      }
+      expect(JSON.stringify(history)).not.toContain(Buffer.from(marker).toString('base64').slice(0, 16));
+      await expect(raw.workflow.getHandle(workflowId).result()).rejects.toThrow();
+
+      const result = (await planes.temporal.workflow.getHandle(workflowId).result()) as { marker: string };
+      expect(result.marker).toBe(marker);
+    } finally {
+      await connection.close();
+    }
+  });
+});

@@ -1,0 +1,48 @@
+// A fresh, migrated database per test file, with both plane roles, on the run's shared Postgres.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openCoreDatabase, openEdgeDatabase, type Database } from '../../activities/db/connect.js';
+import { migrateToLatest } from '../../activities/db/migrate.js';
+import { planeUrl, provisionDatabase } from '../../activities/db/provision.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import { testStack } from './stack.js';
+
+export interface TestDatabase {
+  name: string;
+  coreUrl: string;
+  edgeUrl: string;
+  core: Database<CoreDatabase>;
+  edge: Database<EdgeDatabase>;
+  /** Closes both pools and drops the database. */
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const stack = testStack();
+  const name = `keep_test_${randomBytes(6).toString('hex')}`;
+  await provisionDatabase(stack.postgresUrl, name, stack.roles);
+  const coreUrl = planeUrl(stack.postgresUrl, name, stack.roles.core);
+  const edgeUrl = planeUrl(stack.postgresUrl, name, stack.roles.edge);
+  await migrateToLatest('edge', edgeUrl);
+  await migrateToLatest('core', coreUrl);
+  const core = openCoreDatabase(coreUrl, 5);
+  const edge = openEdgeDatabase(edgeUrl, 5);
+  return {
+    name,
+    coreUrl,
+    edgeUrl,
+    core,
+    edge,
+    async drop() {
+      await Promise.all([core.close(), edge.close()]);
+      const admin = new pg.Client({ connectionString: stack.postgresUrl });
+      await admin.connect();
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(name)} WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// A throw-away certificate authority for tests: issues leaf certificates with node-forge.
+import forge from 'node-forge';
+import { randomBytes } from 'node:crypto';
+
+export interface TestCa {
+  certPem: string;
+  keyPem: string;
+  cert: forge.pki.Certificate;
+  key: forge.pki.rsa.PrivateKey;
+}
+
+export interface IssuedCertificate {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface LeafOptions {
+  subject: forge.pki.CertificateField[];
+  /** Defaults to one hour ago. */
+  notBefore?: Date;
+  /** Defaults to one day from now. */
+  notAfter?: Date;
+  extensions?: object[];
+}
+
+const HOUR = 3_600_000;
+
+function serial(): string {
+  // A leading zero nibble keeps the DER integer positive.
+  return '0' + randomBytes(15).toString('hex');
+}
+
+function keyPair(): forge.pki.rsa.KeyPair {
+  // forge delegates to node's native generator when it exists, so this takes milliseconds.
+  return forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+}
+
+export function createTestCa(commonName = 'Keep Test CA'): TestCa {
+  const keys = keyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(Date.now() - HOUR);
+  cert.validity.notAfter = new Date(Date.now() + 24 * HOUR);
+  const subject = [{ name: 'commonName', value: commonName }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  return {
+    cert,
+    key: keys.privateKey,
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
+}
+
+export function issueCertificate(
+  ca: TestCa,
+  options: LeafOptions,
+): IssuedCertificate & {
+  cert: forge.pki.Certificate;
+  key: forge.pki.rsa.PrivateKey;
+} {
+  const keys = keyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - HOUR);
+  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 24 * HOUR);
+  cert.setSubject(options.subject);
+  cert.setIssuer(ca.cert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false },
+    { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
+    ...(options.extensions ?? []),
+  ]);
+  cert.sign(ca.key, forge.md.sha256.create());
+  return {
+    cert,
+    key: keys.privateKey,
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+  };
+}
+
+/** A TLS server certificate for 127.0.0.1 / localhost. */
+export function issueLoopbackServerCertificate(ca: TestCa): IssuedCertificate {
+  const { certPem, keyPem } = issueCertificate(ca, {
+    subject: [{ name: 'commonName', value: 'localhost' }],
+    extensions: [
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
+    ],
+  });
+  return { certPem, keyPem };
+}

@@ -1,0 +1,104 @@
+// Declarative Device Management server side: declarations, their ServerTokens, the tokens and
+// declaration-items responses. https://developer.apple.com/documentation/devicemanagement/declarative-management
+import { createHash } from 'node:crypto';
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** https://developer.apple.com/documentation/devicemanagement/declarationbase */
+export interface Declaration {
+  /** e.g. `com.apple.configuration.passcode.settings`; the prefix says which manifest list it goes in. */
+  type: string;
+  identifier: string;
+  payload: JsonObject;
+}
+
+export type DeclarationClass = 'Activations' | 'Assets' | 'Configurations' | 'Management';
+
+const CLASS_BY_PREFIX: [string, DeclarationClass][] = [
+  ['com.apple.activation.', 'Activations'],
+  ['com.apple.asset.', 'Assets'],
+  ['com.apple.configuration.', 'Configurations'],
+  ['com.apple.management.', 'Management'],
+];
+
+export function declarationClass(type: string): DeclarationClass {
+  const found = CLASS_BY_PREFIX.find(([prefix]) => type.startsWith(prefix));
+  if (!found)
+    throw new TypeError(
+      `declaration type ${JSON.stringify(type)} is not an activation, asset, configuration or management type`,
+    );
+  return found[1];
+}
+
+/** JSON with keys sorted at every level, so equal content always hashes the same. */
+function canonicalJson(value: JsonValue): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as JsonValue)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Apple requires the token to change whenever anything in the declaration changes: hash all of it. */
+export function serverToken(declaration: Declaration): string {
+  return sha256Hex(
+    canonicalJson({
+      Type: declaration.type,
+      Identifier: declaration.identifier,
+      Payload: declaration.payload,
+    }),
+  );
+}
+
+/** The body served at `declaration/<class>/<identifier>`. */
+export function declarationDocument(declaration: Declaration): JsonObject {
+  return {
+    Type: declaration.type,
+    Identifier: declaration.identifier,
+    ServerToken: serverToken(declaration),
+    Payload: declaration.payload,
+  };
+}
+
+/** Changes whenever any declaration is added, removed or changed; order of the input does not matter. */
+export function declarationsToken(declarations: Declaration[]): string {
+  const items = declarations.map((d) => `${d.identifier}\u0000${serverToken(d)}`).sort();
+  return sha256Hex(items.join('\n'));
+}
+
+/** https://developer.apple.com/documentation/devicemanagement/declarationitemsresponse */
+export function buildDeclarationItemsResponse(declarations: Declaration[]): JsonObject {
+  const lists: Record<DeclarationClass, JsonObject[]> = {
+    Activations: [],
+    Assets: [],
+    Configurations: [],
+    Management: [],
+  };
+  const seen = new Set<string>();
+  for (const d of declarations) {
+    if (seen.has(d.identifier))
+      throw new TypeError(`duplicate declaration identifier ${JSON.stringify(d.identifier)}`);
+    seen.add(d.identifier);
+    lists[declarationClass(d.type)].push({ Identifier: d.identifier, ServerToken: serverToken(d) });
+  }
+  return { Declarations: lists, DeclarationsToken: declarationsToken(declarations) };
+}
+
+/**
+ * https://developer.apple.com/documentation/devicemanagement/tokensresponse
+ * `timestamp` is when the declaration set last changed, as RFC 3339 without fractional seconds.
+ */
+export function buildTokensResponse(declarations: Declaration[], timestamp: Date): JsonObject {
+  return {
+    SyncTokens: {
+      DeclarationsToken: declarationsToken(declarations),
+      Timestamp: timestamp.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    },
+  };
+}

@@ -4,13 +4,20 @@ import type { CoreProcessConfig } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from './db/connect.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
+import { createPushCertificateActivities } from './push-certificate.activities.js';
+import { createDeviceActivities } from './device/device.activities.js';
+import { KeyRing } from '../core/crypto/key-ring.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 
-export function createCoreActivities(deps: { db: Kysely<CoreDatabase> }) {
-  return { ...createCorePlaneCheckActivities(deps) };
+export function createCoreActivities(deps: { db: Kysely<CoreDatabase>; keyRing: KeyRing }) {
+  return {
+    ...createCorePlaneCheckActivities(deps),
+    ...createPushCertificateActivities(deps),
+    ...createDeviceActivities(deps),
+  };
 }
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
@@ -30,7 +37,7 @@ export async function startCoreWorker(config: CoreProcessConfig, bundlePath: str
     connection,
     ...temporalClientOptions(config.temporal),
     taskQueue: config.core.taskQueue,
-    activities: createCoreActivities({ db: database.db }),
+    activities: createCoreActivities({ db: database.db, keyRing: KeyRing.parse(config.core.secretKeys) }),
     workflowBundle: { codePath: bundlePath },
   });
   const done = worker.run();

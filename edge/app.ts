@@ -6,6 +6,7 @@ import { checkHealth, type Probe } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoute } from './probe.route.js';
+import { appleRoutes, type AppleRoutesDeps } from './apple/index.js';
 
 export interface EdgeAppDeps {
   log: Logger;
@@ -15,6 +16,8 @@ export interface EdgeAppDeps {
   probeEnabled: boolean;
   healthProbes: Record<string, Probe>;
   maxBodyBytes?: number;
+  /** Absent in tests that exercise only the plane check. */
+  apple?: AppleRoutesDeps;
 }
 
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
@@ -32,5 +35,6 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
     return c.json(report.body, report.status);
   });
   if (deps.probeEnabled) app.route('/', probeRoute(deps));
+  if (deps.apple) app.route('/', appleRoutes(deps.apple));
   return app;
 }

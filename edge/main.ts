@@ -1,15 +1,19 @@
-// Starts one edge process: the HTTPS device API, its Temporal client, and the edge worker.
+// Starts one edge process: the HTTPS device API, its Temporal client, the outbox relay and the edge worker.
 import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { EdgeProcessConfig } from '../core/config/config.schema.js';
+import { KeyRing } from '../core/crypto/key-ring.js';
 import { createLogger } from '../core/log/logger.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openEdgeDatabase } from '../activities/db/connect.js';
-import { createEdgeApp } from './app.js';
-import { startEdgeWorker } from './worker.js';
 import { installTemporalRuntime } from '../activities/temporal-runtime.js';
+import { createEdgeApp } from './app.js';
+import { startOutboxRelay } from './apple/outbox-relay.js';
+import { createPushService } from './apple/push-service.js';
+import { createTrustState } from './trust-state.js';
+import { startEdgeWorker } from './worker.js';
 
 export interface RunningEdge {
   port: number;
@@ -20,9 +24,32 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
   const log = createLogger('keep-edge', config.log.level);
   installTemporalRuntime(log);
   const database = openEdgeDatabase(config.edgeDatabase.url, config.edgeDatabase.poolSize);
+  const keyRing = KeyRing.parse(config.edge.secretKeys);
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
-  const worker = await startEdgeWorker(config.temporal, config.edge.taskQueue, { db: database.db });
+  const trust = await createTrustState(database.db);
+  const push = createPushService({
+    db: database.db,
+    keyRing,
+    apnsUrl: config.edge.apnsUrl,
+    ...(config.edge.apnsCaFile ? { extraCaPem: readFileSync(config.edge.apnsCaFile, 'utf8') } : {}),
+  });
+  const worker = await startEdgeWorker(config.temporal, config.edge.taskQueue, {
+    db: database.db,
+    push,
+    trust,
+  });
+  const relay = startOutboxRelay({
+    db: database.db,
+    temporal,
+    coreTaskQueue: config.edge.coreTaskQueue,
+    edgeTaskQueue: config.edge.taskQueue,
+    log,
+    retention: {
+      commandsHours: config.edge.commandRetentionHours,
+      outboxHours: config.edge.outboxRetentionHours,
+    },
+  });
   const app = createEdgeApp({
     log,
     temporal,
@@ -33,10 +60,25 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
       postgres: () => database.pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),
     },
+    apple: {
+      db: database.db,
+      temporal,
+      identity: {
+        trust: trust.trust,
+        isRevoked: trust.isRevoked,
+        trustedProxies: config.edge.trustedProxies,
+      },
+      onOutbox: relay.wake,
+    },
   });
   const tls =
     config.edge.tlsCertFile && config.edge.tlsKeyFile
-      ? { cert: readFileSync(config.edge.tlsCertFile), key: readFileSync(config.edge.tlsKeyFile) }
+      ? {
+          cert: readFileSync(config.edge.tlsCertFile),
+          key: readFileSync(config.edge.tlsKeyFile),
+          requestCert: true,
+          rejectUnauthorized: false,
+        }
       : undefined;
   const server = await new Promise<ServerType>((resolve) => {
     const s: ServerType = serve(
@@ -56,7 +98,10 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
     port,
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await relay.stop();
       await worker.close();
+      await push.close();
+      trust.close();
       await connection.close();
       await database.close();
     },

@@ -5,16 +5,28 @@ import type { TemporalSettings } from '../core/config/config.schema.js';
 import type { EdgeDatabase } from '../core/db/edge-database.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { createEdgePlaneCheckActivities } from '../activities/plane-check.activities.js';
+import { createAppleEdgeActivities } from './apple/apple.activities.js';
+import type { PushService } from './apple/push-service.js';
+import { createTrustActivities } from './trust.activities.js';
+import type { TrustState } from './trust-state.js';
 
-export function createEdgeActivities(deps: { db: Kysely<EdgeDatabase> }) {
-  return { ...createEdgePlaneCheckActivities(deps) };
+export interface EdgeActivityDeps {
+  db: Kysely<EdgeDatabase>;
+  push: PushService;
+  trust: TrustState;
 }
 
-export async function startEdgeWorker(
-  settings: TemporalSettings,
-  taskQueue: string,
-  deps: { db: Kysely<EdgeDatabase> },
-) {
+export function createEdgeActivities(deps: EdgeActivityDeps) {
+  return {
+    ...createEdgePlaneCheckActivities(deps),
+    ...createAppleEdgeActivities(deps),
+    ...createTrustActivities(deps),
+  };
+}
+
+export type EdgeActivities = ReturnType<typeof createEdgeActivities>;
+
+export async function startEdgeWorker(settings: TemporalSettings, taskQueue: string, deps: EdgeActivityDeps) {
   const connection = await NativeConnection.connect(temporalConnectionOptions(settings));
   const worker = await Worker.create({
     connection,

@@ -70,6 +70,41 @@ export const edgeSettings = z.strictObject({
     .min(1)
     .default('core')
     .describe('Temporal task queue of the core worker, where device workflows run.'),
+  secretKeys: keyRingSpec.describe(
+    "AES-256-GCM key ring sealing the edge's own secrets at rest (the SCEP RA key, the APNs push key); never the core's keys.",
+  ),
+  apnsUrl: z
+    .url()
+    .default('https://api.push.apple.com')
+    .describe('APNs provider API base URL (https://api.sandbox.push.apple.com for development devices).'),
+  apnsCaFile: z
+    .string()
+    .optional()
+    .describe('Extra CA (PEM) to trust for APNs: only for a local fake APNs in tests.'),
+  trustedProxies: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Comma-separated addresses of TLS-terminating proxies allowed to pass a device certificate in Client-Cert (RFC 9440).',
+    ),
+  commandRetentionHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(168)
+    .describe('How long finished commands and their results stay in the edge queue.'),
+  outboxRetentionHours: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(24)
+    .describe('How long relayed outbox events are kept.'),
 });
 
 export const coreSettings = z.strictObject({
@@ -85,6 +120,23 @@ export const coreSettings = z.strictObject({
 
 export const adminSettings = z.strictObject({
   listen: listen.prefault('127.0.0.1:8080').describe('Where the admin API and console listen.'),
+  bootstrapTokenHash: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'expected the hex SHA-256 of the bootstrap token (64 hex digits)')
+    .optional()
+    .describe(
+      'Hex SHA-256 of a bootstrap admin bearer token (the token itself is never configured); absent = API tokens only.',
+    ),
+  coreTaskQueue: z
+    .string()
+    .min(1)
+    .default('core')
+    .describe('Temporal task queue of the core worker, where the admin starts workflows.'),
+  edgeTaskQueue: z
+    .string()
+    .min(1)
+    .default('edge')
+    .describe('Temporal task queue of the edge worker, handed to workflows that install things at the edge.'),
 });
 
 export const logSettings = z.strictObject({

@@ -1,6 +1,26 @@
 // Every table of the "core" schema, the on-premises inventory of record.
+import type { BootstrapTokenTable } from './core/bootstrap-token.table.js';
+import type { CaKeyTable } from './core/ca-key.table.js';
+import type { CertificateTable } from './core/certificate.table.js';
+import type { CrlStateTable } from './core/crl-state.table.js';
+import type { DeviceCommandTable } from './core/device-command.table.js';
+import type { DeviceTable } from './core/device.table.js';
+import type { ScepChallengeTable } from './core/scep-challenge.table.js';
+import type { ApiTokenTable } from './core/api-token.table.js';
+import type { AuditLogTable } from './core/audit-log.table.js';
+import type { PushCertificateTable } from './core/push-certificate.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
+  devices: DeviceTable;
+  device_commands: DeviceCommandTable;
+  bootstrap_tokens: BootstrapTokenTable;
+  ca_keys: CaKeyTable;
+  certificates: CertificateTable;
+  scep_challenges: ScepChallengeTable;
+  crl_state: CrlStateTable;
+  api_tokens: ApiTokenTable;
+  audit_log: AuditLogTable;
+  push_certificates: PushCertificateTable;
 }

@@ -9,18 +9,22 @@ export interface DevSecrets {
   corePassword: string;
   payloadKeys: string;
   secretKeys: string;
+  edgeSecretKeys: string;
 }
 
 const password = () => randomBytes(24).toString('base64url');
 
 export function loadOrCreateDevSecrets(file: string): DevSecrets {
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>) : {};
+  // Secrets added by a newer Keep are generated on the next start; existing ones are kept.
   const secrets: DevSecrets = {
     postgresPassword: password(),
     edgePassword: password(),
     corePassword: password(),
     payloadKeys: KeyRing.generateSpec('payload-1'),
     secretKeys: KeyRing.generateSpec('secret-1'),
+    edgeSecretKeys: KeyRing.generateSpec('edge-secret-1'),
+    ...existing,
   };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -12,6 +12,7 @@ import {
 } from '../../activities/db/provision.js';
 import { migrateToLatest } from '../../activities/db/migrate.js';
 import { buildWorkflowBundle } from '../../cli/build-workflows.js';
+import { loadOrCreateAdminToken } from './admin-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { ensureDevTlsCertificate } from './dev-tls.js';
 import { startEmbeddedPostgres } from './postgres.js';
@@ -89,6 +90,8 @@ export async function runDevStack(options = devStackOptions()): Promise<void> {
   mkdirSync(options.stateDir, { recursive: true });
   chmodSync(options.stateDir, 0o711);
   const secrets = loadOrCreateDevSecrets(`${options.stateDir}/dev-secrets.json`);
+  const adminTokenFile = `${options.stateDir}/admin-token`;
+  const adminToken = loadOrCreateAdminToken(adminTokenFile);
   const postgres = await startEmbeddedPostgres({
     dataDir: `${options.stateDir}/postgres`,
     port: options.postgresPort,
@@ -144,8 +147,14 @@ export async function runDevStack(options = devStackOptions()): Promise<void> {
         KEEP_EDGE_TLS_CERT_FILE: tls.certFile,
         KEEP_EDGE_TLS_KEY_FILE: tls.keyFile,
         KEEP_EDGE_PROBE_ENABLED: 'true',
+        KEEP_EDGE_SECRET_KEYS: secrets.edgeSecretKeys,
       }),
-      startChild('admin', { ...common, KEEP_DATABASE_URL: coreUrl, KEEP_ADMIN_LISTEN: options.adminListen }),
+      startChild('admin', {
+        ...common,
+        KEEP_DATABASE_URL: coreUrl,
+        KEEP_ADMIN_LISTEN: options.adminListen,
+        KEEP_ADMIN_BOOTSTRAP_TOKEN_HASH: adminToken.tokenHash,
+      }),
     );
     const deadline = Date.now() + 90_000;
     await waitForHealth(`https://${options.edgeListen}/healthz`, deadline, readFileSync(tls.certFile));
@@ -159,7 +168,7 @@ export async function runDevStack(options = devStackOptions()): Promise<void> {
       '',
       `Keep is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s). State: ${options.stateDir}`,
       `  edge (devices, HTTPS)   https://${options.edgeListen}   (dev certificate: ${options.stateDir}/tls/edge-tls.crt)`,
-      `  admin API               http://${options.adminListen}`,
+      `  admin API               http://${options.adminListen}   (bearer token in ${adminTokenFile})`,
       `  Temporal                ${temporal.address}   namespace ${temporal.namespace}`,
       `  Temporal Web UI         ${temporal.uiUrl ?? 'off'}`,
       `  Postgres                127.0.0.1:${options.postgresPort}   database keep (roles keep_edge, keep_core)`,

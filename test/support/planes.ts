@@ -1,7 +1,9 @@
 // Both planes in-process for integration tests: a fresh database, a core worker and an edge worker on
-// task queues of their own, and a Temporal client, all configured through the real config schemas.
+// task queues of their own, the edge app with its outbox relay, and a Temporal client — all configured
+// through the real config schemas.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import type { Hono } from 'hono';
 import { startCoreWorker, type RunningWorker } from '../../activities/core-worker.js';
 import {
   coreProcessConfig,
@@ -11,10 +13,22 @@ import {
 } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
+import { createLogger } from '../../core/log/logger.js';
 import { temporalClientOptions } from '../../core/temporal/connection-options.js';
+import { createEdgeApp } from '../../edge/app.js';
+import { startOutboxRelay, type OutboxRelay } from '../../edge/apple/outbox-relay.js';
+import { createPushService, type PushService } from '../../edge/apple/push-service.js';
+import { createTrustState, type TrustState } from '../../edge/trust-state.js';
 import { startEdgeWorker } from '../../edge/worker.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { testStack } from './stack.js';
+
+export interface TestPlanesOptions {
+  /** A fake APNs to push through (its URL and the CA to trust). */
+  apns?: { url: string; caPem: string };
+  /** Start the outbox relay polling (default true); tests of crash recovery drive it by hand. */
+  relay?: boolean;
+}
 
 export interface TestPlanes {
   database: TestDatabase;
@@ -22,10 +36,15 @@ export interface TestPlanes {
   edgeConfig: EdgeProcessConfig;
   temporal: Client;
   connection: Connection;
+  trust: TrustState;
+  push: PushService;
+  relay: OutboxRelay;
+  /** The edge's Hono app with the Apple routes; call `edgeApp.request()` or serve it. */
+  edgeApp: Hono;
   close(): Promise<void>;
 }
 
-export async function startTestPlanes(): Promise<TestPlanes> {
+export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<TestPlanes> {
   const stack = testStack();
   const database = await createTestDatabase();
   const suffix = randomBytes(4).toString('hex');
@@ -48,23 +67,68 @@ export async function startTestPlanes(): Promise<TestPlanes> {
       ...temporalEnv,
       KEEP_EDGE_DATABASE_URL: database.edgeUrl,
       KEEP_EDGE_TASK_QUEUE: `edge-${suffix}`,
+      KEEP_EDGE_CORE_TASK_QUEUE: `core-${suffix}`,
       KEEP_EDGE_PROBE_ENABLED: 'true',
+      KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('edge-test'),
+      ...(options.apns ? { KEEP_EDGE_APNS_URL: options.apns.url } : {}),
     },
   });
+  const log = createLogger('test', 'silent');
   const core: RunningWorker = await startCoreWorker(coreConfig, coreConfig.core.workflowBundle);
+  const trust = await createTrustState(database.edge.db);
+  const push = createPushService({
+    db: database.edge.db,
+    keyRing: KeyRing.parse(edgeConfig.edge.secretKeys),
+    apnsUrl: edgeConfig.edge.apnsUrl,
+    ...(options.apns ? { extraCaPem: options.apns.caPem } : {}),
+  });
   const edge = await startEdgeWorker(edgeConfig.temporal, edgeConfig.edge.taskQueue, {
     db: database.edge.db,
+    push,
+    trust,
   });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection, ...temporalClientOptions(coreConfig.temporal) });
+  const relay = startOutboxRelay(
+    {
+      db: database.edge.db,
+      temporal,
+      coreTaskQueue: edgeConfig.edge.coreTaskQueue,
+      edgeTaskQueue: edgeConfig.edge.taskQueue,
+      log,
+      pollMs: 100,
+    },
+    options.relay ?? true,
+  );
+  const edgeApp = createEdgeApp({
+    log,
+    temporal,
+    coreTaskQueue: edgeConfig.edge.coreTaskQueue,
+    edgeTaskQueue: edgeConfig.edge.taskQueue,
+    probeEnabled: true,
+    healthProbes: {},
+    apple: {
+      db: database.edge.db,
+      temporal,
+      identity: { trust: trust.trust, isRevoked: trust.isRevoked },
+      onOutbox: relay.wake,
+    },
+  });
   return {
     database,
     coreConfig,
     edgeConfig,
     temporal,
     connection,
+    trust,
+    push,
+    relay,
+    edgeApp,
     async close() {
+      await relay.stop();
       await Promise.all([core.close(), edge.close()]);
+      await push.close();
+      trust.close();
       await connection.close();
       await database.drop();
     },

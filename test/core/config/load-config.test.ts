@@ -9,6 +9,7 @@ import { KeyRing } from '../../../core/crypto/key-ring.js';
 const edgeEnv = {
   KEEP_EDGE_DATABASE_URL: 'postgres://keep_edge:pw@127.0.0.1:5432/keep',
   KEEP_TEMPORAL_PAYLOAD_KEYS: KeyRing.generateSpec('p1'),
+  KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('e1'),
 };
 
 function configError(fn: () => unknown): ConfigError {

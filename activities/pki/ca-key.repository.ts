@@ -1,0 +1,25 @@
+// Stores and loads the CA's certificates and sealed keys (core.ca_keys).
+import type { Kysely, Transaction } from 'kysely';
+import type { CaKey, CaKeyPurpose, NewCaKey } from '../../core/db/core/ca-key.table.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+
+type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+
+export async function insertCaKey(db: Db, row: NewCaKey): Promise<void> {
+  await db.insertInto('ca_keys').values(row).execute();
+}
+
+export async function findActiveCaKeys(db: Db): Promise<Map<CaKeyPurpose, CaKey>> {
+  const rows = await db.selectFrom('ca_keys').selectAll().where('active', '=', true).execute();
+  return new Map(rows.map((row) => [row.purpose, row]));
+}
+
+/** Retires the active key of a purpose, before its successor is inserted in the same transaction. */
+export async function deactivateCaKey(db: Db, purpose: CaKeyPurpose): Promise<void> {
+  await db
+    .updateTable('ca_keys')
+    .set({ active: false })
+    .where('purpose', '=', purpose)
+    .where('active', '=', true)
+    .execute();
+}

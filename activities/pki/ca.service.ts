@@ -1,0 +1,297 @@
+// Keep's CA at run time: load (or create, or import) it from the core DB, issue from CSRs, publish CRLs.
+import { createPrivateKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { CaKeyPurpose } from '../../core/db/core/ca-key.table.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
+import { createCaHierarchy, generateRsaKey } from '../../core/pki/ca-create.js';
+import { importCaFromPem, importCaFromPkcs12, type PemCaImport } from '../../core/pki/ca-import.js';
+import { toCertificateAuthority, type CertificateAuthority } from '../../core/pki/certificate-authority.js';
+import type { LeafProfileName } from '../../core/pki/certificate-profile.js';
+import { buildCrl } from '../../core/pki/crl.js';
+import { checkCsr, CsrPolicyError, type CsrRejection } from '../../core/pki/csr-policy.js';
+import {
+  issueCertificate,
+  type CertificateTemplate,
+  type IssuedCertificate,
+} from '../../core/pki/issue-certificate.js';
+import { derToPem, pemBlocks } from '../../core/pki/pem.js';
+import {
+  hashChallenge,
+  isWellFormedChallenge,
+  type ChallengeBinding,
+  type ChallengePurpose,
+  type ChallengeRejection,
+} from '../../core/pki/scep-challenge.js';
+import { generateSerialNumber } from '../../core/pki/serial-number.js';
+import { describeName } from '../../core/pki/x509-name.js';
+import { Certificate } from 'pkijs';
+import { findActiveCaKeys, insertCaKey } from './ca-key.repository.js';
+import {
+  findCertificateByChallenge,
+  listRevokedCertificates,
+  recordCertificate,
+} from './certificate.repository.js';
+import { findLatestCrl, recordCrl } from './crl-state.repository.js';
+import { consumeChallenge } from './scep-challenge.repository.js';
+
+export interface CaOptions {
+  /** Appears in the CA names ("<organization> Keep Root CA"). */
+  organization: string;
+  /** Used only on the first start, when no CA is stored yet; a stored CA always wins. */
+  import?: { pem: PemCaImport } | { pkcs12: { der: Uint8Array; password: string } };
+  crlUrl?: string;
+  now?: Date;
+}
+
+/** A key the core holds and uses itself, with the certificate that names it. */
+export interface ServiceKey {
+  certificatePem: string;
+  privateKey: KeyObject;
+}
+
+export interface LoadedCa {
+  issuing: CertificateAuthority;
+  /** The trust anchor devices install: the top of the issuing CA's chain, or the issuing CA if it is a root. */
+  rootPem: string;
+  profileSigning: ServiceKey;
+  escrow: ServiceKey;
+}
+
+/** Thrown when stored CA rows are incomplete; never repaired silently, since that would mint a new CA. */
+export class CaStateError extends Error {
+  override name = 'CaStateError';
+}
+
+const keyAad = (purpose: CaKeyPurpose, id: string) => Buffer.from(`ca_keys/${purpose}/${id}`);
+
+/**
+ * Serialised by an advisory lock so that two core workers starting together cannot both create a
+ * CA; the second waits, then loads what the first stored.
+ */
+export async function loadOrCreateCa(
+  db: Kysely<CoreDatabase>,
+  keyRing: KeyRing,
+  options: CaOptions,
+): Promise<LoadedCa> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('keep.pki.ca'))`.execute(trx);
+    const stored = await findActiveCaKeys(trx);
+    const openKey = (purpose: CaKeyPurpose): ServiceKey => {
+      const row = stored.get(purpose);
+      if (!row?.sealed_private_key) throw new CaStateError(`no active ${purpose} key is stored`);
+      const pkcs8 = keyRing.openString(row.sealed_private_key, keyAad(purpose, row.id));
+      return {
+        certificatePem: row.certificate_pem,
+        privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }),
+      };
+    };
+
+    if (stored.has('issuing')) {
+      const issuing = openKey('issuing');
+      const chainPem = stored.get('root')?.certificate_pem ?? '';
+      const chain = pemBlocks(chainPem, 'CERTIFICATE');
+      return {
+        issuing: toCertificateAuthority(
+          pemBlocks(issuing.certificatePem, 'CERTIFICATE')[0]!,
+          issuing.privateKey,
+          chain,
+        ),
+        rootPem: chain.length ? derToPem(chain.at(-1)!, 'CERTIFICATE') : issuing.certificatePem,
+        profileSigning: openKey('profile-signing'),
+        escrow: openKey('escrow'),
+      };
+    }
+
+    const now = options.now ?? new Date();
+    const store = async (purpose: CaKeyPurpose, certificatePem: string, privateKey: KeyObject | null) => {
+      const id = randomUUID();
+      const pkcs8 = privateKey?.export({ type: 'pkcs8', format: 'der' });
+      await insertCaKey(trx, {
+        id,
+        purpose,
+        certificate_pem: certificatePem,
+        sealed_private_key: pkcs8 ? keyRing.sealToString(pkcs8, keyAad(purpose, id)) : null,
+      });
+    };
+
+    let issuing: CertificateAuthority;
+    let rootKey: KeyObject | null = null;
+    if (options.import) {
+      issuing =
+        'pem' in options.import
+          ? importCaFromPem(options.import.pem)
+          : importCaFromPkcs12(options.import.pkcs12.der, options.import.pkcs12.password);
+    } else {
+      const created = createCaHierarchy({ organization: options.organization, now });
+      issuing = created.issuing;
+      rootKey = created.root.privateKey;
+    }
+    const chainPem = issuing.chainDer.map((der) => derToPem(der, 'CERTIFICATE')).join('');
+    if (chainPem) await store('root', chainPem, rootKey);
+    await store('issuing', issuing.certificatePem, issuing.privateKey);
+
+    const serviceKey = async (
+      purpose: 'profile-signing' | 'escrow',
+      profile: LeafProfileName,
+      commonName: string,
+    ): Promise<ServiceKey> => {
+      const { publicKey, privateKey } = generateRsaKey(3072);
+      const issued = issueCertificate({
+        ca: issuing,
+        publicKey,
+        profile,
+        template: { commonName, organization: options.organization },
+        serial: generateSerialNumber(),
+        now,
+        ...(options.crlUrl ? { crlUrl: options.crlUrl } : {}),
+      });
+      await recordIssued(trx, issued, profile, {});
+      await store(purpose, issued.pem, privateKey);
+      return { certificatePem: issued.pem, privateKey };
+    };
+    return {
+      issuing,
+      rootPem: chainPem ? derToPem(issuing.chainDer.at(-1)!, 'CERTIFICATE') : issuing.certificatePem,
+      profileSigning: await serviceKey(
+        'profile-signing',
+        'profile-signing',
+        `${options.organization} Keep Profile Signing`,
+      ),
+      escrow: await serviceKey('escrow', 'escrow-encryption', `${options.organization} Keep Key Escrow`),
+    };
+  });
+}
+
+async function recordIssued(
+  db: Kysely<CoreDatabase>,
+  issued: IssuedCertificate,
+  profile: LeafProfileName,
+  links: { deviceId?: string; enrollmentId?: string; challengeHash?: string },
+): Promise<void> {
+  await recordCertificate(db, {
+    serial_hex: issued.serialHex,
+    subject: describeName(Certificate.fromBER(issued.der).subject),
+    profile,
+    device_id: links.deviceId ?? null,
+    enrollment_id: links.enrollmentId ?? null,
+    not_before: issued.notBefore,
+    not_after: issued.notAfter,
+    sha256_fingerprint: issued.sha256Fingerprint,
+    der: issued.der,
+    challenge_hash: links.challengeHash ?? null,
+    revoked_at: null,
+    revocation_reason: null,
+  });
+}
+
+export interface IssueFromCsrRequest {
+  ca: CertificateAuthority;
+  csrDer: Uint8Array;
+  profile: LeafProfileName;
+  template: CertificateTemplate;
+  /** What the challenge in the CSR must have been issued for. */
+  purpose: ChallengePurpose;
+  boundTo: ChallengeBinding;
+  challengePepper: Uint8Array;
+  deviceId?: string;
+  enrollmentId?: string;
+  crlUrl?: string;
+  now: Date;
+}
+
+export type IssueOutcome =
+  | { status: 'issued'; certificate: IssuedCertificate }
+  | { status: 'rejected'; reason: CsrRejection | ChallengeRejection; message: string };
+
+/**
+ * Policy first (pure, no DB), then the challenge and the record in one transaction: a failure
+ * to record puts the challenge back. A retry after success (same challenge, same key) returns
+ * the certificate already issued, so the SCEP activity is idempotent.
+ */
+export async function issueFromCsr(
+  db: Kysely<CoreDatabase>,
+  request: IssueFromCsrRequest,
+): Promise<IssueOutcome> {
+  let csr: ReturnType<typeof checkCsr>;
+  try {
+    csr = checkCsr(request.csrDer);
+  } catch (error) {
+    if (error instanceof CsrPolicyError)
+      return { status: 'rejected', reason: error.code, message: error.message };
+    throw error;
+  }
+  const challenge = csr.challengePassword;
+  if (!challenge || !isWellFormedChallenge(challenge))
+    return { status: 'rejected', reason: 'unknown', message: 'the CSR carries no valid challenge' };
+  const challengeHash = hashChallenge(challenge, request.challengePepper);
+
+  return db.transaction().execute(async (trx): Promise<IssueOutcome> => {
+    const check = await consumeChallenge(trx, challengeHash, request);
+    if (!check.ok) {
+      const earlier =
+        check.reason === 'used' ? await findCertificateByChallenge(trx, challengeHash) : undefined;
+      if (earlier && samePublicKey(earlier.der, csr.publicKey))
+        return { status: 'issued', certificate: reissued(earlier) };
+      return { status: 'rejected', reason: check.reason, message: `the challenge is ${check.reason}` };
+    }
+    const certificate = issueCertificate({
+      ca: request.ca,
+      publicKey: csr.publicKey,
+      profile: request.profile,
+      template: request.template,
+      serial: generateSerialNumber(),
+      now: request.now,
+      ...(request.crlUrl ? { crlUrl: request.crlUrl } : {}),
+    });
+    await recordIssued(trx, certificate, request.profile, {
+      ...(request.deviceId ? { deviceId: request.deviceId } : {}),
+      ...(request.enrollmentId ? { enrollmentId: request.enrollmentId } : {}),
+      challengeHash,
+    });
+    return { status: 'issued', certificate };
+  });
+}
+
+function samePublicKey(der: Buffer, key: KeyObject): boolean {
+  return new X509Certificate(der).publicKey.equals(key);
+}
+
+function reissued(row: {
+  der: Buffer;
+  serial_hex: string;
+  not_before: Date;
+  not_after: Date;
+  sha256_fingerprint: string;
+}): IssuedCertificate {
+  return {
+    der: row.der,
+    pem: derToPem(row.der, 'CERTIFICATE'),
+    serialHex: row.serial_hex,
+    notBefore: row.not_before,
+    notAfter: row.not_after,
+    sha256Fingerprint: row.sha256_fingerprint,
+  };
+}
+
+/** Builds and records the next CRL from every revoked certificate; returns its DER and number. */
+export async function publishCrl(
+  db: Kysely<CoreDatabase>,
+  ca: CertificateAuthority,
+  options: { now: Date; validityHours?: number },
+): Promise<{ number: number; der: Buffer }> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('keep.pki.crl'))`.execute(trx);
+    const number = ((await findLatestCrl(trx))?.number ?? 0) + 1;
+    const nextUpdate = new Date(options.now.getTime() + (options.validityHours ?? 24 * 7) * 3_600_000);
+    const der = buildCrl({
+      ca,
+      crlNumber: number,
+      revoked: await listRevokedCertificates(trx),
+      thisUpdate: options.now,
+      nextUpdate,
+    });
+    await recordCrl(trx, { number, next_update: nextUpdate, der, published_at: options.now });
+    return { number, der };
+  });
+}

@@ -1,0 +1,76 @@
+// The registry of issued certificates (core.certificates): record, find, revoke, list revoked.
+import type { Kysely, Transaction } from 'kysely';
+import type { CertificateRecord, NewCertificateRecord } from '../../core/db/core/certificate.table.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { RevocationReason, RevokedEntry } from '../../core/pki/crl.js';
+
+type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+
+/** Fails with a unique violation on a repeated serial or fingerprint, which must never be papered over. */
+export async function recordCertificate(db: Db, row: NewCertificateRecord): Promise<void> {
+  await db.insertInto('certificates').values(row).execute();
+}
+
+export async function findCertificateBySerial(
+  db: Db,
+  serialHex: string,
+): Promise<CertificateRecord | undefined> {
+  return db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('serial_hex', '=', serialHex.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findCertificateByFingerprint(
+  db: Db,
+  sha256Fingerprint: string,
+): Promise<CertificateRecord | undefined> {
+  return db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('sha256_fingerprint', '=', sha256Fingerprint.toLowerCase())
+    .executeTakeFirst();
+}
+
+export async function findCertificateByChallenge(
+  db: Db,
+  challengeHash: string,
+): Promise<CertificateRecord | undefined> {
+  return db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('challenge_hash', '=', challengeHash)
+    .executeTakeFirst();
+}
+
+/** True when this call revoked it; false when it was unknown or already revoked (the first date stands). */
+export async function revokeCertificate(
+  db: Db,
+  serialHex: string,
+  reason: RevocationReason,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('certificates')
+    .set({ revoked_at: at, revocation_reason: reason })
+    .where('serial_hex', '=', serialHex.toLowerCase())
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** The CRL's entries; expired certificates stay listed until a CRL-pruning policy says otherwise. */
+export async function listRevokedCertificates(db: Db): Promise<RevokedEntry[]> {
+  const rows = await db
+    .selectFrom('certificates')
+    .select(['serial_hex', 'revoked_at', 'revocation_reason'])
+    .where('revoked_at', 'is not', null)
+    .orderBy('revoked_at')
+    .execute();
+  return rows.map((row) => ({
+    serialHex: row.serial_hex,
+    revokedAt: row.revoked_at!,
+    ...(row.revocation_reason ? { reason: row.revocation_reason } : {}),
+  }));
+}

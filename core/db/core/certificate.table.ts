@@ -1,0 +1,27 @@
+// Every certificate Keep's CA issued: the serial registry, the fingerprint index and revocation state.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { RevocationReason } from '../../pki/crl.js';
+import type { LeafProfileName } from '../../pki/certificate-profile.js';
+
+export interface CertificateTable {
+  /** Lowercase hex, no leading zeros (serialToHex); unique, so a repeated random serial fails loudly. */
+  serial_hex: string;
+  subject: string;
+  profile: LeafProfileName;
+  device_id: string | null;
+  enrollment_id: string | null;
+  not_before: Date;
+  not_after: Date;
+  /** Lowercase hex SHA-256 of the DER. */
+  sha256_fingerprint: string;
+  der: Buffer;
+  /** The SCEP challenge this certificate consumed, so a retried issuance returns the same certificate. */
+  challenge_hash: string | null;
+  issued_at: Generated<Date>;
+  revoked_at: Date | null;
+  revocation_reason: RevocationReason | null;
+}
+
+export type CertificateRecord = Selectable<CertificateTable>;
+export type NewCertificateRecord = Insertable<CertificateTable>;
+export type CertificateRecordUpdate = Updateable<CertificateTable>;

@@ -1,0 +1,17 @@
+// Events the edge owes the core, stored before the device gets its answer and relayed to Temporal later.
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export interface OutboxTable {
+  id: Generated<string>;
+  device_id: string;
+  enrollment_id: string;
+  /** A DeviceEvent (core/apple/device-event.ts) as JSON. */
+  event: unknown;
+  created_at: Generated<Date>;
+  relayed_at: Date | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutboxRow = Insertable<OutboxTable>;

@@ -1,0 +1,204 @@
+// PUT /mdm/checkin — Apple's check-in protocol: one handler per MessageType, chosen by an exhaustive switch.
+// https://developer.apple.com/documentation/devicemanagement/check-in
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import type { Client } from '@temporalio/client';
+import {
+  buildGetBootstrapTokenResponse,
+  decodeCheckin,
+  type CheckinMessage,
+} from '../../core/apple/checkin/index.js';
+import {
+  buildDeclarationItemsResponse,
+  buildTokensResponse,
+  decodeStatusReport,
+} from '../../core/apple/declarative/index.js';
+import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
+import { newOpaqueId, workflowIds } from '../../core/temporal/task-queues.js';
+import { getBootstrapTokenUpdate, setBootstrapTokenUpdate } from '../../workflows/device.messages.js';
+import { deviceIdentity, type DeviceIdentityEnv, type DeviceIdentityOptions } from './device-identity.js';
+import {
+  bindOnAuthenticate,
+  findEnrollmentByCertificate,
+  findEnrollmentByUdid,
+  markCheckedOut,
+  updatePushToken,
+} from './enrollment.repository.js';
+import { addToOutbox } from './outbox.repository.js';
+import { parseDeviceBody } from './parse-device-body.js';
+
+export interface CheckinDeps {
+  db: Kysely<EdgeDatabase>;
+  identity: DeviceIdentityOptions;
+  temporal: Client;
+  /** Nudges the outbox relay so events reach the core quickly; the relay also polls. */
+  onOutbox?: () => void;
+  temporalTimeoutMs?: number;
+}
+
+type CheckinContext = Context<DeviceIdentityEnv>;
+
+const routingId = (m: CheckinMessage) => (m.enrollment.udid ?? m.enrollment.enrollmentId)!;
+const now = () => new Date().toISOString();
+
+/** Every message but Authenticate must come from the certificate bound to its enrollment. */
+async function boundEnrollment(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): Promise<Enrollment> {
+  const enrollment = await findEnrollmentByUdid(deps.db, routingId(m));
+  if (!enrollment || enrollment.status === 'checked-out') {
+    throw new HTTPException(403, { message: 'not enrolled: send Authenticate first' });
+  }
+  if (enrollment.cert_fingerprint !== c.get('device').certificate.sha256) {
+    throw new HTTPException(403, { message: 'identity certificate is not the one bound to this enrollment' });
+  }
+  return enrollment;
+}
+
+async function withTimeout<T>(deps: CheckinDeps, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out')), deps.temporalTimeoutMs ?? 10_000);
+      }),
+    ]);
+  } catch (cause) {
+    throw new HTTPException(503, { message: 'the core is not reachable; try again later', cause });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function authenticate(
+  deps: CheckinDeps,
+  c: CheckinContext,
+  m: Extract<CheckinMessage, { messageType: 'Authenticate' }>,
+) {
+  const fingerprint = c.get('device').certificate.sha256;
+  const udid = routingId(m);
+  const holder = await findEnrollmentByCertificate(deps.db, fingerprint);
+  if (holder && holder.udid !== udid) {
+    throw new HTTPException(403, { message: 'identity certificate is bound to another device' });
+  }
+  await deps.db.transaction().execute(async (tx) => {
+    const enrollment = await bindOnAuthenticate(tx, {
+      udid,
+      kind: m.enrollment.udid ? 'device' : 'user-enrollment',
+      fingerprint,
+      topic: m.topic,
+      newIds: { enrollmentId: newOpaqueId(), deviceId: newOpaqueId() },
+    });
+    await addToOutbox(tx, enrollment.device_id, {
+      kind: 'authenticated',
+      enrollmentId: enrollment.id,
+      at: now(),
+      udid,
+      serialNumber: m.serialNumber,
+      deviceName: m.deviceName,
+      model: m.model,
+      modelName: m.modelName,
+      osVersion: m.osVersion,
+      buildVersion: m.buildVersion,
+      productName: m.productName,
+    });
+  });
+  deps.onOutbox?.();
+  return c.body(null, 200);
+}
+
+async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): Promise<Response> {
+  switch (m.messageType) {
+    case 'Authenticate':
+      return authenticate(deps, c, m);
+    case 'TokenUpdate': {
+      const enrollment = await boundEnrollment(deps, c, m);
+      await deps.db.transaction().execute(async (tx) => {
+        // Per-user channels are recorded as events; only the device channel's token is used for pushes.
+        if (!m.user) {
+          await updatePushToken(tx, enrollment.id, {
+            topic: m.topic,
+            pushToken: Buffer.from(m.token),
+            pushMagic: m.pushMagic,
+          });
+        }
+        await addToOutbox(tx, enrollment.device_id, {
+          kind: 'token-updated',
+          enrollmentId: enrollment.id,
+          at: now(),
+          user: Boolean(m.user),
+          awaitingConfiguration: m.awaitingConfiguration,
+        });
+      });
+      deps.onOutbox?.();
+      return c.body(null, 200);
+    }
+    case 'CheckOut': {
+      const enrollment = await boundEnrollment(deps, c, m);
+      await deps.db.transaction().execute(async (tx) => {
+        await markCheckedOut(tx, enrollment.id);
+        await addToOutbox(tx, enrollment.device_id, {
+          kind: 'checked-out',
+          enrollmentId: enrollment.id,
+          at: now(),
+        });
+      });
+      deps.onOutbox?.();
+      return c.body(null, 200);
+    }
+    case 'UserAuthenticate':
+      // Keep does not manage user channels that need a server-side sign-in: 410 declines, per Apple.
+      await boundEnrollment(deps, c, m);
+      return c.text('user channel declined', 410);
+    case 'SetBootstrapToken': {
+      const enrollment = await boundEnrollment(deps, c, m);
+      // The token goes straight to the core vault (through Temporal, encrypted); the edge never stores it.
+      const handle = deps.temporal.workflow.getHandle(workflowIds.device(enrollment.device_id));
+      const token = m.bootstrapToken?.length ? Buffer.from(m.bootstrapToken).toString('base64') : undefined;
+      await withTimeout(
+        deps,
+        handle.executeUpdate(setBootstrapTokenUpdate, { args: [token ? { token } : {}] }),
+      );
+      return c.body(null, 200);
+    }
+    case 'GetBootstrapToken': {
+      const enrollment = await boundEnrollment(deps, c, m);
+      const handle = deps.temporal.workflow.getHandle(workflowIds.device(enrollment.device_id));
+      const { token } = await withTimeout(deps, handle.executeUpdate(getBootstrapTokenUpdate, { args: [] }));
+      c.header('Content-Type', 'application/xml');
+      return c.body(buildGetBootstrapTokenResponse(token ? Buffer.from(token, 'base64') : undefined));
+    }
+    case 'DeclarativeManagement': {
+      const enrollment = await boundEnrollment(deps, c, m);
+      if (m.endpoint === 'tokens') return c.json(buildTokensResponse([], enrollment.created_at));
+      if (m.endpoint === 'declaration-items') return c.json(buildDeclarationItemsResponse([]));
+      if (m.endpoint === 'status') {
+        const report = decodeStatusReport(m.data ?? new Uint8Array());
+        await addToOutbox(deps.db, enrollment.device_id, {
+          kind: 'declarative-status',
+          enrollmentId: enrollment.id,
+          at: now(),
+          report: JSON.parse(JSON.stringify(report)) as unknown,
+        });
+        deps.onOutbox?.();
+        return c.body(null, 200);
+      }
+      throw new HTTPException(404, { message: `no declaration at ${m.endpoint}` });
+    }
+    case 'GetToken':
+      await boundEnrollment(deps, c, m);
+      throw new HTTPException(400, { message: `token service ${m.tokenServiceType} is not offered` });
+    default: {
+      const unknown: never = m;
+      throw new HTTPException(400, { message: `unsupported message ${String(unknown)}` });
+    }
+  }
+}
+
+export function checkinRoute(deps: CheckinDeps) {
+  return new Hono<DeviceIdentityEnv>().put('/mdm/checkin', deviceIdentity(deps.identity), async (c) => {
+    const message = parseDeviceBody(c.get('device').body, decodeCheckin);
+    return handle(deps, c, message);
+  });
+}

@@ -1,0 +1,46 @@
+// The relay outbox: events written in the same transaction as what they describe, relayed at least once.
+import type { Kysely, Transaction } from 'kysely';
+import type { DeviceEvent } from '../../core/device/device-event.js';
+import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import type { OutboxRow } from '../../core/db/edge/outbox.table.js';
+
+type Db = Kysely<EdgeDatabase> | Transaction<EdgeDatabase>;
+
+export async function addToOutbox(db: Db, deviceId: string, event: DeviceEvent): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ device_id: deviceId, enrollment_id: event.enrollmentId, event: JSON.stringify(event) })
+    .execute();
+}
+
+/** Locks a batch of pending rows for this relayer; others skip them. */
+export function lockPending(db: Transaction<EdgeDatabase>, limit: number): Promise<OutboxRow[]> {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('relayed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function markRelayed(db: Db, ids: readonly string[]): Promise<void> {
+  if (ids.length)
+    await db.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', ids).execute();
+}
+
+export async function markFailed(db: Db, ids: readonly string[], error: string): Promise<void> {
+  if (!ids.length) return;
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+    .where('id', 'in', ids)
+    .execute();
+}
+
+export async function pruneRelayed(db: Db, olderThan: Date): Promise<number> {
+  const res = await db.deleteFrom('outbox').where('relayed_at', '<', olderThan).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}

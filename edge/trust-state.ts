@@ -1,0 +1,68 @@
+// The edge's in-memory view of whom to trust: Keep's CA chain and the revoked identities, reloaded from the
+// edge schema when the core installs a change (in this process) and periodically (for other replicas).
+import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { TrustStore } from '../core/cms/index.js';
+import type { EdgeDatabase } from '../core/db/edge-database.js';
+
+export interface TrustState {
+  trust: () => TrustStore | undefined;
+  isRevoked: (fingerprint: string) => boolean;
+  /** DER of the CA chain, root last. */
+  chain: () => Buffer[];
+  reload: () => Promise<void>;
+  installChain: (chain: Array<{ der: Buffer; role: 'root' | 'issuing' }>) => Promise<void>;
+  revoke: (entries: Array<{ fingerprint: string; serial: string; revokedAt: Date }>) => Promise<void>;
+  close: () => void;
+}
+
+export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_000): Promise<TrustState> {
+  let store: TrustStore | undefined;
+  let chain: Buffer[] = [];
+  let revoked = new Set<string>();
+
+  async function reload(): Promise<void> {
+    const [anchors, revokedRows] = await Promise.all([
+      db.selectFrom('ca_chain').select(['der', 'role']).orderBy('role', 'desc').execute(),
+      db.selectFrom('revoked_certificates').select('fingerprint').execute(),
+    ]);
+    chain = anchors.map((a) => a.der);
+    // Issuing CAs are anchors too: a device chain is leaf → issuing, and both are Keep's own.
+    store = anchors.length ? new TrustStore(chain) : undefined;
+    revoked = new Set(revokedRows.map((r) => r.fingerprint));
+  }
+
+  await reload();
+  const timer = setInterval(() => void reload().catch(() => undefined), refreshMs);
+  timer.unref();
+
+  return {
+    trust: () => store,
+    isRevoked: (fingerprint) => revoked.has(fingerprint),
+    chain: () => chain,
+    reload,
+    async installChain(certificates) {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('ca_chain').execute();
+        for (const { der, role } of certificates) {
+          await tx
+            .insertInto('ca_chain')
+            .values({ fingerprint: createHash('sha256').update(der).digest('hex'), der, role })
+            .execute();
+        }
+      });
+      await reload();
+    },
+    async revoke(entries) {
+      for (const entry of entries) {
+        await db
+          .insertInto('revoked_certificates')
+          .values({ fingerprint: entry.fingerprint, serial: entry.serial, revoked_at: entry.revokedAt })
+          .onConflict((oc) => oc.column('fingerprint').doNothing())
+          .execute();
+      }
+      await reload();
+    },
+    close: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,371 @@
+// Apple MDM through the real edge routes, Postgres and Temporal: check-in, relay, device workflow, commands.
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlist, parsePlistDict, type PlistValue } from '../../../core/apple/plist-codec.js';
+import { signSignedData } from '../../../core/cms/index.js';
+import { workflowIds } from '../../../core/temporal/task-queues.js';
+import { queueCommandUpdate } from '../../../workflows/device.messages.js';
+import { createTestCa, issueCertificate, type TestCa } from '../../support/test-ca.js';
+import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+
+interface Identity {
+  cert: Buffer;
+  key: ReturnType<typeof createPrivateKey>;
+}
+
+function identityFrom(ca: TestCa, cn: string): Identity {
+  const issued = issueCertificate(ca, { subject: [{ name: 'commonName', value: cn }] });
+  return { cert: new X509Certificate(issued.certPem).raw, key: createPrivateKey(issued.keyPem) };
+}
+
+function signedRequest(
+  path: string,
+  message: Record<string, PlistValue>,
+  identity: Identity | undefined,
+  tamper?: (b: Buffer) => Buffer,
+) {
+  const body = Buffer.from(buildPlist(message));
+  const headers: Record<string, string> = { 'content-type': 'application/x-apple-aspen-mdm-checkin' };
+  if (identity) {
+    const signature = signSignedData({
+      content: body,
+      detached: true,
+      signerCertificate: identity.cert,
+      signerKey: identity.key,
+      digest: 'sha1',
+    });
+    headers['mdm-signature'] = signature.toString('base64');
+  }
+  return new Request(`http://edge${path}`, {
+    method: 'PUT',
+    headers,
+    body: new Uint8Array(tamper ? tamper(body) : body),
+  });
+}
+
+async function eventually<T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const UDID_A = '00008020-000A1B2C3D4E002E';
+const UDID_B = '00008020-000B1B2C3D4E002E';
+
+describe('Apple MDM at the edge', () => {
+  let planes: TestPlanes;
+  let ca: TestCa;
+  let deviceA: Identity;
+  let deviceB: Identity;
+  const send = (
+    path: string,
+    message: Record<string, PlistValue>,
+    identity?: Identity,
+    tamper?: (b: Buffer) => Buffer,
+  ) => planes.edgeApp.request(signedRequest(path, message, identity, tamper));
+
+  beforeAll(async () => {
+    planes = await startTestPlanes();
+    ca = createTestCa('Keep Test Device CA');
+    await planes.trust.installChain([
+      {
+        der: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(ca.cert)).getBytes(), 'binary'),
+        role: 'issuing',
+      },
+    ]);
+    deviceA = identityFrom(ca, 'device A');
+    deviceB = identityFrom(ca, 'device B');
+  }, 120_000);
+  afterAll(() => planes?.close());
+
+  it('enrols a device: Authenticate and TokenUpdate reach its workflow, which records it and asks for its inventory', async () => {
+    const auth = await send(
+      '/mdm/checkin',
+      {
+        MessageType: 'Authenticate',
+        UDID: UDID_A,
+        Topic: 'com.apple.mgmt.External.test',
+        SerialNumber: 'C02TEST0001',
+        Model: 'Mac14,2',
+        OSVersion: '15.1',
+        DeviceName: 'Test Mac',
+      },
+      deviceA,
+    );
+    expect(auth.status).toBe(200);
+    const token = await send(
+      '/mdm/checkin',
+      {
+        MessageType: 'TokenUpdate',
+        UDID: UDID_A,
+        Topic: 'com.apple.mgmt.External.test',
+        Token: Buffer.alloc(32, 7),
+        PushMagic: 'magic-a',
+        AwaitingConfiguration: false,
+      },
+      deviceA,
+    );
+    expect(token.status).toBe(200);
+
+    const device = await eventually(async () => {
+      const row = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('udid', '=', UDID_A)
+        .executeTakeFirst();
+      return row?.enrollment_status === 'enrolled' ? row : undefined;
+    });
+    expect(device.serial_number).toBe('C02TEST0001');
+    expect(device.id).not.toContain(UDID_A);
+
+    // The workflow queued DeviceInformation and SecurityInfo; the device fetches and answers them.
+    const first = await eventually(async () => {
+      const res = await send('/mdm/connect', { Status: 'Idle', UDID: UDID_A }, deviceA);
+      const text = await res.text();
+      return text ? parsePlistDict(text) : undefined;
+    });
+    expect((first.Command as { RequestType: string }).RequestType).toBe('DeviceInformation');
+    const second = await send(
+      '/mdm/connect',
+      {
+        Status: 'Acknowledged',
+        UDID: UDID_A,
+        CommandUUID: first.CommandUUID as string,
+        QueryResponses: { DeviceName: 'Renamed Mac', OSVersion: '15.2', SerialNumber: 'C02TEST0001' },
+      },
+      deviceA,
+    );
+    // SecurityInfo may still be on its way into the queue: then the next Idle gets it.
+    const secondText = await second.text();
+    const secondCommand = secondText
+      ? parsePlistDict(secondText)
+      : await eventually(async () => {
+          const text = await (await send('/mdm/connect', { Status: 'Idle', UDID: UDID_A }, deviceA)).text();
+          return text ? parsePlistDict(text) : undefined;
+        });
+    expect((secondCommand.Command as { RequestType: string }).RequestType).toBe('SecurityInfo');
+    const done = await send(
+      '/mdm/connect',
+      {
+        Status: 'Acknowledged',
+        UDID: UDID_A,
+        CommandUUID: secondCommand.CommandUUID as string,
+        SecurityInfo: { FDE_Enabled: true },
+      },
+      deviceA,
+    );
+    expect(done.status).toBe(200);
+    expect(await done.text()).toBe('');
+
+    const updated = await eventually(async () => {
+      const row = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('id', '=', device.id)
+        .executeTakeFirst();
+      return row?.os_version === '15.2' && (row.facts as { securityInfo?: unknown }).securityInfo
+        ? row
+        : undefined;
+    });
+    expect(updated.name).toBe('Renamed Mac');
+    const commands = await planes.database.core.db
+      .selectFrom('device_commands')
+      .selectAll()
+      .where('device_id', '=', device.id)
+      .execute();
+    expect(commands.map((c) => c.status).sort()).toEqual(['acknowledged', 'acknowledged']);
+  });
+
+  it('delivers a command queued while the device was away at its next check-in, and records the NotNow then the answer', async () => {
+    const device = await planes.database.core.db
+      .selectFrom('devices')
+      .select('id')
+      .where('udid', '=', UDID_A)
+      .executeTakeFirstOrThrow();
+    const handle = planes.temporal.workflow.getHandle(workflowIds.device(device.id));
+    const plist = buildPlist({ CommandUUID: 'cmd-offline-1', Command: { RequestType: 'ProfileList' } });
+    const queued = await handle.executeUpdate(queueCommandUpdate, {
+      args: [{ commandUuid: 'cmd-offline-1', requestType: 'ProfileList', plist, requestedBy: 'test' }],
+    });
+    expect(queued).toMatchObject({ commandUuid: 'cmd-offline-1', status: 'queued', pushed: false });
+
+    const got = parsePlistDict(
+      await (await send('/mdm/connect', { Status: 'Idle', UDID: UDID_A }, deviceA)).text(),
+    );
+    expect(got.CommandUUID).toBe('cmd-offline-1');
+    const notNow = await send(
+      '/mdm/connect',
+      { Status: 'NotNow', UDID: UDID_A, CommandUUID: 'cmd-offline-1' },
+      deviceA,
+    );
+    expect(await notNow.text()).toBe(''); // skipped for the rest of this session
+    const again = parsePlistDict(
+      await (await send('/mdm/connect', { Status: 'Idle', UDID: UDID_A }, deviceA)).text(),
+    );
+    expect(again.CommandUUID).toBe('cmd-offline-1');
+    await send(
+      '/mdm/connect',
+      { Status: 'Acknowledged', UDID: UDID_A, CommandUUID: 'cmd-offline-1', ProfileList: [] },
+      deviceA,
+    );
+    // A retried report (the device lost our answer) is stored once.
+    await send(
+      '/mdm/connect',
+      { Status: 'Acknowledged', UDID: UDID_A, CommandUUID: 'cmd-offline-1', ProfileList: [] },
+      deviceA,
+    );
+    const row = await eventually(async () => {
+      const r = await planes.database.core.db
+        .selectFrom('device_commands')
+        .selectAll()
+        .where('command_uuid', '=', 'cmd-offline-1')
+        .executeTakeFirst();
+      return r?.status === 'acknowledged' ? r : undefined;
+    });
+    expect(row.request_type).toBe('ProfileList');
+  });
+
+  describe('refuses spoofing and bad input with a 4xx, storing nothing', () => {
+    const countOutbox = async () =>
+      Number(
+        (
+          await planes.database.edge.db
+            .selectFrom('outbox')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+
+    it('a request signed by device A claiming device B', async () => {
+      await send(
+        '/mdm/checkin',
+        { MessageType: 'Authenticate', UDID: UDID_B, Topic: 'com.apple.mgmt.External.test' },
+        deviceB,
+      );
+      const before = await countOutbox();
+      const asB = await send(
+        '/mdm/checkin',
+        {
+          MessageType: 'TokenUpdate',
+          UDID: UDID_B,
+          Topic: 'com.apple.mgmt.External.test',
+          Token: Buffer.alloc(32, 1),
+          PushMagic: 'x',
+          AwaitingConfiguration: false,
+        },
+        deviceA,
+      );
+      expect(asB.status).toBe(403);
+      const authAsB = await send(
+        '/mdm/checkin',
+        { MessageType: 'Authenticate', UDID: UDID_B, Topic: 'com.apple.mgmt.External.test' },
+        deviceA,
+      );
+      expect(authAsB.status).toBe(403);
+      const connectAsB = await send('/mdm/connect', { Status: 'Idle', UDID: UDID_B }, deviceA);
+      expect(connectAsB.status).toBe(403);
+      expect(await countOutbox()).toBe(before);
+    });
+
+    it('a certificate from another CA', async () => {
+      const stranger = identityFrom(createTestCa('Some Other CA'), 'stranger');
+      const res = await send(
+        '/mdm/checkin',
+        { MessageType: 'Authenticate', UDID: 'STRANGER', Topic: 'com.apple.mgmt.External.test' },
+        stranger,
+      );
+      expect(res.status).toBe(403);
+      expect(
+        await planes.database.edge.db
+          .selectFrom('enrollments')
+          .select('id')
+          .where('udid', '=', 'STRANGER')
+          .executeTakeFirst(),
+      ).toBeUndefined();
+    });
+
+    it('a missing, truncated or non-base64 Mdm-Signature, and a body changed after signing', async () => {
+      const message = { MessageType: 'Authenticate', UDID: 'NOSIG', Topic: 'com.apple.mgmt.External.test' };
+      expect((await send('/mdm/checkin', message)).status).toBe(401);
+      const good = signedRequest('/mdm/checkin', message, deviceA);
+      const signature = good.headers.get('mdm-signature')!;
+      const body = await good.arrayBuffer();
+      for (const bad of [signature.slice(0, 40), 'not*base64!', '']) {
+        const res = await planes.edgeApp.request(
+          new Request('http://edge/mdm/checkin', { method: 'PUT', headers: { 'mdm-signature': bad }, body }),
+        );
+        expect(res.status, bad).toBeGreaterThanOrEqual(400);
+        expect(res.status, bad).toBeLessThan(500);
+      }
+      const tampered = await send('/mdm/checkin', message, deviceA, (b) =>
+        Buffer.from(b.toString().replace('NOSIG', 'NOSIH')),
+      );
+      expect(tampered.status).toBe(403);
+    });
+
+    it('a message before Authenticate', async () => {
+      const fresh = identityFrom(ca, 'fresh');
+      const res = await send('/mdm/connect', { Status: 'Idle', UDID: 'NEVER-AUTHENTICATED' }, fresh);
+      expect(res.status).toBe(403);
+    });
+
+    it('hostile plists: entities, __proto__ keys, 10,000-deep nesting, unknown message types, oversized bodies', async () => {
+      const before = await countOutbox();
+      const sign = (raw: string) => {
+        const body = Buffer.from(raw);
+        const sig = signSignedData({
+          content: body,
+          detached: true,
+          signerCertificate: deviceA.cert,
+          signerKey: deviceA.key,
+        });
+        return planes.edgeApp.request(
+          new Request('http://edge/mdm/checkin', {
+            method: 'PUT',
+            headers: { 'mdm-signature': sig.toString('base64') },
+            body,
+          }),
+        );
+      };
+      const entity = `<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY x "y">]><plist version="1.0"><dict><key>MessageType</key><string>&x;</string></dict></plist>`;
+      const proto = `<?xml version="1.0"?><plist version="1.0"><dict><key>__proto__</key><dict><key>polluted</key><true/></dict><key>MessageType</key><string>Authenticate</string></dict></plist>`;
+      const deep = `<?xml version="1.0"?><plist version="1.0">${'<array>'.repeat(10_000)}${'</array>'.repeat(10_000)}</plist>`;
+      const unknown = buildPlist({ MessageType: 'Teleport', UDID: UDID_A });
+      for (const raw of [entity, proto, deep, unknown, 'garbage']) {
+        const res = await sign(raw);
+        expect(res.status, raw.slice(0, 60)).toBe(400);
+      }
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+      const huge = await planes.edgeApp.request(
+        new Request('http://edge/mdm/checkin', { method: 'PUT', body: 'x'.repeat(2 * 1024 * 1024) }),
+      );
+      expect(huge.status).toBe(413);
+      expect(await countOutbox()).toBe(before);
+    });
+
+    it('a revoked identity on every endpoint', async () => {
+      await planes.trust.revoke([
+        {
+          fingerprint: (await import('node:crypto')).createHash('sha256').update(deviceB.cert).digest('hex'),
+          serial: '01',
+          revokedAt: new Date(),
+        },
+      ]);
+      expect((await send('/mdm/connect', { Status: 'Idle', UDID: UDID_B }, deviceB)).status).toBe(403);
+      expect(
+        (
+          await send(
+            '/mdm/checkin',
+            { MessageType: 'Authenticate', UDID: UDID_B, Topic: 'com.apple.mgmt.External.test' },
+            deviceB,
+          )
+        ).status,
+      ).toBe(403);
+    });
+  });
+});

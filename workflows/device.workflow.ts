@@ -1,0 +1,141 @@
+// One long-running workflow per device (`device-<keepId>`): the single owner of its desired state and of
+// every command's lifecycle. Started by the edge's first event (signal-with-start); ends at check-out.
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DeviceActivities } from '../activities/device/device.activities.js';
+import type { AppleEdgeActivities } from '../edge/apple/apple.activities.js';
+import type { DeviceEvent } from '../core/device/device-event.js';
+import {
+  deviceEventSignal,
+  getBootstrapTokenUpdate,
+  queueCommandUpdate,
+  setBootstrapTokenUpdate,
+  type DeviceWorkflowInput,
+  type DeviceWorkflowState,
+  type QueueCommandRequest,
+  type QueueCommandResult,
+} from './device.messages.js';
+
+/** Continue-as-new well before Temporal's limits, carrying only the small state. */
+const MAX_HISTORY_EVENTS = 2_000;
+
+export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> {
+  const { deviceId } = input;
+  const state: DeviceWorkflowState = input.state ?? {
+    enrolled: false,
+    pending: [],
+    inventoryRequested: false,
+  };
+  const core = proxyActivities<DeviceActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  const edge = proxyActivities<AppleEdgeActivities>({
+    taskQueue: input.edgeTaskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  const events: DeviceEvent[] = [];
+  let checkedOut = false;
+
+  /** Records and enqueues commands, then wakes the device once for all of them. */
+  async function queue(requests: QueueCommandRequest[]): Promise<{ pushed: boolean }> {
+    const enrollmentId = state.enrollmentId!;
+    for (const request of requests) {
+      await core.recordCommandQueued({
+        deviceId,
+        commandUuid: request.commandUuid,
+        requestType: request.requestType,
+        requestedBy: request.requestedBy,
+      });
+      await edge.enqueueCommand({
+        enrollmentId,
+        commandUuid: request.commandUuid,
+        requestType: request.requestType,
+        plist: request.plist,
+        ...(request.priority === undefined ? {} : { priority: request.priority }),
+      });
+      state.pending.push(request.commandUuid);
+    }
+    // A failed push is not a failed command: the device gets it at its next check-in.
+    return edge.pushEnrollment({ enrollmentId }).catch(() => ({ pushed: false }));
+  }
+
+  async function queueOne(request: QueueCommandRequest): Promise<QueueCommandResult> {
+    const { pushed } = await queue([request]);
+    return { commandUuid: request.commandUuid, status: 'queued', pushed };
+  }
+
+  setHandler(deviceEventSignal, (event) => {
+    events.push(event);
+  });
+  setHandler(queueCommandUpdate, queueOne, {
+    validator: (request) => {
+      if (!state.enrollmentId || checkedOut) throw new Error('the device is not enrolled');
+      if (!request.commandUuid || !request.plist || !request.requestType)
+        throw new Error('commandUuid, requestType and plist are required');
+    },
+  });
+  setHandler(setBootstrapTokenUpdate, (request) => core.escrowBootstrapToken({ deviceId, ...request }));
+  setHandler(getBootstrapTokenUpdate, () => core.readBootstrapToken({ deviceId }));
+
+  async function handle(event: DeviceEvent): Promise<void> {
+    await core.recordDeviceEvent({ deviceId, event });
+    switch (event.kind) {
+      case 'authenticated':
+        state.enrollmentId = event.enrollmentId;
+        state.enrolled = false;
+        state.inventoryRequested = false;
+        return;
+      case 'token-updated':
+        if (event.user) return;
+        state.enrolled = true;
+        if (!state.inventoryRequested) {
+          state.inventoryRequested = true;
+          const inventory = await core.buildInventoryCommands();
+          await queue(inventory.map((command) => ({ ...command, requestedBy: 'keep' })));
+        }
+        return;
+      case 'checked-out':
+        checkedOut = true;
+        return;
+      case 'command-report':
+        if (event.status !== 'NotNow')
+          state.pending = state.pending.filter((uuid) => uuid !== event.commandUuid);
+        return;
+      case 'declarative-status':
+        return;
+      default: {
+        const unknown: never = event;
+        throw ApplicationFailure.nonRetryable(`unknown device event ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  for (;;) {
+    await condition(
+      () =>
+        events.length > 0 ||
+        workflowInfo().continueAsNewSuggested ||
+        workflowInfo().historyLength > MAX_HISTORY_EVENTS,
+    );
+    while (events.length > 0) await handle(events.shift()!);
+    if (checkedOut) {
+      await condition(allHandlersFinished);
+      if (events.length === 0) return;
+      checkedOut = events.every((e) => e.kind !== 'authenticated');
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+      await condition(allHandlersFinished);
+      if (events.length === 0) await continueAsNew<typeof deviceWorkflow>({ ...input, state });
+    }
+  }
+}

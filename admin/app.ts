@@ -1,16 +1,60 @@
 // The admin-facing Hono app: REST API and console for administrators (routes grow with each capability).
+import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CoreDatabase } from '../core/db/core-database.js';
 import { checkHealth, type Probe } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
+import { apiTokenDocs, apiTokenRoutes } from './api-token.routes.js';
+import { auditDocs, auditRoutes } from './audit.routes.js';
+import { authenticate } from './auth/authenticate.js';
+import type { AdminEnv } from './auth/principal.js';
+import { deviceCommandDocs, deviceCommandRoutes } from './device-command.routes.js';
+import { deviceDocs, deviceRoutes } from './device.routes.js';
+import { openApiRoute, type RouteDoc } from './openapi.js';
+import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
   healthProbes: Record<string, Probe>;
+  db: Kysely<CoreDatabase>;
+  temporal: Client;
+  /** Hex SHA-256 of the bootstrap admin token (KEEP_ADMIN_BOOTSTRAP_TOKEN_HASH). */
+  bootstrapTokenHash?: string | undefined;
+  coreTaskQueue: string;
+  edgeTaskQueue: string;
+  /** How long a route waits on Temporal before answering 503 (default 5 s). */
+  temporalTimeoutMs?: number;
+  now?: () => Date;
+  maxBodyBytes?: number;
 }
 
-export function createAdminApp(deps: AdminAppDeps): Hono {
-  const app = new Hono();
+const publicDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/healthz',
+    summary: 'Whether Postgres and Temporal are reachable (503 naming what is down).',
+    responses: {
+      200: { description: 'Everything is reachable.' },
+      503: { description: 'Something is down.' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'This document.',
+    responses: {
+      200: { description: 'The OpenAPI 3.1 document.', schema: z.record(z.string(), z.unknown()) },
+    },
+  },
+];
+
+export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
+  const timeoutMs = deps.temporalTimeoutMs ?? 5_000;
+  const app = new Hono<AdminEnv>();
   app.onError((err, c) => {
     if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
     deps.log.error(
@@ -19,9 +63,44 @@ export function createAdminApp(deps: AdminAppDeps): Hono {
     );
     return c.json({ error: 'internal error' }, 500);
   });
+  app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 4 * 1024 * 1024,
+      onError: (c) => c.json({ error: 'body: larger than the limit' }, 413),
+    }),
+  );
   app.get('/healthz', async (c) => {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);
   });
+  app.route(
+    '/',
+    openApiRoute([
+      ...publicDocs,
+      ...deviceDocs,
+      ...deviceCommandDocs,
+      ...pushCertificateDocs,
+      ...apiTokenDocs,
+      ...auditDocs,
+    ]),
+  );
+  app.use('/v1/*', authenticate({ db: deps.db, bootstrapTokenHash: deps.bootstrapTokenHash }));
+  app.route('/', deviceRoutes(deps));
+  app.route('/', deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }));
+  app.route(
+    '/',
+    pushCertificateRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      edgeTaskQueue: deps.edgeTaskQueue,
+      timeoutMs,
+      now: deps.now ?? (() => new Date()),
+    }),
+  );
+  app.route('/', apiTokenRoutes(deps));
+  app.route('/', auditRoutes(deps));
   return app;
 }

@@ -1,9 +1,9 @@
 // Starts the admin API process on premises: it talks to the core database and to Temporal as a client.
 import { serve, type ServerType } from '@hono/node-server';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { AdminProcessConfig } from '../core/config/config.schema.js';
 import { createLogger } from '../core/log/logger.js';
-import { temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { CoreDatabase } from '../core/db/core-database.js';
@@ -20,8 +20,16 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
   pool.on('error', () => undefined);
   const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool }) }).withSchema('core');
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
+  if (!config.admin.bootstrapTokenHash)
+    log.warn('no bootstrap token hash configured: only API tokens are accepted');
   const app = createAdminApp({
     log,
+    db,
+    temporal,
+    bootstrapTokenHash: config.admin.bootstrapTokenHash,
+    coreTaskQueue: config.admin.coreTaskQueue,
+    edgeTaskQueue: config.admin.edgeTaskQueue,
     healthProbes: {
       postgres: () => pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),

@@ -1,0 +1,115 @@
+// /v1/tokens: admins create API tokens (the token is shown once), list them and revoke them.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CoreDatabase } from '../core/db/core-database.js';
+import {
+  insertApiToken,
+  listApiTokens,
+  revokeApiToken,
+  type ApiTokenSummary,
+} from './api-token.repository.js';
+import { recordAudit } from './audit.repository.js';
+import type { AdminEnv } from './auth/principal.js';
+import { requirePermission, ROLES } from './auth/rbac.js';
+import { generateToken, hashToken } from './auth/token-hash.js';
+import { isUuid } from './ids.js';
+import { readJson } from './json-body.js';
+import { errorBody, type RouteDoc } from './openapi.js';
+
+const createBody = z.strictObject({
+  name: z.string().trim().min(1).max(200).describe('What the token is for, e.g. "ci-deploy".'),
+  role: z.enum(ROLES),
+});
+
+const tokenSummary = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  createdBy: z.string(),
+  createdAt: z.iso.datetime(),
+  lastUsedAt: z.iso.datetime().nullable(),
+  revokedAt: z.iso.datetime().nullable(),
+});
+
+const created = tokenSummary.extend({
+  token: z.string().describe('The bearer token. Shown only in this answer; Keep keeps only its hash.'),
+});
+
+function summary(row: ApiTokenSummary) {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdBy: row.created_by,
+    createdAt: row.created_at.toISOString(),
+    lastUsedAt: row.last_used_at?.toISOString() ?? null,
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+export function apiTokenRoutes(deps: { db: Kysely<CoreDatabase> }) {
+  return new Hono<AdminEnv>()
+    .use('/v1/tokens', requirePermission('tokens:manage'))
+    .use('/v1/tokens/*', requirePermission('tokens:manage'))
+    .post('/v1/tokens', async (c) => {
+      const { name, role } = await readJson(c, createBody);
+      const principal = c.get('principal');
+      await recordAudit(deps.db, principal, {
+        action: 'api-token.create',
+        targetKind: 'api-token',
+        details: { name, role },
+      });
+      const token = generateToken();
+      const row = await insertApiToken(deps.db, {
+        name,
+        role,
+        token_hash: hashToken(token),
+        created_by: principal.subject,
+      });
+      return c.json({ ...summary(row), token }, 201);
+    })
+    .get('/v1/tokens', async (c) => c.json({ items: (await listApiTokens(deps.db)).map(summary) }))
+    .delete('/v1/tokens/:id', async (c) => {
+      const id = c.req.param('id');
+      if (!isUuid(id)) throw new HTTPException(404, { message: 'id: no such token' });
+      await recordAudit(deps.db, c.get('principal'), {
+        action: 'api-token.revoke',
+        targetKind: 'api-token',
+        targetId: id,
+      });
+      const row = await revokeApiToken(deps.db, id);
+      if (!row) throw new HTTPException(404, { message: 'id: no such token' });
+      return c.json(summary(row));
+    });
+}
+
+export const apiTokenDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/v1/tokens',
+    summary: 'Create an API token with a role; the answer holds the token, once.',
+    permission: 'tokens:manage',
+    body: createBody,
+    responses: { 201: { description: 'Created.', schema: created } },
+  },
+  {
+    method: 'get',
+    path: '/v1/tokens',
+    summary: 'List API tokens (never the tokens themselves).',
+    permission: 'tokens:manage',
+    responses: { 200: { description: 'Every token.', schema: z.object({ items: z.array(tokenSummary) }) } },
+  },
+  {
+    method: 'delete',
+    path: '/v1/tokens/{id}',
+    summary: 'Revoke an API token; it stops working at once.',
+    permission: 'tokens:manage',
+    params: { id: 'The token id.' },
+    responses: {
+      200: { description: 'Revoked (or already revoked).', schema: tokenSummary },
+      404: { description: 'No such token.', schema: errorBody },
+    },
+  },
+];

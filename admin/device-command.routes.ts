@@ -1,0 +1,152 @@
+// Commands for one device: send (audited, then a Temporal Update to its workflow), list, and read one.
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { serializeCommand } from '../core/apple/commands/index.js';
+import type { CoreDatabase } from '../core/db/core-database.js';
+import type { DeviceCommand } from '../core/db/core/device-command.table.js';
+import { recordAudit } from './audit.repository.js';
+import type { AdminEnv } from './auth/principal.js';
+import { commandPermission, forbidden, hasPermission, requirePermission } from './auth/rbac.js';
+import { buildRequestedCommand, commandRequestBody } from './command-request.js';
+import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
+import { deviceOr404 } from './device.routes.js';
+import { readQuery } from './json-body.js';
+import { errorBody, type RouteDoc } from './openapi.js';
+import { decodeCursor, pageQuery, toPage } from './paging.js';
+import { queueCommandOnDevice } from './send-command.js';
+
+export interface DeviceCommandDeps {
+  db: Kysely<CoreDatabase>;
+  temporal: Client;
+  /** How long to wait for the device workflow to accept a command before answering 503. */
+  commandTimeoutMs: number;
+}
+
+const commandStatus = z.enum(['queued', 'acknowledged', 'error', 'format-error', 'not-now']);
+
+const commandSummary = z.object({
+  commandUuid: z.string(),
+  requestType: z.string(),
+  status: commandStatus,
+  requestedBy: z.string(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+const commandDetail = commandSummary.extend({
+  result: z.record(z.string(), z.unknown()).nullable().describe("The command's result keys (binary base64)."),
+  errorChain: z.array(z.unknown()).nullable().describe("The device's ErrorChain, when it answered Error."),
+});
+
+const accepted = z.object({ commandUuid: z.string(), status: z.literal('queued'), pushed: z.boolean() });
+const commandPage = z.object({ items: z.array(commandSummary), nextCursor: z.string().nullable() });
+
+function summary(row: DeviceCommand): z.infer<typeof commandSummary> {
+  return {
+    commandUuid: row.command_uuid,
+    requestType: row.request_type,
+    status: row.status,
+    requestedBy: row.requested_by,
+    createdAt: row.created_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function deviceCommandRoutes(deps: DeviceCommandDeps) {
+  return new Hono<AdminEnv>()
+    .post('/v1/devices/:id/commands', requirePermission('commands:send'), async (c) => {
+      const principal = c.get('principal');
+      const body: unknown = await c.req.json().catch(() => undefined);
+      const commandUuid = randomUUID();
+      const { command, requestType, raw } = buildRequestedCommand(body, commandUuid);
+      const permission = commandPermission(requestType, raw);
+      if (!hasPermission(principal.role, permission)) return forbidden(principal, permission);
+      const device = await deviceOr404(deps.db, c.req.param('id'));
+      // Written first: if the audit row cannot be written, the command is not sent.
+      await recordAudit(deps.db, principal, {
+        action: 'device.command.send',
+        targetKind: 'device',
+        targetId: device.id,
+        details: { commandUuid, requestType, raw },
+      });
+      const result = await queueCommandOnDevice(
+        deps.temporal,
+        device.id,
+        { commandUuid, requestType, plist: serializeCommand(command), requestedBy: principal.subject },
+        deps.commandTimeoutMs,
+      );
+      return c.json(result, 202);
+    })
+    .get('/v1/devices/:id/commands', requirePermission('commands:read'), async (c) => {
+      const query = readQuery(c, pageQuery);
+      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
+      if (cursor && Number.isNaN(Date.parse(cursor[0]!))) {
+        throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
+      }
+      const rows = await listDeviceCommands(deps.db, device.id, {
+        limit: query.limit + 1,
+        before: cursor && [cursor[0]!, cursor[1]!],
+      });
+      return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
+    })
+    .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read'), async (c) => {
+      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const row = await findDeviceCommand(deps.db, device.id, c.req.param('uuid'));
+      if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
+      const body: z.infer<typeof commandDetail> = {
+        ...summary(row),
+        result: row.result,
+        errorChain: row.error_chain,
+      };
+      return c.json(body);
+    });
+}
+
+export const deviceCommandDocs: RouteDoc[] = [
+  {
+    method: 'post',
+    path: '/v1/devices/{id}/commands',
+    summary:
+      'Send a command: audited, then queued by the device workflow. Helpdesk may send only queries and DeviceLock; raw plists and every other type need commands:send-any.',
+    permission: 'commands:send',
+    params: { id: "Keep's device id." },
+    body: commandRequestBody,
+    responses: {
+      202: { description: 'Queued by the device workflow.', schema: accepted },
+      404: { description: 'No such device.', schema: errorBody },
+      409: { description: 'The device workflow is not running, or refused the command.', schema: errorBody },
+      503: {
+        description: 'Temporal did not answer in time; the message holds the command UUID to check.',
+        schema: errorBody,
+      },
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/devices/{id}/commands',
+    summary: 'Commands sent to a device, newest first.',
+    permission: 'commands:read',
+    params: { id: "Keep's device id." },
+    query: pageQuery,
+    responses: {
+      200: { description: 'One page of commands.', schema: commandPage },
+      404: { description: 'No such device.', schema: errorBody },
+    },
+  },
+  {
+    method: 'get',
+    path: '/v1/devices/{id}/commands/{uuid}',
+    summary: "One command's status and result, as the device reported it.",
+    permission: 'commands:read',
+    params: { id: "Keep's device id.", uuid: 'The command UUID.' },
+    responses: {
+      200: { description: 'The command.', schema: commandDetail },
+      404: { description: 'No such device or command.', schema: errorBody },
+    },
+  },
+];

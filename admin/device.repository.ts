@@ -1,0 +1,39 @@
+// Reads of the device inventory (core.devices) for the admin API; the device workflow writes it.
+import type { Kysely } from 'kysely';
+import type { CoreDatabase } from '../core/db/core-database.js';
+import type { Device } from '../core/db/core/device.table.js';
+import { isUuid } from './ids.js';
+
+/** Commands sent but not answered for good: still queued, or refused for now by a busy device. */
+export const PENDING_STATUSES = ['queued', 'not-now'] as const;
+
+export interface DeviceFilter {
+  limit: number;
+  /** Devices with a greater id than this one. */
+  after?: string | undefined;
+  platform?: Device['platform'] | undefined;
+  status?: Device['enrollment_status'] | undefined;
+}
+
+export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter): Promise<Device[]> {
+  let query = db.selectFrom('devices').selectAll().orderBy('id').limit(filter.limit);
+  if (filter.after) query = query.where('id', '>', filter.after);
+  if (filter.platform) query = query.where('platform', '=', filter.platform);
+  if (filter.status) query = query.where('enrollment_status', '=', filter.status);
+  return query.execute();
+}
+
+export async function findDevice(db: Kysely<CoreDatabase>, id: string): Promise<Device | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countPendingCommands(db: Kysely<CoreDatabase>, deviceId: string): Promise<number> {
+  const row = await db
+    .selectFrom('device_commands')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('device_id', '=', deviceId)
+    .where('status', 'in', PENDING_STATUSES)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

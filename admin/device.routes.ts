@@ -1,0 +1,118 @@
+// GET /v1/devices and GET /v1/devices/{id}: the inventory, its facts and enrollment state.
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CoreDatabase } from '../core/db/core-database.js';
+import type { Device } from '../core/db/core/device.table.js';
+import type { AdminEnv } from './auth/principal.js';
+import { requirePermission } from './auth/rbac.js';
+import { countPendingCommands, findDevice, listDevices } from './device.repository.js';
+import { isUuid } from './ids.js';
+import { readQuery } from './json-body.js';
+import { errorBody, type RouteDoc } from './openapi.js';
+import { decodeCursor, pageQuery, toPage } from './paging.js';
+
+const platform = z.enum(['apple', 'windows', 'android', 'linux']);
+const enrollmentStatus = z.enum(['authenticated', 'enrolled', 'checked-out']);
+const timestamp = z.iso.datetime().nullable();
+
+const listQuery = pageQuery.extend({
+  platform: platform.optional().describe('Only devices of this platform.'),
+  status: enrollmentStatus.optional().describe('Only devices in this enrollment state.'),
+});
+
+const deviceSummary = z.object({
+  id: z.uuid(),
+  platform,
+  name: z.string().nullable(),
+  model: z.string().nullable(),
+  osVersion: z.string().nullable(),
+  serialNumber: z.string().nullable(),
+  enrollmentStatus,
+  lastSeenAt: timestamp,
+});
+
+const deviceDetail = deviceSummary.extend({
+  udid: z.string().nullable(),
+  enrollment: z.object({ id: z.string().nullable(), status: enrollmentStatus, enrolledAt: timestamp }),
+  facts: z.record(z.string(), z.unknown()).describe('Everything the device reported, merged by source.'),
+  pendingCommands: z
+    .number()
+    .int()
+    .describe('Commands queued or refused with NotNow, not answered for good.'),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+
+const devicePage = z.object({ items: z.array(deviceSummary), nextCursor: z.string().nullable() });
+
+function summary(device: Device): z.infer<typeof deviceSummary> {
+  return {
+    id: device.id,
+    platform: device.platform,
+    name: device.name,
+    model: device.model,
+    osVersion: device.os_version,
+    serialNumber: device.serial_number,
+    enrollmentStatus: device.enrollment_status,
+    lastSeenAt: device.last_seen_at?.toISOString() ?? null,
+  };
+}
+
+/** 404 for an unknown device, shared by every route under /v1/devices/{id}. */
+export async function deviceOr404(db: Kysely<CoreDatabase>, id: string): Promise<Device> {
+  const device = await findDevice(db, id);
+  if (!device) throw new HTTPException(404, { message: `id: no device ${JSON.stringify(id)}` });
+  return device;
+}
+
+export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }) {
+  return new Hono<AdminEnv>()
+    .get('/v1/devices', requirePermission('devices:read'), async (c) => {
+      const query = readQuery(c, listQuery);
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)[0];
+      if (after !== undefined && !isUuid(after)) throw new HTTPException(400, { message: 'cursor: invalid' });
+      const rows = await listDevices(deps.db, { ...query, after, limit: query.limit + 1 });
+      return c.json(toPage(rows, query.limit, summary, (row) => [row.id]));
+    })
+    .get('/v1/devices/:id', requirePermission('devices:read'), async (c) => {
+      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const body: z.infer<typeof deviceDetail> = {
+        ...summary(device),
+        udid: device.udid,
+        enrollment: {
+          id: device.enrollment_id,
+          status: device.enrollment_status,
+          enrolledAt: device.enrolled_at?.toISOString() ?? null,
+        },
+        facts: device.facts,
+        pendingCommands: await countPendingCommands(deps.db, device.id),
+        createdAt: device.created_at.toISOString(),
+        updatedAt: device.updated_at.toISOString(),
+      };
+      return c.json(body);
+    });
+}
+
+export const deviceDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/v1/devices',
+    summary: 'List devices, a page at a time, optionally by platform and enrollment state.',
+    permission: 'devices:read',
+    query: listQuery,
+    responses: { 200: { description: 'One page of devices.', schema: devicePage } },
+  },
+  {
+    method: 'get',
+    path: '/v1/devices/{id}',
+    summary: "A device's facts, enrollment state, last check-in and pending command count.",
+    permission: 'devices:read',
+    params: { id: "Keep's device id." },
+    responses: {
+      200: { description: 'The device.', schema: deviceDetail },
+      404: { description: 'No such device.', schema: errorBody },
+    },
+  },
+];

@@ -1,0 +1,191 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parsePlistDict } from '../../core/apple/plist-codec.js';
+import { keepDataConverter } from '../../core/temporal/payload-codec.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { startTestPlanes, type TestPlanes } from '../support/planes.js';
+import { testStack } from '../support/stack.js';
+import { receivedCommandsQuery } from './fixtures/fake-device.workflow.js';
+import { auditRows, call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
+
+describe('sending commands to a device', () => {
+  let planes: TestPlanes;
+  let worker: Worker;
+  let workerDone: Promise<void>;
+  let app: AdminApp;
+  let operator: string;
+  let deviceId: string;
+  const taskQueue = `admin-fake-device-${Date.now()}`;
+
+  beforeAll(async () => {
+    planes = await startTestPlanes();
+    const stack = testStack();
+    worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: stack.temporalAddress }),
+      namespace: stack.temporalNamespace,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('./fixtures/fake-device.workflow.ts', import.meta.url)),
+      dataConverter: keepDataConverter(stack.payloadKeys),
+    });
+    workerDone = worker.run();
+    const db = planes.database.core.db;
+    app = testAdminApp({ db, temporal: planes.temporal, temporalTimeoutMs: 1500 });
+    operator = await tokenFor(db, 'operator');
+    deviceId = await insertDevice(db);
+    await planes.temporal.workflow.start('fakeDeviceWorkflow', {
+      workflowId: workflowIds.device(deviceId),
+      taskQueue,
+      args: [{}],
+    });
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await workerDone;
+    await planes?.close();
+  });
+
+  const send = (id: string, body: unknown) =>
+    call(app, 'POST', `/v1/devices/${id}/commands`, { token: operator, body });
+
+  it('answers 404 for an unknown device and writes no audit row', async () => {
+    const before = await auditRows(planes.database.core.db);
+    const res = await send('5b0c8a43-0a8e-4b8a-9c55-2f1f1d1b7e41', { requestType: 'DeviceLock' });
+    expect(res.status).toBe(404);
+    expect(await auditRows(planes.database.core.db)).toEqual(before);
+  });
+
+  it('answers 400 naming a bad parameter, and an unknown one', async () => {
+    const pin = await send(deviceId, { requestType: 'DeviceLock', parameters: { pin: '12' } });
+    expect(pin.status).toBe(400);
+    expect(((await pin.json()) as { error: string }).error).toMatch(/^parameters\.pin:/);
+    const extra = await send(deviceId, { requestType: 'DeviceLock', parameters: { pincode: '123456' } });
+    expect(extra.status).toBe(400);
+    expect(((await extra.json()) as { error: string }).error).toContain('pincode');
+    const type = await send(deviceId, { requestType: 'SelfDestruct' });
+    expect(type.status).toBe(400);
+    expect(((await type.json()) as { error: string }).error).toMatch(/^requestType:/);
+    const raw = await send(deviceId, { plist: '<plist version="1.0"><array/></plist>' });
+    expect(raw.status).toBe(400);
+    expect(((await raw.json()) as { error: string }).error).toMatch(/^plist:/);
+  });
+
+  it('audits, then queues the command through the device workflow, and answers 202 with its UUID', async () => {
+    const res = await send(deviceId, {
+      requestType: 'DeviceLock',
+      parameters: { pin: '123456', message: 'Call IT' },
+    });
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { commandUuid: string; status: string };
+    expect(body.status).toBe('queued');
+
+    const [audit] = await auditRows(planes.database.core.db, 'device.command.send');
+    expect(audit).toMatchObject({ target_kind: 'device', target_id: deviceId });
+    expect(audit!.details).toMatchObject({ commandUuid: body.commandUuid, requestType: 'DeviceLock' });
+    // Command parameters (here a PIN) never reach the audit log.
+    expect(JSON.stringify(audit)).not.toContain('123456');
+
+    const handle = planes.temporal.workflow.getHandle(workflowIds.device(deviceId));
+    const received = await handle.query(receivedCommandsQuery);
+    const sent = received.find((r) => r.commandUuid === body.commandUuid)!;
+    expect(sent.requestType).toBe('DeviceLock');
+    expect(sent.requestedBy).toMatch(/^token:/);
+    const plist = parsePlistDict(sent.plist);
+    expect(plist.CommandUUID).toBe(body.commandUuid);
+    expect(plist.Command).toEqual({ RequestType: 'DeviceLock', PIN: '123456', Message: 'Call IT' });
+  });
+
+  it('sends a raw command plist as written', async () => {
+    const plist = `<?xml version="1.0" encoding="UTF-8"?><plist version="1.0"><dict><key>Command</key><dict>
+      <key>RequestType</key><string>Settings</string><key>Settings</key><array/></dict></dict></plist>`;
+    const res = await send(deviceId, { plist });
+    expect(res.status).toBe(202);
+    const { commandUuid } = (await res.json()) as { commandUuid: string };
+    const received = await planes.temporal.workflow
+      .getHandle(workflowIds.device(deviceId))
+      .query(receivedCommandsQuery);
+    expect(received.find((r) => r.commandUuid === commandUuid)?.requestType).toBe('Settings');
+  });
+
+  it('answers 503 with the command UUID when the device workflow does not answer in time', async () => {
+    const stuck = await insertDevice(planes.database.core.db);
+    await planes.temporal.workflow.start('fakeDeviceWorkflow', {
+      workflowId: workflowIds.device(stuck),
+      taskQueue,
+      args: [{ hang: true }],
+    });
+    const started = Date.now();
+    const res = await send(stuck, { requestType: 'SecurityInfo' });
+    expect(res.status).toBe(503);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const [audit] = (await auditRows(planes.database.core.db, 'device.command.send')).filter(
+      (r) => r.target_id === stuck,
+    );
+    const { error } = (await res.json()) as { error: string };
+    expect(error).toContain(String(audit!.details.commandUuid));
+  });
+
+  it('answers 409 when the device has no running workflow', async () => {
+    const orphan = await insertDevice(planes.database.core.db);
+    const res = await send(orphan, { requestType: 'SecurityInfo' });
+    expect(res.status).toBe(409);
+  });
+
+  it("passes on the real device workflow's refusal of a device that has not enrolled yet", async () => {
+    const pending = await insertDevice(planes.database.core.db, { enrollment_status: 'authenticated' });
+    await planes.temporal.workflow.start('deviceWorkflow', {
+      workflowId: workflowIds.device(pending),
+      taskQueue: planes.coreConfig.core.taskQueue,
+      args: [{ deviceId: pending, edgeTaskQueue: planes.edgeConfig.edge.taskQueue }],
+    });
+    const res = await send(pending, {
+      requestType: 'DeviceInformation',
+      parameters: { queries: ['OSVersion'] },
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toContain('not enrolled');
+  });
+
+  it('lists the device commands newest first, page by page, and shows one with its result', async () => {
+    const db = planes.database.core.db;
+    const device = await insertDevice(db);
+    for (const [i, status] of (['acknowledged', 'error', 'queued'] as const).entries()) {
+      await db
+        .insertInto('device_commands')
+        .values({
+          command_uuid: `cmd-${i}-${device}`,
+          device_id: device,
+          request_type: 'DeviceInformation',
+          status,
+          requested_by: 'token:x',
+          result:
+            status === 'acknowledged' ? JSON.stringify({ QueryResponses: { OSVersion: '15.1' } }) : null,
+          error_chain: status === 'error' ? JSON.stringify([{ ErrorCode: 12021 }]) : null,
+          created_at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)),
+        })
+        .execute();
+    }
+    const first = await call(app, 'GET', `/v1/devices/${device}/commands?limit=2`, { token: operator });
+    const page1 = (await first.json()) as { items: { commandUuid: string }[]; nextCursor: string };
+    expect(page1.items.map((c) => c.commandUuid)).toEqual([`cmd-2-${device}`, `cmd-1-${device}`]);
+    const second = await call(
+      app,
+      'GET',
+      `/v1/devices/${device}/commands?limit=2&cursor=${page1.nextCursor}`,
+      { token: operator },
+    );
+    const page2 = (await second.json()) as { items: { commandUuid: string }[]; nextCursor: string | null };
+    expect(page2.items.map((c) => c.commandUuid)).toEqual([`cmd-0-${device}`]);
+    expect(page2.nextCursor).toBeNull();
+
+    const one = await call(app, 'GET', `/v1/devices/${device}/commands/cmd-0-${device}`, { token: operator });
+    expect(await one.json()).toMatchObject({
+      status: 'acknowledged',
+      result: { QueryResponses: { OSVersion: '15.1' } },
+    });
+    const missing = await call(app, 'GET', `/v1/devices/${device}/commands/nope`, { token: operator });
+    expect(missing.status).toBe(404);
+    const detail = await call(app, 'GET', `/v1/devices/${device}`, { token: operator });
+    expect(((await detail.json()) as { pendingCommands: number }).pendingCommands).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { call, testAdminApp, type AdminApp } from './support.js';
+
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
+}
+
+describe('GET /openapi.json', () => {
+  let database: TestDatabase;
+  let app: AdminApp;
+  let document: Document;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = testAdminApp({ db: database.core.db });
+    const res = await call(app, 'GET', '/openapi.json');
+    expect(res.status).toBe(200);
+    document = (await res.json()) as Document;
+  });
+  afterAll(() => database?.drop());
+
+  it('is an OpenAPI 3.1 document', () => {
+    expect(document.openapi).toMatch(/^3\.1\./);
+  });
+
+  it('describes every route the app registers, with its responses', () => {
+    const routes = app.routes.filter((r) => r.method !== 'ALL');
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of routes) {
+      const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+      const operation = document.paths[path]?.[route.method.toLowerCase()];
+      expect(operation, `${route.method} ${route.path}`).toBeDefined();
+      expect(Object.keys(operation!.responses).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('describes request bodies and the 401/403 answers of protected routes', () => {
+    const send = document.paths['/v1/devices/{id}/commands']!.post!;
+    expect(JSON.stringify(send.requestBody)).toContain('requestType');
+    expect(JSON.stringify(send.requestBody)).toContain('plist');
+    expect(send.responses).toHaveProperty('401');
+    expect(send.responses).toHaveProperty('403');
+    expect(send.responses).toHaveProperty('202');
+  });
+});

@@ -6,18 +6,46 @@ import { openCoreDatabase } from './db/connect.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
+import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
+import { Client, Connection } from '@temporalio/client';
+import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 
-export function createCoreActivities(deps: { db: Kysely<CoreDatabase>; keyRing: KeyRing }) {
+export interface CoreActivityDeps {
+  db: Kysely<CoreDatabase>;
+  keyRing: KeyRing;
+  pki: PkiSettings;
+}
+
+export function createCoreActivities(deps: CoreActivityDeps) {
   return {
     ...createCorePlaneCheckActivities(deps),
     ...createPushCertificateActivities(deps),
     ...createDeviceActivities(deps),
+    ...createPkiActivities(deps),
   };
+}
+
+/** Asks each edge to install the CA chain and get its RA certified; one workflow per edge, never twice at once. */
+async function provisionEdges(config: CoreProcessConfig): Promise<void> {
+  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  try {
+    const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
+    for (const edgeTaskQueue of config.core.edgeTaskQueues) {
+      await client.workflow.start<typeof edgeProvisioningWorkflow>('edgeProvisioningWorkflow', {
+        workflowId: `edge-provisioning-${edgeTaskQueue}`,
+        taskQueue: config.core.taskQueue,
+        args: [{ edgeTaskQueue }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
@@ -37,10 +65,15 @@ export async function startCoreWorker(config: CoreProcessConfig, bundlePath: str
     connection,
     ...temporalClientOptions(config.temporal),
     taskQueue: config.core.taskQueue,
-    activities: createCoreActivities({ db: database.db, keyRing: KeyRing.parse(config.core.secretKeys) }),
+    activities: createCoreActivities({
+      db: database.db,
+      keyRing: KeyRing.parse(config.core.secretKeys),
+      pki: config.core,
+    }),
     workflowBundle: { codePath: bundlePath },
   });
   const done = worker.run();
+  await provisionEdges(config);
   return {
     worker,
     done,

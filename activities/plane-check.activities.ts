@@ -10,7 +10,10 @@ export interface PlaneCheckStamp {
 }
 
 /** Idempotent by workflow id: a retried activity returns the first stamp. */
-async function stamp(anyDb: Kysely<CoreDatabase> | Kysely<EdgeDatabase>, input: PlaneCheckStamp): Promise<string> {
+async function stamp(
+  anyDb: Kysely<CoreDatabase> | Kysely<EdgeDatabase>,
+  input: PlaneCheckStamp,
+): Promise<string> {
   // Both schemas hold plane_checks with one shape; Kysely's invariant generics need telling.
   const db = anyDb as unknown as Kysely<{ plane_checks: PlaneCheckTable }>;
   await db

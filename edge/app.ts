@@ -7,6 +7,7 @@ import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoute } from './probe.route.js';
 import { appleRoutes, type AppleRoutesDeps } from './apple/index.js';
+import { scepRoute, type ScepDeps } from './scep/scep.route.js';
 
 export interface EdgeAppDeps {
   log: Logger;
@@ -18,6 +19,7 @@ export interface EdgeAppDeps {
   maxBodyBytes?: number;
   /** Absent in tests that exercise only the plane check. */
   apple?: AppleRoutesDeps;
+  scep?: ScepDeps;
 }
 
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
@@ -36,5 +38,6 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
   });
   if (deps.probeEnabled) app.route('/', probeRoute(deps));
   if (deps.apple) app.route('/', appleRoutes(deps.apple));
+  if (deps.scep) app.route('/', scepRoute(deps.scep));
   return app;
 }

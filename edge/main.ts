@@ -13,6 +13,7 @@ import { createEdgeApp } from './app.js';
 import { startOutboxRelay } from './apple/outbox-relay.js';
 import { createPushService } from './apple/push-service.js';
 import { createTrustState } from './trust-state.js';
+import { createRaState } from './scep/ra-state.js';
 import { startEdgeWorker } from './worker.js';
 
 export interface RunningEdge {
@@ -28,6 +29,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
   const trust = await createTrustState(database.db);
+  const ra = await createRaState(database.db, keyRing);
   const push = createPushService({
     db: database.db,
     keyRing,
@@ -38,6 +40,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
     db: database.db,
     push,
     trust,
+    ra,
   });
   const relay = startOutboxRelay({
     db: database.db,
@@ -69,6 +72,16 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
         trustedProxies: config.edge.trustedProxies,
       },
       onOutbox: relay.wake,
+    },
+    scep: {
+      db: database.db,
+      temporal,
+      coreTaskQueue: config.edge.coreTaskQueue,
+      ra,
+      trust: trust.trust,
+      caChain: trust.chain,
+      isRevoked: trust.isRevoked,
+      signTimeoutMs: config.edge.scepSignTimeoutMs,
     },
   });
   const tls =

@@ -8,12 +8,15 @@ import { createEdgePlaneCheckActivities } from '../activities/plane-check.activi
 import { createAppleEdgeActivities } from './apple/apple.activities.js';
 import type { PushService } from './apple/push-service.js';
 import { createTrustActivities } from './trust.activities.js';
+import type { RaState } from './scep/ra-state.js';
+import { createScepEdgeActivities } from './scep/scep.activities.js';
 import type { TrustState } from './trust-state.js';
 
 export interface EdgeActivityDeps {
   db: Kysely<EdgeDatabase>;
   push: PushService;
   trust: TrustState;
+  ra: RaState;
 }
 
 export function createEdgeActivities(deps: EdgeActivityDeps) {
@@ -21,6 +24,7 @@ export function createEdgeActivities(deps: EdgeActivityDeps) {
     ...createEdgePlaneCheckActivities(deps),
     ...createAppleEdgeActivities(deps),
     ...createTrustActivities(deps),
+    ...createScepEdgeActivities(deps),
   };
 }
 

@@ -64,7 +64,7 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
     if (!updated || event.status !== 'Acknowledged' || !event.result) return;
     if (updated.request_type === 'DeviceInformation') {
       const q = (event.result.QueryResponses ?? {}) as Record<string, unknown>;
-      const str = (k: string) => (typeof q[k] === 'string' ? (q[k]) : undefined);
+      const str = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
       await db
         .updateTable('devices')
         .set({

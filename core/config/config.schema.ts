@@ -99,6 +99,12 @@ export const edgeSettings = z.strictObject({
     .min(1)
     .default(168)
     .describe('How long finished commands and their results stay in the edge queue.'),
+  scepSignTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('How long a SCEP request waits for the core to sign before the edge answers PENDING.'),
   outboxRetentionHours: z.coerce
     .number()
     .int()
@@ -116,6 +122,43 @@ export const coreSettings = z.strictObject({
     .string()
     .default('dist/workflow-bundle.js')
     .describe('Workflow bundle built ahead of time by `npm run build:workflows`.'),
+  organization: z
+    .string()
+    .min(1)
+    .default('Keep')
+    .describe('Organisation name in the CA certificates ("<organization> Keep Root CA").'),
+  edgePublicUrl: z
+    .url()
+    .default('https://127.0.0.1:8443')
+    .describe(
+      'Base URL devices use to reach the edge; written into enrollment profiles and CRL distribution points.',
+    ),
+  edgeTaskQueues: z
+    .string()
+    .default('edge')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .describe(
+      'Comma-separated task queues of the edges this core provisions (SCEP RA certificate, CA chain).',
+    ),
+  deviceCertificateDays: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(825)
+    .default(365)
+    .describe('Validity of device identity certificates, in days.'),
+  challengeMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10080)
+    .default(60)
+    .describe('How long a SCEP challenge stays usable, in minutes.'),
 });
 
 export const adminSettings = z.strictObject({

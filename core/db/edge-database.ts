@@ -4,6 +4,7 @@ import type { EnrollmentTable } from './edge/enrollment.table.js';
 import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
+import type { CrlTable, IssuedIdentityTable, ScepRaTable } from './edge/scep.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
 
 export interface EdgeDatabase {
@@ -15,4 +16,7 @@ export interface EdgeDatabase {
   push_certificates: EdgePushCertificateTable;
   ca_chain: CaChainTable;
   revoked_certificates: RevokedCertificateTable;
+  scep_ra: ScepRaTable;
+  issued_identities: IssuedIdentityTable;
+  crl: CrlTable;
 }

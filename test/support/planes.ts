@@ -19,6 +19,7 @@ import { createEdgeApp } from '../../edge/app.js';
 import { startOutboxRelay, type OutboxRelay } from '../../edge/apple/outbox-relay.js';
 import { createPushService, type PushService } from '../../edge/apple/push-service.js';
 import { createTrustState, type TrustState } from '../../edge/trust-state.js';
+import { createRaState, type RaState } from '../../edge/scep/ra-state.js';
 import { startEdgeWorker } from '../../edge/worker.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { testStack } from './stack.js';
@@ -28,6 +29,7 @@ export interface TestPlanesOptions {
   apns?: { url: string; caPem: string };
   /** Start the outbox relay polling (default true); tests of crash recovery drive it by hand. */
   relay?: boolean;
+  scepSignTimeoutMs?: number;
 }
 
 export interface TestPlanes {
@@ -37,6 +39,7 @@ export interface TestPlanes {
   temporal: Client;
   connection: Connection;
   trust: TrustState;
+  ra: RaState;
   push: PushService;
   relay: OutboxRelay;
   /** The edge's Hono app with the Apple routes; call `edgeApp.request()` or serve it. */
@@ -60,6 +63,7 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
       KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('secret-test'),
       KEEP_CORE_TASK_QUEUE: `core-${suffix}`,
       KEEP_CORE_WORKFLOW_BUNDLE: stack.workflowBundle,
+      KEEP_CORE_EDGE_TASK_QUEUES: `edge-${suffix}`,
     },
   });
   const edgeConfig = loadConfig(edgeProcessConfig, {
@@ -76,9 +80,11 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
   const log = createLogger('test', 'silent');
   const core: RunningWorker = await startCoreWorker(coreConfig, coreConfig.core.workflowBundle);
   const trust = await createTrustState(database.edge.db);
+  const edgeKeyRing = KeyRing.parse(edgeConfig.edge.secretKeys);
+  const ra = await createRaState(database.edge.db, edgeKeyRing);
   const push = createPushService({
     db: database.edge.db,
-    keyRing: KeyRing.parse(edgeConfig.edge.secretKeys),
+    keyRing: edgeKeyRing,
     apnsUrl: edgeConfig.edge.apnsUrl,
     ...(options.apns ? { extraCaPem: options.apns.caPem } : {}),
   });
@@ -86,9 +92,12 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
     db: database.edge.db,
     push,
     trust,
+    ra,
   });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection, ...temporalClientOptions(coreConfig.temporal) });
+  // The core worker asked this edge to install the CA chain and certify its RA: wait for it.
+  await temporal.workflow.getHandle(`edge-provisioning-${edgeConfig.edge.taskQueue}`).result();
   const relay = startOutboxRelay(
     {
       db: database.edge.db,
@@ -113,6 +122,16 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
       identity: { trust: trust.trust, isRevoked: trust.isRevoked },
       onOutbox: relay.wake,
     },
+    scep: {
+      db: database.edge.db,
+      temporal,
+      coreTaskQueue: edgeConfig.edge.coreTaskQueue,
+      ra,
+      trust: trust.trust,
+      caChain: trust.chain,
+      isRevoked: trust.isRevoked,
+      signTimeoutMs: options.scepSignTimeoutMs ?? edgeConfig.edge.scepSignTimeoutMs,
+    },
   });
   return {
     database,
@@ -121,6 +140,7 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
     temporal,
     connection,
     trust,
+    ra,
     push,
     relay,
     edgeApp,

@@ -1,0 +1,248 @@
+// The core's certificate-authority activities: sign SCEP requests, certify the edge's RA, issue challenges,
+// revoke and publish the CRL. The CA key is opened here, in the core worker, and nowhere else.
+import { createHash, createPublicKey } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { RevocationReason } from '../../core/pki/crl.js';
+import { pemBlocks } from '../../core/pki/pem.js';
+import { generateSerialNumber } from '../../core/pki/serial-number.js';
+import { issueCertificate } from '../../core/pki/issue-certificate.js';
+import { checkCsr } from '../../core/pki/csr-policy.js';
+import {
+  generateChallenge,
+  hashChallenge,
+  type ChallengeBinding,
+  type ChallengePurpose,
+} from '../../core/pki/scep-challenge.js';
+import { issueFromCsr, loadOrCreateCa, publishCrl, type LoadedCa } from './ca.service.js';
+import {
+  findCertificateByFingerprint,
+  recordCertificate,
+  revokeCertificate,
+} from './certificate.repository.js';
+import { createChallenge, findChallenge } from './scep-challenge.repository.js';
+
+export interface PkiSettings {
+  organization: string;
+  edgePublicUrl: string;
+  deviceCertificateDays: number;
+  challengeMinutes: number;
+}
+
+export type SignOutcome =
+  | { status: 'issued'; certificateBase64: string; enrollmentId?: string; fingerprint: string }
+  | { status: 'rejected'; reason: string };
+
+/** HMAC pepper for challenge hashes, derived from the core's primary at-rest key. */
+export function challengePepper(keyRing: KeyRing): Buffer {
+  return createHash('sha256').update('keep/scep-challenge-pepper/').update(keyRing.primary.key).digest();
+}
+
+export function createPkiActivities(deps: { db: Kysely<CoreDatabase>; keyRing: KeyRing; pki: PkiSettings }) {
+  const { db, keyRing, pki } = deps;
+  const crlUrl = new URL('/pki/crl', pki.edgePublicUrl).toString();
+  let loaded: Promise<LoadedCa> | undefined;
+  const ca = () =>
+    (loaded ??= loadOrCreateCa(db, keyRing, { organization: pki.organization, crlUrl }).catch(
+      (err: unknown) => {
+        loaded = undefined;
+        throw err;
+      },
+    ));
+  const pepper = challengePepper(keyRing);
+
+  return {
+    /** The CA chain the edge trusts and hands out (issuing first, root last), as base64 DER. */
+    async caChain(): Promise<Array<{ derBase64: string; role: 'root' | 'issuing' }>> {
+      const { issuing } = await ca();
+      const issuingDer = pemBlocks(issuing.certificatePem, 'CERTIFICATE')[0]!;
+      return [
+        { derBase64: issuingDer.toString('base64'), role: 'issuing' as const },
+        ...issuing.chainDer.map((der) => ({
+          derBase64: Buffer.from(der).toString('base64'),
+          role: 'root' as const,
+        })),
+      ];
+    },
+
+    /** Certifies the edge's RA key (the edge keeps the key; the certificate cannot issue certificates). */
+    async issueRaCertificate({
+      csrBase64,
+      edgeTaskQueue,
+    }: {
+      csrBase64: string;
+      edgeTaskQueue: string;
+    }): Promise<{ certificateBase64: string }> {
+      const { issuing } = await ca();
+      const csr = checkCsr(Buffer.from(csrBase64, 'base64'));
+      const issued = issueCertificate({
+        ca: issuing,
+        publicKey: csr.publicKey,
+        profile: 'scep-ra',
+        template: {
+          commonName: `Keep SCEP RA (${edgeTaskQueue})`,
+          organization: pki.organization,
+          validityDays: 365,
+        },
+        serial: generateSerialNumber(),
+        now: new Date(),
+        crlUrl,
+      });
+      await recordCertificate(db, {
+        serial_hex: issued.serialHex,
+        subject: `Keep SCEP RA (${edgeTaskQueue})`,
+        profile: 'scep-ra',
+        device_id: null,
+        enrollment_id: null,
+        not_before: issued.notBefore,
+        not_after: issued.notAfter,
+        sha256_fingerprint: issued.sha256Fingerprint,
+        der: issued.der,
+        challenge_hash: null,
+        revoked_at: null,
+        revocation_reason: null,
+      });
+      return { certificateBase64: issued.der.toString('base64') };
+    },
+
+    /** A fresh single-use challenge; only its hash is stored. The plaintext goes into one profile. */
+    async createScepChallenge(input: {
+      purpose: ChallengePurpose;
+      boundTo: ChallengeBinding;
+      minutes?: number;
+    }): Promise<{ challenge: string; expiresAt: string }> {
+      const challenge = generateChallenge();
+      const expiresAt = new Date(Date.now() + (input.minutes ?? pki.challengeMinutes) * 60_000);
+      await createChallenge(db, {
+        hash: hashChallenge(challenge, pepper),
+        purpose: input.purpose,
+        boundTo: input.boundTo,
+        expiresAt,
+      });
+      return { challenge, expiresAt: expiresAt.toISOString() };
+    },
+
+    /**
+     * Signs a device-identity CSR from SCEP. `enrollmentId` is what the request's URL claimed; a
+     * challenge bound to another enrollment is foreign. Idempotent: a retry returns the same certificate.
+     */
+    async signScepRequest(input: { csrBase64: string; enrollmentId?: string }): Promise<SignOutcome> {
+      const csrDer = Buffer.from(input.csrBase64, 'base64');
+      let binding: ChallengeBinding | undefined;
+      try {
+        const challenge = checkCsr(csrDer).challengePassword;
+        const record = challenge ? await findChallenge(db, hashChallenge(challenge, pepper)) : undefined;
+        binding = record?.boundTo;
+      } catch {
+        // checkCsr's verdict is given below by issueFromCsr, with its reason.
+      }
+      const boundTo = input.enrollmentId
+        ? { kind: 'enrollment' as const, id: input.enrollmentId }
+        : (binding ?? { kind: 'enrollment' as const, id: '00000000-0000-0000-0000-000000000000' });
+      const enrollmentId = boundTo.kind === 'enrollment' ? boundTo.id : undefined;
+      const { issuing } = await ca();
+      const outcome = await issueFromCsr(db, {
+        ca: issuing,
+        csrDer,
+        profile: 'device-identity',
+        template: {
+          commonName: `keep-enrollment-${boundTo.id}`,
+          sans: [{ type: 'uri', value: `urn:keep:${boundTo.kind}:${boundTo.id}` }],
+          organization: pki.organization,
+          validityDays: pki.deviceCertificateDays,
+        },
+        purpose: 'device-identity',
+        boundTo,
+        challengePepper: pepper,
+        ...(enrollmentId ? { enrollmentId } : {}),
+        crlUrl,
+        now: new Date(),
+      });
+      if (outcome.status === 'rejected') return { status: 'rejected', reason: outcome.reason };
+      return {
+        status: 'issued',
+        certificateBase64: outcome.certificate.der.toString('base64'),
+        fingerprint: outcome.certificate.sha256Fingerprint,
+        ...(enrollmentId ? { enrollmentId } : {}),
+      };
+    },
+
+    /** Renews a device identity: the request was signed by the current certificate, which must be Keep's and valid. */
+    async renewIdentity(input: { csrBase64: string; currentFingerprint: string }): Promise<SignOutcome> {
+      const current = await findCertificateByFingerprint(db, input.currentFingerprint);
+      if (!current || current.revoked_at || current.profile !== 'device-identity')
+        return { status: 'rejected', reason: 'unknown-certificate' };
+      const csr = checkCsr(Buffer.from(input.csrBase64, 'base64'));
+      const { issuing } = await ca();
+      const bound = current.enrollment_id ?? current.device_id ?? 'unknown';
+      const issued = issueCertificate({
+        ca: issuing,
+        publicKey: createPublicKey(csr.publicKey.export({ type: 'spki', format: 'pem' })),
+        profile: 'device-identity',
+        template: {
+          commonName: current.subject,
+          sans: [{ type: 'uri', value: `urn:keep:enrollment:${bound}` }],
+          organization: pki.organization,
+          validityDays: pki.deviceCertificateDays,
+        },
+        serial: generateSerialNumber(),
+        now: new Date(),
+        crlUrl,
+      });
+      await recordCertificate(db, {
+        serial_hex: issued.serialHex,
+        subject: current.subject,
+        profile: 'device-identity',
+        device_id: current.device_id,
+        enrollment_id: current.enrollment_id,
+        not_before: issued.notBefore,
+        not_after: issued.notAfter,
+        sha256_fingerprint: issued.sha256Fingerprint,
+        der: issued.der,
+        challenge_hash: null,
+        revoked_at: null,
+        revocation_reason: null,
+      });
+      return {
+        status: 'issued',
+        certificateBase64: issued.der.toString('base64'),
+        fingerprint: issued.sha256Fingerprint,
+        ...(current.enrollment_id ? { enrollmentId: current.enrollment_id } : {}),
+      };
+    },
+
+    /** Revokes by serial and publishes a new CRL; returns what the edge must refuse from now on. */
+    async revokeAndPublish(input: {
+      serialHex: string;
+      reason?: RevocationReason;
+    }): Promise<{
+      revoked: Array<{ fingerprint: string; serial: string; revokedAt: string }>;
+      crlBase64: string;
+    }> {
+      const revokedAt = new Date();
+      await revokeCertificate(db, input.serialHex, input.reason ?? 'unspecified', revokedAt);
+      const row = await db
+        .selectFrom('certificates')
+        .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
+        .where('serial_hex', '=', input.serialHex.toLowerCase())
+        .executeTakeFirst();
+      const { issuing } = await ca();
+      const crl = await publishCrl(db, issuing, { now: revokedAt });
+      return {
+        revoked: row?.revoked_at
+          ? [
+              {
+                fingerprint: row.sha256_fingerprint,
+                serial: row.serial_hex,
+                revokedAt: row.revoked_at.toISOString(),
+              },
+            ]
+          : [],
+        crlBase64: crl.der.toString('base64'),
+      };
+    },
+  };
+}
+
+export type PkiActivities = ReturnType<typeof createPkiActivities>;

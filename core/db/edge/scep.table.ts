@@ -1,0 +1,25 @@
+// The edge's SCEP registration authority (its key sealed with the edge key ring), issued identities, and the CRL.
+import type { Generated, Selectable } from 'kysely';
+
+export interface ScepRaTable {
+  id: Generated<number>;
+  sealed_key: string;
+  /** Null until the core has certified the key. */
+  certificate_der: Buffer | null;
+  updated_at: Generated<Date>;
+}
+
+/** Which enrollment each identity certificate issued through this edge was for (bound at first Authenticate). */
+export interface IssuedIdentityTable {
+  fingerprint: string;
+  enrollment_id: string | null;
+  issued_at: Generated<Date>;
+}
+
+export interface CrlTable {
+  id: Generated<number>;
+  der: Buffer;
+  installed_at: Generated<Date>;
+}
+
+export type ScepRa = Selectable<ScepRaTable>;

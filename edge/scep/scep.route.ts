@@ -1,0 +1,208 @@
+// The SCEP registration authority at the edge (RFC 8894): GetCACaps, GetCACert and PKIOperation over GET
+// and POST. Requests are decrypted here with the RA key; the core signs through a Temporal Update, and a
+// core that does not answer in time makes the answer PENDING, which the device polls with GetCertInitial.
+import { createHash } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { SignOutcome } from '../../activities/pki/pki.activities.js';
+import type { TrustStore } from '../../core/cms/index.js';
+import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import {
+  buildCaCertResponse,
+  buildCertRep,
+  CA_CAPS_CONTENT_TYPE,
+  parsePkiMessage,
+  PKI_MESSAGE_CONTENT_TYPE,
+  renderCaCaps,
+  ScepError,
+  type CertRepOutcome,
+  type ScepRequest,
+} from '../../core/scep/index.js';
+import { signCsrUpdate } from '../../workflows/certificate-request.workflow.js';
+import type { RaState } from './ra-state.js';
+
+export interface ScepDeps {
+  db: Kysely<EdgeDatabase>;
+  temporal: Client;
+  coreTaskQueue: string;
+  ra: RaState;
+  trust: () => TrustStore | undefined;
+  caChain: () => Buffer[];
+  isRevoked: (fingerprint: string) => boolean;
+  signTimeoutMs: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/** Opaque, and the same for a retried transaction: the device-chosen transaction ID is hashed. */
+const requestWorkflowId = (transactionId: string, enrollmentId: string) =>
+  `certificate-request-${createHash('sha256').update(`${enrollmentId}\0${transactionId}`).digest('hex').slice(0, 40)}`;
+
+async function readMessage(c: Context): Promise<Buffer> {
+  if (c.req.method === 'POST') {
+    const body = Buffer.from(await c.req.arrayBuffer());
+    if (body.length > MAX_MESSAGE_BYTES) throw new HTTPException(413, { message: 'SCEP message too large' });
+    return body;
+  }
+  const message = c.req.query('message');
+  if (!message) throw new HTTPException(400, { message: 'PKIOperation needs a message parameter' });
+  if (message.length > (MAX_MESSAGE_BYTES * 4) / 3 + 4)
+    throw new HTTPException(413, { message: 'SCEP message too large' });
+  const compact = message.replace(/\s/g, '+');
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact))
+    throw new HTTPException(400, { message: 'message parameter is not base64' });
+  return Buffer.from(compact, 'base64');
+}
+
+async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function scepRoute(deps: ScepDeps) {
+  function credentials() {
+    const ra = deps.ra.credentials();
+    if (!ra) throw new HTTPException(503, { message: 'the SCEP RA is not provisioned yet' });
+    return ra;
+  }
+
+  async function outcomeOf(result: SignOutcome, enrollmentId: string | undefined): Promise<CertRepOutcome> {
+    if (result.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest' };
+    await deps.db
+      .insertInto('issued_identities')
+      .values({ fingerprint: result.fingerprint, enrollment_id: result.enrollmentId ?? enrollmentId ?? null })
+      .onConflict((oc) => oc.column('fingerprint').doNothing())
+      .execute();
+    return {
+      status: 'SUCCESS',
+      certificates: [Buffer.from(result.certificateBase64, 'base64'), ...deps.caChain()],
+    };
+  }
+
+  async function sign(
+    request: Extract<ScepRequest, { type: 'PKCSReq' | 'RenewalReq' }>,
+    enrollmentId: string | undefined,
+  ): Promise<CertRepOutcome> {
+    let renewalOf: string | undefined;
+    if (request.type === 'RenewalReq') {
+      // A renewal is signed by the identity being renewed: it must be Keep's, current and not revoked.
+      try {
+        deps.trust()?.verify(request.signer, request.certificates);
+      } catch {
+        return { status: 'FAILURE', failInfo: 'badMessageCheck' };
+      }
+      if (!deps.trust() || deps.isRevoked(request.signer.sha256))
+        return { status: 'FAILURE', failInfo: 'badMessageCheck' };
+      renewalOf = request.signer.sha256;
+    }
+    const workflowId = requestWorkflowId(request.transactionId, enrollmentId ?? '');
+    const update = deps.temporal.workflow.executeUpdateWithStart(signCsrUpdate, {
+      args: [
+        {
+          csrBase64: request.csr.der.toString('base64'),
+          ...(enrollmentId ? { enrollmentId } : {}),
+          ...(renewalOf ? { renewalOf } : {}),
+        },
+      ],
+      startWorkflowOperation: new WithStartWorkflowOperation('certificateRequestWorkflow', {
+        workflowId,
+        taskQueue: deps.coreTaskQueue,
+        args: [],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      }),
+    });
+    update.catch(() => undefined); // a late failure after PENDING is read back by GetCertInitial
+    const result = await withDeadline(update, deps.signTimeoutMs).catch(() => undefined);
+    return result ? outcomeOf(result, enrollmentId) : { status: 'PENDING' };
+  }
+
+  async function poll(request: ScepRequest, enrollmentId: string | undefined): Promise<CertRepOutcome> {
+    const handle = deps.temporal.workflow.getHandle(
+      requestWorkflowId(request.transactionId, enrollmentId ?? ''),
+    );
+    try {
+      const result = await withDeadline(handle.result() as Promise<SignOutcome>, 1_000);
+      return result ? outcomeOf(result, enrollmentId) : { status: 'PENDING' };
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { status: 'FAILURE', failInfo: 'badCertId' };
+      throw err;
+    }
+  }
+
+  async function pkiOperation(c: Context, enrollmentId: string | undefined): Promise<Response> {
+    const ra = credentials();
+    const der = await readMessage(c);
+    let request: ScepRequest;
+    let outcome: CertRepOutcome;
+    try {
+      request = parsePkiMessage(der, { ra, maxBytes: MAX_MESSAGE_BYTES });
+    } catch (err) {
+      if (err instanceof ScepError && err.context) {
+        return c.body(
+          new Uint8Array(buildCertRep(err.context, { status: 'FAILURE', failInfo: err.failInfo }, ra)),
+          200,
+          { 'Content-Type': PKI_MESSAGE_CONTENT_TYPE },
+        );
+      }
+      if (err instanceof ScepError)
+        throw new HTTPException(400, { message: `bad SCEP message: ${err.message}`, cause: err });
+      throw err;
+    }
+    switch (request.type) {
+      case 'PKCSReq':
+      case 'RenewalReq':
+        outcome = await sign(request, enrollmentId);
+        break;
+      case 'GetCertInitial':
+        outcome = await poll(request, enrollmentId);
+        break;
+      default: {
+        const unknown: never = request;
+        throw new HTTPException(400, { message: `unsupported SCEP message ${String(unknown)}` });
+      }
+    }
+    return c.body(new Uint8Array(buildCertRep(request, outcome, ra)), 200, {
+      'Content-Type': PKI_MESSAGE_CONTENT_TYPE,
+    });
+  }
+
+  async function handle(c: Context): Promise<Response> {
+    const enrollmentId = c.req.param('enrollmentId');
+    if (enrollmentId !== undefined && !UUID.test(enrollmentId))
+      throw new HTTPException(404, { message: 'no such SCEP endpoint' });
+    const operation = c.req.query('operation');
+    switch (operation) {
+      case 'GetCACaps':
+        return c.body(renderCaCaps(), 200, { 'Content-Type': CA_CAPS_CONTENT_TYPE });
+      case 'GetCACert': {
+        const { contentType, body } = buildCaCertResponse(credentials().certificate, deps.caChain());
+        return c.body(new Uint8Array(body), 200, { 'Content-Type': contentType });
+      }
+      case 'PKIOperation':
+        return pkiOperation(c, enrollmentId);
+      default:
+        throw new HTTPException(400, {
+          message: `unknown SCEP operation ${JSON.stringify(operation ?? '')}`,
+        });
+    }
+  }
+
+  return new Hono()
+    .on(['GET', 'POST'], '/scep', handle)
+    .on(['GET', 'POST'], '/scep/:enrollmentId', handle)
+    .get('/pki/crl', async (c) => {
+      const row = await deps.db.selectFrom('crl').select('der').where('id', '=', 1).executeTakeFirst();
+      if (!row) throw new HTTPException(404, { message: 'no CRL published yet' });
+      return c.body(new Uint8Array(row.der), 200, { 'Content-Type': 'application/pkix-crl' });
+    });
+}

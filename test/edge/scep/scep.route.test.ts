@@ -1,0 +1,215 @@
+// SCEP through the real edge, Temporal and the core CA: enrolment, renewal, PENDING, and every refusal.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPkiActivities, type PkiActivities } from '../../../activities/pki/pki.activities.js';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
+import { derToPem } from '../../../core/pki/pem.js';
+import { ScepClient, ScepClientError } from '../../sim/scep/scep-client.js';
+import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+
+describe('SCEP at the edge', () => {
+  let planes: TestPlanes;
+  let pki: PkiActivities;
+  let client: (path?: string) => ScepClient;
+  const enrollmentId = '6f1c1e0a-3c1b-4c39-9d55-0a1e2b3c4d5e';
+
+  beforeAll(async () => {
+    planes = await startTestPlanes();
+    pki = createPkiActivities({
+      db: planes.database.core.db,
+      keyRing: KeyRing.parse(planes.coreConfig.core.secretKeys),
+      pki: planes.coreConfig.core,
+    });
+    client = (path = `/scep/${enrollmentId}`) =>
+      new ScepClient({
+        url: `http://edge${path}`,
+        fetch: ((url: string, init?: RequestInit) => planes.edgeApp.request(url, init)) as typeof fetch,
+        pollIntervalMs: 50,
+        maxPolls: 100,
+      });
+  }, 120_000);
+  afterAll(() => planes?.close());
+
+  const challengeFor = async (
+    boundId = enrollmentId,
+    purpose: 'device-identity' | 'wifi' = 'device-identity',
+    minutes?: number,
+  ) =>
+    (
+      await pki.createScepChallenge({
+        purpose,
+        boundTo: { kind: 'enrollment', id: boundId },
+        ...(minutes ? { minutes } : {}),
+      })
+    ).challenge;
+
+  it('answers GetCACaps and GetCACert with the RA certified by the core and the CA chain', async () => {
+    const caps = await (await planes.edgeApp.request('/scep?operation=GetCACaps')).text();
+    expect(caps.split('\n')).toEqual(
+      expect.arrayContaining(['POSTPKIOperation', 'SHA-256', 'AES', 'SCEPStandard', 'Renewal']),
+    );
+    const certificates = await client().getCaCert();
+    // The RA and the issuing CA (and the root, when Keep made its own hierarchy).
+    expect(certificates.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('issues a device identity that openssl verifies against Keep chain, once per challenge', async () => {
+    const challenge = await challengeFor();
+    const issued = await client().enroll({
+      subject: [{ name: 'commonName', value: 'simulated device' }],
+      challengePassword: challenge,
+    });
+    const dir = mkdtempSync(`${tmpdir()}/keep-scep-`);
+    writeFileSync(`${dir}/leaf.pem`, issued.certificatePem);
+    writeFileSync(
+      `${dir}/chain.pem`,
+      planes.trust
+        .chain()
+        .map((der) => derToPem(der, 'CERTIFICATE'))
+        .join(''),
+    );
+    const verdict = execFileSync('openssl', [
+      'verify',
+      '-partial_chain',
+      '-CAfile',
+      `${dir}/chain.pem`,
+      `${dir}/leaf.pem`,
+    ]).toString();
+    expect(verdict).toContain('OK');
+    const text = execFileSync('openssl', ['x509', '-in', `${dir}/leaf.pem`, '-noout', '-text']).toString();
+    expect(text).toContain(`urn:keep:enrollment:${enrollmentId}`);
+    expect(text).toContain('TLS Web Client Authentication');
+    const bound = await planes.database.edge.db
+      .selectFrom('issued_identities')
+      .selectAll()
+      .executeTakeFirstOrThrow();
+    expect(bound.enrollment_id).toBe(enrollmentId);
+
+    // The same challenge again, with another key: refused.
+    await expect(
+      client().enroll({ subject: [{ name: 'commonName', value: 'replay' }], challengePassword: challenge }),
+    ).rejects.toThrow(ScepClientError);
+  });
+
+  it('refuses expired, wrong-purpose and foreign challenges with a CertRep FAILURE and issues nothing', async () => {
+    const before = await planes.database.core.db
+      .selectFrom('certificates')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    const expired = await challengeFor(enrollmentId, 'device-identity', 1);
+    await planes.database.core.db
+      .updateTable('scep_challenges')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('used_at', 'is', null)
+      .execute();
+    const wrongPurpose = await challengeFor(enrollmentId, 'wifi');
+    const foreign = await challengeFor('11111111-2222-4333-8444-555555555555');
+    for (const challenge of [expired, wrongPurpose, foreign, 'not-a-challenge']) {
+      const err = await client()
+        .enroll({ subject: [{ name: 'commonName', value: 'nope' }], challengePassword: challenge })
+        .catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ScepClientError);
+      expect(String((err as Error).message)).toMatch(/FAILURE|badRequest/i);
+    }
+    const after = await planes.database.core.db
+      .selectFrom('certificates')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+  });
+
+  it('answers malformed, truncated and oversized PKI messages with a 4xx, never a 500', async () => {
+    const post = (body: Uint8Array) =>
+      planes.edgeApp.request(`/scep/${enrollmentId}?operation=PKIOperation`, { method: 'POST', body });
+    expect((await post(Buffer.from('garbage'))).status).toBe(400);
+    expect((await post(Buffer.from([0x30, 0x82, 0x10, 0x00, 0x06]))).status).toBe(400);
+    const deep = Buffer.concat([
+      Buffer.alloc(2000, 0x30).map((_, i) => (i % 2 ? 0x80 : 0x30)),
+      Buffer.alloc(2000, 0),
+    ]);
+    expect((await post(deep)).status).toBe(400);
+    expect((await post(Buffer.alloc(70 * 1024, 1))).status).toBe(413);
+    expect((await planes.edgeApp.request('/scep?operation=PKIOperation&message=***')).status).toBe(400);
+    expect((await planes.edgeApp.request('/scep?operation=Teleport')).status).toBe(400);
+    expect((await planes.edgeApp.request('/scep/not-a-uuid?operation=GetCACaps')).status).toBe(404);
+  });
+
+  it('refuses a CSR with a 1024-bit key', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const weak = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const err = await client()
+      .enroll({
+        subject: [{ name: 'commonName', value: 'weak' }],
+        challengePassword: await challengeFor(),
+        keyPair: weak,
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ScepClientError);
+  });
+
+  it('answers PENDING when the core is slow, then delivers on GetCertInitial', async () => {
+    const slow = await startTestPlanes({ scepSignTimeoutMs: 1 });
+    try {
+      const slowPki = createPkiActivities({
+        db: slow.database.core.db,
+        keyRing: KeyRing.parse(slow.coreConfig.core.secretKeys),
+        pki: slow.coreConfig.core,
+      });
+      const { challenge } = await slowPki.createScepChallenge({
+        purpose: 'device-identity',
+        boundTo: { kind: 'enrollment', id: enrollmentId },
+      });
+      const slowClient = new ScepClient({
+        url: `http://edge/scep/${enrollmentId}`,
+        fetch: ((url: string, init?: RequestInit) => slow.edgeApp.request(url, init)) as typeof fetch,
+        pollIntervalMs: 100,
+        maxPolls: 100,
+      });
+      const issued = await slowClient.enroll({
+        subject: [{ name: 'commonName', value: 'patient' }],
+        challengePassword: challenge,
+      });
+      expect(issued.polls).toBeGreaterThan(0);
+    } finally {
+      await slow.close();
+    }
+  }, 120_000);
+
+  it('renews an identity with RenewalReq signed by the current certificate, and refuses a revoked one', async () => {
+    const first = await client().enroll({
+      subject: [{ name: 'commonName', value: 'renewing' }],
+      challengePassword: await challengeFor(),
+    });
+    const renewed = await client().renew(
+      { certificate: first.certificate, key: first.privateKey },
+      { subject: [{ name: 'commonName', value: 'renewing' }] },
+    );
+    expect(renewed.certificatePem).not.toBe(first.certificatePem);
+    const { X509Certificate } = await import('node:crypto');
+    const serial = new X509Certificate(renewed.certificatePem).serialNumber.toLowerCase();
+    await planes.temporal.workflow.execute('revocationWorkflow', {
+      workflowId: `revocation-${serial}`,
+      taskQueue: planes.coreConfig.core.taskQueue,
+      args: [
+        { serialHex: serial, reason: 'keyCompromise', edgeTaskQueues: [planes.edgeConfig.edge.taskQueue] },
+      ],
+    });
+    await expect(
+      client().renew(
+        { certificate: renewed.certificate, key: renewed.privateKey },
+        { subject: [{ name: 'commonName', value: 'renewing' }] },
+      ),
+    ).rejects.toThrow(ScepClientError);
+    const crl = await planes.edgeApp.request('/pki/crl');
+    expect(crl.status).toBe(200);
+    const dir = mkdtempSync(`${tmpdir()}/keep-crl-`);
+    writeFileSync(`${dir}/crl.der`, Buffer.from(await crl.arrayBuffer()));
+    expect(
+      execFileSync('openssl', ['crl', '-inform', 'DER', '-in', `${dir}/crl.der`, '-noout', '-text'])
+        .toString()
+        .toLowerCase(),
+    ).toContain(serial.replace(/^0+/, ''));
+  });
+});

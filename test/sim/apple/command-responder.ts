@@ -1,0 +1,291 @@
+// What a simulated device answers to each MDM command: one handler per RequestType, results from its state.
+// https://developer.apple.com/documentation/devicemanagement/commands-and-queries
+import { verifySignedData } from '../../../core/cms/index.js';
+import {
+  isPlistDict,
+  parsePlistDict,
+  type PlistDict,
+  type PlistValue,
+} from '../../../core/apple/plist-codec.js';
+import type { RequestType } from '../../../core/apple/commands/index.js';
+import {
+  encryptRecoveryKey,
+  fileVaultEscrow,
+  installProfile,
+  newRecoveryKey,
+  type DeviceState,
+  type InstalledProfile,
+} from './device-state.js';
+import { deviceInformation } from './device-information.js';
+
+export type CommandStatus = 'Acknowledged' | 'Error' | 'CommandFormatError' | 'NotNow';
+
+export interface CommandOutcome {
+  status: CommandStatus;
+  /** Result keys sent beside Status, CommandUUID and UDID. */
+  result: PlistDict;
+  errorChain?: PlistDict[];
+  /** What the device does once the answer is delivered. */
+  after?: 'erase' | 'shut-down' | 'restart' | 'declarative-sync';
+}
+
+type Handler = (command: PlistDict, state: DeviceState) => CommandOutcome;
+
+const ok = (result: PlistDict = {}, after?: CommandOutcome['after']): CommandOutcome =>
+  after ? { status: 'Acknowledged', result, after } : { status: 'Acknowledged', result };
+
+/** https://developer.apple.com/documentation/devicemanagement/errorchainitem */
+export function errorOutcome(
+  domain: string,
+  code: number,
+  description: string,
+  status: 'Error' | 'CommandFormatError' = 'Error',
+): CommandOutcome {
+  return {
+    status,
+    result: {},
+    errorChain: [
+      {
+        ErrorCode: code,
+        ErrorDomain: domain,
+        LocalizedDescription: description,
+        USEnglishDescription: description,
+      },
+    ],
+  };
+}
+
+const formatError = (description: string) =>
+  errorOutcome('MCMDMErrorDomain', 12001, description, 'CommandFormatError');
+const macOnly = (type: string) =>
+  errorOutcome('MCMDMErrorDomain', 12021, `${type} is not supported on this device`);
+
+/** The table: a new RequestType in core/apple/commands fails to compile until it has a handler here. */
+const handlers: { [T in RequestType]: Handler } = {
+  DeviceInformation: (command, state) => {
+    const queries = command.Queries;
+    if (!Array.isArray(queries) || queries.some((q) => typeof q !== 'string')) {
+      return formatError('Queries must be an array of strings');
+    }
+    return ok({ QueryResponses: deviceInformation(state, queries as string[]) });
+  },
+  SecurityInfo: (_command, state) => ok({ SecurityInfo: securityInfo(state) }),
+  ProfileList: (_command, state) =>
+    ok({ ProfileList: [...state.profiles.values()].map((p) => profileItem(p, state)) }),
+  InstallProfile: (command, state) => {
+    const payload = command.Payload;
+    if (!(payload instanceof Uint8Array)) return formatError('Payload must be data');
+    let profile: PlistDict;
+    let signers: Uint8Array[] = [];
+    try {
+      // A signed profile is DER (starts with a SEQUENCE tag); an unsigned one is an XML plist.
+      if (payload[0] === 0x30) {
+        const verified = verifySignedData(payload);
+        signers = verified.certificates.map((der) => new Uint8Array(der));
+        profile = parsePlistDict(verified.content);
+      } else {
+        profile = parsePlistDict(payload);
+      }
+    } catch {
+      return errorOutcome('MCProfileErrorDomain', 1000, 'The profile could not be read.');
+    }
+    if (!Array.isArray(profile.PayloadContent) || typeof profile.PayloadIdentifier !== 'string') {
+      return errorOutcome('MCProfileErrorDomain', 1000, 'The profile is missing required fields.');
+    }
+    if (profile.PayloadContent.some((p) => isPlistDict(p) && p.PayloadType === 'com.apple.mdm')) {
+      return errorOutcome(
+        'MCProfileErrorDomain',
+        4001,
+        'An MDM payload cannot be installed with InstallProfile.',
+      );
+    }
+    const installed = installProfile(state, profile, signers);
+    applyPayloadEffects(state, installed.payloads);
+    return ok();
+  },
+  RemoveProfile: (command, state) => {
+    const identifier = command.Identifier;
+    if (typeof identifier !== 'string') return formatError('Identifier must be a string');
+    const profile = state.profiles.get(identifier);
+    if (!profile)
+      return errorOutcome('MCProfileErrorDomain', 1003, `The profile “${identifier}” is not installed.`);
+    if (profile.payloads.some((p) => p.PayloadType === 'com.apple.mdm')) {
+      return errorOutcome(
+        'MCProfileErrorDomain',
+        4002,
+        'The MDM profile cannot be removed with RemoveProfile.',
+      );
+    }
+    removeProfile(state, identifier);
+    return ok();
+  },
+  InstalledApplicationList: (command, state) => {
+    const wanted = Array.isArray(command.Identifiers) ? new Set(command.Identifiers) : undefined;
+    const apps = state.apps.filter(
+      (app) =>
+        (!wanted || wanted.has(app.identifier)) && (command.ManagedAppsOnly !== true || app.managed === true),
+    );
+    return ok({
+      InstalledApplicationList: apps.map((app) => {
+        const item: PlistDict = {
+          Identifier: app.identifier,
+          Name: app.name,
+          Version: app.version,
+          ShortVersion: app.shortVersion,
+          Installing: false,
+        };
+        if (state.kind === 'mac') item.BundleSize = app.bundleSize;
+        else Object.assign(item, { DynamicSize: app.bundleSize, IsValidated: true, AppStoreVendable: true });
+        return item;
+      }),
+    });
+  },
+  CertificateList: (_command, state) =>
+    ok({
+      CertificateList: state.certificates.map((c) => ({
+        CommonName: c.commonName,
+        IsIdentity: c.isIdentity,
+        Data: c.der,
+      })),
+    }),
+  DeviceLock: (command, state) => {
+    const pin = command.PIN;
+    if (pin !== undefined && (typeof pin !== 'string' || !/^[0-9]{6}$/.test(pin))) {
+      return formatError('PIN must be six digits');
+    }
+    state.lock = {
+      locked: true,
+      ...(state.kind === 'mac' && typeof pin === 'string' ? { pin } : {}),
+      ...(typeof command.Message === 'string' ? { message: command.Message } : {}),
+    };
+    return ok();
+  },
+  EraseDevice: (_command, _state) => ok({}, 'erase'),
+  RotateFileVaultKey: (command, state) => {
+    if (state.kind !== 'mac') return macOnly('RotateFileVaultKey');
+    if (command.KeyType !== 'personal' && command.KeyType !== 'institutional') {
+      return formatError('KeyType must be personal or institutional');
+    }
+    if (!isPlistDict(command.FileVaultUnlock)) return formatError('FileVaultUnlock is required');
+    if (!state.fileVault.enabled) return errorOutcome('MDMClientError', 72, 'FileVault is not enabled.');
+    if (command.KeyType === 'institutional') {
+      return errorOutcome('MDMClientError', 73, 'This Mac has no institutional recovery key.');
+    }
+    const key = newRecoveryKey();
+    state.fileVault.personalRecoveryKey = key;
+    const reply = command.ReplyEncryptionCertificate;
+    return ok(
+      reply instanceof Uint8Array
+        ? { RotateResult: { EncryptedNewRecoveryKey: encryptRecoveryKey(key, reply) } }
+        : {},
+    );
+  },
+  DeclarativeManagement: (command, state) => {
+    if (command.Data !== undefined) {
+      if (!(command.Data instanceof Uint8Array)) return formatError('Data must be data');
+      try {
+        state.declarativeSyncTokens = JSON.parse(Buffer.from(command.Data).toString('utf8'));
+      } catch {
+        return formatError('Data is not JSON');
+      }
+    }
+    return ok({}, 'declarative-sync');
+  },
+  RestartDevice: (_command, _state) => ok({}, 'restart'),
+  ShutDownDevice: (_command, _state) => ok({}, 'shut-down'),
+};
+
+/** Answers one command dictionary (the `Command` of the server's plist). */
+export function respondToCommand(command: PlistDict, state: DeviceState): CommandOutcome {
+  const type = command.RequestType;
+  if (typeof type !== 'string') return formatError('RequestType is missing');
+  if (!Object.hasOwn(handlers, type)) {
+    return errorOutcome('MCMDMErrorDomain', 12021, `Unknown command “${type}”.`);
+  }
+  return handlers[type as RequestType](command, state);
+}
+
+export function removeProfile(state: DeviceState, identifier: string): boolean {
+  const removed = state.profiles.delete(identifier);
+  state.certificates = state.certificates.filter((c) => c.profileIdentifier !== identifier);
+  return removed;
+}
+
+/** A FileVault payload that says Enable=On turns FileVault on, with a fresh personal recovery key. */
+function applyPayloadEffects(state: DeviceState, payloads: PlistDict[]): void {
+  if (state.kind !== 'mac') return;
+  const fileVault = payloads.find((p) => p.PayloadType === 'com.apple.MCX.FileVault2');
+  if (fileVault?.Enable === 'On' && !state.fileVault.enabled) {
+    state.fileVault = { ...state.fileVault, enabled: true, personalRecoveryKey: newRecoveryKey() };
+  }
+}
+
+function securityInfo(state: DeviceState): PlistDict {
+  if (state.kind === 'iphone') {
+    return {
+      HardwareEncryptionCaps: 3,
+      PasscodePresent: true,
+      PasscodeCompliant: true,
+      PasscodeCompliantWithProfiles: true,
+      PasscodeLockGracePeriodEnforced: 0,
+      ManagementStatus: { IsUserEnrollment: false },
+    };
+  }
+  const { fileVault } = state;
+  const info: PlistDict = {
+    FDE_Enabled: fileVault.enabled,
+    FDE_HasPersonalRecoveryKey: fileVault.enabled && fileVault.personalRecoveryKey !== undefined,
+    FDE_HasInstitutionalRecoveryKey: fileVault.hasInstitutionalRecoveryKey,
+    SystemIntegrityProtectionEnabled: true,
+    FirewallSettings: { FirewallEnabled: true, BlockAllIncoming: false, StealthMode: false },
+    ManagementStatus: { EnrolledViaDEP: false, UserApprovedEnrollment: true, IsUserEnrollment: false },
+    SecureBoot: { SecureBootLevel: 'full', ExternalBootLevel: 'disallowed' },
+    AuthenticatedRootVolumeEnabled: true,
+    BootstrapTokenAllowedForAuthentication: state.bootstrapToken ? 'allowed' : 'disallowed',
+    BootstrapTokenRequiredForSoftwareUpdate: false,
+    BootstrapTokenRequiredForKernelExtensionApproval: false,
+    IsRecoveryLockEnabled: false,
+    RemoteDesktopEnabled: false,
+  };
+  // The key leaves the Mac only encrypted to the escrow certificate of an installed escrow payload.
+  const escrow = fileVault.enabled && fileVault.personalRecoveryKey ? fileVaultEscrow(state) : undefined;
+  if (escrow && fileVault.personalRecoveryKey) {
+    info.FDE_PersonalRecoveryKeyCMS = encryptRecoveryKey(fileVault.personalRecoveryKey, escrow.certificate);
+    info.FDE_PersonalRecoveryKeyDeviceKey = escrow.deviceKey ?? state.serialNumber;
+  }
+  return info;
+}
+
+function profileItem(profile: InstalledProfile, state: DeviceState): PlistDict {
+  const item: PlistDict = {
+    PayloadIdentifier: profile.identifier,
+    PayloadUUID: profile.uuid,
+    PayloadVersion: profile.version,
+    HasRemovalPasscode: false,
+    IsEncrypted: false,
+    PayloadContent: profile.payloads.map((p) => {
+      const entry: PlistDict = {
+        PayloadType: text(p.PayloadType),
+        PayloadVersion: typeof p.PayloadVersion === 'number' ? p.PayloadVersion : 1,
+        PayloadIdentifier: text(p.PayloadIdentifier),
+        PayloadUUID: text(p.PayloadUUID),
+      };
+      if (typeof p.PayloadDisplayName === 'string') entry.PayloadDisplayName = p.PayloadDisplayName;
+      return entry;
+    }),
+  };
+  const optional: [string, PlistValue | undefined][] = [
+    ['PayloadDisplayName', profile.displayName],
+    ['PayloadOrganization', profile.organization],
+    ['PayloadDescription', profile.description],
+    ['PayloadRemovalDisallowed', profile.removalDisallowed],
+  ];
+  for (const [key, value] of optional) if (value !== undefined) item[key] = value;
+  if (profile.signerCertificates.length > 0) item.SignerCertificates = profile.signerCertificates;
+  if (state.kind === 'iphone') item.IsManaged = true;
+  return item;
+}
+
+function text(value: PlistValue | undefined): string {
+  return typeof value === 'string' ? value : '';
+}

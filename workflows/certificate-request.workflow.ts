@@ -1,0 +1,45 @@
+// One SCEP transaction (`certificate-request-<hash of its transactionID>`): the edge asks with an Update and
+// waits a bounded time; if it answers PENDING, the device's GetCertInitial reads this workflow's result.
+import {
+  allHandlersFinished,
+  condition,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { PkiActivities, SignOutcome } from '../activities/pki/pki.activities.js';
+
+export interface SignCsrRequest {
+  csrBase64: string;
+  /** The enrollment the request's URL named, if any. */
+  enrollmentId?: string;
+  /** For a RenewalReq: the SHA-256 of the certificate that signed it. */
+  renewalOf?: string;
+}
+
+export const signCsrUpdate = defineUpdate<SignOutcome, [SignCsrRequest]>('signCsr');
+
+export async function certificateRequestWorkflow(): Promise<SignOutcome> {
+  const pki = proxyActivities<PkiActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  });
+  let signing: Promise<SignOutcome> | undefined;
+  let outcome: SignOutcome | undefined;
+  // A device retrying the same transaction joins the first signing instead of starting another.
+  setHandler(signCsrUpdate, (request) => {
+    signing ??= (
+      request.renewalOf
+        ? pki.renewIdentity({ csrBase64: request.csrBase64, currentFingerprint: request.renewalOf })
+        : pki.signScepRequest({
+            csrBase64: request.csrBase64,
+            ...(request.enrollmentId ? { enrollmentId: request.enrollmentId } : {}),
+          })
+    ).then((result) => (outcome = result));
+    return signing;
+  });
+  if (!(await condition(() => outcome !== undefined, '1 day')))
+    return { status: 'rejected', reason: 'expired' };
+  await condition(allHandlersFinished);
+  return outcome!;
+}

@@ -7,6 +7,8 @@ import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
+import { createCaLoader, crlUrlFor } from './pki/ca-loader.js';
+import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import { Client, Connection } from '@temporalio/client';
 import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
@@ -22,11 +24,17 @@ export interface CoreActivityDeps {
 }
 
 export function createCoreActivities(deps: CoreActivityDeps) {
+  const ca = createCaLoader(deps.db, deps.keyRing, {
+    organization: deps.pki.organization,
+    crlUrl: crlUrlFor(deps.pki.edgePublicUrl),
+  });
+  const pki = createPkiActivities({ ...deps, ca });
   return {
     ...createCorePlaneCheckActivities(deps),
     ...createPushCertificateActivities(deps),
     ...createDeviceActivities(deps),
-    ...createPkiActivities(deps),
+    ...pki,
+    ...createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
   };
 }
 

@@ -16,6 +16,7 @@ import { deviceCommandDocs, deviceCommandRoutes } from './device-command.routes.
 import { deviceDocs, deviceRoutes } from './device.routes.js';
 import { openApiRoute, type RouteDoc } from './openapi.js';
 import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.routes.js';
+import { enrollmentDocs, enrollmentRoutes } from './enrollment.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -82,6 +83,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       ...deviceDocs,
       ...deviceCommandDocs,
       ...pushCertificateDocs,
+      ...enrollmentDocs,
       ...apiTokenDocs,
       ...auditDocs,
     ]),
@@ -98,6 +100,15 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       edgeTaskQueue: deps.edgeTaskQueue,
       timeoutMs,
       now: deps.now ?? (() => new Date()),
+    }),
+  );
+  app.route(
+    '/',
+    enrollmentRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      timeoutMs: Math.max(timeoutMs, 30_000),
     }),
   );
   app.route('/', apiTokenRoutes(deps));

@@ -82,6 +82,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
       caChain: trust.chain,
       isRevoked: trust.isRevoked,
       signTimeoutMs: config.edge.scepSignTimeoutMs,
+      allowSingleDes: config.edge.scepAllowSingleDes,
     },
   });
   const tls =

@@ -5,3 +5,4 @@ export { pushCertificateWorkflow } from './push-certificate.workflow.js';
 export { certificateRequestWorkflow } from './certificate-request.workflow.js';
 export { edgeProvisioningWorkflow } from './edge-provisioning.workflow.js';
 export { revocationWorkflow } from './revocation.workflow.js';
+export { enrollmentProfileWorkflow } from './enrollment-profile.workflow.js';

@@ -15,7 +15,8 @@ import {
   type ChallengeBinding,
   type ChallengePurpose,
 } from '../../core/pki/scep-challenge.js';
-import { issueFromCsr, loadOrCreateCa, publishCrl, type LoadedCa } from './ca.service.js';
+import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
+import { issueFromCsr, publishCrl } from './ca.service.js';
 import {
   findCertificateByFingerprint,
   recordCertificate,
@@ -39,17 +40,15 @@ export function challengePepper(keyRing: KeyRing): Buffer {
   return createHash('sha256').update('keep/scep-challenge-pepper/').update(keyRing.primary.key).digest();
 }
 
-export function createPkiActivities(deps: { db: Kysely<CoreDatabase>; keyRing: KeyRing; pki: PkiSettings }) {
+export function createPkiActivities(deps: {
+  db: Kysely<CoreDatabase>;
+  keyRing: KeyRing;
+  pki: PkiSettings;
+  ca?: CaLoader;
+}) {
   const { db, keyRing, pki } = deps;
-  const crlUrl = new URL('/pki/crl', pki.edgePublicUrl).toString();
-  let loaded: Promise<LoadedCa> | undefined;
-  const ca = () =>
-    (loaded ??= loadOrCreateCa(db, keyRing, { organization: pki.organization, crlUrl }).catch(
-      (err: unknown) => {
-        loaded = undefined;
-        throw err;
-      },
-    ));
+  const crlUrl = crlUrlFor(pki.edgePublicUrl);
+  const ca = deps.ca ?? createCaLoader(db, keyRing, { organization: pki.organization, crlUrl });
   const pepper = challengePepper(keyRing);
 
   return {
@@ -213,10 +212,7 @@ export function createPkiActivities(deps: { db: Kysely<CoreDatabase>; keyRing: K
     },
 
     /** Revokes by serial and publishes a new CRL; returns what the edge must refuse from now on. */
-    async revokeAndPublish(input: {
-      serialHex: string;
-      reason?: RevocationReason;
-    }): Promise<{
+    async revokeAndPublish(input: { serialHex: string; reason?: RevocationReason }): Promise<{
       revoked: Array<{ fingerprint: string; serial: string; revokedAt: string }>;
       crlBase64: string;
     }> {

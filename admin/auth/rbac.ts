@@ -18,6 +18,7 @@ export const PERMISSIONS = {
   'push-certificate:read': ['admin', 'operator', 'auditor'],
   'push-certificate:write': ['admin'],
   'tokens:manage': ['admin'],
+  'enrollments:create': ['admin', 'operator'],
   'audit:read': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 

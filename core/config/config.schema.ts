@@ -105,6 +105,11 @@ export const edgeSettings = z.strictObject({
     .min(100)
     .default(10_000)
     .describe('How long a SCEP request waits for the core to sign before the edge answers PENDING.'),
+  scepAllowSingleDes: bool
+    .default(false)
+    .describe(
+      'Accept SCEP requests encrypted with single DES (legacy clients such as micromdm scepclient); answers stay AES-256.',
+    ),
   outboxRetentionHours: z.coerce
     .number()
     .int()

@@ -32,6 +32,8 @@ export interface ScepDeps {
   caChain: () => Buffer[];
   isRevoked: (fingerprint: string) => boolean;
   signTimeoutMs: number;
+  /** Accept single-DES request envelopes from legacy clients (`edge.scepAllowSingleDes`); off by default. */
+  allowSingleDes?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -145,7 +147,11 @@ export function scepRoute(deps: ScepDeps) {
     let request: ScepRequest;
     let outcome: CertRepOutcome;
     try {
-      request = parsePkiMessage(der, { ra, maxBytes: MAX_MESSAGE_BYTES });
+      request = parsePkiMessage(der, {
+        ra,
+        maxBytes: MAX_MESSAGE_BYTES,
+        allowSingleDes: deps.allowSingleDes ?? false,
+      });
     } catch (err) {
       if (err instanceof ScepError && err.context) {
         return c.body(

@@ -22,7 +22,7 @@ import { createTrustState, type TrustState } from '../../edge/trust-state.js';
 import { createRaState, type RaState } from '../../edge/scep/ra-state.js';
 import { startEdgeWorker } from '../../edge/worker.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
-import { testStack } from './stack.js';
+import { testStack, type KeepTestStack } from './stack.js';
 
 export interface TestPlanesOptions {
   /** A fake APNs to push through (its URL and the CA to trust). */
@@ -30,6 +30,8 @@ export interface TestPlanesOptions {
   /** Start the outbox relay polling (default true); tests of crash recovery drive it by hand. */
   relay?: boolean;
   scepSignTimeoutMs?: number;
+  /** Set `edge.scepAllowSingleDes` (for legacy SCEP clients in interop tests). */
+  scepAllowSingleDes?: boolean;
 }
 
 export interface TestPlanes {
@@ -47,9 +49,12 @@ export interface TestPlanes {
   close(): Promise<void>;
 }
 
-export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<TestPlanes> {
-  const stack = testStack();
-  const database = await createTestDatabase();
+/** `stack` defaults to the one vitest's global setup provides; benchmarks pass their own. */
+export async function startTestPlanes(
+  options: TestPlanesOptions = {},
+  stack: KeepTestStack = testStack(),
+): Promise<TestPlanes> {
+  const database = await createTestDatabase(stack);
   const suffix = randomBytes(4).toString('hex');
   const temporalEnv = {
     KEEP_TEMPORAL_ADDRESS: stack.temporalAddress,
@@ -64,6 +69,7 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
       KEEP_CORE_TASK_QUEUE: `core-${suffix}`,
       KEEP_CORE_WORKFLOW_BUNDLE: stack.workflowBundle,
       KEEP_CORE_EDGE_TASK_QUEUES: `edge-${suffix}`,
+      ...(options.edgePublicUrl ? { KEEP_CORE_EDGE_PUBLIC_URL: options.edgePublicUrl } : {}),
     },
   });
   const edgeConfig = loadConfig(edgeProcessConfig, {
@@ -75,6 +81,7 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
       KEEP_EDGE_PROBE_ENABLED: 'true',
       KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('edge-test'),
       ...(options.apns ? { KEEP_EDGE_APNS_URL: options.apns.url } : {}),
+      ...(options.scepAllowSingleDes ? { KEEP_EDGE_SCEP_ALLOW_SINGLE_DES: 'true' } : {}),
     },
   });
   const log = createLogger('test', 'silent');
@@ -131,6 +138,7 @@ export async function startTestPlanes(options: TestPlanesOptions = {}): Promise<
       caChain: trust.chain,
       isRevoked: trust.isRevoked,
       signTimeoutMs: options.scepSignTimeoutMs ?? edgeConfig.edge.scepSignTimeoutMs,
+      allowSingleDes: edgeConfig.edge.scepAllowSingleDes,
     },
   });
   return {

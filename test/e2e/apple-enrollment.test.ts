@@ -1,0 +1,179 @@
+// A simulated Mac enrols end to end through the real edge (HTTPS on loopback), Postgres, Temporal, the core
+// CA and a fake APNs: admin imports the push certificate and downloads a profile; the device does SCEP,
+// Authenticate and TokenUpdate, is woken by pushes, and answers commands sent through the admin API.
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdminApp } from '../../admin/app.js';
+import { hashToken, generateToken } from '../../admin/auth/token-hash.js';
+import { createLogger } from '../../core/log/logger.js';
+import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
+import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
+import { freePort } from '../support/global-setup.js';
+import { startTestPlanes, type TestPlanes } from '../support/planes.js';
+import { createTestPushCertificate } from '../support/push-cert.js';
+import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
+
+async function eventually<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+describe('an Apple device enrols end to end', () => {
+  const token = generateToken();
+  const tlsCa = createTestCa('Keep Test TLS CA');
+  const pushCa = createTestCa('Keep Test Push CA');
+  let planes: TestPlanes;
+  let apns: RunningFakeApns;
+  let fake: ReturnType<typeof createFakeApns>;
+  let server: ServerType;
+  let admin: ReturnType<typeof createAdminApp>;
+  let device: SimulatedAppleDevice;
+  let deviceId: string;
+  const api = (method: string, path: string, body?: unknown) =>
+    admin.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    fake = createFakeApns({ clientCaPem: pushCa.certPem });
+    apns = await fake.start();
+    const port = await freePort();
+    planes = await startTestPlanes({
+      apns: { url: apns.url, caPem: apns.caPem },
+      edgePublicUrl: `https://127.0.0.1:${port}`,
+    });
+    const tls = issueLoopbackServerCertificate(tlsCa);
+    server = await new Promise<ServerType>((resolve) => {
+      const s: ServerType = serve(
+        {
+          fetch: planes.edgeApp.fetch,
+          hostname: '127.0.0.1',
+          port,
+          createServer,
+          serverOptions: { cert: tls.certPem, key: tls.keyPem },
+        },
+        () => resolve(s),
+      );
+    });
+    expect((server.address() as AddressInfo).port).toBe(port);
+    admin = createAdminApp({
+      log: createLogger('test', 'silent'),
+      healthProbes: {},
+      db: planes.database.core.db,
+      temporal: planes.temporal,
+      bootstrapTokenHash: hashToken(token),
+      coreTaskQueue: planes.coreConfig.core.taskQueue,
+      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+      temporalTimeoutMs: 20_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await device?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await planes?.close();
+    await apns?.close();
+  });
+
+  it('refuses to make a profile before a push certificate is imported', async () => {
+    expect((await api('POST', '/v1/enrollments/apple')).status).toBe(409);
+  });
+
+  it('imports the push certificate, installs it at the edge, and serves a signed profile', async () => {
+    const push = createTestPushCertificate({ ca: pushCa });
+    const imported = await api('POST', '/v1/push-certificate', {
+      certPem: push.certPem,
+      keyPem: push.keyPem,
+    });
+    expect(imported.status).toBe(202);
+    const { workflowId } = (await imported.json()) as { workflowId: string };
+    await planes.temporal.workflow.getHandle(workflowId).result();
+    const stored = await planes.database.edge.db
+      .selectFrom('push_certificates')
+      .select(['topic', 'sealed_key'])
+      .executeTakeFirstOrThrow();
+    expect(stored.topic).toBe(push.topic);
+    expect(stored.sealed_key).not.toContain('PRIVATE KEY');
+
+    const profile = await api('POST', '/v1/enrollments/apple');
+    expect(profile.status).toBe(201);
+    expect(profile.headers.get('content-type')).toBe('application/x-apple-aspen-config');
+    device = new SimulatedAppleDevice({ kind: 'mac' });
+    await device.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+      edgeCa: tlsCa.certPem,
+      fakeApns: fake,
+    });
+  });
+
+  it('records the device and the answers to the inventory commands Keep sends at enrolment, woken by a push', async () => {
+    const row = await eventually(async () => {
+      const r = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('udid', '=', device.udid)
+        .executeTakeFirst();
+      return r?.enrollment_status === 'enrolled' ? r : undefined;
+    });
+    deviceId = row.id;
+    const answered = await eventually(async () => {
+      const rows = await planes.database.core.db
+        .selectFrom('device_commands')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .execute();
+      return rows.length === 2 && rows.every((r) => r.status === 'acknowledged') ? rows : undefined;
+    });
+    expect(answered.map((r) => r.request_type).sort()).toEqual(['DeviceInformation', 'SecurityInfo']);
+    expect(fake.pushes.length).toBeGreaterThanOrEqual(1);
+    const shown = (await (await api('GET', `/v1/devices/${deviceId}`)).json()) as {
+      serialNumber?: string;
+      serial_number?: string;
+    };
+    expect(JSON.stringify(shown)).toContain(device.state.serialNumber);
+  });
+
+  it('delivers an admin command through a push, and stores the device own answer', async () => {
+    const sent = await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'ProfileList' });
+    expect(sent.status).toBe(202);
+    const { commandUuid } = (await sent.json()) as { commandUuid: string };
+    const status = await eventually(async () => {
+      const res = (await (await api('GET', `/v1/devices/${deviceId}/commands/${commandUuid}`)).json()) as {
+        status: string;
+      };
+      return res.status === 'acknowledged' ? res : undefined;
+    });
+    expect(status.status).toBe('acknowledged');
+  });
+
+  it('keeps a command queued while the device is offline and delivers it when it comes back', async () => {
+    device.goOffline();
+    const sent = await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'SecurityInfo' });
+    const { commandUuid } = (await sent.json()) as { commandUuid: string };
+    await new Promise((r) => setTimeout(r, 500));
+    const queued = (await (await api('GET', `/v1/devices/${deviceId}/commands/${commandUuid}`)).json()) as {
+      status: string;
+    };
+    expect(queued.status).toBe('queued');
+    device.goOnline();
+    const handled = await device.runSession();
+    expect(handled.map((h) => h.commandUuid)).toContain(commandUuid);
+    await eventually(async () => {
+      const res = (await (await api('GET', `/v1/devices/${deviceId}/commands/${commandUuid}`)).json()) as {
+        status: string;
+      };
+      return res.status === 'acknowledged' ? res : undefined;
+    });
+  });
+});

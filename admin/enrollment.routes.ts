@@ -5,7 +5,6 @@ import { ApplicationFailure, ServiceError, WorkflowFailedError, type Client } fr
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { enrollmentProfileWorkflow } from '../workflows/enrollment-profile.workflow.js';
 import { recordAudit } from './audit.repository.js';

@@ -81,7 +81,7 @@ describe('an Apple device enrols end to end', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await device?.close();
+    device?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await planes?.close();
     await apns?.close();

@@ -107,7 +107,8 @@ export function startOutboxRelay(options: OutboxRelayOptions, autostart = true):
   if (autostart) schedule(0);
   return {
     drainOnce,
-    wake: () => schedule(0),
+    // In manual mode (no autostart) only drainOnce relays, so tests can stage a crash.
+    wake: () => (autostart ? schedule(0) : undefined),
     async stop() {
       stopped = true;
       clearTimeout(timer);

@@ -14,16 +14,7 @@ import { freePort } from '../support/global-setup.js';
 import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
-
-async function eventually<T>(fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+import { eventually } from '../support/apple-requests.js';
 
 describe('an Apple device enrols end to end', () => {
   const token = generateToken();

@@ -1,58 +1,13 @@
 // Apple MDM through the real edge routes, Postgres and Temporal: check-in, relay, device workflow, commands.
-import { createPrivateKey, X509Certificate } from 'node:crypto';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlist, parsePlistDict, type PlistValue } from '../../../core/apple/plist-codec.js';
+import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { signSignedData } from '../../../core/cms/index.js';
 import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { queueCommandUpdate } from '../../../workflows/device.messages.js';
-import { createTestCa, issueCertificate, type TestCa } from '../../support/test-ca.js';
+import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
-
-interface Identity {
-  cert: Buffer;
-  key: ReturnType<typeof createPrivateKey>;
-}
-
-function identityFrom(ca: TestCa, cn: string): Identity {
-  const issued = issueCertificate(ca, { subject: [{ name: 'commonName', value: cn }] });
-  return { cert: new X509Certificate(issued.certPem).raw, key: createPrivateKey(issued.keyPem) };
-}
-
-function signedRequest(
-  path: string,
-  message: Record<string, PlistValue>,
-  identity: Identity | undefined,
-  tamper?: (b: Buffer) => Buffer,
-) {
-  const body = Buffer.from(buildPlist(message));
-  const headers: Record<string, string> = { 'content-type': 'application/x-apple-aspen-mdm-checkin' };
-  if (identity) {
-    const signature = signSignedData({
-      content: body,
-      detached: true,
-      signerCertificate: identity.cert,
-      signerKey: identity.key,
-      digest: 'sha1',
-    });
-    headers['mdm-signature'] = signature.toString('base64');
-  }
-  return new Request(`http://edge${path}`, {
-    method: 'PUT',
-    headers,
-    body: new Uint8Array(tamper ? tamper(body) : body),
-  });
-}
-
-async function eventually<T>(fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const UDID_A = '00008020-000A1B2C3D4E002E';
 const UDID_B = '00008020-000B1B2C3D4E002E';

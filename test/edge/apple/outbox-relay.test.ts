@@ -1,0 +1,130 @@
+// Nothing a device reports is lost: results are stored with their outbox event in one transaction, and a
+// relay that crashed, or a Temporal that was down, only delays the event until a relay runs again.
+import { Client, Connection } from '@temporalio/client';
+import forge from 'node-forge';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../core/log/logger.js';
+import { startOutboxRelay } from '../../../edge/apple/outbox-relay.js';
+import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
+import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { createTestCa } from '../../support/test-ca.js';
+
+const UDID = '00008020-0000CRASH0000001';
+
+describe('the edge outbox', () => {
+  let planes: TestPlanes;
+  let device: Identity;
+  const send = (path: string, message: Record<string, unknown>) =>
+    planes.edgeApp.request(signedRequest(path, message as never, device));
+  const pending = async () =>
+    Number(
+      (
+        await planes.database.edge.db
+          .selectFrom('outbox')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .where('relayed_at', 'is', null)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  beforeAll(async () => {
+    // No relay runs on its own: the test decides when the "restarted" edge relays.
+    planes = await startTestPlanes({ relay: false });
+    const ca = createTestCa('Keep Test Device CA');
+    await planes.trust.installChain([
+      {
+        der: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(ca.cert)).getBytes(), 'binary'),
+        role: 'issuing',
+      },
+    ]);
+    device = identityFrom(ca, 'crash test device');
+  }, 120_000);
+  afterAll(() => planes?.close());
+
+  it('keeps events that were stored but never relayed, and a restarted relay delivers them', async () => {
+    expect(
+      (
+        await send('/mdm/checkin', {
+          MessageType: 'Authenticate',
+          UDID,
+          Topic: 'com.apple.mgmt.External.t',
+          SerialNumber: 'CRASH1',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await send('/mdm/checkin', {
+          MessageType: 'TokenUpdate',
+          UDID,
+          Topic: 'com.apple.mgmt.External.t',
+          Token: Buffer.alloc(32, 3),
+          PushMagic: 'm',
+          AwaitingConfiguration: false,
+        })
+      ).status,
+    ).toBe(200);
+    // The edge "crashed" after answering the device: nothing reached the core.
+    expect(await pending()).toBe(2);
+    expect(
+      await planes.database.core.db.selectFrom('devices').select('id').executeTakeFirst(),
+    ).toBeUndefined();
+
+    // A Temporal outage: the relay fails, records why, and loses nothing.
+    const deadConnection = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 200 });
+    const unreachable = startOutboxRelay(
+      {
+        db: planes.database.edge.db,
+        temporal: new Client({ connection: deadConnection }),
+        coreTaskQueue: 'x',
+        edgeTaskQueue: 'y',
+        log: createLogger('test', 'silent'),
+      },
+      false,
+    );
+    await unreachable.drainOnce().catch(() => 0);
+    await unreachable.stop();
+    expect(await pending()).toBe(2);
+    const failed = await planes.database.edge.db
+      .selectFrom('outbox')
+      .select(['attempts', 'last_error'])
+      .execute();
+    expect(failed.every((row) => row.attempts >= 1 && row.last_error)).toBe(true);
+
+    // The restarted edge relays everything, in order, to the device workflow.
+    expect(await planes.relay.drainOnce()).toBe(2);
+    expect(await pending()).toBe(0);
+    const row = await eventually(async () => {
+      const r = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('udid', '=', UDID)
+        .executeTakeFirst();
+      return r?.enrollment_status === 'enrolled' ? r : undefined;
+    });
+    expect(row.serial_number).toBe('CRASH1');
+
+    // A command result stored just before a crash reaches the core after the restart.
+    const command = await eventually(async () => {
+      const text = await (await send('/mdm/connect', { Status: 'Idle', UDID })).text();
+      return text ? text : undefined;
+    });
+    const uuid = /<key>CommandUUID<\/key>\s*<string>([^<]+)<\/string>/.exec(command)![1]!;
+    await send('/mdm/connect', {
+      Status: 'Acknowledged',
+      UDID,
+      CommandUUID: uuid,
+      QueryResponses: { OSVersion: '15.3' },
+    });
+    expect(await pending()).toBe(1);
+    await planes.relay.drainOnce();
+    await eventually(async () => {
+      const r = await planes.database.core.db
+        .selectFrom('device_commands')
+        .select('status')
+        .where('command_uuid', '=', uuid)
+        .executeTakeFirst();
+      return r?.status === 'acknowledged' ? r : undefined;
+    });
+  });
+});

@@ -6,7 +6,7 @@ import { migrateToLatest } from '../../activities/db/migrate.js';
 import { planeUrl, provisionDatabase } from '../../activities/db/provision.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import { testStack } from './stack.js';
+import { testStack, type KeepTestStack } from './stack.js';
 
 export interface TestDatabase {
   name: string;
@@ -18,8 +18,7 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const stack = testStack();
+export async function createTestDatabase(stack: KeepTestStack = testStack()): Promise<TestDatabase> {
   const name = `keep_test_${randomBytes(6).toString('hex')}`;
   await provisionDatabase(stack.postgresUrl, name, stack.roles);
   const coreUrl = planeUrl(stack.postgresUrl, name, stack.roles.core);

@@ -65,8 +65,10 @@ export async function runExternalScepClient(options: ExternalEnrollment): Promis
     await new Promise<void>((resolve, reject) => {
       execFile(tool, args, { cwd: dir, timeout: options.timeoutMs ?? 60_000 }, (error, stdout, stderr) => {
         if (error) {
-          // scepclient logs the challenge with -debug only as a request field name, never its value.
-          reject(new Error(`scepclient failed: ${error.message}\n${stdout}\n${stderr}`, { cause: error }));
+          // Not error.message nor error as cause: they hold the command line, challenge included.
+          const hide = (text: string) => text.split(options.challenge).join('<challenge>');
+          const exit = error.code ?? error.signal ?? 'unknown';
+          reject(new Error(`scepclient failed (exit ${exit}):\n${hide(stdout)}\n${hide(stderr)}`));
         } else resolve();
       });
     });

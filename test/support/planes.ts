@@ -32,6 +32,8 @@ export interface TestPlanesOptions {
   scepSignTimeoutMs?: number;
   /** Set `edge.scepAllowSingleDes` (for legacy SCEP clients in interop tests). */
   scepAllowSingleDes?: boolean;
+  /** Where devices reach the edge (written into enrollment profiles). */
+  edgePublicUrl?: string;
 }
 
 export interface TestPlanes {

@@ -7,7 +7,7 @@ import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
-import { createCaLoader, crlUrlFor } from './pki/ca-loader.js';
+import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import { Client, Connection } from '@temporalio/client';
 import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
@@ -20,12 +20,12 @@ import type { CoreDatabase } from '../core/db/core-database.js';
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
   keyRing: KeyRing;
-  pki: PkiSettings;
+  pki: PkiSettings & CaImportSettings;
 }
 
 export function createCoreActivities(deps: CoreActivityDeps) {
   const ca = createCaLoader(deps.db, deps.keyRing, {
-    organization: deps.pki.organization,
+    ...deps.pki,
     crlUrl: crlUrlFor(deps.pki.edgePublicUrl),
   });
   const pki = createPkiActivities({ ...deps, ca });

@@ -17,6 +17,7 @@ import { deviceDocs, deviceRoutes } from './device.routes.js';
 import { openApiRoute, type RouteDoc } from './openapi.js';
 import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.routes.js';
 import { enrollmentDocs, enrollmentRoutes } from './enrollment.routes.js';
+import { pkiDocs, pkiRoutes } from './pki.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -84,6 +85,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       ...deviceCommandDocs,
       ...pushCertificateDocs,
       ...enrollmentDocs,
+      ...pkiDocs,
       ...apiTokenDocs,
       ...auditDocs,
     ]),
@@ -108,6 +110,16 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       db: deps.db,
       temporal: deps.temporal,
       coreTaskQueue: deps.coreTaskQueue,
+      timeoutMs: Math.max(timeoutMs, 30_000),
+    }),
+  );
+  app.route(
+    '/',
+    pkiRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      edgeTaskQueue: deps.edgeTaskQueue,
       timeoutMs: Math.max(timeoutMs, 30_000),
     }),
   );

@@ -29,8 +29,15 @@ async function main(argv: string[]): Promise<void> {
   const [command, arg] = argv;
   switch (command) {
     case 'dev': {
-      const { runDevStack } = await import('../deploy/dev-stack/dev-stack.js');
-      await runDevStack();
+      // A Ctrl-C while the stack's modules load is remembered, not fatal: the stack then stops cleanly.
+      let stopEarly = false;
+      const onEarlySignal = () => (stopEarly = true);
+      process.on('SIGINT', onEarlySignal);
+      process.on('SIGTERM', onEarlySignal);
+      const { devStackOptions, runDevStack } = await import('../deploy/dev-stack/dev-stack.js');
+      await runDevStack(devStackOptions(), () => stopEarly);
+      process.off('SIGINT', onEarlySignal);
+      process.off('SIGTERM', onEarlySignal);
       // A clean stop after Ctrl-C is a success, whatever signal handlers the loader installed.
       process.exit(0);
       return;

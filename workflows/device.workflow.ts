@@ -10,6 +10,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeviceActivities } from '../activities/device/device.activities.js';
+import type { PkiActivities } from '../activities/pki/pki.activities.js';
+import type { ScepEdgeActivities } from '../edge/scep/scep.activities.js';
+import type { TrustActivities } from '../edge/trust.activities.js';
 import type { AppleEdgeActivities } from '../edge/apple/apple.activities.js';
 import type { DeviceEvent } from '../core/device/device-event.js';
 import {
@@ -37,7 +40,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
-  const edge = proxyActivities<AppleEdgeActivities>({
+  const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
+  const edge = proxyActivities<AppleEdgeActivities & ScepEdgeActivities & TrustActivities>({
     taskQueue: input.edgeTaskQueue,
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -103,9 +107,19 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
           await queue(inventory.map((command) => ({ ...command, requestedBy: 'keep' })));
         }
         return;
-      case 'checked-out':
+      case 'checked-out': {
         checkedOut = true;
+        // The device left: its identity certificates are revoked, so they can never speak for it again.
+        const { revoked, crlBase64 } = await pki.revokeAndPublish({
+          enrollmentId: event.enrollmentId,
+          reason: 'cessationOfOperation',
+        });
+        if (revoked.length) {
+          await edge.revokeCertificates({ entries: revoked });
+          await edge.installCrl({ crlBase64 });
+        }
         return;
+      }
       case 'command-report':
         if (event.status !== 'NotNow')
           state.pending = state.pending.filter((uuid) => uuid !== event.commandUuid);

@@ -6,3 +6,4 @@ export { certificateRequestWorkflow } from './certificate-request.workflow.js';
 export { edgeProvisioningWorkflow } from './edge-provisioning.workflow.js';
 export { revocationWorkflow } from './revocation.workflow.js';
 export { enrollmentProfileWorkflow } from './enrollment-profile.workflow.js';
+export { scepChallengeWorkflow } from './scep-challenge.workflow.js';

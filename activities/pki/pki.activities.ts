@@ -31,6 +31,11 @@ export interface PkiSettings {
   challengeMinutes: number;
 }
 
+export interface Revocation {
+  revoked: Array<{ fingerprint: string; serial: string; revokedAt: string }>;
+  crlBase64: string;
+}
+
 export type SignOutcome =
   | { status: 'issued'; certificateBase64: string; enrollmentId?: string; fingerprint: string }
   | { status: 'rejected'; reason: string };
@@ -212,29 +217,50 @@ export function createPkiActivities(deps: {
     },
 
     /** Revokes by serial and publishes a new CRL; returns what the edge must refuse from now on. */
-    async revokeAndPublish(input: { serialHex: string; reason?: RevocationReason }): Promise<{
-      revoked: Array<{ fingerprint: string; serial: string; revokedAt: string }>;
-      crlBase64: string;
-    }> {
+    /** Revokes by serial (or every identity of an enrollment, at check-out) and publishes one new CRL. */
+    async revokeAndPublish(input: {
+      serialHex?: string;
+      enrollmentId?: string;
+      reason?: RevocationReason;
+    }): Promise<Revocation> {
       const revokedAt = new Date();
-      await revokeCertificate(db, input.serialHex, input.reason ?? 'unspecified', revokedAt);
-      const row = await db
-        .selectFrom('certificates')
-        .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
-        .where('serial_hex', '=', input.serialHex.toLowerCase())
-        .executeTakeFirst();
+      let query = db.selectFrom('certificates').select('serial_hex').where('revoked_at', 'is', null);
+      if (input.serialHex) query = query.where('serial_hex', '=', input.serialHex.toLowerCase());
+      else if (input.enrollmentId)
+        query = query
+          .where('enrollment_id', '=', input.enrollmentId)
+          .where('profile', '=', 'device-identity');
+      else return { revoked: [], crlBase64: '' };
+      const serials = (await query.execute()).map((row) => row.serial_hex);
+      for (const serial of serials)
+        await revokeCertificate(db, serial, input.reason ?? 'unspecified', revokedAt);
+      // Already-revoked rows count too: a retried activity must hand the edge the same list.
+      const rows = input.serialHex
+        ? await db
+            .selectFrom('certificates')
+            .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
+            .where('serial_hex', '=', input.serialHex.toLowerCase())
+            .execute()
+        : await db
+            .selectFrom('certificates')
+            .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
+            .where('enrollment_id', '=', input.enrollmentId!)
+            .where('profile', '=', 'device-identity')
+            .execute();
       const { issuing } = await ca();
       const crl = await publishCrl(db, issuing, { now: revokedAt });
       return {
-        revoked: row?.revoked_at
-          ? [
-              {
-                fingerprint: row.sha256_fingerprint,
-                serial: row.serial_hex,
-                revokedAt: row.revoked_at.toISOString(),
-              },
-            ]
-          : [],
+        revoked: rows.flatMap((row) =>
+          row.revoked_at
+            ? [
+                {
+                  fingerprint: row.sha256_fingerprint,
+                  serial: row.serial_hex,
+                  revokedAt: row.revoked_at.toISOString(),
+                },
+              ]
+            : [],
+        ),
         crlBase64: crl.der.toString('base64'),
       };
     },

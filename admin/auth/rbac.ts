@@ -19,6 +19,8 @@ export const PERMISSIONS = {
   'push-certificate:write': ['admin'],
   'tokens:manage': ['admin'],
   'enrollments:create': ['admin', 'operator'],
+  'challenges:create': ['admin', 'operator'],
+  'certificates:revoke': ['admin'],
   'audit:read': ['admin', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 

@@ -157,6 +157,20 @@ export const coreSettings = z.strictObject({
     .max(825)
     .default(365)
     .describe('Validity of device identity certificates, in days.'),
+  caImportCertificatesFile: z
+    .string()
+    .optional()
+    .describe('First start only: import this CA certificate (PEM, with its chain) instead of creating a CA.'),
+  caImportKeyFile: z
+    .string()
+    .optional()
+    .describe('First start only: the private key (PEM) of the imported CA.'),
+  caImportKeyPassphrase: z.string().optional().describe('Passphrase of an encrypted caImportKeyFile.'),
+  caImportPkcs12File: z
+    .string()
+    .optional()
+    .describe('First start only: import the CA from this PKCS#12 (.p12) instead of PEM files.'),
+  caImportPkcs12Password: z.string().optional().describe('Password of caImportPkcs12File.'),
   challengeMinutes: z.coerce
     .number()
     .int()

@@ -78,7 +78,10 @@ async function waitForHealth(url: string, deadline: number, ca?: Buffer): Promis
   throw new Error(`${url} did not become healthy in time`);
 }
 
-export async function runDevStack(options = devStackOptions()): Promise<void> {
+export async function runDevStack(
+  options = devStackOptions(),
+  stopAlreadyRequested = () => false,
+): Promise<void> {
   const started = Date.now();
   installTemporalRuntime(createLogger('keep-dev', 'warn'));
   // Listen for Ctrl-C from the first moment, so a stop during start-up is as clean as one after it.
@@ -86,6 +89,7 @@ export async function runDevStack(options = devStackOptions()): Promise<void> {
   const stopRequested = new Promise<void>((resolveStop) => (requestStop = resolveStop));
   process.on('SIGINT', () => requestStop());
   process.on('SIGTERM', () => requestStop());
+  if (stopAlreadyRequested()) requestStop();
   // Traversable by the "postgres" user, which owns the cluster folder inside; secrets inside stay 0600.
   mkdirSync(options.stateDir, { recursive: true });
   chmodSync(options.stateDir, 0o711);

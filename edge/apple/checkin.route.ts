@@ -82,13 +82,19 @@ async function authenticate(
   if (holder && holder.udid !== udid) {
     throw new HTTPException(403, { message: 'identity certificate is bound to another device' });
   }
+  const issued = await deps.db
+    .selectFrom('issued_identities')
+    .select('enrollment_id')
+    .where('fingerprint', '=', fingerprint)
+    .executeTakeFirst();
   await deps.db.transaction().execute(async (tx) => {
     const enrollment = await bindOnAuthenticate(tx, {
       udid,
       kind: m.enrollment.udid ? 'device' : 'user-enrollment',
       fingerprint,
       topic: m.topic,
-      newIds: { enrollmentId: newOpaqueId(), deviceId: newOpaqueId() },
+      // A certificate issued through SCEP names the enrollment its challenge was for; keep that id.
+      newIds: { enrollmentId: issued?.enrollment_id ?? newOpaqueId(), deviceId: newOpaqueId() },
     });
     await addToOutbox(tx, enrollment.device_id, {
       kind: 'authenticated',

@@ -30,7 +30,7 @@ async function until(what: string, deadlineMs: number, check: () => Promise<bool
 
 export default async function run(raw: BenchParams): Promise<BenchResult> {
   const params = {
-    devices: intParam(raw, 'devices', 1000, 10_000),
+    devices: intParam(raw, 'devices', 200, 10_000),
     checkins: intParam(raw, 'checkins', 5000, 200_000),
     commands: intParam(raw, 'commands', 500, 20_000),
     concurrency: intParam(raw, 'concurrency', 32, 256),

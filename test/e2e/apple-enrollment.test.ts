@@ -148,6 +148,16 @@ describe('an Apple device enrols end to end', () => {
     expect(status.status).toBe('acknowledged');
   });
 
+  it('never puts a serial number or UDID into a workflow id', async () => {
+    const ids: string[] = [];
+    for await (const workflow of planes.temporal.workflow.list()) ids.push(workflow.workflowId);
+    expect(ids).toContain(`device-${deviceId}`);
+    for (const id of ids) {
+      expect(id).not.toContain(device.udid);
+      expect(id).not.toContain(device.state.serialNumber);
+    }
+  });
+
   it('keeps a command queued while the device is offline and delivers it when it comes back', async () => {
     device.goOffline();
     const sent = await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'SecurityInfo' });
@@ -166,5 +176,63 @@ describe('an Apple device enrols end to end', () => {
       };
       return res.status === 'acknowledged' ? res : undefined;
     });
+  });
+
+  it('issues a purpose-bound challenge through the admin API, naming a bad field with a 400', async () => {
+    const bad = await api('POST', '/v1/scep/challenges', { purpose: 'wifi' });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('enrollmentId');
+    const made = await api('POST', '/v1/scep/challenges', { purpose: 'wifi', deviceId });
+    expect(made.status).toBe(201);
+    const { challenge } = (await made.json()) as { challenge: string };
+    expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const stored = await planes.database.core.db.selectFrom('scep_challenges').select('hash').execute();
+    expect(stored.map((r) => r.hash)).not.toContain(challenge);
+  });
+
+  it('revokes the device identity on admin request, after which every endpoint refuses the device', async () => {
+    const enrollment = await planes.database.core.db
+      .selectFrom('devices')
+      .select('enrollment_id')
+      .where('id', '=', deviceId)
+      .executeTakeFirstOrThrow();
+    const identity = await planes.database.core.db
+      .selectFrom('certificates')
+      .select('serial_hex')
+      .where('enrollment_id', '=', enrollment.enrollment_id)
+      .where('profile', '=', 'device-identity')
+      .executeTakeFirstOrThrow();
+    expect((await api('POST', '/v1/certificates/zz-not-hex/revoke', {})).status).toBe(400);
+    const revoked = await api('POST', `/v1/certificates/${identity.serial_hex}/revoke`, {
+      reason: 'keyCompromise',
+    });
+    expect(revoked.status).toBe(200);
+    expect(((await revoked.json()) as { revoked: number }).revoked).toBe(1);
+    await expect(device.runSession()).rejects.toMatchObject({ status: 403 });
+    expect((await device.checkIn('TokenUpdate')).status).toBe(403);
+  });
+
+  it('revokes the identity of a device that checks out', async () => {
+    const profile = await api('POST', '/v1/enrollments/apple');
+    const enrollmentId = profile.headers.get('keep-enrollment-id')!;
+    const leaving = new SimulatedAppleDevice({ kind: 'iphone' });
+    try {
+      await leaving.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+        edgeCa: tlsCa.certPem,
+        fakeApns: fake,
+      });
+      expect((await leaving.checkOut()).status).toBe(200);
+      const revoked = await eventually(async () => {
+        const row = await planes.database.core.db
+          .selectFrom('certificates')
+          .select(['revoked_at', 'sha256_fingerprint'])
+          .where('enrollment_id', '=', enrollmentId)
+          .executeTakeFirst();
+        return row?.revoked_at ? row : undefined;
+      });
+      await eventually(async () => (planes.trust.isRevoked(revoked.sha256_fingerprint) ? true : undefined));
+    } finally {
+      leaving.close();
+    }
   });
 });

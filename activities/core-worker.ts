@@ -3,6 +3,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CoreProcessConfig } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from './db/connect.js';
+import { runWorker, type RunningWorker } from './run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
@@ -58,12 +59,6 @@ async function provisionEdges(config: CoreProcessConfig): Promise<void> {
 
 export type CoreActivities = ReturnType<typeof createCoreActivities>;
 
-export interface RunningWorker {
-  worker: Worker;
-  done: Promise<void>;
-  close: () => Promise<void>;
-}
-
 /** `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts). */
 export async function startCoreWorker(config: CoreProcessConfig, bundlePath: string): Promise<RunningWorker> {
   installTemporalRuntime(createLogger('keep-core', config.log.level));
@@ -80,16 +75,7 @@ export async function startCoreWorker(config: CoreProcessConfig, bundlePath: str
     }),
     workflowBundle: { codePath: bundlePath },
   });
-  const done = worker.run();
+  const running = runWorker(worker, connection, () => database.close());
   await provisionEdges(config);
-  return {
-    worker,
-    done,
-    async close() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done.catch(() => undefined);
-      await connection.close();
-      await database.close();
-    },
-  };
+  return running;
 }

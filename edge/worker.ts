@@ -5,6 +5,7 @@ import type { TemporalSettings } from '../core/config/config.schema.js';
 import type { EdgeDatabase } from '../core/db/edge-database.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { createEdgePlaneCheckActivities } from '../activities/plane-check.activities.js';
+import { runWorker } from '../activities/run-worker.js';
 import { createAppleEdgeActivities } from './apple/apple.activities.js';
 import type { PushService } from './apple/push-service.js';
 import { createTrustActivities } from './trust.activities.js';
@@ -38,14 +39,5 @@ export async function startEdgeWorker(settings: TemporalSettings, taskQueue: str
     taskQueue,
     activities: createEdgeActivities(deps),
   });
-  const done = worker.run();
-  return {
-    worker,
-    done,
-    async close() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await done.catch(() => undefined);
-      await connection.close();
-    },
-  };
+  return runWorker(worker, connection);
 }

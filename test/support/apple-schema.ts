@@ -1,4 +1,5 @@
 // Validates plist values against Apple's device-management YAML schemas (vendored in test/fixtures).
+import type { RequestType } from '../../core/apple/commands/index.js';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -296,3 +297,20 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return '<dictionary>';
   return `<${typeof value}>`;
 }
+
+/** The schema file (mdm/commands/<name>.yaml) of each command Keep builds. */
+export const COMMAND_SCHEMA_FILES: Record<RequestType, string> = {
+  DeviceInformation: 'information.device',
+  SecurityInfo: 'information.security',
+  ProfileList: 'profile.list',
+  InstallProfile: 'profile.install',
+  RemoveProfile: 'profile.remove',
+  InstalledApplicationList: 'application.installed.list',
+  CertificateList: 'certificate.list',
+  DeviceLock: 'device.lock',
+  EraseDevice: 'device.erase',
+  RotateFileVaultKey: 'rotate.file.vault.key',
+  DeclarativeManagement: 'declarativemanagement',
+  RestartDevice: 'device.restart',
+  ShutDownDevice: 'device.shutdown',
+};

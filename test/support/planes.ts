@@ -4,7 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Hono } from 'hono';
-import { startCoreWorker, type RunningWorker } from '../../activities/core-worker.js';
+import { startCoreWorker } from '../../activities/core-worker.js';
+import type { RunningWorker } from '../../activities/run-worker.js';
 import {
   coreProcessConfig,
   edgeProcessConfig,

@@ -1,24 +1,15 @@
 // Test helper: checks what the simulator sends against Apple's schemas for its platform and channel.
 import type { RequestType } from '../../../core/apple/commands/index.js';
 import type { PlistDict } from '../../../core/apple/plist-codec.js';
-import { loadAppleSchema, validateAgainstSchema, type SchemaProblem } from '../../support/apple-schema.js';
+import {
+  COMMAND_SCHEMA_FILES,
+  loadAppleSchema,
+  validateAgainstSchema,
+  type SchemaProblem,
+} from '../../support/apple-schema.js';
 import type { DeviceKind } from './device-state.js';
 
-const COMMAND_SCHEMAS: Record<RequestType, string> = {
-  DeviceInformation: 'information.device',
-  SecurityInfo: 'information.security',
-  ProfileList: 'profile.list',
-  InstallProfile: 'profile.install',
-  RemoveProfile: 'profile.remove',
-  InstalledApplicationList: 'application.installed.list',
-  CertificateList: 'certificate.list',
-  DeviceLock: 'device.lock',
-  EraseDevice: 'device.erase',
-  RotateFileVaultKey: 'rotate.file.vault.key',
-  DeclarativeManagement: 'declarativemanagement',
-  RestartDevice: 'device.restart',
-  ShutDownDevice: 'device.shutdown',
-};
+const COMMAND_SCHEMAS = COMMAND_SCHEMA_FILES;
 
 const ENVELOPE = new Set(['Status', 'CommandUUID', 'UDID', 'ErrorChain']);
 

@@ -5,26 +5,11 @@ import {
   InvalidCommandError,
   serializeCommand,
   type CommandSpec,
-  type RequestType,
 } from '../../../../core/apple/commands/index.js';
 import { parsePlistDict } from '../../../../core/apple/plist-codec.js';
-import { loadAppleSchema, validateCommand } from '../../../support/apple-schema.js';
+import { COMMAND_SCHEMA_FILES, loadAppleSchema, validateCommand } from '../../../support/apple-schema.js';
 
-const schemaFile: Record<RequestType, string> = {
-  DeviceInformation: 'information.device',
-  SecurityInfo: 'information.security',
-  ProfileList: 'profile.list',
-  InstallProfile: 'profile.install',
-  RemoveProfile: 'profile.remove',
-  InstalledApplicationList: 'application.installed.list',
-  CertificateList: 'certificate.list',
-  DeviceLock: 'device.lock',
-  EraseDevice: 'device.erase',
-  RotateFileVaultKey: 'rotate.file.vault.key',
-  DeclarativeManagement: 'declarativemanagement',
-  RestartDevice: 'device.restart',
-  ShutDownDevice: 'device.shutdown',
-};
+const schemaFile = COMMAND_SCHEMA_FILES;
 
 const specs: CommandSpec[] = [
   { requestType: 'DeviceInformation', queries: ['UDID', 'SerialNumber', 'OSVersion', 'DeviceName'] },

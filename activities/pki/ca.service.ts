@@ -163,7 +163,8 @@ export async function loadOrCreateCa(
   });
 }
 
-async function recordIssued(
+/** Records an issued certificate with what it was issued for; the subject is read from the certificate. */
+export async function recordIssued(
   db: Kysely<CoreDatabase>,
   issued: IssuedCertificate,
   profile: LeafProfileName,

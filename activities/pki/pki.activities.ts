@@ -16,12 +16,8 @@ import {
   type ChallengePurpose,
 } from '../../core/pki/scep-challenge.js';
 import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
-import { issueFromCsr, publishCrl } from './ca.service.js';
-import {
-  findCertificateByFingerprint,
-  recordCertificate,
-  revokeCertificate,
-} from './certificate.repository.js';
+import { issueFromCsr, publishCrl, recordIssued } from './ca.service.js';
+import { findCertificateByFingerprint, revokeCertificate } from './certificate.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';
 
 export interface PkiSettings {
@@ -93,20 +89,7 @@ export function createPkiActivities(deps: {
         now: new Date(),
         crlUrl,
       });
-      await recordCertificate(db, {
-        serial_hex: issued.serialHex,
-        subject: `Keep SCEP RA (${edgeTaskQueue})`,
-        profile: 'scep-ra',
-        device_id: null,
-        enrollment_id: null,
-        not_before: issued.notBefore,
-        not_after: issued.notAfter,
-        sha256_fingerprint: issued.sha256Fingerprint,
-        der: issued.der,
-        challenge_hash: null,
-        revoked_at: null,
-        revocation_reason: null,
-      });
+      await recordIssued(db, issued, 'scep-ra', {});
       return { certificateBase64: issued.der.toString('base64') };
     },
 
@@ -194,19 +177,9 @@ export function createPkiActivities(deps: {
         now: new Date(),
         crlUrl,
       });
-      await recordCertificate(db, {
-        serial_hex: issued.serialHex,
-        subject: current.subject,
-        profile: 'device-identity',
-        device_id: current.device_id,
-        enrollment_id: current.enrollment_id,
-        not_before: issued.notBefore,
-        not_after: issued.notAfter,
-        sha256_fingerprint: issued.sha256Fingerprint,
-        der: issued.der,
-        challenge_hash: null,
-        revoked_at: null,
-        revocation_reason: null,
+      await recordIssued(db, issued, 'device-identity', {
+        ...(current.device_id ? { deviceId: current.device_id } : {}),
+        ...(current.enrollment_id ? { enrollmentId: current.enrollment_id } : {}),
       });
       return {
         status: 'issued',

@@ -1,22 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../core/log/logger.js';
-import { createEdgeApp } from '../../edge/app.js';
+import type { Hono } from 'hono';
 import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 
 describe('the plane check (edge → core workflow → edge and core activities)', () => {
   let planes: TestPlanes;
-  let app: ReturnType<typeof createEdgeApp>;
+  let app: Hono;
 
   beforeAll(async () => {
     planes = await startTestPlanes();
-    app = createEdgeApp({
-      log: createLogger('test', 'silent'),
-      temporal: planes.temporal,
-      coreTaskQueue: planes.coreConfig.core.taskQueue,
-      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-      probeEnabled: true,
-      healthProbes: {},
-    });
+    app = planes.edgeApp;
   });
   afterAll(() => planes?.close());
 

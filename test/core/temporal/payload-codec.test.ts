@@ -3,8 +3,6 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { EncryptionCodec, ENCRYPTED_ENCODING } from '../../../core/temporal/payload-codec.js';
-import { createLogger } from '../../../core/log/logger.js';
-import { createEdgeApp } from '../../../edge/app.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { testStack } from '../../support/stack.js';
 
@@ -75,14 +73,7 @@ describe('Temporal history of a finished workflow', () => {
 
   it('holds only ciphertext when read without the codec, and the values when read with it', async () => {
     const marker = `MARKER-${randomUUID()}`;
-    const app = createEdgeApp({
-      log: createLogger('test', 'silent'),
-      temporal: planes.temporal,
-      coreTaskQueue: planes.coreConfig.core.taskQueue,
-      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-      probeEnabled: true,
-      healthProbes: {},
-    });
+    const app = planes.edgeApp;
     const res = await app.request('/v1/probe', { method: 'POST', body: JSON.stringify({ marker }) });
     expect(res.status).toBe(200);
     const { workflowId } = (await res.json()) as { workflowId: string };

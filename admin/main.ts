@@ -35,11 +35,13 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
       temporal: () => connection.workflowService.getSystemInfo({}),
     },
   });
-  const server = await new Promise<ServerType>((resolve) => {
+  // A port in use (or any listen error) fails start-up with its message instead of crashing the process.
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s: ServerType = serve(
       { fetch: app.fetch, hostname: config.admin.listen.host, port: config.admin.listen.port },
       () => resolve(s),
     );
+    s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.admin.listen.port;

@@ -94,7 +94,8 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
           rejectUnauthorized: false,
         }
       : undefined;
-  const server = await new Promise<ServerType>((resolve) => {
+  // A port in use (or any listen error) fails start-up with its message instead of crashing the process.
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s: ServerType = serve(
       {
         fetch: app.fetch,
@@ -104,6 +105,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
       },
       () => resolve(s),
     );
+    s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.edge.listen.port;

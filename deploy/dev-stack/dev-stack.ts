@@ -65,9 +65,22 @@ function healthStatus(url: string, ca?: Buffer): Promise<number> {
   });
 }
 
-/** Polls /healthz; the edge's self-signed dev certificate is trusted as the only CA for that call. */
-async function waitForHealth(url: string, deadline: number, ca?: Buffer): Promise<void> {
+/**
+ * Polls /healthz until 200 (the edge's self-signed dev certificate is the only CA trusted for that call);
+ * gives up at the deadline, or at once when a process of the stack died.
+ */
+async function waitForHealth(
+  url: string,
+  deadline: number,
+  children: ChildProcess[],
+  ca?: Buffer,
+): Promise<void> {
   while (Date.now() < deadline) {
+    const dead = children.find((child) => child.exitCode !== null || child.signalCode !== null);
+    if (dead)
+      throw new Error(
+        `${dead.spawnargs.at(-1)} exited during start-up (${dead.signalCode ?? dead.exitCode})`,
+      );
     try {
       if ((await healthStatus(url, ca)) === 200) return;
     } catch {
@@ -161,8 +174,13 @@ export async function runDevStack(
       }),
     );
     const deadline = Date.now() + 90_000;
-    await waitForHealth(`https://${options.edgeListen}/healthz`, deadline, readFileSync(tls.certFile));
-    await waitForHealth(`http://${options.adminListen}/healthz`, deadline);
+    await waitForHealth(
+      `https://${options.edgeListen}/healthz`,
+      deadline,
+      children,
+      readFileSync(tls.certFile),
+    );
+    await waitForHealth(`http://${options.adminListen}/healthz`, deadline, children);
   } catch (err) {
     await stop();
     throw err;

@@ -25,9 +25,12 @@ function call(url: string, body?: string): Promise<{ status: number; text: strin
   });
 }
 
-async function waitHealthy(url: string, ms: number): Promise<number> {
+/** Waits for 200 from `url`; fails early if the stack process exited. */
+async function waitHealthy(url: string, ms: number, stack: ChildProcess): Promise<number> {
   const started = Date.now();
   while (Date.now() - started < ms) {
+    if (stack.exitCode !== null)
+      throw new Error(`the stack exited (${stack.exitCode}) before ${url} was healthy`);
     try {
       const res = await call(url);
       if (res.status === 200) return Date.now() - started;
@@ -40,10 +43,59 @@ async function waitHealthy(url: string, ms: number): Promise<number> {
 }
 
 function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
     child.once('exit', (code) => resolve(code));
     child.kill('SIGINT');
   });
+}
+
+interface RunningStack {
+  child: ChildProcess;
+  ports: { edge: number; admin: number; temporal: number };
+  output: () => string;
+}
+
+/**
+ * Starts `keep dev` on fresh loopback ports (state stays in `stateDir`). A port another test grabbed between
+ * choosing and binding it is a collision, not a failure of Keep: then the stack is started again on new ports.
+ */
+async function startStack(stateDir: string): Promise<RunningStack> {
+  for (let attempt = 1; ; attempt++) {
+    const [postgres, temporal, ui, edge, admin] = await Promise.all([
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
+    let output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/keep.ts', 'dev'], {
+      env: {
+        ...process.env,
+        KEEP_STATE_DIR: stateDir,
+        KEEP_DEV_POSTGRES_PORT: String(postgres),
+        KEEP_DEV_TEMPORAL_PORT: String(temporal),
+        KEEP_DEV_TEMPORAL_UI_PORT: String(ui),
+        KEEP_EDGE_LISTEN: `127.0.0.1:${edge}`,
+        KEEP_ADMIN_LISTEN: `127.0.0.1:${admin}`,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitHealthy(`https://127.0.0.1:${edge}/healthz`, 90_000, child);
+      await waitHealthy(`http://127.0.0.1:${admin}/healthz`, 10_000, child);
+      return { child, ports: { edge, admin, temporal }, output: () => output };
+    } catch (err) {
+      await stop(child);
+      if (attempt < 3 && /EADDRINUSE|address already in use/.test(output)) continue;
+      throw new Error(`${(err as Error).message}; the stack printed:\n${output.slice(-3000)}`, {
+        cause: err,
+      });
+    }
+  }
 }
 
 describe('npm start (the embedded dev stack)', () => {
@@ -52,57 +104,25 @@ describe('npm start (the embedded dev stack)', () => {
 
   it('answers /healthz 200 on the edge and the admin API, stops cleanly, and keeps state across a restart', async () => {
     stateDir = await mkdtemp(`${tmpdir()}/keep-dev-`);
-    const [pgPort, temporalPort, uiPort, edgePort, adminPort] = await Promise.all([
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-      freePort(),
-    ]);
-    const env = {
-      ...process.env,
-      KEEP_STATE_DIR: stateDir,
-      KEEP_DEV_POSTGRES_PORT: String(pgPort),
-      KEEP_DEV_TEMPORAL_PORT: String(temporalPort),
-      KEEP_DEV_TEMPORAL_UI_PORT: String(uiPort),
-      KEEP_EDGE_LISTEN: `127.0.0.1:${edgePort}`,
-      KEEP_ADMIN_LISTEN: `127.0.0.1:${adminPort}`,
-    };
-    let output = '';
-    const start = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'cli/keep.ts', 'dev'], {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      return child;
-    };
-
-    let stack = start();
-    await waitHealthy(`https://127.0.0.1:${edgePort}/healthz`, 90_000).catch((err: Error) => {
-      throw new Error(`${err.message}; the stack printed:\n${output.slice(-3000)}`);
-    });
-    await waitHealthy(`http://127.0.0.1:${adminPort}/healthz`, 10_000);
+    let stack = await startStack(stateDir);
     const first = await call(
-      `https://127.0.0.1:${edgePort}/v1/probe`,
+      `https://127.0.0.1:${stack.ports.edge}/v1/probe`,
       JSON.stringify({ marker: 'before-restart' }),
     );
     expect(first.status).toBe(200);
     const { workflowId } = JSON.parse(first.text) as { workflowId: string };
-    expect(await stop(stack), output.slice(-2000)).toBe(0);
+    expect(await stop(stack.child), stack.output().slice(-2000)).toBe(0);
 
-    stack = start();
+    stack = await startStack(stateDir);
     try {
-      await waitHealthy(`https://127.0.0.1:${edgePort}/healthz`, 90_000);
-      // The workflow that finished before the restart is still in Temporal's SQLite file, its rows in Postgres.
+      // The workflow that finished before the restart is still in Temporal's SQLite file.
       const { Client, Connection } = await import('@temporalio/client');
       const { keepDataConverter } = await import('../../core/temporal/payload-codec.js');
       const { readFileSync } = await import('node:fs');
       const secrets = JSON.parse(readFileSync(`${stateDir}/dev-secrets.json`, 'utf8')) as {
         payloadKeys: string;
       };
-      const connection = await Connection.connect({ address: `127.0.0.1:${temporalPort}` });
+      const connection = await Connection.connect({ address: `127.0.0.1:${stack.ports.temporal}` });
       try {
         const client = new Client({ connection, dataConverter: keepDataConverter(secrets.payloadKeys) });
         const result = (await client.workflow.getHandle(workflowId).result()) as { marker: string };
@@ -111,7 +131,7 @@ describe('npm start (the embedded dev stack)', () => {
         await connection.close();
       }
     } finally {
-      expect(await stop(stack), output.slice(-2000)).toBe(0);
+      expect(await stop(stack.child), stack.output().slice(-2000)).toBe(0);
     }
-  }, 240_000);
+  }, 300_000);
 });

@@ -5,6 +5,8 @@ import { buildPlist, parsePlistDict, type PlistValue } from '../../../core/apple
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { signSignedData } from '../../../core/cms/index.js';
 import { workflowIds } from '../../../core/temporal/task-queues.js';
+import { createLogger } from '../../../core/log/logger.js';
+import { createEdgeApp } from '../../../edge/app.js';
 import { queueCommandUpdate } from '../../../workflows/device.messages.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
@@ -183,6 +185,41 @@ describe('Apple MDM at the edge', () => {
       return r?.status === 'acknowledged' ? r : undefined;
     });
     expect(row.request_type).toBe('ProfileList');
+  });
+
+  it('accepts the device certificate from a trusted TLS-terminating proxy (RFC 9440 Client-Cert), and only from it', async () => {
+    const proxied = createEdgeApp({
+      log: createLogger('test', 'silent'),
+      temporal: planes.temporal,
+      coreTaskQueue: planes.edgeConfig.edge.coreTaskQueue,
+      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+      probeEnabled: false,
+      healthProbes: {},
+      apple: {
+        db: planes.database.edge.db,
+        temporal: planes.temporal,
+        identity: {
+          trust: planes.trust.trust,
+          isRevoked: planes.trust.isRevoked,
+          trustedProxies: ['10.9.8.7'],
+        },
+      },
+    });
+    const viaProxy = identityFrom(ca, 'device behind proxy');
+    const request = (from: string) => {
+      const unsigned = signedRequest(
+        '/mdm/checkin',
+        { MessageType: 'Authenticate', UDID: 'PROXIED-1', Topic: 'com.apple.mgmt.External.test' },
+        undefined,
+      );
+      const headers = new Headers(unsigned.headers);
+      headers.set('client-cert', `:${viaProxy.cert.toString('base64')}:`);
+      return proxied.request(new Request(unsigned, { headers }), undefined, {
+        incoming: { socket: { remoteAddress: from } },
+      });
+    };
+    expect((await request('192.0.2.10')).status).toBe(401);
+    expect((await request('10.9.8.7')).status).toBe(200);
   });
 
   describe('refuses spoofing and bad input with a 4xx, storing nothing', () => {

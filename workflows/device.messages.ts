@@ -1,5 +1,5 @@
 // The device workflow's signals and updates, declared beside it: the edge and the admin API use these.
-import { defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeviceEvent } from '../core/device/device-event.js';
 
 export interface DeviceWorkflowInput {
@@ -8,6 +8,8 @@ export interface DeviceWorkflowInput {
   edgeTaskQueue: string;
   /** Carried across continue-as-new. */
   state?: DeviceWorkflowState;
+  /** Continue-as-new once history passes this many events (default 2,000; tests set it low). */
+  maxHistoryEvents?: number;
 }
 
 export interface DeviceWorkflowState {
@@ -40,3 +42,5 @@ export const queueCommandUpdate = defineUpdate<QueueCommandResult, [QueueCommand
 export const setBootstrapTokenUpdate = defineUpdate<void, [{ token?: string }]>('setBootstrapToken');
 /** Reads the escrowed bootstrap token (base64) back for the device; audited in the core. */
 export const getBootstrapTokenUpdate = defineUpdate<{ token?: string }, []>('getBootstrapToken');
+/** The workflow's own view: enrollment, enrolled, commands still waiting for an answer. */
+export const deviceStateQuery = defineQuery<DeviceWorkflowState>('deviceState');

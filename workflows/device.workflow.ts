@@ -17,6 +17,7 @@ import type { AppleEdgeActivities } from '../edge/apple/apple.activities.js';
 import type { DeviceEvent } from '../core/device/device-event.js';
 import {
   deviceEventSignal,
+  deviceStateQuery,
   getBootstrapTokenUpdate,
   queueCommandUpdate,
   setBootstrapTokenUpdate,
@@ -31,6 +32,7 @@ const MAX_HISTORY_EVENTS = 2_000;
 
 export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> {
   const { deviceId } = input;
+  const maxHistory = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
   const state: DeviceWorkflowState = input.state ?? {
     enrolled: false,
     pending: [],
@@ -77,6 +79,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     return { commandUuid: request.commandUuid, status: 'queued', pushed };
   }
 
+  setHandler(deviceStateQuery, () => state);
   setHandler(deviceEventSignal, (event) => {
     events.push(event);
   });
@@ -138,7 +141,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       () =>
         events.length > 0 ||
         workflowInfo().continueAsNewSuggested ||
-        workflowInfo().historyLength > MAX_HISTORY_EVENTS,
+        workflowInfo().historyLength > maxHistory,
     );
     while (events.length > 0) await handle(events.shift()!);
     if (checkedOut) {
@@ -147,7 +150,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       checkedOut = events.every((e) => e.kind !== 'authenticated');
       continue;
     }
-    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS) {
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistory) {
       await condition(allHandlersFinished);
       if (events.length === 0) await continueAsNew<typeof deviceWorkflow>({ ...input, state });
     }

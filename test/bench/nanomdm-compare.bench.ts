@@ -30,6 +30,8 @@ interface IdleRun {
   report: LoadReport;
   /** Commands the Idle sessions met: 0 when both servers' queues were empty, as intended. */
   commandsMet: number;
+  /** NanoMDM only: Postgres sessions its pool opened during the measured loop. */
+  databaseSessions?: number;
 }
 
 /** Identities straight from a device CA both servers trust: SCEP is not what is compared. */
@@ -115,7 +117,9 @@ async function measureNanoMdm(
   const fleet = new SimulatedFleet({ ...fleetOptions, profileFor: () => profile });
   try {
     await enrol(fleet, 'NanoMDM');
-    return await idleLoop(fleet, params);
+    const before = await nano.databaseSessions();
+    const idle = await idleLoop(fleet, params);
+    return { ...idle, databaseSessions: (await nano.databaseSessions()) - before };
   } finally {
     fleet.close();
     await nano.stop();
@@ -231,6 +235,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       metrics: {
         ...side('keep', keep),
         ...side('nanomdm', nano),
+        nanomdm_pg_sessions_opened: metric(nano.databaseSessions ?? 0, 'sessions'),
         keep_over_nanomdm_per_s: metric(keep.report.perSecond / nano.report.perSecond, 'ratio'),
         keep_over_nanomdm_p50: metric(keep.report.latencyMs.p50 / nano.report.latencyMs.p50, 'ratio'),
         keep_over_nanomdm_p99: metric(keep.report.latencyMs.p99 / nano.report.latencyMs.p99, 'ratio'),

@@ -68,7 +68,28 @@ export interface RunningNanoMdm {
   /** e.g. `http://127.0.0.1:41234`; check-ins and command reports both go to `/mdm`. */
   baseUrl: string;
   pid: number;
+  /**
+   * Postgres sessions opened on NanoMDM's database so far: Go's database/sql keeps two idle
+   * connections unless told otherwise, so concurrency above that reconnects (SCRAM and a backend each time).
+   */
+  databaseSessions(): Promise<number>;
   stop(): Promise<void>;
+}
+
+const DATABASE = 'nanomdm_bench';
+
+async function countSessions(postgresUrl: string): Promise<number> {
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ sessions: string }>(
+      'SELECT sessions FROM pg_stat_database WHERE datname = $1',
+      [DATABASE],
+    );
+    return Number(rows[0]?.sessions ?? 0);
+  } finally {
+    await client.end();
+  }
 }
 
 async function createDatabase(postgresUrl: string, name: string, schemaSql: string): Promise<string> {
@@ -127,7 +148,7 @@ async function waitUntilServing(baseUrl: string, child: ChildProcess, logTail: (
  * default). The DSN and API key go through its environment, not argv, so `ps` does not show them.
  */
 export async function startNanoMdm(options: NanoMdmOptions): Promise<RunningNanoMdm> {
-  const dsn = await createDatabase(options.postgresUrl, 'nanomdm_bench', options.build.schemaSql);
+  const dsn = await createDatabase(options.postgresUrl, DATABASE, options.build.schemaSql);
   const dir = await mkdtemp(join(tmpdir(), 'keep-bench-nanomdm-'));
   await writeFile(join(dir, 'ca.pem'), options.caPem);
   await writeFile(join(dir, 'intermediate.pem'), options.intermediatePem);
@@ -170,5 +191,10 @@ export async function startNanoMdm(options: NanoMdmOptions): Promise<RunningNano
     await stop();
     throw error;
   }
-  return { baseUrl, pid: child.pid ?? 0, stop };
+  return {
+    baseUrl,
+    pid: child.pid ?? 0,
+    databaseSessions: () => countSessions(options.postgresUrl),
+    stop,
+  };
 }

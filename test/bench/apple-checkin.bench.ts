@@ -16,17 +16,9 @@ import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca
 import { serveEdge, startBenchPlanes } from './bench-planes.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
 import { watchCommands } from './command-watcher.js';
-import { runLoad } from './load-loop.js';
+import { runLoad, until } from './load-loop.js';
 
 const MiB = 1024 * 1024;
-
-async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`${what} not reached in ${deadlineMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 export default async function run(raw: BenchParams): Promise<BenchResult> {
   const params = {

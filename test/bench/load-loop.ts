@@ -82,3 +82,12 @@ export function timeSync(count: number, operation: (index: number) => void): Loa
     errors: [],
   };
 }
+
+/** Polls `check` every 250 ms until it holds; fails naming `what` after `deadlineMs`. */
+export async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = performance.now() + deadlineMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`${what} not reached in ${deadlineMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -15,7 +15,7 @@ import { startKeepTestStack, type RunningKeepTestStack } from '../support/start-
 import { createTestCa } from '../support/test-ca.js';
 import { serveEdge } from './bench-planes.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
-import { runLoad, type LoadReport } from './load-loop.js';
+import { runLoad, type LoadReport, until } from './load-loop.js';
 import { buildNanoMdm, NANOMDM_VERSION, startNanoMdm, type NanoMdmBuild } from './nanomdm-server.js';
 
 interface Params {
@@ -123,14 +123,6 @@ async function measureNanoMdm(
   } finally {
     fleet.close();
     await nano.stop();
-  }
-}
-
-async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`${what} not reached in ${deadlineMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 

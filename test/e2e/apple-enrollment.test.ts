@@ -178,6 +178,39 @@ describe('an Apple device enrols end to end', () => {
     });
   });
 
+  it('stops pushing a token APNs calls unregistered (410) until the device sends a newer TokenUpdate', async () => {
+    fake.unregister(device.pushToken!);
+    const first = await api('POST', `/v1/devices/${deviceId}/commands`, {
+      requestType: 'DeviceInformation',
+      parameters: { queries: ['OSVersion'] },
+    });
+    expect(first.status).toBe(202);
+    const disabled = await eventually(async () => {
+      const row = await planes.database.edge.db
+        .selectFrom('enrollments')
+        .select('push_disabled_at')
+        .where('udid', '=', device.udid)
+        .executeTakeFirstOrThrow();
+      return row.push_disabled_at ?? undefined;
+    });
+    expect(disabled).toBeInstanceOf(Date);
+    const pushesBefore = fake.pushes.length;
+    const second = (await (
+      await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'ProfileList' })
+    ).json()) as { pushed: boolean };
+    expect(second.pushed).toBe(false);
+    expect(fake.pushes.length).toBe(pushesBefore);
+    // A new token re-enables pushes; the device then collects what waited.
+    expect((await device.tokenUpdate(true)).status).toBe(200);
+    await device.runSession();
+    const row = await planes.database.edge.db
+      .selectFrom('enrollments')
+      .select('push_disabled_at')
+      .where('udid', '=', device.udid)
+      .executeTakeFirstOrThrow();
+    expect(row.push_disabled_at).toBeNull();
+  });
+
   it('issues a purpose-bound challenge through the admin API, naming a bad field with a 400', async () => {
     const bad = await api('POST', '/v1/scep/challenges', { purpose: 'wifi' });
     expect(bad.status).toBe(400);

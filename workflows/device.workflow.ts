@@ -6,6 +6,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -42,6 +43,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
+  const coreLocal = proxyLocalActivities<DeviceActivities>({ startToCloseTimeout: '30 seconds' });
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
   const edge = proxyActivities<AppleEdgeActivities & ScepEdgeActivities & TrustActivities>({
     taskQueue: input.edgeTaskQueue,
@@ -51,27 +53,28 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   const events: DeviceEvent[] = [];
   let checkedOut = false;
 
-  /** Records and enqueues commands, then wakes the device once for all of them. */
+  /** Records the commands in the core (a local activity: same worker), then queues them at the edge with one push. */
   async function queue(requests: QueueCommandRequest[]): Promise<{ pushed: boolean }> {
     const enrollmentId = state.enrollmentId!;
     for (const request of requests) {
-      await core.recordCommandQueued({
+      await coreLocal.recordCommandQueued({
         deviceId,
         commandUuid: request.commandUuid,
         requestType: request.requestType,
         requestedBy: request.requestedBy,
       });
-      await edge.enqueueCommand({
-        enrollmentId,
-        commandUuid: request.commandUuid,
-        requestType: request.requestType,
-        plist: request.plist,
-        ...(request.priority === undefined ? {} : { priority: request.priority }),
-      });
-      state.pending.push(request.commandUuid);
     }
-    // A failed push is not a failed command: the device gets it at its next check-in.
-    return edge.pushEnrollment({ enrollmentId }).catch(() => ({ pushed: false }));
+    const { pushed } = await edge.enqueueCommands({
+      enrollmentId,
+      commands: requests.map(({ commandUuid, requestType, plist, priority }) => ({
+        commandUuid,
+        requestType,
+        plist,
+        ...(priority === undefined ? {} : { priority }),
+      })),
+    });
+    state.pending.push(...requests.map((r) => r.commandUuid));
+    return { pushed };
   }
 
   async function queueOne(request: QueueCommandRequest): Promise<QueueCommandResult> {

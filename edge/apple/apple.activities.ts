@@ -5,8 +5,7 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { enqueueCommand } from './command-queue.repository.js';
 import type { PushService } from './push-service.js';
 
-export interface EnqueueCommandInput {
-  enrollmentId: string;
+export interface CommandForDevice {
   commandUuid: string;
   requestType: string;
   plist: string;
@@ -15,8 +14,14 @@ export interface EnqueueCommandInput {
 
 export function createAppleEdgeActivities(deps: { db: Kysely<EdgeDatabase>; push: PushService }) {
   return {
-    /** Idempotent by (enrollment, command UUID). */
-    async enqueueCommand(input: EnqueueCommandInput): Promise<void> {
+    /**
+     * Queues commands for one enrollment (idempotent by command UUID), then wakes the device once for all
+     * of them. A push that fails is not a failed enqueue: the device collects its queue at its next check-in.
+     */
+    async enqueueCommands(input: {
+      enrollmentId: string;
+      commands: CommandForDevice[];
+    }): Promise<{ pushed: boolean; outcome: string }> {
       const exists = await deps.db
         .selectFrom('enrollments')
         .select('id')
@@ -27,21 +32,21 @@ export function createAppleEdgeActivities(deps: { db: Kysely<EdgeDatabase>; push
           `no enrollment ${input.enrollmentId} at this edge`,
           'UnknownEnrollment',
         );
-      await enqueueCommand(deps.db, {
-        enrollmentId: input.enrollmentId,
-        commandUuid: input.commandUuid,
-        requestType: input.requestType,
-        body: Buffer.from(input.plist, 'utf8'),
-        priority: input.priority,
+      await deps.db.transaction().execute(async (tx) => {
+        for (const command of input.commands) {
+          await enqueueCommand(tx, {
+            enrollmentId: input.enrollmentId,
+            commandUuid: command.commandUuid,
+            requestType: command.requestType,
+            body: Buffer.from(command.plist, 'utf8'),
+            ...(command.priority === undefined ? {} : { priority: command.priority }),
+          });
+        }
       });
-    },
-
-    /** Sends at most one push per device however many commands were queued together. */
-    async pushEnrollment(input: { enrollmentId: string }): Promise<{ pushed: boolean; outcome: string }> {
-      const [outcome] = await deps.push.wake([input.enrollmentId]);
-      if (outcome === 'retry-later')
-        throw ApplicationFailure.retryable('APNs asked to retry later', 'PushRetryLater');
-      return { pushed: outcome === 'sent', outcome: outcome ?? 'skipped' };
+      const [outcome = 'skipped'] = await deps.push
+        .wake([input.enrollmentId])
+        .catch(() => ['failed' as const]);
+      return { pushed: outcome === 'sent', outcome };
     },
 
     async installPushCertificate(input: {

@@ -141,5 +141,23 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['admin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../activities/*', '../../activities/*', '../edge/*', '../../edge/*'],
+              allowTypeImports: true,
+              message:
+                'admin/ imports core/ and the Temporal client; it reaches the planes through workflows.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

@@ -16,7 +16,10 @@ import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { eventually } from '../support/apple-requests.js';
 
-describe('an Apple device enrols end to end', () => {
+/** A bound, not a speed claim: other test files generating RSA keys can starve this process for seconds. */
+const PUSH_WAIT_MS = 90_000;
+
+describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
   const pushCa = createTestCa('Keep Test Push CA');
@@ -125,7 +128,7 @@ describe('an Apple device enrols end to end', () => {
         .where('device_id', '=', deviceId)
         .execute();
       return rows.length === 2 && rows.every((r) => r.status === 'acknowledged') ? rows : undefined;
-    });
+    }, PUSH_WAIT_MS);
     expect(answered.map((r) => r.request_type).sort()).toEqual(['DeviceInformation', 'SecurityInfo']);
     expect(fake.pushes.length).toBeGreaterThanOrEqual(1);
     const shown = (await (await api('GET', `/v1/devices/${deviceId}`)).json()) as {
@@ -144,7 +147,7 @@ describe('an Apple device enrols end to end', () => {
         status: string;
       };
       return res.status === 'acknowledged' ? res : undefined;
-    });
+    }, PUSH_WAIT_MS);
     expect(status.status).toBe('acknowledged');
   });
 
@@ -192,7 +195,7 @@ describe('an Apple device enrols end to end', () => {
         .where('udid', '=', device.udid)
         .executeTakeFirstOrThrow();
       return row.push_disabled_at ?? undefined;
-    });
+    }, PUSH_WAIT_MS);
     expect(disabled).toBeInstanceOf(Date);
     const pushesBefore = fake.pushes.length;
     const second = (await (

@@ -19,6 +19,22 @@ import { eventually } from '../support/apple-requests.js';
 /** A bound, not a speed claim: other test files generating RSA keys can starve this process for seconds. */
 const PUSH_WAIT_MS = 90_000;
 
+/** Waits for something a push should cause; on failure says what the fake APNs and the device saw. */
+function afterPush<T>(
+  fake: { pushes: Array<{ status: number; reason?: string | undefined }> },
+  device: SimulatedAppleDevice,
+  fn: () => Promise<T | undefined>,
+): Promise<T> {
+  return eventually(fn, PUSH_WAIT_MS).catch((err: Error) => {
+    const pushes = JSON.stringify(fake.pushes.map((p) => [p.status, p.reason ?? null]));
+    const session = device.lastSessionError instanceof Error ? device.lastSessionError.message : 'none';
+    throw new Error(
+      `${err.message}; pushes ${pushes}, received ${device.pushesReceived}, last session error: ${session}`,
+      { cause: err },
+    );
+  });
+}
+
 describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
@@ -112,7 +128,7 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
   });
 
   it('records the device and the answers to the inventory commands Keep sends at enrolment, woken by a push', async () => {
-    const row = await eventually(async () => {
+    const row = await afterPush(fake, device, async () => {
       const r = await planes.database.core.db
         .selectFrom('devices')
         .selectAll()
@@ -128,7 +144,7 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
         .where('device_id', '=', deviceId)
         .execute();
       return rows.length === 2 && rows.every((r) => r.status === 'acknowledged') ? rows : undefined;
-    }, PUSH_WAIT_MS);
+    });
     expect(answered.map((r) => r.request_type).sort()).toEqual(['DeviceInformation', 'SecurityInfo']);
     expect(fake.pushes.length).toBeGreaterThanOrEqual(1);
     const shown = (await (await api('GET', `/v1/devices/${deviceId}`)).json()) as {
@@ -142,12 +158,12 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
     const sent = await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'ProfileList' });
     expect(sent.status).toBe(202);
     const { commandUuid } = (await sent.json()) as { commandUuid: string };
-    const status = await eventually(async () => {
+    const status = await afterPush(fake, device, async () => {
       const res = (await (await api('GET', `/v1/devices/${deviceId}/commands/${commandUuid}`)).json()) as {
         status: string;
       };
       return res.status === 'acknowledged' ? res : undefined;
-    }, PUSH_WAIT_MS);
+    });
     expect(status.status).toBe('acknowledged');
   });
 
@@ -188,14 +204,14 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
       parameters: { queries: ['OSVersion'] },
     });
     expect(first.status).toBe(202);
-    const disabled = await eventually(async () => {
+    const disabled = await afterPush(fake, device, async () => {
       const row = await planes.database.edge.db
         .selectFrom('enrollments')
         .select('push_disabled_at')
         .where('udid', '=', device.udid)
         .executeTakeFirstOrThrow();
       return row.push_disabled_at ?? undefined;
-    }, PUSH_WAIT_MS);
+    });
     expect(disabled).toBeInstanceOf(Date);
     const pushesBefore = fake.pushes.length;
     const second = (await (

@@ -347,6 +347,8 @@ export class SimulatedAppleDevice {
   }
 
   /** A push during a session makes the device poll once more afterwards, as devices coalesce pushes. */
+  private wakeRetries = 0;
+
   private wake(): void {
     if (this.session) {
       this.rerun = true;
@@ -367,8 +369,14 @@ export class SimulatedAppleDevice {
         this.rerun = false;
         this.lastSessionError = error;
         this.settleWaiters((w) => w.reject(error));
+        // Like a real device, retry a failed connection a few times with backoff (a push is not resent).
+        if (this.wakeRetries < 3 && !this.offline && this.mdm) {
+          const delay = 500 * 2 ** this.wakeRetries++;
+          setTimeout(() => this.wake(), delay).unref();
+        }
       },
     );
+    this.session.then(() => (this.wakeRetries = 0)).catch(() => undefined);
   }
 
   private settleWaiters(settle: (w: (typeof this.waiters)[number]) => void): void {

@@ -212,4 +212,37 @@ describe('SCEP at the edge', () => {
         .toLowerCase(),
     ).toContain(serial.replace(/^0+/, ''));
   });
+
+  it('answers GetCertInitial for a transaction it never saw with a CertRep FAILURE badCertId', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { buildPkiMessage, buildIssuerAndSubject, parseCertRep } =
+      await import('../../../core/scep/index.js');
+    const { buildCertificate } = await import('../../sim/scep/x509-builder.js');
+    const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const signer = buildCertificate({
+      publicKey: keys.publicKey,
+      subject: [{ name: 'commonName', value: 'poller' }],
+      selfSignKey: keys.privateKey,
+    });
+    const [ra, ca] = await client().getCaCert();
+    const { der, senderNonce } = buildPkiMessage({
+      type: 'GetCertInitial',
+      messageData: buildIssuerAndSubject(ca!, Buffer.from([0x30, 0x00])),
+      transactionId: 'NEVER-SEEN-TRANSACTION',
+      signerCertificate: signer,
+      signerKey: keys.privateKey,
+      recipientCertificate: ra!,
+    });
+    const res = await planes.edgeApp.request(`/scep/${enrollmentId}?operation=PKIOperation`, {
+      method: 'POST',
+      body: new Uint8Array(der),
+    });
+    expect(res.status).toBe(200);
+    const rep = parseCertRep(Buffer.from(await res.arrayBuffer()), {
+      requester: { certificate: signer, key: keys.privateKey },
+      transactionId: 'NEVER-SEEN-TRANSACTION',
+      senderNonce,
+    });
+    expect(rep).toMatchObject({ status: 'FAILURE', failInfo: 'badCertId' });
+  });
 });

@@ -66,6 +66,8 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
     apple: {
       db: database.db,
       temporal,
+      coreTaskQueue: config.edge.coreTaskQueue,
+      edgeTaskQueue: config.edge.taskQueue,
       identity: {
         trust: trust.trust,
         isRevoked: trust.isRevoked,

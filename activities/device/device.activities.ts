@@ -219,7 +219,18 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
         .execute();
     },
 
+    /** The device asks for its own escrowed token back; the read is audited before it happens. */
     async readBootstrapToken({ deviceId }: { deviceId: string }): Promise<{ token?: string }> {
+      await db
+        .insertInto('audit_log')
+        .values({
+          actor: `device:${deviceId}`,
+          action: 'bootstrap-token.read',
+          target_kind: 'device',
+          target_id: deviceId,
+          details: JSON.stringify({ via: 'GetBootstrapToken' }),
+        })
+        .execute();
       const row = await db
         .selectFrom('bootstrap_tokens')
         .select('sealed_token')

@@ -3,7 +3,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
-import type { Client } from '@temporalio/client';
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import {
   buildGetBootstrapTokenResponse,
   decodeCheckin,
@@ -17,7 +17,11 @@ import {
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
 import { newOpaqueId, workflowIds } from '../../core/temporal/task-queues.js';
-import { getBootstrapTokenUpdate, setBootstrapTokenUpdate } from '../../workflows/device.messages.js';
+import {
+  getBootstrapTokenUpdate,
+  setBootstrapTokenUpdate,
+  type DeviceWorkflowInput,
+} from '../../workflows/device.messages.js';
 import { deviceIdentity, type DeviceIdentityEnv, type DeviceIdentityOptions } from './device-identity.js';
 import {
   bindOnAuthenticate,
@@ -36,6 +40,9 @@ export interface CheckinDeps {
   /** Nudges the outbox relay so events reach the core quickly; the relay also polls. */
   onOutbox?: () => void;
   temporalTimeoutMs?: number;
+  /** Where device workflows run, and this edge's queue, for starting a device workflow not yet running. */
+  coreTaskQueue: string;
+  edgeTaskQueue: string;
 }
 
 type CheckinContext = Context<DeviceIdentityEnv>;
@@ -53,6 +60,17 @@ async function boundEnrollment(deps: CheckinDeps, c: CheckinContext, m: CheckinM
     throw new HTTPException(403, { message: 'identity certificate is not the one bound to this enrollment' });
   }
   return enrollment;
+}
+
+/** The device's workflow, started if the relay has not started it yet (the token must not wait for it). */
+function startDeviceWorkflow(deps: CheckinDeps, deviceId: string) {
+  const input: DeviceWorkflowInput = { deviceId, edgeTaskQueue: deps.edgeTaskQueue };
+  return new WithStartWorkflowOperation('deviceWorkflow', {
+    workflowId: workflowIds.device(deviceId),
+    taskQueue: deps.coreTaskQueue,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
 }
 
 async function withTimeout<T>(deps: CheckinDeps, work: Promise<T>): Promise<T> {
@@ -160,18 +178,25 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
     case 'SetBootstrapToken': {
       const enrollment = await boundEnrollment(deps, c, m);
       // The token goes straight to the core vault (through Temporal, encrypted); the edge never stores it.
-      const handle = deps.temporal.workflow.getHandle(workflowIds.device(enrollment.device_id));
       const token = m.bootstrapToken?.length ? Buffer.from(m.bootstrapToken).toString('base64') : undefined;
       await withTimeout(
         deps,
-        handle.executeUpdate(setBootstrapTokenUpdate, { args: [token ? { token } : {}] }),
+        deps.temporal.workflow.executeUpdateWithStart(setBootstrapTokenUpdate, {
+          args: [token ? { token } : {}],
+          startWorkflowOperation: startDeviceWorkflow(deps, enrollment.device_id),
+        }),
       );
       return c.body(null, 200);
     }
     case 'GetBootstrapToken': {
       const enrollment = await boundEnrollment(deps, c, m);
-      const handle = deps.temporal.workflow.getHandle(workflowIds.device(enrollment.device_id));
-      const { token } = await withTimeout(deps, handle.executeUpdate(getBootstrapTokenUpdate, { args: [] }));
+      const { token } = await withTimeout(
+        deps,
+        deps.temporal.workflow.executeUpdateWithStart(getBootstrapTokenUpdate, {
+          args: [],
+          startWorkflowOperation: startDeviceWorkflow(deps, enrollment.device_id),
+        }),
+      );
       c.header('Content-Type', 'application/xml');
       return c.body(buildGetBootstrapTokenResponse(token ? Buffer.from(token, 'base64') : undefined));
     }

@@ -287,4 +287,40 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
       leaving.close();
     }
   });
+
+  it('escrows a Mac bootstrap token in the core vault (never at the edge) and gives it back, audited', async () => {
+    const profile = await api('POST', '/v1/enrollments/apple');
+    const mac = new SimulatedAppleDevice({ kind: 'mac' });
+    try {
+      await mac.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+        edgeCa: tlsCa.certPem,
+        bootstrapToken: true,
+      });
+      const token = Buffer.from(mac.state.bootstrapToken!);
+      const device = await eventually(async () =>
+        planes.database.core.db
+          .selectFrom('devices')
+          .select('id')
+          .where('udid', '=', mac.udid)
+          .executeTakeFirst(),
+      );
+      const sealed = await planes.database.core.db
+        .selectFrom('bootstrap_tokens')
+        .select('sealed_token')
+        .where('device_id', '=', device.id)
+        .executeTakeFirstOrThrow();
+      expect(sealed.sealed_token).not.toContain(token.toString('base64'));
+      const answer = await mac.checkIn('GetBootstrapToken', { AwaitingConfiguration: false });
+      expect(answer.status).toBe(200);
+      expect(answer.body.toString()).toContain(token.toString('base64'));
+      const audit = await planes.database.core.db
+        .selectFrom('audit_log')
+        .select('action')
+        .where('target_id', '=', device.id)
+        .execute();
+      expect(audit.map((a) => a.action)).toContain('bootstrap-token.read');
+    } finally {
+      mac.close();
+    }
+  });
 });

@@ -129,6 +129,8 @@ export async function startTestPlanes(
     apple: {
       db: database.edge.db,
       temporal,
+      coreTaskQueue: edgeConfig.edge.coreTaskQueue,
+      edgeTaskQueue: edgeConfig.edge.taskQueue,
       identity: { trust: trust.trust, isRevoked: trust.isRevoked },
       onOutbox: relay.wake,
     },

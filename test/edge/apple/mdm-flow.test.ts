@@ -198,6 +198,8 @@ describe('Apple MDM at the edge', () => {
       apple: {
         db: planes.database.edge.db,
         temporal: planes.temporal,
+        coreTaskQueue: planes.edgeConfig.edge.coreTaskQueue,
+        edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
         identity: {
           trust: planes.trust.trust,
           isRevoked: planes.trust.isRevoked,

@@ -1,5 +1,6 @@
 // The device workflow keeps its state across continue-as-new, and its recorded history replays deterministically.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceEvent } from '../../core/device/device-event.js';
@@ -11,6 +12,7 @@ import {
   type DeviceWorkflowInput,
 } from '../../workflows/device.messages.js';
 import { eventually } from '../support/apple-requests.js';
+import { recordableHistory } from '../support/histories.js';
 import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { testStack } from '../support/stack.js';
 
@@ -75,5 +77,10 @@ describe('deviceWorkflow', () => {
       },
       history,
     );
+    // KEEP_RECORD_HISTORIES=1 refreshes the fixture that test/workflows/replay.test.ts replays on every run.
+    if (process.env.KEEP_RECORD_HISTORIES) {
+      const file = new URL('../fixtures/histories/device-workflow.history.pb', import.meta.url);
+      writeFileSync(file, await recordableHistory(history, testStack().payloadKeys));
+    }
   });
 });

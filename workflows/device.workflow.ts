@@ -98,6 +98,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
 
   async function handle(event: DeviceEvent): Promise<void> {
     await core.recordDeviceEvent({ deviceId, event });
+    state.enrollmentId ??= event.enrollmentId;
     switch (event.kind) {
       case 'authenticated':
         state.enrollmentId = event.enrollmentId;

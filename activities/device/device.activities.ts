@@ -136,15 +136,31 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
           return;
         case 'token-updated':
           if (event.user) return;
+          // An upsert: the device row exists from here on even if Authenticate's facts are still on their way.
           await db
-            .updateTable('devices')
-            .set((eb) => ({
+            .insertInto('devices')
+            .values({
+              id: deviceId,
+              platform: 'apple',
+              enrollment_id: event.enrollmentId,
+              udid: null,
+              serial_number: null,
+              name: null,
+              model: null,
+              os_version: null,
               enrollment_status: 'enrolled',
-              enrolled_at: eb.fn.coalesce('devices.enrolled_at', eb.val(at)),
+              enrolled_at: at,
               last_seen_at: at,
               updated_at: at,
-            }))
-            .where('id', '=', deviceId)
+            })
+            .onConflict((oc) =>
+              oc.column('id').doUpdateSet((eb) => ({
+                enrollment_status: 'enrolled',
+                enrolled_at: eb.fn.coalesce('devices.enrolled_at', eb.val(at)),
+                last_seen_at: at,
+                updated_at: at,
+              })),
+            )
             .execute();
           return;
         case 'checked-out':

@@ -8,7 +8,7 @@ import type { Logger } from '../../core/log/logger.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { deviceEventSignal, type DeviceWorkflowInput } from '../../workflows/device.messages.js';
 import { pruneFinishedCommands } from './command-queue.repository.js';
-import { lockPending, markFailed, markRelayed, pruneRelayed } from './outbox.repository.js';
+import { lockPending, markFailed, markRelayed, oldestPending, pruneRelayed } from './outbox.repository.js';
 
 export interface OutboxRelayOptions {
   db: Kysely<EdgeDatabase>;
@@ -63,6 +63,10 @@ export function startOutboxRelay(options: OutboxRelayOptions, autostart = true):
         list.push({ id: row.id, event: row.event as DeviceEvent });
         byDevice.set(row.device_id, list);
       }
+      // A device whose older events another relayer holds right now waits: its events must arrive in order.
+      for (const { device_id, first } of await oldestPending(tx, [...byDevice.keys()])) {
+        if (Number(first) < Number(byDevice.get(device_id)![0]!.id)) byDevice.delete(device_id);
+      }
       const results = await Promise.allSettled(
         [...byDevice].map(async ([deviceId, events]) => {
           const done = await relayDevice(deviceId, events).catch(async (err: Error) => {
@@ -87,10 +91,19 @@ export function startOutboxRelay(options: OutboxRelayOptions, autostart = true):
     await pruneRelayed(options.db, new Date(Date.now() - options.retention.outboxHours * hour));
   }
 
+  let busy = false;
+  let again = false;
+
+  /** One drain at a time in this process; a wake during a drain runs another right after it. */
   function schedule(delay: number) {
     if (stopped) return;
+    if (busy) {
+      again = true;
+      return;
+    }
     clearTimeout(timer);
     timer = setTimeout(() => {
+      busy = true;
       running = (async () => {
         let relayed = 0;
         try {
@@ -99,7 +112,10 @@ export function startOutboxRelay(options: OutboxRelayOptions, autostart = true):
         } catch (err) {
           options.log.warn({ err: { message: (err as Error).message } }, 'outbox relay failed; retrying');
         }
-        schedule(relayed >= batchSize ? 0 : (options.pollMs ?? 500));
+        busy = false;
+        const next = again || relayed >= batchSize ? 0 : (options.pollMs ?? 500);
+        again = false;
+        schedule(next);
       })();
     }, delay);
   }

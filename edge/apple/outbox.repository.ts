@@ -26,6 +26,21 @@ export function lockPending(db: Transaction<EdgeDatabase>, limit: number): Promi
     .execute();
 }
 
+/** The oldest pending event of each device, locked or not: a relayer may only start a device there. */
+export function oldestPending(
+  db: Db,
+  deviceIds: readonly string[],
+): Promise<Array<{ device_id: string; first: string }>> {
+  if (deviceIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('outbox')
+    .select((eb) => ['device_id', eb.fn.min('id').as('first')])
+    .where('relayed_at', 'is', null)
+    .where('device_id', 'in', deviceIds)
+    .groupBy('device_id')
+    .execute();
+}
+
 export async function markRelayed(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length)
     await db.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', ids).execute();

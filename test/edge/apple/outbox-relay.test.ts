@@ -127,4 +127,54 @@ describe('the edge outbox', () => {
       return r?.status === 'acknowledged' ? r : undefined;
     });
   });
+
+  it('never relays a device event ahead of an older one another relayer holds', async () => {
+    const udid = '00008020-0000ORDER000001';
+    const sendAs = (message: Record<string, unknown>) =>
+      planes.edgeApp.request(signedRequest('/mdm/checkin', message as never, second));
+    const second = identityFrom(createTestCa('Order CA'), 'order device');
+    await planes.trust.installChain([
+      ...planes.trust.chain().map((der) => ({ der, role: 'issuing' as const })),
+      { der: second.cert, role: 'issuing' as const },
+    ]);
+    // The device certificate itself is trusted as an anchor here: the test is about ordering, not chains.
+    expect(
+      (await sendAs({ MessageType: 'Authenticate', UDID: udid, Topic: 'com.apple.mgmt.External.t' })).status,
+    ).toBe(200);
+    expect(
+      (
+        await sendAs({
+          MessageType: 'TokenUpdate',
+          UDID: udid,
+          Topic: 'com.apple.mgmt.External.t',
+          Token: Buffer.alloc(32, 5),
+          PushMagic: 'm',
+          AwaitingConfiguration: false,
+        })
+      ).status,
+    ).toBe(200);
+    const rows = await planes.database.edge.db
+      .selectFrom('outbox')
+      .select(['id', 'device_id'])
+      .where('relayed_at', 'is', null)
+      .orderBy('id')
+      .execute();
+    expect(rows).toHaveLength(2);
+    // Another relayer holds the older event (a row lock in an open transaction)…
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => (locked = resolve));
+    const other = planes.database.edge.db.transaction().execute(async (tx) => {
+      await tx.selectFrom('outbox').select('id').where('id', '=', rows[0]!.id).forUpdate().execute();
+      locked();
+      await held;
+    });
+    await isLocked;
+    // …so this relayer must not send the newer one first.
+    expect(await planes.relay.drainOnce()).toBe(0);
+    release();
+    await other;
+    expect(await planes.relay.drainOnce()).toBe(2);
+  });
 });

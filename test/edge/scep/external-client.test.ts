@@ -1,15 +1,12 @@
 // Interop: micromdm's scepclient, a SCEP client Keep did not write, enrols over HTTP through the real edge,
 // Temporal and the core CA, and openssl accepts what it gets against Keep's chain.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPkiActivities, type PkiActivities } from '../../../activities/pki/pki.activities.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
-import { derToPem } from '../../../core/pki/pem.js';
 import { externalScepClientMissing, runExternalScepClient } from '../../support/external-scep-client.js';
+import { opensslVerify } from '../../support/openssl-verify.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 
 // CI installs the client (.ci/run), so there a missing client fails these tests instead of skipping them.
@@ -22,7 +19,6 @@ describe.skipIf(skip)('the edge SCEP RA with micromdm scepclient', () => {
   let pki: PkiActivities;
   let server: ServerType;
   let url: string;
-  let dir: string;
   const enrollmentId = '0b7e6c52-8f0d-4a3e-9d1c-5e2f7a8b9c01';
 
   const certificateCount = async () =>
@@ -49,12 +45,10 @@ describe.skipIf(skip)('the edge SCEP RA with micromdm scepclient', () => {
       );
     });
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/scep/${enrollmentId}`;
-    dir = mkdtempSync(`${tmpdir()}/keep-scep-interop-`);
   }, 120_000);
   afterAll(async () => {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await planes?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const challengeFor = async () =>
@@ -71,23 +65,8 @@ describe.skipIf(skip)('the edge SCEP RA with micromdm scepclient', () => {
       challenge: await challengeFor(),
       commonName: 'interop device',
     });
-    writeFileSync(`${dir}/leaf.pem`, pem);
-    writeFileSync(
-      `${dir}/chain.pem`,
-      planes.trust
-        .chain()
-        .map((der) => derToPem(der, 'CERTIFICATE'))
-        .join(''),
-    );
-    const verdict = execFileSync('openssl', [
-      'verify',
-      '-partial_chain',
-      '-CAfile',
-      `${dir}/chain.pem`,
-      `${dir}/leaf.pem`,
-    ]).toString();
-    expect(verdict).toContain(`${dir}/leaf.pem: OK`);
-    const text = execFileSync('openssl', ['x509', '-in', `${dir}/leaf.pem`, '-noout', '-text']).toString();
+    const { verdict, text } = opensslVerify(pem, planes.trust.chain());
+    expect(verdict).toContain('leaf.pem: OK');
     // The CA names the identity after the enrollment, whatever subject the client asked for.
     expect(text).toContain(`CN = keep-enrollment-${enrollmentId}`);
     expect(text).toContain('TLS Web Client Authentication');

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPkiActivities, type PkiActivities } from '../../../activities/pki/pki.activities.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
-import { derToPem } from '../../../core/pki/pem.js';
 import { ScepClient, ScepClientError } from '../../sim/scep/scep-client.js';
+import { opensslVerify } from '../../support/openssl-verify.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 
 describe('SCEP at the edge', () => {
@@ -61,24 +61,8 @@ describe('SCEP at the edge', () => {
       subject: [{ name: 'commonName', value: 'simulated device' }],
       challengePassword: challenge,
     });
-    const dir = mkdtempSync(`${tmpdir()}/keep-scep-`);
-    writeFileSync(`${dir}/leaf.pem`, issued.certificatePem);
-    writeFileSync(
-      `${dir}/chain.pem`,
-      planes.trust
-        .chain()
-        .map((der) => derToPem(der, 'CERTIFICATE'))
-        .join(''),
-    );
-    const verdict = execFileSync('openssl', [
-      'verify',
-      '-partial_chain',
-      '-CAfile',
-      `${dir}/chain.pem`,
-      `${dir}/leaf.pem`,
-    ]).toString();
-    expect(verdict).toContain('OK');
-    const text = execFileSync('openssl', ['x509', '-in', `${dir}/leaf.pem`, '-noout', '-text']).toString();
+    const { verdict, text } = opensslVerify(issued.certificatePem, planes.trust.chain());
+    expect(verdict).toContain('leaf.pem: OK');
     expect(text).toContain(`urn:keep:enrollment:${enrollmentId}`);
     expect(text).toContain('TLS Web Client Authentication');
     const bound = await planes.database.edge.db

@@ -15,8 +15,8 @@ import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { serveEdge, startBenchPlanes } from './bench-planes.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
-import { watchCommands } from './command-watcher.js';
-import { runLoad, until } from './load-loop.js';
+import { watchCommands, inventoryAnswered } from './command-watcher.js';
+import { runLoad } from './load-loop.js';
 
 const MiB = 1024 * 1024;
 
@@ -99,16 +99,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
     // Each device workflow queues its inventory commands and pushes; the devices answer them. Wait
     // for that to finish so the Idle phase measures empty queues.
     const core = planes.database.core.db;
-    await until('inventory answered', 2 * maxMs, async () => {
-      const rows = await core
-        .selectFrom('device_commands')
-        .select((eb) => [
-          eb.fn.countAll<string>().as('all'),
-          eb.fn.count<string>('status').filterWhere('status', '=', 'queued').as('queued'),
-        ])
-        .executeTakeFirstOrThrow();
-      return Number(rows.all) >= params.devices && Number(rows.queued) === 0;
-    });
+    await inventoryAnswered(core, params.devices, 2 * maxMs);
     const afterEnrol = process.memoryUsage();
     const deviceIds = new Map(
       (await core.selectFrom('devices').select(['id', 'udid']).execute()).map((d) => [d.udid, d.id]),

@@ -15,7 +15,8 @@ import { startKeepTestStack, type RunningKeepTestStack } from '../support/start-
 import { createTestCa } from '../support/test-ca.js';
 import { serveEdge } from './bench-planes.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
-import { runLoad, type LoadReport, until } from './load-loop.js';
+import { inventoryAnswered } from './command-watcher.js';
+import { runLoad, type LoadReport } from './load-loop.js';
 import { buildNanoMdm, NANOMDM_VERSION, startNanoMdm, type NanoMdmBuild } from './nanomdm-server.js';
 
 interface Params {
@@ -166,17 +167,7 @@ async function measureKeep(
     await enrol(fleet, 'Keep');
     // Each new device's workflow queues inventory commands and pushes: let the devices answer them so
     // the Idle loop meets empty queues, as it does on NanoMDM.
-    const core = planes.database.core.db;
-    await until('inventory answered', 2 * params.maxSeconds * 1000, async () => {
-      const rows = await core
-        .selectFrom('device_commands')
-        .select((eb) => [
-          eb.fn.countAll<string>().as('all'),
-          eb.fn.count<string>('status').filterWhere('status', '=', 'queued').as('queued'),
-        ])
-        .executeTakeFirstOrThrow();
-      return Number(rows.all) >= params.devices && Number(rows.queued) === 0;
-    });
+    await inventoryAnswered(planes.database.core.db, params.devices, 2 * params.maxSeconds * 1000);
     return await idleLoop(fleet, params);
   } finally {
     fleet?.close();

@@ -1,6 +1,6 @@
 // A throw-away certificate authority for tests: issues leaf certificates with node-forge.
 import forge from 'node-forge';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 
 export interface TestCa {
   certPem: string;
@@ -25,14 +25,26 @@ export interface LeafOptions {
 
 const HOUR = 3_600_000;
 
+/**
+ * A positive serial whose DER INTEGER is minimal: the first byte is 0x40–0x7f. (A hex string starting
+ * with a zero nibble made forge write a non-minimal INTEGER, which OpenSSL refuses as "illegal padding".)
+ */
 function serial(): string {
-  // A leading zero nibble keeps the DER integer positive.
-  return '0' + randomBytes(15).toString('hex');
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0]! & 0x3f) | 0x40;
+  return bytes.toString('hex');
 }
 
-function keyPair(): forge.pki.rsa.KeyPair {
-  // forge delegates to node's native generator when it exists, so this takes milliseconds.
-  return forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
+/** Keys come from Node's generator and travel as PKCS#8 PEM, which is always strict DER. */
+function keyPair(): {
+  publicKey: forge.pki.rsa.PublicKey;
+  privateKey: forge.pki.rsa.PrivateKey;
+  keyPem: string;
+} {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(keyPem);
+  return { publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), privateKey: forgeKey, keyPem };
 }
 
 export function createTestCa(commonName = 'Keep Test CA'): TestCa {
@@ -55,7 +67,7 @@ export function createTestCa(commonName = 'Keep Test CA'): TestCa {
     cert,
     key: keys.privateKey,
     certPem: forge.pki.certificateToPem(cert),
-    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+    keyPem: keys.keyPem,
   };
 }
 
@@ -84,7 +96,7 @@ export function issueCertificate(
     cert,
     key: keys.privateKey,
     certPem: forge.pki.certificateToPem(cert),
-    keyPem: forge.pki.privateKeyToPem(keys.privateKey),
+    keyPem: keys.keyPem,
   };
 }
 

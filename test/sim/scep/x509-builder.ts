@@ -109,7 +109,7 @@ function forgePublicKey(key: KeyObject): forge.pki.PublicKey {
 
 function randomSerial(): string {
   const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f; // positive INTEGER
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40; // positive and minimal: DER refuses a needless leading zero
   return bytes.toString('hex');
 }
 

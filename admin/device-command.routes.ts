@@ -16,7 +16,7 @@ import { findDeviceCommand, listDeviceCommands } from './device-command.reposito
 import { deviceOr404 } from './device.routes.js';
 import { readQuery } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
-import { decodeCursor, pageQuery, toPage } from './paging.js';
+import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 import { queueCommandOnDevice } from './send-command.js';
 
 export interface DeviceCommandDeps {
@@ -84,14 +84,11 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
     .get('/v1/devices/:id/commands', requirePermission('commands:read'), async (c) => {
       const query = readQuery(c, pageQuery);
       const device = await deviceOr404(deps.db, c.req.param('id'));
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
-      if (cursor && Number.isNaN(Date.parse(cursor[0]!))) {
-        throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
-      }
-      const rows = await listDeviceCommands(deps.db, device.id, {
-        limit: query.limit + 1,
-        before: cursor && [cursor[0]!, cursor[1]!],
-      });
+      const before =
+        query.cursor === undefined
+          ? undefined
+          : decodeCursor(query.cursor, [cursorPart.timestamp, cursorPart.text]);
+      const rows = await listDeviceCommands(deps.db, device.id, { limit: query.limit + 1, before });
       return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
     })
     .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read'), async (c) => {

@@ -112,7 +112,7 @@ describe('Apple MDM at the edge', () => {
         Status: 'Acknowledged',
         UDID: UDID_A,
         CommandUUID: secondCommand.CommandUUID as string,
-        SecurityInfo: { FDE_Enabled: true },
+        SecurityInfo: { FDE_Enabled: true, FDE_PersonalRecoveryKeyCMS: Buffer.from('escrowed') },
       },
       deviceA,
     );
@@ -130,12 +130,19 @@ describe('Apple MDM at the edge', () => {
         : undefined;
     });
     expect(updated.name).toBe('Renamed Mac');
+    // Inventory every role reads keeps no secret; the command's own result does, behind its permission.
+    expect(updated.facts).toMatchObject({
+      securityInfo: { FDE_Enabled: true, FDE_PersonalRecoveryKeyCMS: '<redacted>' },
+    });
     const commands = await planes.database.core.db
       .selectFrom('device_commands')
       .selectAll()
       .where('device_id', '=', device.id)
       .execute();
     expect(commands.map((c) => c.status).sort()).toEqual(['acknowledged', 'acknowledged']);
+    expect(commands.find((c) => c.request_type === 'SecurityInfo')?.result).toMatchObject({
+      SecurityInfo: { FDE_PersonalRecoveryKeyCMS: Buffer.from('escrowed').toString('base64') },
+    });
   });
 
   it('delivers a command queued while the device was away at its next check-in, and records the NotNow then the answer', async () => {

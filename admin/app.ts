@@ -18,6 +18,7 @@ import { openApiRoute, type RouteDoc } from './openapi.js';
 import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.routes.js';
 import { enrollmentDocs, enrollmentRoutes } from './enrollment.routes.js';
 import { pkiDocs, pkiRoutes } from './pki.routes.js';
+import { securityHeaders } from './security-headers.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -32,6 +33,8 @@ export interface AdminAppDeps {
   temporalTimeoutMs?: number;
   now?: () => Date;
   maxBodyBytes?: number;
+  /** The process serves HTTPS itself (admin.tlsCertFile), so answers carry HSTS. */
+  tls?: boolean;
 }
 
 const publicDocs: RouteDoc[] = [
@@ -66,6 +69,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     return c.json({ error: 'internal error' }, 500);
   });
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.use('*', securityHeaders({ tls: deps.tls ?? false }));
   app.use(
     '*',
     bodyLimit({

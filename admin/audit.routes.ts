@@ -9,8 +9,7 @@ import type { AdminEnv } from './auth/principal.js';
 import { requirePermission } from './auth/rbac.js';
 import { readQuery } from './json-body.js';
 import type { RouteDoc } from './openapi.js';
-import { decodeCursor, pageQuery, toPage } from './paging.js';
-import { HTTPException } from 'hono/http-exception';
+import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 
 const auditQuery = pageQuery.extend({
   action: z.string().max(100).optional().describe('Only this action, e.g. `device.command.send`.'),
@@ -45,10 +44,8 @@ function entry(row: AuditEntry): z.infer<typeof auditEntry> {
 export function auditRoutes(deps: { db: Kysely<CoreDatabase> }) {
   return new Hono<AdminEnv>().get('/v1/audit', requirePermission('audit:read'), async (c) => {
     const query = readQuery(c, auditQuery);
-    const before = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)[0];
-    if (before !== undefined && !/^[0-9]{1,19}$/.test(before)) {
-      throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
-    }
+    const before =
+      query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.bigint])[0];
     const rows = await listAudit(deps.db, { ...query, before, limit: query.limit + 1 });
     return c.json(toPage(rows, query.limit, entry, (row) => [row.id]));
   });

@@ -11,27 +11,30 @@ import {
   type RequestType,
 } from '../core/apple/commands/index.js';
 import { isPlistDict, parsePlistDict, PlistError } from '../core/apple/plist-codec.js';
+import { isPlistText, NOT_PLIST_TEXT } from '../core/apple/plist-text.js';
 import { parseOr400 } from './json-body.js';
 
 const base64 = z.base64('expected base64').transform((s) => new Uint8Array(Buffer.from(s, 'base64')));
 const pin = z.string().regex(/^[0-9]{6}$/, 'expected six digits');
+/** Every string parameter ends up in the command plist: refused here, before the send is audited. */
+const text = z.string().refine(isPlistText, NOT_PLIST_TEXT);
 
 /** JSON parameters per RequestType; binary values travel as base64. Unknown keys are refused by name. */
 const parameterSchemas: { [T in RequestType]: z.ZodType<CommandParams[T], unknown> } = {
-  DeviceInformation: z.strictObject({ queries: z.array(z.string().min(1)).min(1) }),
+  DeviceInformation: z.strictObject({ queries: z.array(text.min(1)).min(1) }),
   SecurityInfo: z.strictObject({}),
   ProfileList: z.strictObject({ managedOnly: z.boolean().optional() }),
   InstallProfile: z.strictObject({ payload: base64 }),
-  RemoveProfile: z.strictObject({ identifier: z.string().min(1) }),
+  RemoveProfile: z.strictObject({ identifier: text.min(1) }),
   InstalledApplicationList: z.strictObject({
-    identifiers: z.array(z.string().min(1)).optional(),
+    identifiers: z.array(text.min(1)).optional(),
     managedAppsOnly: z.boolean().optional(),
   }),
   CertificateList: z.strictObject({ managedOnly: z.boolean().optional() }),
   DeviceLock: z.strictObject({
     pin: pin.optional(),
-    message: z.string().max(1000).optional(),
-    phoneNumber: z.string().max(100).optional(),
+    message: text.max(1000).optional(),
+    phoneNumber: text.max(100).optional(),
   }),
   EraseDevice: z.strictObject({
     pin: pin.optional(),
@@ -44,9 +47,9 @@ const parameterSchemas: { [T in RequestType]: z.ZodType<CommandParams[T], unknow
   RotateFileVaultKey: z.strictObject({
     keyType: z.enum(['personal', 'institutional']),
     fileVaultUnlock: z.strictObject({
-      password: z.string().optional(),
+      password: text.optional(),
       privateKeyExport: base64.optional(),
-      privateKeyExportPassword: z.string().optional(),
+      privateKeyExportPassword: text.optional(),
     }),
     newCertificate: base64.optional(),
     replyEncryptionCertificate: base64.optional(),
@@ -55,7 +58,7 @@ const parameterSchemas: { [T in RequestType]: z.ZodType<CommandParams[T], unknow
   RestartDevice: z.strictObject({
     notifyUser: z.boolean().optional(),
     rebuildKernelCache: z.boolean().optional(),
-    kextPaths: z.array(z.string().min(1)).optional(),
+    kextPaths: z.array(text.min(1)).optional(),
   }),
   ShutDownDevice: z.strictObject({}),
 };

@@ -5,18 +5,18 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { serializeCommand } from '../core/apple/commands/index.js';
+import { redactSecrets, serializeCommand } from '../core/apple/commands/index.js';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { DeviceCommand } from '../core/db/core/device-command.table.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
+import type { AdminEnv, Principal } from './auth/principal.js';
 import { commandPermission, forbidden, hasPermission, requirePermission } from './auth/rbac.js';
 import { buildRequestedCommand, commandRequestBody } from './command-request.js';
 import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
 import { deviceOr404 } from './device.routes.js';
 import { readQuery } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
-import { decodeCursor, pageQuery, toPage } from './paging.js';
+import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 import { queueCommandOnDevice } from './send-command.js';
 
 export interface DeviceCommandDeps {
@@ -37,13 +37,50 @@ const commandSummary = z.object({
   updatedAt: z.iso.datetime(),
 });
 
+const SECRETS_PERMISSION = 'command-results:read-secrets';
+
 const commandDetail = commandSummary.extend({
-  result: z.record(z.string(), z.unknown()).nullable().describe("The command's result keys (binary base64)."),
+  result: z
+    .record(z.string(), z.unknown())
+    .nullable()
+    .describe(
+      `The command's result keys (binary base64); secrets read "<redacted>" without ${SECRETS_PERMISSION}.`,
+    ),
   errorChain: z.array(z.unknown()).nullable().describe("The device's ErrorChain, when it answered Error."),
+  redactedSecrets: z
+    .object({ keys: z.array(z.string()), permission: z.literal(SECRETS_PERMISSION) })
+    .nullable()
+    .describe(
+      'Which result keys were redacted, and the permission that reveals them (audited); null if none.',
+    ),
 });
 
 const accepted = z.object({ commandUuid: z.string(), status: z.literal('queued'), pushed: z.boolean() });
 const commandPage = z.object({ items: z.array(commandSummary), nextCursor: z.string().nullable() });
+
+/**
+ * The result as this principal may see it. A secret is shown only to a role with the permission, and only
+ * once the read is in the audit log: if that write fails, the read fails.
+ */
+async function visibleResult(
+  db: Kysely<CoreDatabase>,
+  principal: Principal,
+  row: DeviceCommand,
+): Promise<Pick<z.infer<typeof commandDetail>, 'result' | 'redactedSecrets'>> {
+  if (!row.result) return { result: null, redactedSecrets: null };
+  const { result, redacted } = redactSecrets(row.request_type, row.result);
+  if (redacted.length === 0) return { result: row.result, redactedSecrets: null };
+  if (!hasPermission(principal.role, SECRETS_PERMISSION)) {
+    return { result, redactedSecrets: { keys: redacted, permission: SECRETS_PERMISSION } };
+  }
+  await recordAudit(db, principal, {
+    action: 'device.command.result.read-secrets',
+    targetKind: 'device',
+    targetId: row.device_id,
+    details: { commandUuid: row.command_uuid, requestType: row.request_type, keys: redacted },
+  });
+  return { result: row.result, redactedSecrets: null };
+}
 
 function summary(row: DeviceCommand): z.infer<typeof commandSummary> {
   return {
@@ -84,14 +121,11 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
     .get('/v1/devices/:id/commands', requirePermission('commands:read'), async (c) => {
       const query = readQuery(c, pageQuery);
       const device = await deviceOr404(deps.db, c.req.param('id'));
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
-      if (cursor && Number.isNaN(Date.parse(cursor[0]!))) {
-        throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
-      }
-      const rows = await listDeviceCommands(deps.db, device.id, {
-        limit: query.limit + 1,
-        before: cursor && [cursor[0]!, cursor[1]!],
-      });
+      const before =
+        query.cursor === undefined
+          ? undefined
+          : decodeCursor(query.cursor, [cursorPart.timestamp, cursorPart.text]);
+      const rows = await listDeviceCommands(deps.db, device.id, { limit: query.limit + 1, before });
       return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
     })
     .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read'), async (c) => {
@@ -100,7 +134,7 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
       if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
       const body: z.infer<typeof commandDetail> = {
         ...summary(row),
-        result: row.result,
+        ...(await visibleResult(deps.db, c.get('principal'), row)),
         errorChain: row.error_chain,
       };
       return c.json(body);
@@ -141,7 +175,7 @@ export const deviceCommandDocs: RouteDoc[] = [
   {
     method: 'get',
     path: '/v1/devices/{id}/commands/{uuid}',
-    summary: "One command's status and result, as the device reported it.",
+    summary: `One command's status and result, as the device reported it. Secrets in a result (bypass codes, unlock tokens, escrowed keys) are redacted without ${SECRETS_PERMISSION}; with it, the read is audited first.`,
     permission: 'commands:read',
     params: { id: "Keep's device id.", uuid: 'The command UUID.' },
     responses: {

@@ -8,10 +8,9 @@ import type { Device } from '../core/db/core/device.table.js';
 import type { AdminEnv } from './auth/principal.js';
 import { requirePermission } from './auth/rbac.js';
 import { countPendingCommands, findDevice, listDevices } from './device.repository.js';
-import { isUuid } from './ids.js';
 import { readQuery } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
-import { decodeCursor, pageQuery, toPage } from './paging.js';
+import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 
 const platform = z.enum(['apple', 'windows', 'android', 'linux']);
 const enrollmentStatus = z.enum(['authenticated', 'enrolled', 'checked-out']);
@@ -71,8 +70,7 @@ export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }) {
   return new Hono<AdminEnv>()
     .get('/v1/devices', requirePermission('devices:read'), async (c) => {
       const query = readQuery(c, listQuery);
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 1)[0];
-      if (after !== undefined && !isUuid(after)) throw new HTTPException(400, { message: 'cursor: invalid' });
+      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.uuid])[0];
       const rows = await listDevices(deps.db, { ...query, after, limit: query.limit + 1 });
       return c.json(toPage(rows, query.limit, summary, (row) => [row.id]));
     })

@@ -1,4 +1,6 @@
 // Starts the admin API process on premises: it talks to the core database and to Temporal as a client.
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AdminProcessConfig } from '../core/config/config.schema.js';
@@ -16,6 +18,11 @@ export interface RunningAdmin {
 
 export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdmin> {
   const log = createLogger('keep-admin', config.log.level);
+  // The config schema allows plain HTTP only on loopback; both files or neither are set.
+  const tls =
+    config.admin.tlsCertFile && config.admin.tlsKeyFile
+      ? { cert: readFileSync(config.admin.tlsCertFile), key: readFileSync(config.admin.tlsKeyFile) }
+      : undefined;
   const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolSize });
   pool.on('error', () => undefined);
   const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool }) }).withSchema('core');
@@ -30,6 +37,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     bootstrapTokenHash: config.admin.bootstrapTokenHash,
     coreTaskQueue: config.admin.coreTaskQueue,
     edgeTaskQueue: config.admin.edgeTaskQueue,
+    tls: Boolean(tls),
     healthProbes: {
       postgres: () => pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),
@@ -38,14 +46,19 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
   // A port in use (or any listen error) fails start-up with its message instead of crashing the process.
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s: ServerType = serve(
-      { fetch: app.fetch, hostname: config.admin.listen.host, port: config.admin.listen.port },
+      {
+        fetch: app.fetch,
+        hostname: config.admin.listen.host,
+        port: config.admin.listen.port,
+        ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+      },
       () => resolve(s),
     );
     s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.admin.listen.port;
-  log.info({ host: config.admin.listen.host, port }, 'admin API listening');
+  log.info({ host: config.admin.listen.host, port, tls: Boolean(tls) }, 'admin API listening');
   return {
     port,
     async close() {

@@ -17,16 +17,62 @@ export function encodeCursor(parts: readonly string[]): string {
   return Buffer.from(JSON.stringify(parts)).toString('base64url');
 }
 
-export function decodeCursor(cursor: string, length: number): string[] {
+const INT8_MAX = 9223372036854775807n;
+const PG_TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?[+-](\d{2})(?::[0-5]\d){0,2}$/;
+
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
+}
+
+/**
+ * What each kind of cursor part may hold: exactly what the route's query can bind, so a forged
+ * cursor is a 400 here rather than a Postgres error (a 500) there.
+ */
+export const cursorPart = {
+  uuid: z.guid(),
+  /** A `bigint` (int8) id. */
+  bigint: z.string().refine((s) => /^[0-9]{1,19}$/.test(s) && BigInt(s) <= INT8_MAX),
+  /** `timestamptz::text` as Postgres writes it: `2026-01-01 10:00:00.123456+00`. */
+  timestamp: z.string().refine((s) => {
+    const m = PG_TIMESTAMP.exec(s);
+    if (!m) return false;
+    const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offset = 0] = m
+      .slice(1)
+      .map(Number);
+    return (
+      year >= 1 &&
+      day >= 1 &&
+      day <= daysInMonth(year, month) &&
+      hour <= 23 &&
+      minute <= 59 &&
+      second <= 59 &&
+      offset <= 15
+    );
+  }),
+  /** A text key: Postgres text cannot hold NUL. */
+  text: z
+    .string()
+    .min(1)
+    .max(200)
+    .refine((s) => !s.includes('\0')),
+};
+
+/** The parts of a cursor this API returned, each checked by its schema; anything else is a 400. */
+export function decodeCursor<const T extends readonly [z.ZodType, ...z.ZodType[]]>(
+  cursor: string,
+  parts: T,
+): { [K in keyof T]: z.output<T[K]> } {
+  let decoded: unknown;
   try {
-    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts) && parts.length === length && parts.every((p) => typeof p === 'string')) {
-      return parts;
-    }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // falls through to the 400
+    decoded = undefined;
   }
-  throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
+  const result = z.tuple(parts as unknown as [z.ZodType, ...z.ZodType[]]).safeParse(decoded);
+  if (!result.success) throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
+  return result.data as { [K in keyof T]: z.output<T[K]> };
 }
 
 /** Fetches one row more than asked, to know whether a next page exists without a count. */

@@ -1,7 +1,7 @@
 // The core's activities for device workflows: the inventory of record, command outcomes, the bootstrap-token vault.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
+import { buildCommand, redactSecrets, serializeCommand } from '../../core/apple/commands/index.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { DeviceCommandStatus } from '../../core/db/core/device-command.table.js';
@@ -62,8 +62,10 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
       .returning('request_type')
       .executeTakeFirst();
     if (!updated || event.status !== 'Acknowledged' || !event.result) return;
+    // Facts are inventory every role may read: a secret stays only in the command's result, behind its permission.
+    const inventory = redactSecrets(updated.request_type, event.result).result;
     if (updated.request_type === 'DeviceInformation') {
-      const q = (event.result.QueryResponses ?? {}) as Record<string, unknown>;
+      const q = (inventory.QueryResponses ?? {}) as Record<string, unknown>;
       const str = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
       await db
         .updateTable('devices')
@@ -80,7 +82,7 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
     } else if (updated.request_type === 'SecurityInfo') {
       await db
         .updateTable('devices')
-        .set({ facts: mergeFacts({ securityInfo: event.result.SecurityInfo ?? {} }), updated_at: new Date() })
+        .set({ facts: mergeFacts({ securityInfo: inventory.SecurityInfo ?? {} }), updated_at: new Date() })
         .where('id', '=', deviceId)
         .execute();
     } else if (
@@ -89,7 +91,7 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
       updated.request_type === 'CertificateList'
     ) {
       const key = updated.request_type[0]!.toLowerCase() + updated.request_type.slice(1);
-      const list = event.result[updated.request_type] ?? event.result.InstalledApplicationList ?? [];
+      const list = inventory[updated.request_type] ?? inventory.InstalledApplicationList ?? [];
       await db
         .updateTable('devices')
         .set({ facts: mergeFacts({ [key]: list }), updated_at: new Date() })

@@ -11,6 +11,8 @@ const everyone = ROLES;
 export const PERMISSIONS = {
   'devices:read': everyone,
   'commands:read': everyone,
+  /** See command results unredacted (bypass codes, unlock tokens, escrowed keys); each read is audited. */
+  'command-results:read-secrets': ['admin'],
   /** Send the commands in HELPDESK_COMMANDS. */
   'commands:send': ['admin', 'operator', 'helpdesk'],
   /** Send any command, including erase, restart, profile changes and raw commands. */

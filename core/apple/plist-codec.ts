@@ -60,6 +60,7 @@ export function parsePlist(input: string | Uint8Array, options: PlistParseOption
     throw new PlistError('malformed', 'plist is not well-formed', { cause });
   }
   assertNoForbiddenKeys(value);
+  assertValidDates(value);
   return value;
 }
 
@@ -178,6 +179,22 @@ function assertNoForbiddenKeys(root: PlistValue): void {
           throw new PlistError('forbidden-key', `plist key "${key}" is not allowed`);
         stack.push(value[key] as PlistValue);
       }
+    }
+  }
+}
+
+/** The plist package turns an unreadable <date> into an Invalid Date, which throws only later, far from the parser. */
+function assertValidDates(root: PlistValue): void {
+  const stack: PlistValue[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value instanceof Date) {
+      if (Number.isNaN(value.getTime()))
+        throw new PlistError('malformed', 'plist <date> is not a valid date');
+    } else if (Array.isArray(value)) {
+      for (const element of value) stack.push(element);
+    } else if (isPlistDict(value)) {
+      for (const key of Object.keys(value)) stack.push(value[key] as PlistValue);
     }
   }
 }

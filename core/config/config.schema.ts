@@ -180,26 +180,60 @@ export const coreSettings = z.strictObject({
     .describe('How long a SCEP challenge stays usable, in minutes.'),
 });
 
-export const adminSettings = z.strictObject({
-  listen: listen.prefault('127.0.0.1:8080').describe('Where the admin API and console listen.'),
-  bootstrapTokenHash: z
-    .string()
-    .regex(/^[0-9a-fA-F]{64}$/, 'expected the hex SHA-256 of the bootstrap token (64 hex digits)')
-    .optional()
-    .describe(
-      'Hex SHA-256 of a bootstrap admin bearer token (the token itself is never configured); absent = API tokens only.',
-    ),
-  coreTaskQueue: z
-    .string()
-    .min(1)
-    .default('core')
-    .describe('Temporal task queue of the core worker, where the admin starts workflows.'),
-  edgeTaskQueue: z
-    .string()
-    .min(1)
-    .default('edge')
-    .describe('Temporal task queue of the edge worker, handed to workflows that install things at the edge.'),
-});
+/** 127.0.0.0/8, ::1 and localhost: the only places the admin API may serve plain HTTP. */
+function isLoopback(host: string): boolean {
+  return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
+}
+
+export const adminSettings = z
+  .strictObject({
+    listen: listen
+      .prefault('127.0.0.1:8080')
+      .describe(
+        'Where the admin API and console listen; beyond loopback only with tlsCertFile and tlsKeyFile.',
+      ),
+    tlsCertFile: z
+      .string()
+      .optional()
+      .describe(
+        'TLS certificate (PEM, with its chain) the admin API serves HTTPS with; absent = plain HTTP, loopback only.',
+      ),
+    tlsKeyFile: z.string().optional().describe('TLS private key (PEM) of tlsCertFile.'),
+    bootstrapTokenHash: z
+      .string()
+      .regex(/^[0-9a-fA-F]{64}$/, 'expected the hex SHA-256 of the bootstrap token (64 hex digits)')
+      .optional()
+      .describe(
+        'Hex SHA-256 of a bootstrap admin bearer token (the token itself is never configured); absent = API tokens only.',
+      ),
+    coreTaskQueue: z
+      .string()
+      .min(1)
+      .default('core')
+      .describe('Temporal task queue of the core worker, where the admin starts workflows.'),
+    edgeTaskQueue: z
+      .string()
+      .min(1)
+      .default('edge')
+      .describe(
+        'Temporal task queue of the edge worker, handed to workflows that install things at the edge.',
+      ),
+  })
+  .superRefine((admin, ctx) => {
+    // Bearer tokens and secrets cross this connection: in clear, only on the machine itself.
+    const missing = (['tlsCertFile', 'tlsKeyFile'] as const).filter((key) => !admin[key]);
+    if (missing.length === 0 || (missing.length === 2 && isLoopback(admin.listen.host))) return;
+    for (const key of missing) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message:
+          missing.length === 1
+            ? 'required with the other of tlsCertFile and tlsKeyFile'
+            : `required to listen on ${admin.listen.host} (not loopback): the admin API serves plain HTTP only on loopback`,
+      });
+    }
+  });
 
 export const logSettings = z.strictObject({
   level: z

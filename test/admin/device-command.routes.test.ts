@@ -70,6 +70,39 @@ describe('sending commands to a device', () => {
     expect(((await raw.json()) as { error: string }).error).toMatch(/^plist:/);
   });
 
+  it('refuses a string a plist cannot carry before auditing, naming the field, and sends nothing', async () => {
+    const db = planes.database.core.db;
+    const handle = planes.temporal.workflow.getHandle(workflowIds.device(deviceId));
+    const auditBefore = await auditRows(db);
+    const sentBefore = (await handle.query(receivedCommandsQuery)).length;
+    for (const [body, field] of [
+      [{ requestType: 'DeviceLock', parameters: { message: 'Call\u0000IT' } }, 'parameters.message'],
+      [{ requestType: 'DeviceLock', parameters: { phoneNumber: '555\u001b' } }, 'parameters.phoneNumber'],
+      [
+        { requestType: 'RemoveProfile', parameters: { identifier: 'com.example\uD800' } },
+        'parameters.identifier',
+      ],
+      [
+        { requestType: 'DeviceInformation', parameters: { queries: ['OSVersion', '\u0007'] } },
+        'parameters.queries.1',
+      ],
+      [
+        {
+          plist:
+            '<plist version="1.0"><dict><key>RequestType</key><string>Settings</string><key>Name</key><string>a&#0;b</string></dict></plist>',
+        },
+        'plist',
+      ],
+    ] as const) {
+      const res = await send(deviceId, body);
+      expect(res.status, field).toBe(400);
+      const { error } = (await res.json()) as { error: string };
+      expect(error, field).toMatch(new RegExp(`^${field.replace('.', '\\.')}: .*plist cannot carry`));
+    }
+    expect(await auditRows(db)).toEqual(auditBefore);
+    expect(await handle.query(receivedCommandsQuery)).toHaveLength(sentBefore);
+  });
+
   it('audits, then queues the command through the device workflow, and answers 202 with its UUID', async () => {
     const res = await send(deviceId, {
       requestType: 'DeviceLock',

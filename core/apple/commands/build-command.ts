@@ -1,6 +1,7 @@
 // Builds command plists from typed parameters, one builder per RequestType, or from a raw dictionary.
 import { randomUUID } from 'node:crypto';
 import { buildPlist, isPlistDict, type PlistDict, type PlistValue } from '../plist-codec.js';
+import { isPlistText, NOT_PLIST_TEXT } from '../plist-text.js';
 import type { CommandParams, CommandSpec, MdmCommand, RequestType } from './command-types.js';
 
 /** An admin or policy asked for a command Keep cannot send; not retryable. */
@@ -99,12 +100,11 @@ export function buildRawCommand(command: unknown, commandUuid: string = randomUU
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 function assertPlistValue(value: unknown, path: string): void {
-  if (
-    typeof value === 'string' ||
-    typeof value === 'boolean' ||
-    value instanceof Uint8Array ||
-    value instanceof Date
-  ) {
+  if (typeof value === 'string') {
+    if (!isPlistText(value)) throw new InvalidCommandError(`${path} ${NOT_PLIST_TEXT}`);
+    return;
+  }
+  if (typeof value === 'boolean' || value instanceof Uint8Array || value instanceof Date) {
     return;
   }
   if (typeof value === 'number') {
@@ -115,6 +115,7 @@ function assertPlistValue(value: unknown, path: string): void {
   if (typeof value === 'object' && value !== null) {
     for (const [key, v] of Object.entries(value)) {
       if (FORBIDDEN_KEYS.has(key)) throw new InvalidCommandError(`${path}.${key} is not an allowed key`);
+      if (!isPlistText(key)) throw new InvalidCommandError(`a key in ${path} ${NOT_PLIST_TEXT}`);
       assertPlistValue(v, `${path}.${key}`);
     }
     return;

@@ -126,6 +126,13 @@ describe('parsePlist', () => {
     expect((error as PlistError).cause).toBeInstanceOf(Error);
   });
 
+  it('rejects an unreadable <date> anywhere in the document, and reads a valid one', () => {
+    const bad = plistXml('<dict><key>a</key><array><date>yesterday-ish</date></array></dict>');
+    expect(codeOf(() => parsePlist(bad))).toBe('malformed');
+    const good = parsePlistDict(plistXml('<dict><key>a</key><date>2026-11-30T10:00:00Z</date></dict>'));
+    expect(good.a).toEqual(new Date('2026-11-30T10:00:00Z'));
+  });
+
   it('requires a dictionary at the top level for MDM messages', () => {
     expect(codeOf(() => parsePlistDict(plistXml('<array/>')))).toBe('not-a-dictionary');
   });

@@ -2,7 +2,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { coreProcessConfig, edgeProcessConfig } from '../../../core/config/config.schema.js';
+import {
+  adminProcessConfig,
+  coreProcessConfig,
+  edgeProcessConfig,
+} from '../../../core/config/config.schema.js';
 import { ConfigError, envName, listSettings, loadConfig } from '../../../core/config/load-config.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 
@@ -10,6 +14,11 @@ const edgeEnv = {
   KEEP_EDGE_DATABASE_URL: 'postgres://keep_edge:pw@127.0.0.1:5432/keep',
   KEEP_TEMPORAL_PAYLOAD_KEYS: KeyRing.generateSpec('p1'),
   KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('e1'),
+};
+
+const adminEnv = {
+  KEEP_DATABASE_URL: 'postgres://keep_core:pw@127.0.0.1:5432/keep',
+  KEEP_TEMPORAL_PAYLOAD_KEYS: edgeEnv.KEEP_TEMPORAL_PAYLOAD_KEYS,
 };
 
 function configError(fn: () => unknown): ConfigError {
@@ -70,8 +79,33 @@ describe('loadConfig', () => {
     expect(config.edge.taskQueue).toBe('from-file');
   });
 
+  it('refuses a non-loopback admin listen address without a TLS certificate and key, naming the setting', () => {
+    const admin = (env: Record<string, string>) => () =>
+      loadConfig(adminProcessConfig, { env: { ...adminEnv, ...env } });
+    expect(configError(admin({ KEEP_ADMIN_LISTEN: '0.0.0.0:8080' })).message).toMatch(
+      /KEEP_ADMIN_TLS_CERT_FILE \(admin.tlsCertFile\): required to listen on 0\.0\.0\.0/,
+    );
+    expect(
+      configError(
+        admin({ KEEP_ADMIN_LISTEN: 'admin.example.internal:8080', KEEP_ADMIN_TLS_CERT_FILE: '/c.pem' }),
+      ).message,
+    ).toContain('KEEP_ADMIN_TLS_KEY_FILE (admin.tlsKeyFile)');
+    for (const listen of ['127.0.0.1:8080', '127.1.2.3:8080', '[::1]:8080', 'localhost:8080']) {
+      expect(admin({ KEEP_ADMIN_LISTEN: listen })().admin.listen.port, listen).toBe(8080);
+    }
+    const tls = admin({
+      KEEP_ADMIN_LISTEN: '0.0.0.0:8443',
+      KEEP_ADMIN_TLS_CERT_FILE: '/etc/keep/admin.pem',
+      KEEP_ADMIN_TLS_KEY_FILE: '/etc/keep/admin.key',
+    })();
+    expect(tls.admin).toMatchObject({
+      tlsCertFile: '/etc/keep/admin.pem',
+      tlsKeyFile: '/etc/keep/admin.key',
+    });
+  });
+
   it('documents every setting with a variable name and a description', () => {
-    for (const schema of [edgeProcessConfig, coreProcessConfig]) {
+    for (const schema of [edgeProcessConfig, coreProcessConfig, adminProcessConfig]) {
       for (const setting of listSettings(schema)) {
         expect(setting.env).toBe(envName(setting.path.split('.')));
         expect(setting.description, setting.path).not.toBe('');
@@ -90,5 +124,15 @@ describe('process start-up', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('KEEP_EDGE_LISTEN');
     expect(result.stderr).not.toContain(edgeEnv.KEEP_TEMPORAL_PAYLOAD_KEYS);
+  });
+
+  it('keeps `keep admin` from serving plain HTTP beyond loopback', () => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'cli/keep.ts', 'admin'], {
+      env: { PATH: process.env.PATH, ...adminEnv, KEEP_ADMIN_LISTEN: '0.0.0.0:8080' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('KEEP_ADMIN_TLS_CERT_FILE');
   });
 });

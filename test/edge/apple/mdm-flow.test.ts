@@ -112,7 +112,7 @@ describe('Apple MDM at the edge', () => {
         Status: 'Acknowledged',
         UDID: UDID_A,
         CommandUUID: secondCommand.CommandUUID as string,
-        SecurityInfo: { FDE_Enabled: true },
+        SecurityInfo: { FDE_Enabled: true, FDE_PersonalRecoveryKeyCMS: Buffer.from('escrowed') },
       },
       deviceA,
     );
@@ -130,12 +130,19 @@ describe('Apple MDM at the edge', () => {
         : undefined;
     });
     expect(updated.name).toBe('Renamed Mac');
+    // Inventory every role reads keeps no secret; the command's own result does, behind its permission.
+    expect(updated.facts).toMatchObject({
+      securityInfo: { FDE_Enabled: true, FDE_PersonalRecoveryKeyCMS: '<redacted>' },
+    });
     const commands = await planes.database.core.db
       .selectFrom('device_commands')
       .selectAll()
       .where('device_id', '=', device.id)
       .execute();
     expect(commands.map((c) => c.status).sort()).toEqual(['acknowledged', 'acknowledged']);
+    expect(commands.find((c) => c.request_type === 'SecurityInfo')?.result).toMatchObject({
+      SecurityInfo: { FDE_PersonalRecoveryKeyCMS: Buffer.from('escrowed').toString('base64') },
+    });
   });
 
   it('delivers a command queued while the device was away at its next check-in, and records the NotNow then the answer', async () => {
@@ -234,6 +241,23 @@ describe('Apple MDM at the edge', () => {
             .executeTakeFirstOrThrow()
         ).n,
       );
+    /** A body the test writes by hand (plist building would refuse it), signed by device A. */
+    const sendRaw = (path: string, raw: string) => {
+      const body = Buffer.from(raw);
+      const sig = signSignedData({
+        content: body,
+        detached: true,
+        signerCertificate: deviceA.cert,
+        signerKey: deviceA.key,
+      });
+      return planes.edgeApp.request(
+        new Request(`http://edge${path}`, {
+          method: 'PUT',
+          headers: { 'mdm-signature': sig.toString('base64') },
+          body,
+        }),
+      );
+    };
 
     it('a request signed by device A claiming device B', async () => {
       await send(
@@ -310,22 +334,7 @@ describe('Apple MDM at the edge', () => {
 
     it('hostile plists: entities, __proto__ keys, 10,000-deep nesting, unknown message types, oversized bodies', async () => {
       const before = await countOutbox();
-      const sign = (raw: string) => {
-        const body = Buffer.from(raw);
-        const sig = signSignedData({
-          content: body,
-          detached: true,
-          signerCertificate: deviceA.cert,
-          signerKey: deviceA.key,
-        });
-        return planes.edgeApp.request(
-          new Request('http://edge/mdm/checkin', {
-            method: 'PUT',
-            headers: { 'mdm-signature': sig.toString('base64') },
-            body,
-          }),
-        );
-      };
+      const sign = (raw: string) => sendRaw('/mdm/checkin', raw);
       const entity = `<?xml version="1.0"?><!DOCTYPE plist [<!ENTITY x "y">]><plist version="1.0"><dict><key>MessageType</key><string>&x;</string></dict></plist>`;
       const proto = `<?xml version="1.0"?><plist version="1.0"><dict><key>__proto__</key><dict><key>polluted</key><true/></dict><key>MessageType</key><string>Authenticate</string></dict></plist>`;
       const deep = `<?xml version="1.0"?><plist version="1.0">${'<array>'.repeat(10_000)}${'</array>'.repeat(10_000)}</plist>`;
@@ -339,6 +348,26 @@ describe('Apple MDM at the edge', () => {
         new Request('http://edge/mdm/checkin', { method: 'PUT', body: 'x'.repeat(2 * 1024 * 1024) }),
       );
       expect(huge.status).toBe(413);
+      expect(await countOutbox()).toBe(before);
+    });
+
+    it('a command report with an invalid <date>: 400 naming it, and neither the result nor an event kept', async () => {
+      const before = await countOutbox();
+      const results = () =>
+        planes.database.edge.db
+          .selectFrom('command_results')
+          .select('command_uuid')
+          .where('command_uuid', '=', 'cmd-bad-date')
+          .execute();
+      const raw = `<?xml version="1.0"?><plist version="1.0"><dict>
+        <key>Status</key><string>Acknowledged</string><key>UDID</key><string>${UDID_A}</string>
+        <key>CommandUUID</key><string>cmd-bad-date</string>
+        <key>QueryResponses</key><dict><key>LastCloudBackupDate</key><date>yesterday-ish</date></dict>
+        </dict></plist>`;
+      const res = await sendRaw('/mdm/connect', raw);
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/date/);
+      expect(await results()).toEqual([]);
       expect(await countOutbox()).toBe(before);
     });
 

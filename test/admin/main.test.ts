@@ -1,0 +1,60 @@
+import { request } from 'node:https';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAdmin, type RunningAdmin } from '../../admin/main.js';
+import { adminProcessConfig } from '../../core/config/config.schema.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { testStack } from '../support/stack.js';
+import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
+
+function get(port: number, path: string, ca: string) {
+  return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('keep admin over TLS', () => {
+  let database: TestDatabase;
+  let admin: RunningAdmin;
+  const ca = createTestCa('Keep Admin Test CA');
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const dir = mkdtempSync(`${tmpdir()}/keep-admin-tls-`);
+    const { certPem, keyPem } = issueLoopbackServerCertificate(ca);
+    writeFileSync(`${dir}/admin.pem`, certPem);
+    writeFileSync(`${dir}/admin.key`, keyPem);
+    const stack = testStack();
+    const config = loadConfig(adminProcessConfig, {
+      env: {
+        KEEP_DATABASE_URL: database.coreUrl,
+        KEEP_TEMPORAL_ADDRESS: stack.temporalAddress,
+        KEEP_TEMPORAL_NAMESPACE: stack.temporalNamespace,
+        KEEP_TEMPORAL_PAYLOAD_KEYS: stack.payloadKeys,
+        KEEP_ADMIN_LISTEN: '127.0.0.1:0',
+        KEEP_ADMIN_TLS_CERT_FILE: `${dir}/admin.pem`,
+        KEEP_ADMIN_TLS_KEY_FILE: `${dir}/admin.key`,
+        KEEP_LOG_LEVEL: 'silent',
+      },
+    });
+    admin = await startAdmin(config);
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await database?.drop();
+  });
+
+  it('serves HTTPS with the configured certificate, and sends HSTS', async () => {
+    const res = await get(admin.port, '/healthz', ca.certPem);
+    expect(res.status).toBe(200);
+    expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+});

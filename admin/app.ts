@@ -123,7 +123,6 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       db: deps.db,
       temporal: deps.temporal,
       coreTaskQueue: deps.coreTaskQueue,
-      edgeTaskQueue: deps.edgeTaskQueue,
       timeoutMs: Math.max(timeoutMs, 30_000),
     }),
   );

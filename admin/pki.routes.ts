@@ -20,7 +20,6 @@ export interface PkiRoutesDeps {
   db: Kysely<CoreDatabase>;
   temporal: Client;
   coreTaskQueue: string;
-  edgeTaskQueue: string;
   timeoutMs: number;
 }
 
@@ -147,7 +146,6 @@ export function pkiRoutes(deps: PkiRoutesDeps) {
             {
               serialHex: known.serial_hex,
               ...(body.reason ? { reason: body.reason } : {}),
-              edgeTaskQueues: [deps.edgeTaskQueue],
             },
           ],
         }),

@@ -1,10 +1,33 @@
 // The edge's one error handler: typed errors become short 4xx/5xx answers that never leak internals to a device.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from '../core/log/logger.js';
+
+/**
+ * A device request refused for a reason an admin needs to see ("why does this Mac fail?"): logged at info
+ * with the reason and an opaque id (an enrollment id or a certificate fingerprint prefix), never a secret.
+ */
+export class DeviceRefusal extends HTTPException {
+  override name = 'DeviceRefusal';
+  constructor(
+    status: ContentfulStatusCode,
+    readonly reason: string,
+    readonly subject: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(status, { message, ...(options?.cause === undefined ? {} : { cause: options.cause }) });
+  }
+}
+
+/** The opaque id logged for a certificate: enough to find it in the core's registry, nothing more. */
+export const fingerprintPrefix = (sha256: string) => `sha256:${sha256.slice(0, 16)}`;
 
 export function edgeErrorHandler(log: Logger) {
   return function onEdgeError(err: Error, c: Context): Response {
+    if (err instanceof DeviceRefusal)
+      log.info({ reason: err.reason, subject: err.subject, path: c.req.path }, 'device request refused');
     if (err instanceof HTTPException) return c.text(err.message || 'bad request', err.status);
     log.error({ err: { name: err.name, message: err.message }, path: c.req.path }, 'unhandled edge error');
     return c.text('internal error', 500);

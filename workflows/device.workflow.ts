@@ -5,9 +5,13 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
+  startChild,
+  uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DeviceActivities } from '../activities/device/device.activities.js';
@@ -27,6 +31,7 @@ import {
   type QueueCommandRequest,
   type QueueCommandResult,
 } from './device.messages.js';
+import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -52,6 +57,18 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   });
   const events: DeviceEvent[] = [];
   let checkedOut = false;
+
+  /**
+   * Revokes through the one revocation workflow, which tells every edge; started, not awaited, so an edge
+   * that is down delays only the revocation, never this device's events.
+   */
+  async function revoke(target: RevocationInput): Promise<void> {
+    await startChild(revocationWorkflow, {
+      workflowId: `revocation-${uuid4()}`,
+      args: [target],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
 
   /** Records the commands in the core (a local activity: same worker), then queues them at the edge with one push. */
   async function queue(requests: QueueCommandRequest[]): Promise<{ pushed: boolean }> {
@@ -117,6 +134,10 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       case 'checked-out': {
         checkedOut = true;
         // The device left: its identity certificates are revoked, so they can never speak for it again.
+        if (patched('revoke-on-every-edge')) {
+          await revoke({ enrollmentId: event.enrollmentId, reason: 'cessationOfOperation' });
+          return;
+        }
         const { revoked, crlBase64 } = await pki.revokeAndPublish({
           enrollmentId: event.enrollmentId,
           reason: 'cessationOfOperation',
@@ -127,6 +148,10 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         }
         return;
       }
+      case 'identity-renewed':
+        // The device spoke with its renewed identity, so the one it replaced is no longer needed by anyone.
+        await revoke({ fingerprint: event.previousFingerprint, reason: 'superseded' });
+        return;
       case 'command-report':
         if (event.status !== 'NotNow')
           state.pending = state.pending.filter((uuid) => uuid !== event.commandUuid);

@@ -176,6 +176,9 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
           await recordReport(deviceId, event);
           await db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', deviceId).execute();
           return;
+        case 'identity-renewed':
+          await db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', deviceId).execute();
+          return;
         case 'declarative-status':
           await db
             .updateTable('devices')

@@ -168,7 +168,7 @@ export async function recordIssued(
   db: Kysely<CoreDatabase>,
   issued: IssuedCertificate,
   profile: LeafProfileName,
-  links: { deviceId?: string; enrollmentId?: string; challengeHash?: string },
+  links: { deviceId?: string; enrollmentId?: string; challengeHash?: string; renewalOf?: string },
 ): Promise<void> {
   await recordCertificate(db, {
     serial_hex: issued.serialHex,
@@ -181,6 +181,7 @@ export async function recordIssued(
     sha256_fingerprint: issued.sha256Fingerprint,
     der: issued.der,
     challenge_hash: links.challengeHash ?? null,
+    renewal_of: links.renewalOf ?? null,
     revoked_at: null,
     revocation_reason: null,
   });
@@ -254,11 +255,13 @@ export async function issueFromCsr(
   });
 }
 
-function samePublicKey(der: Buffer, key: KeyObject): boolean {
+/** Whether a stored certificate certifies this key: a retried request (same key) gets the same certificate. */
+export function samePublicKey(der: Buffer, key: KeyObject): boolean {
   return new X509Certificate(der).publicKey.equals(key);
 }
 
-function reissued(row: {
+/** A stored certificate, handed back as if just issued (for an idempotent retry). */
+export function reissued(row: {
   der: Buffer;
   serial_hex: string;
   not_before: Date;

@@ -44,6 +44,18 @@ export async function findCertificateByChallenge(
     .executeTakeFirst();
 }
 
+/** The certificate that renewed this one, if it was renewed. */
+export async function findRenewalOf(
+  db: Db,
+  sha256Fingerprint: string,
+): Promise<CertificateRecord | undefined> {
+  return db
+    .selectFrom('certificates')
+    .selectAll()
+    .where('renewal_of', '=', sha256Fingerprint.toLowerCase())
+    .executeTakeFirst();
+}
+
 /** True when this call revoked it; false when it was unknown or already revoked (the first date stands). */
 export async function revokeCertificate(
   db: Db,

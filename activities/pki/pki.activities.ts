@@ -1,14 +1,15 @@
 // The core's certificate-authority activities: sign SCEP requests, certify the edge's RA, issue challenges,
 // revoke and publish the CRL. The CA key is opened here, in the core worker, and nowhere else.
-import { createHash, createPublicKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { RevocationReason } from '../../core/pki/crl.js';
 import { pemBlocks } from '../../core/pki/pem.js';
 import { generateSerialNumber } from '../../core/pki/serial-number.js';
-import { issueCertificate } from '../../core/pki/issue-certificate.js';
-import { checkCsr } from '../../core/pki/csr-policy.js';
+import { issueCertificate, type IssuedCertificate } from '../../core/pki/issue-certificate.js';
+import { checkCsr, CsrPolicyError } from '../../core/pki/csr-policy.js';
+import { enrollmentUri } from '../../core/pki/device-identity-profile.js';
 import {
   generateChallenge,
   hashChallenge,
@@ -16,8 +17,9 @@ import {
   type ChallengePurpose,
 } from '../../core/pki/scep-challenge.js';
 import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
-import { issueFromCsr, publishCrl, recordIssued } from './ca.service.js';
-import { findCertificateByFingerprint, revokeCertificate } from './certificate.repository.js';
+import { issueFromCsr, publishCrl, recordIssued, reissued, samePublicKey } from './ca.service.js';
+import { findCertificateByFingerprint, findRenewalOf, revokeCertificate } from './certificate.repository.js';
+import { findLatestCrl } from './crl-state.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';
 
 export interface PkiSettings {
@@ -25,6 +27,8 @@ export interface PkiSettings {
   edgePublicUrl: string;
   deviceCertificateDays: number;
   challengeMinutes: number;
+  /** Every edge's task queue; each must learn every revocation. */
+  edgeTaskQueues: readonly string[];
 }
 
 export interface Revocation {
@@ -33,8 +37,34 @@ export interface Revocation {
 }
 
 export type SignOutcome =
-  | { status: 'issued'; certificateBase64: string; enrollmentId?: string; fingerprint: string }
+  | {
+      status: 'issued';
+      certificateBase64: string;
+      enrollmentId?: string;
+      fingerprint: string;
+      /** For a renewal: the fingerprint of the certificate the new one replaces. */
+      renewalOf?: string;
+    }
   | { status: 'rejected'; reason: string };
+
+/** What to revoke: one certificate (by serial or fingerprint), or every device identity of an enrollment. */
+export type RevocationTarget = { serialHex: string } | { fingerprint: string } | { enrollmentId: string };
+
+const revokedEntry = (row: { sha256_fingerprint: string; serial_hex: string; revoked_at: Date | null }) => ({
+  fingerprint: row.sha256_fingerprint,
+  serial: row.serial_hex,
+  revokedAt: row.revoked_at!.toISOString(),
+});
+
+function issuedOutcome(issued: IssuedCertificate, enrollmentId: string, renewalOf: string): SignOutcome {
+  return {
+    status: 'issued',
+    certificateBase64: issued.der.toString('base64'),
+    fingerprint: issued.sha256Fingerprint,
+    enrollmentId,
+    renewalOf,
+  };
+}
 
 /** HMAC pepper for challenge hashes, derived from the core's primary at-rest key. */
 export function challengePepper(keyRing: KeyRing): Buffer {
@@ -155,21 +185,46 @@ export function createPkiActivities(deps: {
       };
     },
 
-    /** Renews a device identity: the request was signed by the current certificate, which must be Keep's and valid. */
+    /**
+     * Renews a device identity from a RenewalReq signed by `currentFingerprint` (the edge has checked that it
+     * is the certificate bound to its enrollment). Only the latest identity of an enrollment may renew, and
+     * only once: the same transaction retried (same key) gets the successor already issued back.
+     */
     async renewIdentity(input: { csrBase64: string; currentFingerprint: string }): Promise<SignOutcome> {
       const current = await findCertificateByFingerprint(db, input.currentFingerprint);
-      if (!current || current.revoked_at || current.profile !== 'device-identity')
+      if (!current || current.revoked_at || current.profile !== 'device-identity' || !current.enrollment_id)
         return { status: 'rejected', reason: 'unknown-certificate' };
-      const csr = checkCsr(Buffer.from(input.csrBase64, 'base64'));
+      let csr: ReturnType<typeof checkCsr>;
+      try {
+        csr = checkCsr(Buffer.from(input.csrBase64, 'base64'));
+      } catch (error) {
+        if (error instanceof CsrPolicyError) return { status: 'rejected', reason: error.code };
+        throw error;
+      }
+      const successor = await findRenewalOf(db, current.sha256_fingerprint);
+      if (successor) {
+        if (!samePublicKey(successor.der, csr.publicKey))
+          return { status: 'rejected', reason: 'already-renewed' };
+        return issuedOutcome(reissued(successor), current.enrollment_id, current.sha256_fingerprint);
+      }
+      const newer = await db
+        .selectFrom('certificates')
+        .select('serial_hex')
+        .where('enrollment_id', '=', current.enrollment_id)
+        .where('profile', '=', 'device-identity')
+        // issued_at has microseconds and a JS Date only milliseconds: the certificate itself must not count.
+        .where('sha256_fingerprint', '<>', current.sha256_fingerprint)
+        .where('issued_at', '>=', current.issued_at)
+        .executeTakeFirst();
+      if (newer) return { status: 'rejected', reason: 'superseded' };
       const { issuing } = await ca();
-      const bound = current.enrollment_id ?? current.device_id ?? 'unknown';
       const issued = issueCertificate({
         ca: issuing,
-        publicKey: createPublicKey(csr.publicKey.export({ type: 'spki', format: 'pem' })),
+        publicKey: csr.publicKey,
         profile: 'device-identity',
         template: {
           commonName: current.subject,
-          sans: [{ type: 'uri', value: `urn:keep:enrollment:${bound}` }],
+          sans: [{ type: 'uri', value: enrollmentUri(current.enrollment_id) }],
           organization: pki.organization,
           validityDays: pki.deviceCertificateDays,
         },
@@ -179,63 +234,51 @@ export function createPkiActivities(deps: {
       });
       await recordIssued(db, issued, 'device-identity', {
         ...(current.device_id ? { deviceId: current.device_id } : {}),
-        ...(current.enrollment_id ? { enrollmentId: current.enrollment_id } : {}),
+        enrollmentId: current.enrollment_id,
+        renewalOf: current.sha256_fingerprint,
       });
-      return {
-        status: 'issued',
-        certificateBase64: issued.der.toString('base64'),
-        fingerprint: issued.sha256Fingerprint,
-        ...(current.enrollment_id ? { enrollmentId: current.enrollment_id } : {}),
-      };
+      return issuedOutcome(issued, current.enrollment_id, current.sha256_fingerprint);
     },
 
-    /** Revokes by serial and publishes a new CRL; returns what the edge must refuse from now on. */
-    /** Revokes by serial (or every identity of an enrollment, at check-out) and publishes one new CRL. */
-    async revokeAndPublish(input: {
-      serialHex?: string;
-      enrollmentId?: string;
-      reason?: RevocationReason;
-    }): Promise<Revocation> {
+    /** The edges this core serves (`core.edgeTaskQueues`): every one of them must learn every revocation. */
+    async edgeTaskQueues(): Promise<string[]> {
+      return [...pki.edgeTaskQueues];
+    },
+
+    /**
+     * Revokes by serial, by fingerprint, or every device identity of an enrollment (at check-out), and
+     * publishes one new CRL; returns what the edges must refuse from now on.
+     */
+    async revokeAndPublish(input: RevocationTarget & { reason?: RevocationReason }): Promise<Revocation> {
       const revokedAt = new Date();
-      let query = db.selectFrom('certificates').select('serial_hex').where('revoked_at', 'is', null);
-      if (input.serialHex) query = query.where('serial_hex', '=', input.serialHex.toLowerCase());
-      else if (input.enrollmentId)
-        query = query
-          .where('enrollment_id', '=', input.enrollmentId)
-          .where('profile', '=', 'device-identity');
-      else return { revoked: [], crlBase64: '' };
-      const serials = (await query.execute()).map((row) => row.serial_hex);
-      for (const serial of serials)
-        await revokeCertificate(db, serial, input.reason ?? 'unspecified', revokedAt);
+      const matching = () => {
+        const query = db
+          .selectFrom('certificates')
+          .select(['sha256_fingerprint', 'serial_hex', 'revoked_at']);
+        if ('serialHex' in input) return query.where('serial_hex', '=', input.serialHex.toLowerCase());
+        if ('fingerprint' in input)
+          return query.where('sha256_fingerprint', '=', input.fingerprint.toLowerCase());
+        return query.where('enrollment_id', '=', input.enrollmentId).where('profile', '=', 'device-identity');
+      };
+      for (const row of await matching().where('revoked_at', 'is', null).execute())
+        await revokeCertificate(db, row.serial_hex, input.reason ?? 'unspecified', revokedAt);
       // Already-revoked rows count too: a retried activity must hand the edge the same list.
-      const rows = input.serialHex
-        ? await db
-            .selectFrom('certificates')
-            .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
-            .where('serial_hex', '=', input.serialHex.toLowerCase())
-            .execute()
-        : await db
-            .selectFrom('certificates')
-            .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
-            .where('enrollment_id', '=', input.enrollmentId!)
-            .where('profile', '=', 'device-identity')
-            .execute();
+      const rows = await matching().where('revoked_at', 'is not', null).execute();
       const { issuing } = await ca();
       const crl = await publishCrl(db, issuing, { now: revokedAt });
-      return {
-        revoked: rows.flatMap((row) =>
-          row.revoked_at
-            ? [
-                {
-                  fingerprint: row.sha256_fingerprint,
-                  serial: row.serial_hex,
-                  revokedAt: row.revoked_at.toISOString(),
-                },
-              ]
-            : [],
-        ),
-        crlBase64: crl.der.toString('base64'),
-      };
+      return { revoked: rows.map(revokedEntry), crlBase64: crl.der.toString('base64') };
+    },
+
+    /** Everything revoked so far and the current CRL, for an edge that starts with an empty list. */
+    async revocationList(): Promise<Revocation> {
+      const rows = await db
+        .selectFrom('certificates')
+        .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
+        .where('revoked_at', 'is not', null)
+        .execute();
+      const latest = await findLatestCrl(db);
+      const der = latest?.der ?? (await publishCrl(db, (await ca()).issuing, { now: new Date() })).der;
+      return { revoked: rows.map(revokedEntry), crlBase64: der.toString('base64') };
     },
   };
 }

@@ -148,7 +148,7 @@ export const coreSettings = z.strictObject({
         .filter(Boolean),
     )
     .describe(
-      'Comma-separated task queues of the edges this core provisions (SCEP RA certificate, CA chain).',
+      'Comma-separated task queues of every edge this core serves: each is provisioned (CA chain, SCEP RA certificate, revoked list) and told every revocation.',
     ),
   deviceCertificateDays: z.coerce
     .number()

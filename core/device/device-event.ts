@@ -17,6 +17,8 @@ export type DeviceEvent =
     }
   | { kind: 'token-updated'; enrollmentId: string; at: string; user: boolean; awaitingConfiguration: boolean }
   | { kind: 'checked-out'; enrollmentId: string; at: string }
+  /** The device used its renewed identity certificate: the edge rebound the enrollment to it. */
+  | { kind: 'identity-renewed'; enrollmentId: string; at: string; previousFingerprint: string }
   | {
       kind: 'command-report';
       enrollmentId: string;

@@ -15,23 +15,18 @@ import {
   decodeStatusReport,
 } from '../../core/apple/declarative/index.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
 import { newOpaqueId, workflowIds } from '../../core/temporal/task-queues.js';
 import {
   getBootstrapTokenUpdate,
   setBootstrapTokenUpdate,
   type DeviceWorkflowInput,
 } from '../../workflows/device.messages.js';
-import { deviceIdentity, type DeviceIdentityEnv, type DeviceIdentityOptions } from './device-identity.js';
-import {
-  bindOnAuthenticate,
-  findEnrollmentByCertificate,
-  findEnrollmentByUdid,
-  markCheckedOut,
-  updatePushToken,
-} from './enrollment.repository.js';
+import { authorizeAuthenticate } from './authenticate-binding.js';
+import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
+import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
+import { bindOnAuthenticate, markCheckedOut, updatePushToken } from './enrollment.repository.js';
 import { addToOutbox } from './outbox.repository.js';
-import { parseDeviceBody } from './parse-device-body.js';
+import { deviceMessage } from './parse-device-body.js';
 
 export interface CheckinDeps {
   db: Kysely<EdgeDatabase>;
@@ -45,22 +40,10 @@ export interface CheckinDeps {
   edgeTaskQueue: string;
 }
 
-type CheckinContext = Context<DeviceIdentityEnv>;
+type CheckinContext = Context<BoundEnrollmentEnv<CheckinMessage>>;
 
 const routingId = (m: CheckinMessage) => (m.enrollment.udid ?? m.enrollment.enrollmentId)!;
 const now = () => new Date().toISOString();
-
-/** Every message but Authenticate must come from the certificate bound to its enrollment. */
-async function boundEnrollment(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): Promise<Enrollment> {
-  const enrollment = await findEnrollmentByUdid(deps.db, routingId(m));
-  if (!enrollment || enrollment.status === 'checked-out') {
-    throw new HTTPException(403, { message: 'not enrolled: send Authenticate first' });
-  }
-  if (enrollment.cert_fingerprint !== c.get('device').certificate.sha256) {
-    throw new HTTPException(403, { message: 'identity certificate is not the one bound to this enrollment' });
-  }
-  return enrollment;
-}
 
 /** The device's workflow, started if the relay has not started it yet (the token must not wait for it). */
 function startDeviceWorkflow(deps: CheckinDeps, deviceId: string) {
@@ -94,26 +77,27 @@ async function authenticate(
   c: CheckinContext,
   m: Extract<CheckinMessage, { messageType: 'Authenticate' }>,
 ) {
-  const fingerprint = c.get('device').certificate.sha256;
+  const { certificate, enrollmentId } = c.get('device');
   const udid = routingId(m);
-  const holder = await findEnrollmentByCertificate(deps.db, fingerprint);
-  if (holder && holder.udid !== udid) {
-    throw new HTTPException(403, { message: 'identity certificate is bound to another device' });
-  }
-  const issued = await deps.db
-    .selectFrom('issued_identities')
-    .select('enrollment_id')
-    .where('fingerprint', '=', fingerprint)
-    .executeTakeFirst();
+  const grant = await authorizeAuthenticate(deps.db, { udid, enrollmentId, fingerprint: certificate.sha256 });
   await deps.db.transaction().execute(async (tx) => {
     const enrollment = await bindOnAuthenticate(tx, {
       udid,
       kind: m.enrollment.udid ? 'device' : 'user-enrollment',
-      fingerprint,
+      fingerprint: certificate.sha256,
       topic: m.topic,
-      // A certificate issued through SCEP names the enrollment its challenge was for; keep that id.
-      newIds: { enrollmentId: issued?.enrollment_id ?? newOpaqueId(), deviceId: newOpaqueId() },
+      enrollmentId,
+      newDeviceId: grant.existing?.device_id ?? newOpaqueId(),
+      ...(grant.replaces ? { replaces: grant.replaces } : {}),
     });
+    if (grant.renews) {
+      await addToOutbox(tx, enrollment.device_id, {
+        kind: 'identity-renewed',
+        enrollmentId,
+        at: now(),
+        previousFingerprint: grant.renews,
+      });
+    }
     await addToOutbox(tx, enrollment.device_id, {
       kind: 'authenticated',
       enrollmentId: enrollment.id,
@@ -137,7 +121,7 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
     case 'Authenticate':
       return authenticate(deps, c, m);
     case 'TokenUpdate': {
-      const enrollment = await boundEnrollment(deps, c, m);
+      const enrollment = c.get('enrollment');
       await deps.db.transaction().execute(async (tx) => {
         // Per-user channels are recorded as events; only the device channel's token is used for pushes.
         if (!m.user) {
@@ -159,7 +143,7 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
       return c.body(null, 200);
     }
     case 'CheckOut': {
-      const enrollment = await boundEnrollment(deps, c, m);
+      const enrollment = c.get('enrollment');
       await deps.db.transaction().execute(async (tx) => {
         await markCheckedOut(tx, enrollment.id);
         await addToOutbox(tx, enrollment.device_id, {
@@ -173,10 +157,9 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
     }
     case 'UserAuthenticate':
       // Keep does not manage user channels that need a server-side sign-in: 410 declines, per Apple.
-      await boundEnrollment(deps, c, m);
       return c.text('user channel declined', 410);
     case 'SetBootstrapToken': {
-      const enrollment = await boundEnrollment(deps, c, m);
+      const enrollment = c.get('enrollment');
       // The token goes straight to the core vault (through Temporal, encrypted); the edge never stores it.
       const token = m.bootstrapToken?.length ? Buffer.from(m.bootstrapToken).toString('base64') : undefined;
       await withTimeout(
@@ -189,7 +172,7 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
       return c.body(null, 200);
     }
     case 'GetBootstrapToken': {
-      const enrollment = await boundEnrollment(deps, c, m);
+      const enrollment = c.get('enrollment');
       const { token } = await withTimeout(
         deps,
         deps.temporal.workflow.executeUpdateWithStart(getBootstrapTokenUpdate, {
@@ -201,7 +184,7 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
       return c.body(buildGetBootstrapTokenResponse(token ? Buffer.from(token, 'base64') : undefined));
     }
     case 'DeclarativeManagement': {
-      const enrollment = await boundEnrollment(deps, c, m);
+      const enrollment = c.get('enrollment');
       if (m.endpoint === 'tokens') return c.json(buildTokensResponse([], enrollment.created_at));
       if (m.endpoint === 'declaration-items') return c.json(buildDeclarationItemsResponse([]));
       if (m.endpoint === 'status') {
@@ -218,7 +201,6 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
       throw new HTTPException(404, { message: `no declaration at ${m.endpoint}` });
     }
     case 'GetToken':
-      await boundEnrollment(deps, c, m);
       throw new HTTPException(400, { message: `token service ${m.tokenServiceType} is not offered` });
     default: {
       const unknown: never = m;
@@ -228,8 +210,13 @@ async function handle(deps: CheckinDeps, c: CheckinContext, m: CheckinMessage): 
 }
 
 export function checkinRoute(deps: CheckinDeps) {
-  return new Hono<DeviceIdentityEnv>().put('/mdm/checkin', deviceIdentity(deps.identity), async (c) => {
-    const message = parseDeviceBody(c.get('device').body, decodeCheckin);
-    return handle(deps, c, message);
-  });
+  return new Hono<BoundEnrollmentEnv<CheckinMessage>>().put(
+    '/mdm/checkin',
+    deviceIdentity(deps.identity),
+    deviceMessage(decodeCheckin),
+    boundEnrollment(deps, (m: CheckinMessage) =>
+      m.messageType === 'Authenticate' ? undefined : routingId(m),
+    ),
+    (c) => handle(deps, c, c.get('message')),
+  );
 }

@@ -3,14 +3,14 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
-import { decodeCommandReport } from '../../core/apple/command-report.js';
+import { decodeCommandReport, type CommandReport } from '../../core/apple/command-report.js';
 import { plistToJson } from '../../core/apple/plist-json.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { takeNextCommand, recordReport } from './command-queue.repository.js';
-import { deviceIdentity, type DeviceIdentityEnv, type DeviceIdentityOptions } from './device-identity.js';
-import { findEnrollmentByUdid } from './enrollment.repository.js';
+import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
+import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
 import { addToOutbox } from './outbox.repository.js';
-import { parseDeviceBody } from './parse-device-body.js';
+import { deviceMessage } from './parse-device-body.js';
 
 export interface ConnectDeps {
   db: Kysely<EdgeDatabase>;
@@ -18,55 +18,55 @@ export interface ConnectDeps {
   onOutbox?: () => void;
 }
 
+const routingId = (report: CommandReport) => (report.enrollment.udid ?? report.enrollment.enrollmentId)!;
+
 export function connectRoute(deps: ConnectDeps) {
-  return new Hono<DeviceIdentityEnv>().put('/mdm/connect', deviceIdentity(deps.identity), async (c) => {
-    const { body, certificate } = c.get('device');
-    const report = parseDeviceBody(body, decodeCommandReport);
-    if (report.user) throw new HTTPException(400, { message: 'user-channel command queues are not offered' });
-    const udid = (report.enrollment.udid ?? report.enrollment.enrollmentId)!;
-    const enrollment = await findEnrollmentByUdid(deps.db, udid);
-    if (!enrollment || enrollment.status === 'checked-out') {
-      throw new HTTPException(403, { message: 'not enrolled: send Authenticate first' });
-    }
-    if (enrollment.cert_fingerprint !== certificate.sha256) {
-      throw new HTTPException(403, {
-        message: 'identity certificate is not the one bound to this enrollment',
-      });
-    }
-    const next = await deps.db.transaction().execute(async (tx) => {
-      if (report.status !== 'Idle') {
-        const fresh = await recordReport(tx, {
-          enrollmentId: enrollment.id,
-          commandUuid: report.commandUuid,
-          status: report.status,
-          body,
-        });
-        if (fresh) {
-          await addToOutbox(tx, enrollment.device_id, {
-            kind: 'command-report',
+  return new Hono<BoundEnrollmentEnv<CommandReport>>().put(
+    '/mdm/connect',
+    deviceIdentity(deps.identity),
+    deviceMessage(decodeCommandReport),
+    boundEnrollment(deps, routingId),
+    async (c) => {
+      const { body } = c.get('device');
+      const report = c.get('message');
+      if (report.user)
+        throw new HTTPException(400, { message: 'user-channel command queues are not offered' });
+      const enrollment = c.get('enrollment');
+      const next = await deps.db.transaction().execute(async (tx) => {
+        if (report.status !== 'Idle') {
+          const fresh = await recordReport(tx, {
             enrollmentId: enrollment.id,
-            at: new Date().toISOString(),
             commandUuid: report.commandUuid,
             status: report.status,
-            ...(report.status === 'NotNow'
-              ? {}
-              : { result: plistToJson(report.result) as Record<string, unknown> }),
-            ...(report.status === 'Error' || report.status === 'CommandFormatError'
-              ? { errorChain: report.errorChain }
-              : {}),
+            body,
           });
+          if (fresh) {
+            await addToOutbox(tx, enrollment.device_id, {
+              kind: 'command-report',
+              enrollmentId: enrollment.id,
+              at: new Date().toISOString(),
+              commandUuid: report.commandUuid,
+              status: report.status,
+              ...(report.status === 'NotNow'
+                ? {}
+                : { result: plistToJson(report.result) as Record<string, unknown> }),
+              ...(report.status === 'Error' || report.status === 'CommandFormatError'
+                ? { errorChain: report.errorChain }
+                : {}),
+            });
+          }
         }
-      }
-      await tx
-        .updateTable('enrollments')
-        .set({ last_seen_at: new Date() })
-        .where('id', '=', enrollment.id)
-        .execute();
-      return takeNextCommand(tx, enrollment.id, report.status === 'Idle');
-    });
-    if (report.status !== 'Idle') deps.onOutbox?.();
-    if (!next) return c.body(null, 200);
-    c.header('Content-Type', 'application/xml; charset=utf-8');
-    return c.body(new Uint8Array(next.body));
-  });
+        await tx
+          .updateTable('enrollments')
+          .set({ last_seen_at: new Date() })
+          .where('id', '=', enrollment.id)
+          .execute();
+        return takeNextCommand(tx, enrollment.id, report.status === 'Idle');
+      });
+      if (report.status !== 'Idle') deps.onOutbox?.();
+      if (!next) return c.body(null, 200);
+      c.header('Content-Type', 'application/xml; charset=utf-8');
+      return c.body(new Uint8Array(next.body));
+    },
+  );
 }

@@ -1,5 +1,6 @@
 // Authenticates a device request: the Mdm-Signature header (detached CMS over the body), or a client
-// certificate from mTLS or from a trusted proxy (RFC 9440 Client-Cert), chained to Keep's CA and not revoked.
+// certificate from mTLS or from a trusted proxy (RFC 9440 Client-Cert), chained to Keep's CA, not revoked,
+// and of Keep's device-identity profile, which names the enrollment the certificate speaks for.
 import type { TLSSocket } from 'node:tls';
 import type { Context, MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
@@ -10,9 +11,16 @@ import {
   type CachedCertificate,
   type TrustStore,
 } from '../../core/cms/index.js';
+import {
+  readDeviceIdentityProfile,
+  type DeviceIdentityProfile,
+} from '../../core/pki/device-identity-profile.js';
+import { DeviceRefusal, fingerprintPrefix } from '../errors.js';
 
 export interface DeviceIdentity {
   certificate: CachedCertificate;
+  /** The enrollment the certificate was issued for, from its SAN (Keep's CA signed it, so it is not forged). */
+  enrollmentId: string;
   /** The exact request body the signature covered. */
   body: Buffer;
 }
@@ -60,6 +68,18 @@ function decodeSignatureHeader(value: string): Buffer {
   return Buffer.from(compact, 'base64');
 }
 
+/** Parsed once per certificate: the certificate cache hands back the same object for the same DER. */
+const profiles = new WeakMap<CachedCertificate, DeviceIdentityProfile>();
+
+function profileOf(certificate: CachedCertificate): DeviceIdentityProfile {
+  let profile = profiles.get(certificate);
+  if (!profile) {
+    profile = readDeviceIdentityProfile(certificate.der, certificate.x509);
+    profiles.set(certificate, profile);
+  }
+  return profile;
+}
+
 export function deviceIdentity(options: DeviceIdentityOptions): MiddlewareHandler<DeviceIdentityEnv> {
   return async function authenticateDevice(c, next) {
     const body = Buffer.from(await c.req.arrayBuffer());
@@ -84,7 +104,13 @@ export function deviceIdentity(options: DeviceIdentityOptions): MiddlewareHandle
         certificate = defaultCertificateCache.get(clientCertHeader(proxied));
       } else {
         const peer = tlsPeerCertificate(c);
-        if (!peer) throw new HTTPException(401, { message: 'no Mdm-Signature and no client certificate' });
+        if (!peer)
+          throw new DeviceRefusal(
+            401,
+            'no-signature',
+            undefined,
+            'no Mdm-Signature and no client certificate',
+          );
         certificate = defaultCertificateCache.get(peer);
       }
       trust.verify(certificate, intermediates);
@@ -92,14 +118,28 @@ export function deviceIdentity(options: DeviceIdentityOptions): MiddlewareHandle
       if (err instanceof HTTPException) throw err;
       if (err instanceof CmsError) {
         const status = err.code === 'untrusted' || err.code === 'bad-signature' ? 403 : 400;
-        throw new HTTPException(status, { message: `device signature rejected: ${err.message}`, cause: err });
+        throw new DeviceRefusal(status, err.code, undefined, `device signature rejected: ${err.message}`, {
+          cause: err,
+        });
       }
-      throw new HTTPException(400, { message: 'device certificate is unreadable', cause: err });
+      throw new DeviceRefusal(400, 'unreadable-certificate', undefined, 'device certificate is unreadable', {
+        cause: err,
+      });
     }
+    const subject = fingerprintPrefix(certificate.sha256);
     if (options.isRevoked(certificate.sha256)) {
-      throw new HTTPException(403, { message: 'device certificate is revoked' });
+      throw new DeviceRefusal(403, 'revoked', subject, 'device certificate is revoked');
     }
-    c.set('device', { certificate, body });
+    const profile = profileOf(certificate);
+    if (!profile.ok) {
+      throw new DeviceRefusal(
+        403,
+        `wrong-profile:${profile.reason}`,
+        subject,
+        'not a device identity certificate',
+      );
+    }
+    c.set('device', { certificate, enrollmentId: profile.enrollmentId, body });
     await next();
   };
 }

@@ -22,25 +22,45 @@ export function findEnrollmentsByIds(db: Db, ids: readonly string[]): Promise<En
   return db.selectFrom('enrollments').selectAll().where('id', 'in', ids).execute();
 }
 
+export function findEnrollmentById(db: Db, id: string): Promise<Enrollment | undefined> {
+  return db.selectFrom('enrollments').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** What the edge recorded when it handed out an identity: its enrollment, and the certificate it renews. */
+export function findIssuedIdentity(db: Db, fingerprint: string) {
+  return db
+    .selectFrom('issued_identities')
+    .select(['enrollment_id', 'renewal_of'])
+    .where('fingerprint', '=', fingerprint)
+    .executeTakeFirst();
+}
+
 export interface AuthenticateBinding {
   udid: string;
   kind: Enrollment['kind'];
   fingerprint: string;
   topic: string;
+  /** The enrollment the certificate names; replaces the row's id on re-enrollment after check-out. */
+  enrollmentId: string;
   /** Used only when this UDID has never enrolled. */
-  newIds: { enrollmentId: string; deviceId: string };
+  newDeviceId: string;
+  /** On re-enrollment: the checked-out enrollment this one replaces (its stale queue goes). */
+  replaces?: string;
 }
 
 /**
- * Binds (or, on re-enrollment, re-binds) a UDID to the certificate that signed its Authenticate.
- * The device id survives re-enrollment, so the device keeps its history and its workflow.
+ * Binds (or, on re-enrollment, re-binds) a UDID to the certificate that signed its Authenticate; the rules
+ * that decide whether it may are in authenticate-binding.ts. The device id survives re-enrollment, so the
+ * device keeps its history and its workflow.
  */
 export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): Promise<Enrollment> {
+  if (binding.replaces)
+    await db.deleteFrom('command_queue').where('enrollment_id', '=', binding.replaces).execute();
   return db
     .insertInto('enrollments')
     .values({
-      id: binding.newIds.enrollmentId,
-      device_id: binding.newIds.deviceId,
+      id: binding.enrollmentId,
+      device_id: binding.newDeviceId,
       udid: binding.udid,
       kind: binding.kind,
       cert_fingerprint: binding.fingerprint,
@@ -50,6 +70,7 @@ export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): 
     })
     .onConflict((oc) =>
       oc.column('udid').doUpdateSet({
+        id: binding.enrollmentId,
         cert_fingerprint: binding.fingerprint,
         topic: binding.topic,
         status: 'authenticated',
@@ -61,6 +82,23 @@ export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): 
     )
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/**
+ * Moves an enrollment from its bound certificate to the renewal of it; false when `fingerprint` is not that
+ * renewal, or another request moved it first.
+ */
+export async function rebindToRenewal(db: Db, enrollment: Enrollment, fingerprint: string): Promise<boolean> {
+  const issued = await findIssuedIdentity(db, fingerprint);
+  if (!issued || issued.renewal_of !== enrollment.cert_fingerprint || issued.enrollment_id !== enrollment.id)
+    return false;
+  const moved = await db
+    .updateTable('enrollments')
+    .set({ cert_fingerprint: fingerprint, last_seen_at: new Date() })
+    .where('id', '=', enrollment.id)
+    .where('cert_fingerprint', '=', enrollment.cert_fingerprint)
+    .executeTakeFirst();
+  return moved.numUpdatedRows === 1n;
 }
 
 export async function updatePushToken(

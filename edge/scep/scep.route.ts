@@ -21,6 +21,7 @@ import {
   type ScepRequest,
 } from '../../core/scep/index.js';
 import { signCsrUpdate } from '../../workflows/certificate-request.workflow.js';
+import { findEnrollmentByCertificate } from '../apple/enrollment.repository.js';
 import type { RaState } from './ra-state.js';
 
 export interface ScepDeps {
@@ -82,7 +83,11 @@ export function scepRoute(deps: ScepDeps) {
     if (result.status === 'rejected') return { status: 'FAILURE', failInfo: 'badRequest' };
     await deps.db
       .insertInto('issued_identities')
-      .values({ fingerprint: result.fingerprint, enrollment_id: result.enrollmentId ?? enrollmentId ?? null })
+      .values({
+        fingerprint: result.fingerprint,
+        enrollment_id: result.enrollmentId ?? enrollmentId ?? null,
+        renewal_of: result.renewalOf ?? null,
+      })
       .onConflict((oc) => oc.column('fingerprint').doNothing())
       .execute();
     return {
@@ -105,6 +110,9 @@ export function scepRoute(deps: ScepDeps) {
       }
       if (!deps.trust() || deps.isRevoked(request.signer.sha256))
         return { status: 'FAILURE', failInfo: 'badMessageCheck' };
+      // Only the certificate an enrollment is bound to may renew it: a spare identity must not mint more.
+      const bound = await findEnrollmentByCertificate(deps.db, request.signer.sha256);
+      if (!bound || bound.status === 'checked-out') return { status: 'FAILURE', failInfo: 'badRequest' };
       renewalOf = request.signer.sha256;
     }
     const workflowId = requestWorkflowId(request.transactionId, enrollmentId ?? '');

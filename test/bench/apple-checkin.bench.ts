@@ -1,5 +1,6 @@
 // Apple MDM at scale: N simulated devices over HTTPS on loopback — Idle check-ins/s and command round trips/s.
 import { randomUUID } from 'node:crypto';
+import { enrollmentUri } from '../../core/pki/device-identity-profile.js';
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
 import { buildEnrollmentProfile } from '../../core/apple/enrollment-profile.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
@@ -58,7 +59,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       const issued = issueCertificate({
         ca: deviceCa.issuing,
         profile: 'device-identity',
-        template: { commonName: 'bench device' },
+        template: { commonName: 'bench device', sans: [{ type: 'uri', value: enrollmentUri(randomUUID()) }] },
         serial: generateSerialNumber(),
         now: new Date(),
         publicKey: context.keyPair.publicKey,

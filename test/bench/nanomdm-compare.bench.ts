@@ -1,5 +1,6 @@
 // Keep's edge against NanoMDM on the same machine and Postgres: signed Idle check-ins/s, p50, p99 over plain HTTP on loopback.
-import { X509Certificate } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
+import { enrollmentUri } from '../../core/pki/device-identity-profile.js';
 import { buildEnrollmentProfile } from '../../core/apple/enrollment-profile.js';
 import { buildPlist, type PlistDict } from '../../core/apple/plist-codec.js';
 import type { CertificateAuthority } from '../../core/pki/certificate-authority.js';
@@ -42,7 +43,7 @@ function enrollerFor(issuing: CertificateAuthority): IdentityEnroller {
     const issued = issueCertificate({
       ca: issuing,
       profile: 'device-identity',
-      template: { commonName: 'bench device' },
+      template: { commonName: 'bench device', sans: [{ type: 'uri', value: enrollmentUri(randomUUID()) }] },
       serial: generateSerialNumber(),
       now: new Date(),
       publicKey: context.keyPair.publicKey,

@@ -1,7 +1,8 @@
 // Hand-made Apple MDM requests for edge tests: identities from a test CA, signed plists, and polling.
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, randomUUID, X509Certificate } from 'node:crypto';
 import { buildPlist, type PlistValue } from '../../core/apple/plist-codec.js';
 import { signSignedData } from '../../core/cms/index.js';
+import { enrollmentUri } from '../../core/pki/device-identity-profile.js';
 import { issueCertificate, type TestCa } from './test-ca.js';
 
 export interface Identity {
@@ -9,8 +10,15 @@ export interface Identity {
   key: ReturnType<typeof createPrivateKey>;
 }
 
-export function identityFrom(ca: TestCa, commonName: string): Identity {
-  const issued = issueCertificate(ca, { subject: [{ name: 'commonName', value: commonName }] });
+/** A certificate of Keep's device-identity profile (clientAuth, one enrollment SAN), for a fresh enrollment unless named. */
+export function identityFrom(ca: TestCa, commonName: string, enrollmentId: string = randomUUID()): Identity {
+  const issued = issueCertificate(ca, {
+    subject: [{ name: 'commonName', value: commonName }],
+    extensions: [
+      { name: 'extKeyUsage', clientAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 6, value: enrollmentUri(enrollmentId) }] },
+    ],
+  });
   return { cert: new X509Certificate(issued.certPem).raw, key: createPrivateKey(issued.keyPem) };
 }
 

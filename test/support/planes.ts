@@ -35,6 +35,17 @@ export interface TestPlanesOptions {
   scepAllowSingleDes?: boolean;
   /** Where devices reach the edge (written into enrollment profiles). */
   edgePublicUrl?: string;
+  /** Configure and start a second edge (its own database and task queue) beside the first. */
+  secondEdge?: boolean;
+}
+
+/** An edge beyond the first: its own edge database, worker and device routes (no relay, no SCEP). */
+export interface TestEdge {
+  taskQueue: string;
+  database: TestDatabase;
+  trust: TrustState;
+  edgeApp: Hono;
+  close(): Promise<void>;
 }
 
 export interface TestPlanes {
@@ -49,6 +60,10 @@ export interface TestPlanes {
   relay: OutboxRelay;
   /** The edge's Hono app with the Apple routes; call `edgeApp.request()` or serve it. */
   edgeApp: Hono;
+  /** The second edge, with `secondEdge`. */
+  secondEdge?: TestEdge;
+  /** Starts another edge on `taskQueue`; the core provisions it only if asked to (edgeProvisioningWorkflow). */
+  startEdge(taskQueue: string): Promise<TestEdge>;
   close(): Promise<void>;
 }
 
@@ -71,7 +86,7 @@ export async function startTestPlanes(
       KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('secret-test'),
       KEEP_CORE_TASK_QUEUE: `core-${suffix}`,
       KEEP_CORE_WORKFLOW_BUNDLE: stack.workflowBundle,
-      KEEP_CORE_EDGE_TASK_QUEUES: `edge-${suffix}`,
+      KEEP_CORE_EDGE_TASK_QUEUES: options.secondEdge ? `edge-${suffix},edge2-${suffix}` : `edge-${suffix}`,
       ...(options.edgePublicUrl ? { KEEP_CORE_EDGE_PUBLIC_URL: options.edgePublicUrl } : {}),
     },
   });
@@ -106,8 +121,55 @@ export async function startTestPlanes(
   });
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection, ...temporalClientOptions(coreConfig.temporal) });
-  // The core worker asked this edge to install the CA chain and certify its RA: wait for it.
-  await temporal.workflow.getHandle(`edge-provisioning-${edgeConfig.edge.taskQueue}`).result();
+
+  const extraEdges: TestEdge[] = [];
+  async function startEdge(taskQueue: string): Promise<TestEdge> {
+    const edgeDatabase = await createTestDatabase(stack);
+    const edgeTrust = await createTrustState(edgeDatabase.edge.db);
+    const edgePush = createPushService({
+      db: edgeDatabase.edge.db,
+      keyRing: edgeKeyRing,
+      apnsUrl: edgeConfig.edge.apnsUrl,
+    });
+    const worker = await startEdgeWorker(edgeConfig.temporal, taskQueue, {
+      db: edgeDatabase.edge.db,
+      push: edgePush,
+      trust: edgeTrust,
+      ra: await createRaState(edgeDatabase.edge.db, edgeKeyRing),
+    });
+    const started: TestEdge = {
+      taskQueue,
+      database: edgeDatabase,
+      trust: edgeTrust,
+      edgeApp: createEdgeApp({
+        log,
+        temporal,
+        coreTaskQueue: edgeConfig.edge.coreTaskQueue,
+        edgeTaskQueue: taskQueue,
+        probeEnabled: false,
+        healthProbes: {},
+        apple: {
+          db: edgeDatabase.edge.db,
+          temporal,
+          coreTaskQueue: edgeConfig.edge.coreTaskQueue,
+          edgeTaskQueue: taskQueue,
+          identity: { trust: edgeTrust.trust, isRevoked: edgeTrust.isRevoked },
+        },
+      }),
+      async close() {
+        await worker.close();
+        await edgePush.close();
+        edgeTrust.close();
+        await edgeDatabase.drop();
+      },
+    };
+    extraEdges.push(started);
+    return started;
+  }
+  const secondEdge = options.secondEdge ? await startEdge(`edge2-${suffix}`) : undefined;
+  // The core worker asked each edge to install the CA chain and certify its RA: wait for it.
+  for (const taskQueue of coreConfig.core.edgeTaskQueues)
+    await temporal.workflow.getHandle(`edge-provisioning-${taskQueue}`).result();
   const relay = startOutboxRelay(
     {
       db: database.edge.db,
@@ -157,9 +219,11 @@ export async function startTestPlanes(
     push,
     relay,
     edgeApp,
+    ...(secondEdge ? { secondEdge } : {}),
+    startEdge,
     async close() {
       await relay.stop();
-      await Promise.all([core.close(), edge.close()]);
+      await Promise.all([core.close(), edge.close(), ...extraEdges.map((e) => e.close())]);
       await push.close();
       trust.close();
       await connection.close();

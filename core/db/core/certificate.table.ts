@@ -17,6 +17,8 @@ export interface CertificateTable {
   der: Buffer;
   /** The SCEP challenge this certificate consumed, so a retried issuance returns the same certificate. */
   challenge_hash: string | null;
+  /** For a renewed device identity: the fingerprint of the certificate it replaces (unique: one renewal each). */
+  renewal_of: Generated<string | null>;
   issued_at: Generated<Date>;
   revoked_at: Date | null;
   revocation_reason: RevocationReason | null;

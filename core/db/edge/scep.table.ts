@@ -13,6 +13,8 @@ export interface ScepRaTable {
 export interface IssuedIdentityTable {
   fingerprint: string;
   enrollment_id: string | null;
+  /** For a renewal: the fingerprint of the bound certificate it replaces once the device uses it. */
+  renewal_of: Generated<string | null>;
   issued_at: Generated<Date>;
 }
 

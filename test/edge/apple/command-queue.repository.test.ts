@@ -21,7 +21,8 @@ describe('the edge command queue', () => {
       kind: 'device',
       fingerprint: 'f'.repeat(64),
       topic: 'com.apple.mgmt.External.q',
-      newIds: { enrollmentId, deviceId: '1b7e5f0e-1d2c-4b3a-9f8e-7d6c5b4a3921' },
+      enrollmentId,
+      newDeviceId: '1b7e5f0e-1d2c-4b3a-9f8e-7d6c5b4a3921',
     });
   });
   afterAll(() => database?.drop());

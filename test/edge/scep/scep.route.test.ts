@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPkiActivities, type PkiActivities } from '../../../activities/pki/pki.activities.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { ScepClient, ScepClientError } from '../../sim/scep/scep-client.js';
+import { signedRequest } from '../../support/apple-requests.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 
@@ -161,11 +162,19 @@ describe('SCEP at the edge', () => {
     }
   }, 120_000);
 
-  it('renews an identity with RenewalReq signed by the current certificate, and refuses a revoked one', async () => {
+  it('renews an identity with RenewalReq signed by the certificate bound to its enrollment, and refuses a revoked one', async () => {
     const first = await client().enroll({
       subject: [{ name: 'commonName', value: 'renewing' }],
       challengePassword: await challengeFor(),
     });
+    const bound = await planes.edgeApp.request(
+      signedRequest(
+        '/mdm/checkin',
+        { MessageType: 'Authenticate', UDID: 'RENEWING-DEVICE', Topic: 'com.apple.mgmt.External.scep' },
+        { cert: first.certificate, key: first.privateKey },
+      ),
+    );
+    expect(bound.status).toBe(200);
     const renewed = await client().renew(
       { certificate: first.certificate, key: first.privateKey },
       { subject: [{ name: 'commonName', value: 'renewing' }] },
@@ -176,9 +185,7 @@ describe('SCEP at the edge', () => {
     await planes.temporal.workflow.execute('revocationWorkflow', {
       workflowId: `revocation-${serial}`,
       taskQueue: planes.coreConfig.core.taskQueue,
-      args: [
-        { serialHex: serial, reason: 'keyCompromise', edgeTaskQueues: [planes.edgeConfig.edge.taskQueue] },
-      ],
+      args: [{ serialHex: serial, reason: 'keyCompromise' }],
     });
     await expect(
       client().renew(

@@ -10,7 +10,7 @@ import type { CoreDatabase } from '../core/db/core-database.js';
 import type { DeviceCommand } from '../core/db/core/device-command.table.js';
 import { recordAudit } from './audit.repository.js';
 import type { AdminEnv } from './auth/principal.js';
-import { commandPermission, forbidden, hasPermission, requirePermission } from './auth/rbac.js';
+import { commandPermission, forbidden, requirePermission, scopeOf } from './auth/rbac.js';
 import { buildRequestedCommand, commandRequestBody } from './command-request.js';
 import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
 import { deviceOr404 } from './device.routes.js';
@@ -58,14 +58,15 @@ function summary(row: DeviceCommand): z.infer<typeof commandSummary> {
 
 export function deviceCommandRoutes(deps: DeviceCommandDeps) {
   return new Hono<AdminEnv>()
-    .post('/v1/devices/:id/commands', requirePermission('commands:send'), async (c) => {
+    .post('/v1/devices/:id/commands', requirePermission('commands:send', 'team'), async (c) => {
       const principal = c.get('principal');
       const body: unknown = await c.req.json().catch(() => undefined);
       const commandUuid = randomUUID();
       const { command, requestType, raw } = buildRequestedCommand(body, commandUuid);
       const permission = commandPermission(requestType, raw);
-      if (!hasPermission(principal.role, permission)) return forbidden(principal, permission);
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const scope = scopeOf(principal, permission);
+      if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       // Written first: if the audit row cannot be written, the command is not sent.
       await recordAudit(deps.db, principal, {
         action: 'device.command.send',
@@ -81,9 +82,10 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
       );
       return c.json(result, 202);
     })
-    .get('/v1/devices/:id/commands', requirePermission('commands:read'), async (c) => {
+    .get('/v1/devices/:id/commands', requirePermission('commands:read', 'team'), async (c) => {
       const query = readQuery(c, pageQuery);
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const scope = scopeOf(c.get('principal'), 'commands:read');
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, 2);
       if (cursor && Number.isNaN(Date.parse(cursor[0]!))) {
         throw new HTTPException(400, { message: 'cursor: not a cursor this API returned' });
@@ -94,8 +96,9 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
       });
       return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
     })
-    .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read'), async (c) => {
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+    .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read', 'team'), async (c) => {
+      const scope = scopeOf(c.get('principal'), 'commands:read');
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       const row = await findDeviceCommand(deps.db, device.id, c.req.param('uuid'));
       if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
       const body: z.infer<typeof commandDetail> = {

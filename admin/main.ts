@@ -30,6 +30,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     bootstrapTokenHash: config.admin.bootstrapTokenHash,
     coreTaskQueue: config.admin.coreTaskQueue,
     edgeTaskQueue: config.admin.edgeTaskQueue,
+    identity: config.admin,
     healthProbes: {
       postgres: () => pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),

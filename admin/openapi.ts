@@ -79,7 +79,8 @@ export function openApiDocument(routes: readonly RouteDoc[]) {
     info: {
       title: 'Keep admin API',
       version: '1',
-      description: 'Devices, commands, the APNs push certificate, API tokens and the audit log.',
+      description:
+        'Devices, commands, the APNs push certificate, API tokens, teams and role grants, and the audit log.',
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

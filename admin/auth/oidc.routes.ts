@@ -1,5 +1,6 @@
 // /auth/*: OIDC sign-in to the console (authorization code + PKCE), the session it creates, and logout.
 import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -54,7 +55,18 @@ function refuse(c: Context, status: 400 | 401 | 403, message: string): Response 
 }
 
 export function oidcRoutes(options: OidcRouteOptions) {
-  const configuration = oidcConfiguration(options);
+  const discovered = oidcConfiguration(options);
+  const configuration = () =>
+    discovered().catch((error: unknown) => {
+      options.log.warn(
+        { err: { name: (error as Error).name, message: (error as Error).message } },
+        'OIDC discovery failed',
+      );
+      throw new HTTPException(503, {
+        message: 'the identity provider cannot be reached; try again',
+        cause: error,
+      });
+    });
   const redirectUri = new URL('/auth/callback', options.publicUrl).href;
   const cookies: CookiePolicy = { secure: new URL(options.publicUrl).protocol === 'https:' };
 
@@ -64,7 +76,13 @@ export function oidcRoutes(options: OidcRouteOptions) {
       const state = client.randomState();
       const nonce = client.randomNonce();
       const codeVerifier = client.randomPKCECodeVerifier();
-      await insertLogin(options.db, { state, nonce, codeVerifier, now: options.now() });
+      await insertLogin(options.db, {
+        state,
+        nonce,
+        codeVerifier,
+        now: options.now(),
+        maxAgeMs: LOGIN_MAX_AGE_S * 1000,
+      });
       setLoginCookie(c, cookies, state, LOGIN_MAX_AGE_S);
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: redirectUri,

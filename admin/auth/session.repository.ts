@@ -21,6 +21,8 @@ export async function createSession(
   const id = generateToken();
   const csrfToken = generateToken();
   const expiresAt = new Date(session.now.getTime() + session.maxAgeMs);
+  // Sessions that ended by time are swept here, at sign-in, rather than by a scheduled job.
+  await db.deleteFrom('admin_sessions').where('expires_at', '<=', session.now).execute();
   await db
     .insertInto('admin_sessions')
     .values({
@@ -72,8 +74,13 @@ export async function deleteSession(db: Kysely<CoreDatabase>, id: string): Promi
 
 export async function insertLogin(
   db: Kysely<CoreDatabase>,
-  login: { state: string; nonce: string; codeVerifier: string; now: Date },
+  login: { state: string; nonce: string; codeVerifier: string; now: Date; maxAgeMs: number },
 ): Promise<void> {
+  // Sign-ins never finished are swept when a new one starts.
+  await db
+    .deleteFrom('admin_oidc_logins')
+    .where('created_at', '<', new Date(login.now.getTime() - login.maxAgeMs))
+    .execute();
   await db
     .insertInto('admin_oidc_logins')
     .values({

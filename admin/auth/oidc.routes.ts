@@ -116,8 +116,10 @@ export function oidcRoutes(options: OidcRouteOptions) {
         });
         claims = tokens.claims()!;
       } catch (error) {
-        const { name, message } = error as Error;
-        options.log.warn({ err: { name, message } }, 'OIDC sign-in refused');
+        // The library's messages name the failed check, never a token or claim value.
+        const { name, message, code, cause } = error as Error & { code?: string };
+        const reason = cause instanceof Error ? cause.message : undefined;
+        options.log.warn({ err: { name, message, code, reason } }, 'OIDC sign-in refused');
         return refuse(c, 401, "sign-in refused: the identity provider's answer did not validate");
       }
       const user = await findOrCreateOidcUser(options.db, config.serverMetadata().issuer, claims);

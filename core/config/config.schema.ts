@@ -235,7 +235,7 @@ export const adminSettings = z.strictObject({
     .describe('ID token claim (a string or an array of strings) mapped to roles by oidcRoleMapping.'),
   oidcRoleMapping: z
     .string()
-    .regex(/^([^=,]+=[a-z]+)?(,[^=,]+=[a-z]+)*$/, 'expected <claim value>=<role>[,<claim value>=<role>…]')
+    .regex(/^([^,]+=[a-z]+)?(,[^,]+=[a-z]+)*$/, 'expected <claim value>=<role>[,<claim value>=<role>…]')
     .default('')
     .describe(
       'Claim values to roles, e.g. "keep-admins=admin,helpdesk=helpdesk"; unmapped values grant nothing.',

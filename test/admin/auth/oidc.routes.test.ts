@@ -8,6 +8,7 @@ import {
   startOidcProvider,
   type TestProvider,
 } from '../../support/oidc-provider.js';
+import { createLogger } from '../../../core/log/logger.js';
 import { testAdminApp, type AdminApp } from '../support.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:8080';
@@ -26,6 +27,10 @@ describe('OIDC admin sign-in', () => {
   let foreign: TestProvider;
   let clock: Date;
   let app: AdminApp;
+  /** Why the last sign-ins were refused, as the admin logged it. */
+  const refusals: string[] = [];
+  const log = createLogger('test', 'warn', { write: (line: string) => void refusals.push(line) });
+  const lastRefusal = () => refusals.at(-1) ?? '';
 
   const identity = (issuer: string): Partial<IdentitySettings> => ({
     publicUrl: PUBLIC_URL,
@@ -41,7 +46,7 @@ describe('OIDC admin sign-in', () => {
     provider = await startOidcProvider({ redirectUri: REDIRECT_URI, accounts });
     foreign = await startOidcProvider({ redirectUri: REDIRECT_URI, accounts });
     clock = new Date();
-    app = testAdminApp({ db: database.core.db, now: () => clock, identity: identity(provider.issuer) });
+    app = testAdminApp({ db: database.core.db, log, now: () => clock, identity: identity(provider.issuer) });
   });
   afterAll(async () => {
     await provider?.close();
@@ -198,6 +203,7 @@ describe('OIDC admin sign-in', () => {
       .execute();
     const res = await callback(app, jar, back);
     expect(res.status).toBe(401);
+    expect(lastRefusal()).toContain('unexpected ID Token \\"nonce\\" claim value');
     expect(res.headers.getSetCookie().some((c) => c.startsWith('keep_session='))).toBe(false);
   });
 
@@ -205,11 +211,13 @@ describe('OIDC admin sign-in', () => {
     // The admin's clock is two hours past the provider's: the one-hour ID token has expired.
     const late = testAdminApp({
       db: database.core.db,
+      log,
       now: () => new Date(Date.now() + 2 * HOUR_MS),
       identity: identity(provider.issuer),
     });
     const { res } = await signIn('alice', late);
     expect(res.status).toBe(401);
+    expect(lastRefusal()).toContain('OAUTH_JWT_TIMESTAMP_CHECK_FAILED');
   });
 
   it('refuses a sign-in completed at a foreign issuer', async () => {
@@ -219,6 +227,7 @@ describe('OIDC admin sign-in', () => {
     const back = await completeAuthorization(foreignUrl.href, REDIRECT_URI, 'alice');
     expect(back.searchParams.get('iss')).toBe(foreign.issuer);
     expect((await callback(app, jar, back)).status).toBe(401);
+    expect(lastRefusal()).toContain('unexpected \\"iss\\" (issuer) response parameter value');
   });
 
   it('refuses a replayed code, with its own state or a fresh one', async () => {
@@ -229,6 +238,7 @@ describe('OIDC admin sign-in', () => {
     const replay = new URL(back);
     replay.searchParams.set('state', new URL(fresh.authorizationUrl).searchParams.get('state')!);
     expect((await callback(app, fresh.jar, replay)).status).toBe(401);
+    expect(lastRefusal()).toContain('OAUTH_RESPONSE_BODY_ERROR');
   });
 
   it('ends a session after the idle timeout and after its absolute lifetime', async () => {

@@ -12,7 +12,7 @@ import { apiTokenDocs, apiTokenRoutes } from './api-token.routes.js';
 import { auditDocs, auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
 import { identitySettings, type IdentitySettings } from './auth/identity.js';
-import { oidcRoutes } from './auth/oidc.routes.js';
+import { oidcDocs, oidcRoutes } from './auth/oidc.routes.js';
 import { parseRoleMapping } from './auth/role-mapping.js';
 import { bootstrapTokenDocs, bootstrapTokenRoutes } from './bootstrap-token.routes.js';
 import { roleGrantDocs, roleGrantRoutes } from './role-grant.routes.js';
@@ -101,6 +101,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       ...teamDocs,
       ...roleGrantDocs,
       ...bootstrapTokenDocs,
+      ...(identity.oidcIssuer ? oidcDocs : []),
     ]),
   );
   const authn = authenticate({

@@ -40,8 +40,10 @@ function operation(route: RouteDoc) {
   if (route.body || route.query)
     responses['400'] ??= error('The input is invalid; the message names the field.');
   if (route.permission) {
-    responses['401'] = error('No bearer token, or an invalid or revoked one.');
-    responses['403'] = error(`The token's role lacks permission ${route.permission}.`);
+    responses['401'] = error('No bearer token or session, or an invalid, expired or revoked one.');
+    responses['403'] = error(
+      `The caller's roles lack permission ${route.permission}, or a cookie request lacks its CSRF token.`,
+    );
   }
   const parameters = [
     ...Object.entries(route.params ?? {}).map(([name, description]) => ({
@@ -83,9 +85,12 @@ export function openApiDocument(routes: readonly RouteDoc[]) {
         'Devices, commands, the APNs push certificate, API tokens, teams and role grants, and the audit log.',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'keep_session' },
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   };
 }

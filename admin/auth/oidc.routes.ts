@@ -5,7 +5,9 @@ import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Logger } from '../../core/log/logger.js';
+import { z } from 'zod';
 import { recordAudit } from '../audit.repository.js';
+import { errorBody, type RouteDoc } from '../openapi.js';
 import { sessionPrincipal } from './authenticate.js';
 import { oidcConfiguration } from './oidc-client.js';
 import { findOrCreateOidcUser } from './oidc-user.js';
@@ -170,3 +172,54 @@ async function principalOf(
   const session = await findLiveSession(db, id, options.now(), options.sessionIdleMs);
   return session && sessionPrincipal(db, session);
 }
+
+export const oidcDocs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/auth/login',
+    summary: 'Start an OIDC sign-in: redirects to the identity provider (authorization code, PKCE S256).',
+    responses: {
+      302: { description: 'To the identity provider.' },
+      503: { description: 'The identity provider cannot be reached.', schema: errorBody },
+    },
+  },
+  {
+    method: 'get',
+    path: '/auth/callback',
+    summary: 'Where the identity provider sends the browser back; creates the `keep_session` cookie.',
+    responses: {
+      303: { description: 'Signed in: to /auth/session.' },
+      400: { description: 'The state is wrong, used or expired.', schema: errorBody },
+      401: { description: 'The code exchange or the ID token did not validate.', schema: errorBody },
+      403: { description: 'No role is mapped to this user, or the user is disabled.', schema: errorBody },
+    },
+  },
+  {
+    method: 'get',
+    path: '/auth/session',
+    summary: "The session's subject, roles and the CSRF token to send as X-CSRF-Token.",
+    responses: {
+      200: {
+        description: 'The session.',
+        schema: z.object({
+          subject: z.string(),
+          roles: z.array(z.string()),
+          teamRoles: z.array(z.object({ teamId: z.uuid(), role: z.string() })),
+          csrfToken: z.string(),
+          expiresAt: z.iso.datetime(),
+        }),
+      },
+      401: { description: 'No live session.', schema: errorBody },
+    },
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'End the session (with X-CSRF-Token).',
+    responses: {
+      204: { description: 'Signed out.' },
+      401: { description: 'No live session.', schema: errorBody },
+      403: { description: 'The CSRF token or Origin is wrong.', schema: errorBody },
+    },
+  },
+];

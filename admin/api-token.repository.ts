@@ -11,6 +11,8 @@ const summaryColumns = [
   'role',
   'created_by',
   'created_at',
+  'expires_at',
+  'team_id',
   'last_used_at',
   'revoked_at',
 ] as const;
@@ -37,16 +39,24 @@ export async function revokeApiToken(
   return db.selectFrom('api_tokens').select(summaryColumns).where('id', '=', id).executeTakeFirst();
 }
 
-/** Finds a live token by hash and records its use, in one statement. */
+/** `last_used_at` is written at most this often per token, so authentication is not a write per request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** Finds an unrevoked token by hash (expired or not: the caller says which) and records its use, coarsely. */
 export async function touchApiToken(
   db: Kysely<CoreDatabase>,
   tokenHash: string,
-): Promise<Pick<ApiToken, 'id' | 'role'> | undefined> {
-  return db
-    .updateTable('api_tokens')
-    .set({ last_used_at: new Date() })
+  now: Date,
+): Promise<Pick<ApiToken, 'id' | 'role' | 'team_id' | 'expires_at'> | undefined> {
+  const token = await db
+    .selectFrom('api_tokens')
+    .select(['id', 'role', 'team_id', 'expires_at', 'last_used_at'])
     .where('token_hash', '=', tokenHash)
     .where('revoked_at', 'is', null)
-    .returning(['id', 'role'])
     .executeTakeFirst();
+  if (!token || token.expires_at <= now) return token;
+  if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', token.id).execute();
+  }
+  return token;
 }

@@ -16,12 +16,30 @@ import { requirePermission, ROLES } from './auth/rbac.js';
 import { generateToken, hashToken } from './auth/token-hash.js';
 import { isUuid } from './ids.js';
 import { readJson } from './json-body.js';
+import { findTeam } from './team.repository.js';
 import { errorBody, type RouteDoc } from './openapi.js';
 
-const createBody = z.strictObject({
-  name: z.string().trim().min(1).max(200).describe('What the token is for, e.g. "ci-deploy".'),
-  role: z.enum(ROLES),
-});
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function createBodyOf(tokenMaxDays: number) {
+  return z.strictObject({
+    name: z.string().trim().min(1).max(200).describe('What the token is for, e.g. "ci-deploy".'),
+    role: z.enum(ROLES),
+    expiresInDays: z
+      .number()
+      .int()
+      .min(1)
+      .max(tokenMaxDays)
+      .describe('Required: days until the token stops working, at most admin.tokenMaxDays.'),
+    teamId: z
+      .uuid()
+      .optional()
+      .describe("Absent: the role holds everywhere. Set: only over this team's devices."),
+  });
+}
+
+/** The documented shape, at the default bound. */
+const createBody = createBodyOf(90);
 
 const tokenSummary = z.object({
   id: z.uuid(),
@@ -29,6 +47,8 @@ const tokenSummary = z.object({
   role: z.enum(ROLES),
   createdBy: z.string(),
   createdAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime(),
+  teamId: z.uuid().nullable(),
   lastUsedAt: z.iso.datetime().nullable(),
   revokedAt: z.iso.datetime().nullable(),
 });
@@ -44,22 +64,28 @@ function summary(row: ApiTokenSummary) {
     role: row.role,
     createdBy: row.created_by,
     createdAt: row.created_at.toISOString(),
+    expiresAt: row.expires_at.toISOString(),
+    teamId: row.team_id,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
     revokedAt: row.revoked_at?.toISOString() ?? null,
   };
 }
 
-export function apiTokenRoutes(deps: { db: Kysely<CoreDatabase> }) {
+export function apiTokenRoutes(deps: { db: Kysely<CoreDatabase>; tokenMaxDays: number; now: () => Date }) {
+  const body = createBodyOf(deps.tokenMaxDays);
   return new Hono<AdminEnv>()
     .use('/v1/tokens', requirePermission('tokens:manage'))
     .use('/v1/tokens/*', requirePermission('tokens:manage'))
     .post('/v1/tokens', async (c) => {
-      const { name, role } = await readJson(c, createBody);
+      const { name, role, expiresInDays, teamId } = await readJson(c, body);
+      if (teamId !== undefined && !(await findTeam(deps.db, teamId))) {
+        throw new HTTPException(400, { message: 'teamId: no such team' });
+      }
       const principal = c.get('principal');
       await recordAudit(deps.db, principal, {
         action: 'api-token.create',
         targetKind: 'api-token',
-        details: { name, role },
+        details: { name, role, expiresInDays, teamId: teamId ?? null },
       });
       const token = generateToken();
       const row = await insertApiToken(deps.db, {
@@ -67,6 +93,8 @@ export function apiTokenRoutes(deps: { db: Kysely<CoreDatabase> }) {
         role,
         token_hash: hashToken(token),
         created_by: principal.subject,
+        expires_at: new Date(deps.now().getTime() + expiresInDays * DAY_MS),
+        team_id: teamId ?? null,
       });
       return c.json({ ...summary(row), token }, 201);
     })
@@ -89,7 +117,8 @@ export const apiTokenDocs: RouteDoc[] = [
   {
     method: 'post',
     path: '/v1/tokens',
-    summary: 'Create an API token with a role; the answer holds the token, once.',
+    summary:
+      'Create an API token with a role (globally or in one team) and an expiry; the answer holds the token, once.',
     permission: 'tokens:manage',
     body: createBody,
     responses: { 201: { description: 'Created.', schema: created } },

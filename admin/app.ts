@@ -11,6 +11,12 @@ import type { Logger } from '../core/log/logger.js';
 import { apiTokenDocs, apiTokenRoutes } from './api-token.routes.js';
 import { auditDocs, auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
+import { identitySettings, type IdentitySettings } from './auth/identity.js';
+import { oidcDocs, oidcRoutes } from './auth/oidc.routes.js';
+import { parseRoleMapping } from './auth/role-mapping.js';
+import { bootstrapTokenDocs, bootstrapTokenRoutes } from './bootstrap-token.routes.js';
+import { roleGrantDocs, roleGrantRoutes } from './role-grant.routes.js';
+import { teamDocs, teamRoutes } from './team.routes.js';
 import type { AdminEnv } from './auth/principal.js';
 import { deviceCommandDocs, deviceCommandRoutes } from './device-command.routes.js';
 import { deviceDocs, deviceRoutes } from './device.routes.js';
@@ -35,6 +41,8 @@ export interface AdminAppDeps {
   maxBodyBytes?: number;
   /** The process serves HTTPS itself (admin.tlsCertFile), so answers carry HSTS. */
   tls?: boolean;
+  /** Sign-in, sessions and token limits (the admin.* settings); absent ones take the schema's defaults. */
+  identity?: Partial<IdentitySettings>;
 }
 
 const publicDocs: RouteDoc[] = [
@@ -59,6 +67,8 @@ const publicDocs: RouteDoc[] = [
 
 export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   const timeoutMs = deps.temporalTimeoutMs ?? 5_000;
+  const now = deps.now ?? (() => new Date());
+  const identity = identitySettings(deps.identity);
   const app = new Hono<AdminEnv>();
   app.onError((err, c) => {
     if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
@@ -92,9 +102,41 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       ...pkiDocs,
       ...apiTokenDocs,
       ...auditDocs,
+      ...teamDocs,
+      ...roleGrantDocs,
+      ...bootstrapTokenDocs,
+      ...(identity.oidcIssuer ? oidcDocs : []),
     ]),
   );
-  app.use('/v1/*', authenticate({ db: deps.db, bootstrapTokenHash: deps.bootstrapTokenHash }));
+  const authn = authenticate({
+    db: deps.db,
+    bootstrapTokenHash: deps.bootstrapTokenHash,
+    bootstrapTokenEnabled: identity.bootstrapTokenEnabled,
+    publicOrigin: new URL(identity.publicUrl).origin,
+    sessionIdleMs: identity.sessionIdleMinutes * 60_000,
+    now,
+  });
+  if (identity.oidcIssuer && identity.oidcClientId) {
+    app.use('/auth/logout', authn);
+    app.route(
+      '/',
+      oidcRoutes({
+        db: deps.db,
+        log: deps.log,
+        issuer: identity.oidcIssuer,
+        clientId: identity.oidcClientId,
+        clientSecret: identity.oidcClientSecret,
+        scopes: identity.oidcScopes,
+        roleClaim: identity.oidcRoleClaim,
+        roleMapping: parseRoleMapping(identity.oidcRoleMapping),
+        publicUrl: identity.publicUrl,
+        sessionMaxMs: identity.sessionMaxHours * 3_600_000,
+        sessionIdleMs: identity.sessionIdleMinutes * 60_000,
+        now,
+      }),
+    );
+  }
+  app.use('/v1/*', authn);
   app.route('/', deviceRoutes(deps));
   app.route('/', deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }));
   app.route(
@@ -105,7 +147,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       coreTaskQueue: deps.coreTaskQueue,
       edgeTaskQueue: deps.edgeTaskQueue,
       timeoutMs,
-      now: deps.now ?? (() => new Date()),
+      now,
     }),
   );
   app.route(
@@ -126,7 +168,10 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       timeoutMs: Math.max(timeoutMs, 30_000),
     }),
   );
-  app.route('/', apiTokenRoutes(deps));
+  app.route('/', apiTokenRoutes({ db: deps.db, tokenMaxDays: identity.tokenMaxDays, now }));
   app.route('/', auditRoutes(deps));
+  app.route('/', teamRoutes(deps));
+  app.route('/', roleGrantRoutes(deps));
+  app.route('/', bootstrapTokenRoutes({ db: deps.db, now }));
   return app;
 }

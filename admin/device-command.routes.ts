@@ -10,9 +10,10 @@ import type { CoreDatabase } from '../core/db/core-database.js';
 import type { DeviceCommand } from '../core/db/core/device-command.table.js';
 import { recordAudit } from './audit.repository.js';
 import type { AdminEnv, Principal } from './auth/principal.js';
-import { commandPermission, forbidden, hasPermission, requirePermission } from './auth/rbac.js';
+import { commandPermission, forbidden, requirePermission, scopeOf } from './auth/rbac.js';
 import { buildRequestedCommand, commandRequestBody } from './command-request.js';
 import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
+import { findDevice } from './device.repository.js';
 import { deviceOr404 } from './device.routes.js';
 import { readQuery } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
@@ -70,7 +71,10 @@ async function visibleResult(
   if (!row.result) return { result: null, redactedSecrets: null };
   const { result, redacted } = redactSecrets(row.request_type, row.result);
   if (redacted.length === 0) return { result: row.result, redactedSecrets: null };
-  if (!hasPermission(principal.role, SECRETS_PERMISSION)) {
+  // A team role reveals secrets of that team's devices only; the route already checked the device is visible.
+  const scope = scopeOf(principal, SECRETS_PERMISSION);
+  const allowed = scope === 'all' || (scope.length > 0 && (await findDevice(db, row.device_id, scope)));
+  if (!allowed) {
     return { result, redactedSecrets: { keys: redacted, permission: SECRETS_PERMISSION } };
   }
   await recordAudit(db, principal, {
@@ -95,14 +99,15 @@ function summary(row: DeviceCommand): z.infer<typeof commandSummary> {
 
 export function deviceCommandRoutes(deps: DeviceCommandDeps) {
   return new Hono<AdminEnv>()
-    .post('/v1/devices/:id/commands', requirePermission('commands:send'), async (c) => {
+    .post('/v1/devices/:id/commands', requirePermission('commands:send', 'team'), async (c) => {
       const principal = c.get('principal');
       const body: unknown = await c.req.json().catch(() => undefined);
       const commandUuid = randomUUID();
       const { command, requestType, raw } = buildRequestedCommand(body, commandUuid);
       const permission = commandPermission(requestType, raw);
-      if (!hasPermission(principal.role, permission)) return forbidden(principal, permission);
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const scope = scopeOf(principal, permission);
+      if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       // Written first: if the audit row cannot be written, the command is not sent.
       await recordAudit(deps.db, principal, {
         action: 'device.command.send',
@@ -118,9 +123,10 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
       );
       return c.json(result, 202);
     })
-    .get('/v1/devices/:id/commands', requirePermission('commands:read'), async (c) => {
+    .get('/v1/devices/:id/commands', requirePermission('commands:read', 'team'), async (c) => {
       const query = readQuery(c, pageQuery);
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+      const scope = scopeOf(c.get('principal'), 'commands:read');
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       const before =
         query.cursor === undefined
           ? undefined
@@ -128,8 +134,9 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
       const rows = await listDeviceCommands(deps.db, device.id, { limit: query.limit + 1, before });
       return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
     })
-    .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read'), async (c) => {
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+    .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read', 'team'), async (c) => {
+      const scope = scopeOf(c.get('principal'), 'commands:read');
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       const row = await findDeviceCommand(deps.db, device.id, c.req.param('uuid'));
       if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
       const body: z.infer<typeof commandDetail> = {

@@ -1,13 +1,31 @@
 // Reads of the device inventory (core.devices) for the admin API; the device workflow writes it.
-import type { Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { Device } from '../core/db/core/device.table.js';
+import type { Scope } from './auth/rbac.js';
 import { isUuid } from './ids.js';
 
 /** Commands sent but not answered for good: still queued, or refused for now by a busy device. */
 export const PENDING_STATUSES = ['queued', 'not-now'] as const;
 
+/** Devices the caller may see: all, or those in one of the scope's teams; in SQL, so no page or cursor leaks. */
+function inScope(scope: Scope) {
+  return (eb: ExpressionBuilder<CoreDatabase, 'devices'>) => {
+    if (scope === 'all') return sql<boolean>`true`;
+    if (scope.length === 0) return sql<boolean>`false`;
+    return eb(
+      'devices.id',
+      'in',
+      eb
+        .selectFrom('device_teams')
+        .select('device_teams.device_id')
+        .where('device_teams.team_id', 'in', scope),
+    );
+  };
+}
+
 export interface DeviceFilter {
+  scope: Scope;
   limit: number;
   /** Devices with a greater id than this one. */
   after?: string | undefined;
@@ -16,16 +34,25 @@ export interface DeviceFilter {
 }
 
 export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter): Promise<Device[]> {
-  let query = db.selectFrom('devices').selectAll().orderBy('id').limit(filter.limit);
+  let query = db
+    .selectFrom('devices')
+    .selectAll()
+    .where(inScope(filter.scope))
+    .orderBy('id')
+    .limit(filter.limit);
   if (filter.after) query = query.where('id', '>', filter.after);
   if (filter.platform) query = query.where('platform', '=', filter.platform);
   if (filter.status) query = query.where('enrollment_status', '=', filter.status);
   return query.execute();
 }
 
-export async function findDevice(db: Kysely<CoreDatabase>, id: string): Promise<Device | undefined> {
+export async function findDevice(
+  db: Kysely<CoreDatabase>,
+  id: string,
+  scope: Scope,
+): Promise<Device | undefined> {
   if (!isUuid(id)) return undefined;
-  return db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('devices').selectAll().where('id', '=', id).where(inScope(scope)).executeTakeFirst();
 }
 
 export async function countPendingCommands(db: Kysely<CoreDatabase>, deviceId: string): Promise<number> {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { Device } from '../core/db/core/device.table.js';
 import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
+import { requirePermission, scopeOf, type Scope } from './auth/rbac.js';
 import { countPendingCommands, findDevice, listDevices } from './device.repository.js';
 import { readQuery } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
@@ -59,23 +59,28 @@ function summary(device: Device): z.infer<typeof deviceSummary> {
   };
 }
 
-/** 404 for an unknown device, shared by every route under /v1/devices/{id}. */
-export async function deviceOr404(db: Kysely<CoreDatabase>, id: string): Promise<Device> {
-  const device = await findDevice(db, id);
+/**
+ * 404 for an unknown device and for one outside the caller's scope (the same answer, so ids do not leak),
+ * shared by every route under /v1/devices/{id}.
+ */
+export async function deviceOr404(db: Kysely<CoreDatabase>, id: string, scope: Scope): Promise<Device> {
+  const device = await findDevice(db, id, scope);
   if (!device) throw new HTTPException(404, { message: `id: no device ${JSON.stringify(id)}` });
   return device;
 }
 
 export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }) {
   return new Hono<AdminEnv>()
-    .get('/v1/devices', requirePermission('devices:read'), async (c) => {
+    .get('/v1/devices', requirePermission('devices:read', 'team'), async (c) => {
+      const scope = scopeOf(c.get('principal'), 'devices:read');
       const query = readQuery(c, listQuery);
       const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.uuid])[0];
-      const rows = await listDevices(deps.db, { ...query, after, limit: query.limit + 1 });
+      const rows = await listDevices(deps.db, { ...query, scope, after, limit: query.limit + 1 });
       return c.json(toPage(rows, query.limit, summary, (row) => [row.id]));
     })
-    .get('/v1/devices/:id', requirePermission('devices:read'), async (c) => {
-      const device = await deviceOr404(deps.db, c.req.param('id'));
+    .get('/v1/devices/:id', requirePermission('devices:read', 'team'), async (c) => {
+      const scope = scopeOf(c.get('principal'), 'devices:read');
+      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
       const body: z.infer<typeof deviceDetail> = {
         ...summary(device),
         udid: device.udid,

@@ -38,6 +38,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     coreTaskQueue: config.admin.coreTaskQueue,
     edgeTaskQueue: config.admin.edgeTaskQueue,
     tls: Boolean(tls),
+    identity: config.admin,
     healthProbes: {
       postgres: () => pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Permission } from './auth/rbac.js';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form: `/v1/devices/{id}`. */
   path: string;
   summary: string;
@@ -40,8 +40,10 @@ function operation(route: RouteDoc) {
   if (route.body || route.query)
     responses['400'] ??= error('The input is invalid; the message names the field.');
   if (route.permission) {
-    responses['401'] = error('No bearer token, or an invalid or revoked one.');
-    responses['403'] = error(`The token's role lacks permission ${route.permission}.`);
+    responses['401'] = error('No bearer token or session, or an invalid, expired or revoked one.');
+    responses['403'] = error(
+      `The caller's roles lack permission ${route.permission}, or a cookie request lacks its CSRF token.`,
+    );
   }
   const parameters = [
     ...Object.entries(route.params ?? {}).map(([name, description]) => ({
@@ -79,12 +81,16 @@ export function openApiDocument(routes: readonly RouteDoc[]) {
     info: {
       title: 'Keep admin API',
       version: '1',
-      description: 'Devices, commands, the APNs push certificate, API tokens and the audit log.',
+      description:
+        'Devices, commands, the APNs push certificate, API tokens, teams and role grants, and the audit log.',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer' },
+        session: { type: 'apiKey', in: 'cookie', name: 'keep_session' },
+      },
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
     paths,
   };
 }

@@ -24,6 +24,8 @@ export const PERMISSIONS = {
   'challenges:create': ['admin', 'operator'],
   'certificates:revoke': ['admin'],
   'audit:read': ['admin', 'auditor'],
+  'teams:manage': ['admin'],
+  'grants:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -51,17 +53,41 @@ export function commandPermission(requestType: string, raw: boolean): Permission
   return !raw && HELPDESK_COMMANDS.has(requestType) ? 'commands:send' : 'commands:send-any';
 }
 
+/** Where a permission holds: everywhere, or over the devices of these teams (possibly none). */
+export type Scope = 'all' | readonly string[];
+
+export function scopeOf(principal: Principal, permission: Permission): Scope {
+  if (principal.roles.some((role) => hasPermission(role, permission))) return 'all';
+  return [
+    ...new Set(principal.teamRoles.filter((t) => hasPermission(t.role, permission)).map((t) => t.teamId)),
+  ];
+}
+
+function describeRoles(principal: Principal): string {
+  const roles = [...principal.roles, ...principal.teamRoles.map((t) => `${t.role} in team ${t.teamId}`)];
+  return roles.length > 0 ? roles.join(', ') : 'no role';
+}
+
 export function forbidden(principal: Principal, permission: Permission): Response {
   return Response.json(
-    { error: `forbidden: role ${principal.role} lacks permission ${permission}` },
+    { error: `forbidden: ${describeRoles(principal)} lacks permission ${permission}` },
     { status: 403 },
   );
 }
 
-export function requirePermission(permission: Permission): MiddlewareHandler<AdminEnv> {
+/**
+ * `global`: the permission must hold everywhere (tokens, teams, audit, PKI). `team`: a role held in any team
+ * lets the request through, and the route then narrows what it touches to `scopeOf` (404 outside it).
+ */
+export function requirePermission(
+  permission: Permission,
+  where: 'global' | 'team' = 'global',
+): MiddlewareHandler<AdminEnv> {
   return async function requirePermissionMiddleware(c, next) {
     const principal = c.get('principal');
-    if (!hasPermission(principal.role, permission)) return forbidden(principal, permission);
+    const scope = scopeOf(principal, permission);
+    if (scope !== 'all' && (where === 'global' || scope.length === 0))
+      return forbidden(principal, permission);
     await next();
   };
 }

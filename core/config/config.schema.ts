@@ -218,6 +218,61 @@ export const adminSettings = z
       .describe(
         'Temporal task queue of the edge worker, handed to workflows that install things at the edge.',
       ),
+    publicUrl: z
+      .url()
+      .default('http://127.0.0.1:8080')
+      .describe(
+        'Base URL browsers use to reach the admin API: the OIDC redirect URI and the allowed Origin; https makes the session cookie Secure.',
+      ),
+    bootstrapTokenEnabled: bool
+      .default(true)
+      .describe(
+        'Accept the bootstrap token (until POST /v1/bootstrap-token/disable switches it off for good).',
+      ),
+    tokenMaxDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(90)
+      .describe('Longest lifetime an API token may be given (expiresInDays), in days.'),
+    oidcIssuer: z.url().optional().describe('OIDC issuer URL for admin sign-in; absent = no OIDC sign-in.'),
+    oidcClientId: z.string().min(1).optional().describe('Client id registered at the OIDC provider.'),
+    oidcClientSecret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('Client secret at the OIDC provider; absent = a public client (PKCE only).'),
+    oidcScopes: z
+      .string()
+      .default('openid email profile')
+      .describe('Scopes requested at sign-in (space-separated; add the one that releases the role claim).'),
+    oidcRoleClaim: z
+      .string()
+      .min(1)
+      .default('groups')
+      .describe('ID token claim (a string or an array of strings) mapped to roles by oidcRoleMapping.'),
+    oidcRoleMapping: z
+      .string()
+      .regex(/^([^,]+=[a-z]+)?(,[^,]+=[a-z]+)*$/, 'expected <claim value>=<role>[,<claim value>=<role>…]')
+      .default('')
+      .describe(
+        'Claim values to roles, e.g. "keep-admins=admin,helpdesk=helpdesk"; unmapped values grant nothing.',
+      ),
+    sessionMaxHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(720)
+      .default(12)
+      .describe('Absolute lifetime of a console session after sign-in, in hours.'),
+    sessionIdleMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(60)
+      .describe('A console session unused this long (minutes) ends.'),
   })
   .superRefine((admin, ctx) => {
     // Bearer tokens and secrets cross this connection: in clear, only on the machine itself.

@@ -10,6 +10,16 @@ import type { ApiTokenTable } from './core/api-token.table.js';
 import type { AuditLogTable } from './core/audit-log.table.js';
 import type { PushCertificateTable } from './core/push-certificate.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
+import type { DirectoryUserTable } from './core/directory-user.table.js';
+import type { DirectoryGroupTable } from './core/directory-group.table.js';
+import type { DirectoryMembershipTable } from './core/directory-membership.table.js';
+import type { DeviceTeamTable, TeamTable } from './core/team.table.js';
+import type { RoleGrantTable } from './core/role-grant.table.js';
+import type {
+  AdminBootstrapTokenTable,
+  AdminOidcLoginTable,
+  AdminSessionTable,
+} from './core/admin-session.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -23,4 +33,13 @@ export interface CoreDatabase {
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
   push_certificates: PushCertificateTable;
+  directory_users: DirectoryUserTable;
+  directory_groups: DirectoryGroupTable;
+  directory_memberships: DirectoryMembershipTable;
+  teams: TeamTable;
+  device_teams: DeviceTeamTable;
+  role_grants: RoleGrantTable;
+  admin_sessions: AdminSessionTable;
+  admin_oidc_logins: AdminOidcLoginTable;
+  admin_bootstrap_token: AdminBootstrapTokenTable;
 }

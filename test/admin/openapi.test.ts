@@ -36,6 +36,18 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('describes the sign-in routes when OIDC is configured', async () => {
+    const withOidc = testAdminApp({
+      db: database.core.db,
+      identity: { oidcIssuer: 'https://login.example.com', oidcClientId: 'keep-admin' },
+    });
+    const paths = ((await (await call(withOidc, 'GET', '/openapi.json')).json()) as Document).paths;
+    for (const route of withOidc.routes.filter((r) => r.method !== 'ALL')) {
+      expect(paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')], route.path).toBeDefined();
+    }
+    expect(paths['/auth/callback']).toBeDefined();
+  });
+
   it('describes request bodies and the 401/403 answers of protected routes', () => {
     const send = document.paths['/v1/devices/{id}/commands']!.post!;
     expect(JSON.stringify(send.requestBody)).toContain('requestType');

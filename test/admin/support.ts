@@ -32,9 +32,20 @@ export function testAdminApp(deps: Partial<AdminAppDeps> & Pick<AdminAppDeps, 'd
   });
 }
 
-export async function tokenFor(db: Kysely<CoreDatabase>, role: Role): Promise<string> {
+export async function tokenFor(
+  db: Kysely<CoreDatabase>,
+  role: Role,
+  options: { teamId?: string; expiresAt?: Date } = {},
+): Promise<string> {
   const token = generateToken();
-  await insertApiToken(db, { name: `test-${role}`, role, token_hash: hashToken(token), created_by: 'test' });
+  await insertApiToken(db, {
+    name: `test-${role}`,
+    role,
+    token_hash: hashToken(token),
+    created_by: 'test',
+    expires_at: options.expiresAt ?? new Date(Date.now() + 24 * 60 * 60 * 1000),
+    team_id: options.teamId ?? null,
+  });
   return token;
 }
 
@@ -42,9 +53,9 @@ export function call(
   app: AdminApp,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown } = {},
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   return Promise.resolve(

@@ -10,6 +10,10 @@ export interface ApiTokenTable {
   token_hash: string;
   created_by: string;
   created_at: Generated<Date>;
+  /** Required: a token no longer works after this. */
+  expires_at: Date;
+  /** Set: the token's role holds only in this team. */
+  team_id: string | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
 }

@@ -41,7 +41,7 @@ describe('admin authentication', () => {
   it('creates an API token shown once, stores only its hash, and accepts it until it is revoked', async () => {
     const created = await call(app, 'POST', '/v1/tokens', {
       token: BOOTSTRAP_TOKEN,
-      body: { name: 'ops laptop', role: 'operator' },
+      body: { name: 'ops laptop', role: 'operator', expiresInDays: 30 },
     });
     expect(created.status).toBe(201);
     const { id, token, role } = (await created.json()) as { id: string; token: string; role: string };
@@ -96,7 +96,7 @@ describe('admin authentication', () => {
   it('refuses a token request naming the bad field', async () => {
     const res = await call(app, 'POST', '/v1/tokens', {
       token: BOOTSTRAP_TOKEN,
-      body: { name: 'x', role: 'superuser' },
+      body: { name: 'x', role: 'superuser', expiresInDays: 1 },
     });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^role:/);

@@ -1,0 +1,15 @@
+// Teams: the scope of a role grant; a device may belong to several.
+import type { Generated, Selectable } from 'kysely';
+
+export interface TeamTable {
+  id: Generated<string>;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface DeviceTeamTable {
+  device_id: string;
+  team_id: string;
+}
+
+export type Team = Selectable<TeamTable>;

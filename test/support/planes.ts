@@ -96,6 +96,7 @@ export async function startTestPlanes(
     db: database.edge.db,
     keyRing: edgeKeyRing,
     apnsUrl: edgeConfig.edge.apnsUrl,
+    log,
     ...(options.apns ? { extraCaPem: options.apns.caPem } : {}),
   });
   const edge = await startEdgeWorker(edgeConfig.temporal, edgeConfig.edge.taskQueue, {

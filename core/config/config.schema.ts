@@ -181,7 +181,7 @@ export const coreSettings = z.strictObject({
 });
 
 export const adminSettings = z.strictObject({
-  listen: listen.prefault('127.0.0.1:8080').describe('Where the admin API and console listen.'),
+  listen: listen.prefault('127.0.0.1:8080').describe('Where the admin API listens.'),
   bootstrapTokenHash: z
     .string()
     .regex(/^[0-9a-fA-F]{64}$/, 'expected the hex SHA-256 of the bootstrap token (64 hex digits)')

@@ -141,7 +141,14 @@ function assertSafeXml(text: string, maxDepth: number): void {
  */
 function assertDepth(text: string, maxDepth: number): void {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new PlistError('malformed', `plist is not well-formed XML: ${valid.err.msg}`);
+  if (valid !== true) {
+    // The code and position only: the validator's own message quotes the input back.
+    const { code, line, col } = valid.err;
+    throw new PlistError(
+      'malformed',
+      `plist is not well-formed XML (${code} at line ${line}, column ${col})`,
+    );
+  }
   let tree: XmlNode[];
   try {
     // <plist>, then the containers, then one leaf element: anything deeper is refused by the walk or here.

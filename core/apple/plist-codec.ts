@@ -41,6 +41,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const PREDEFINED_ENTITY = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
 const ENTITY_DECL = /<!ENTITY/i;
 const DOCTYPE = /<!DOCTYPE/gi;
+const CONTAINER_TAG = /<(?:dict|array)/g;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -140,6 +141,7 @@ function assertSafeXml(text: string, maxDepth: number): void {
  * `maxNestedTags` stops the tree from growing past the limit before it is walked.
  */
 function assertDepth(text: string, maxDepth: number): void {
+  if (containerTagsAtMost(text, maxDepth)) return;
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     // The code and position only: the validator's own message quotes the input back.
@@ -171,6 +173,17 @@ function assertDepth(text: string, maxDepth: number): void {
       }
     }
   }
+}
+
+/**
+ * Whether the text holds at most `limit` occurrences of "<dict" or "<array". Every container element
+ * starts with one, so its nesting cannot be deeper, whatever the rest of the text says: most device
+ * messages (an Idle check-in, an Authenticate) are answered here without a second parse.
+ */
+function containerTagsAtMost(text: string, limit: number): boolean {
+  CONTAINER_TAG.lastIndex = 0;
+  for (let count = 0; CONTAINER_TAG.exec(text);) if (++count > limit) return false;
+  return true;
 }
 
 /** A node of fast-xml-parser's `preserveOrder` tree: `{ tagName: children }`, or `{ '#text': value }`. */

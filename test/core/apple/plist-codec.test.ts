@@ -93,6 +93,15 @@ describe('parsePlist', () => {
     expect(codeOf(() => parsePlist(plistXml('<array></x>'.repeat(5_000))))).toBe('malformed');
   });
 
+  it('parses a shallow plist with more containers than the depth limit, as a long app list is', () => {
+    const apps = Array.from(
+      { length: 500 },
+      (_, i) => `<dict><key>Name</key><string>A &amp; ${i}</string></dict>`,
+    );
+    const value = parsePlist(plistXml(`<dict><key>Apps</key><array>${apps.join('')}</array></dict>`));
+    expect((value as { Apps: { Name: string }[] }).Apps[499]).toEqual({ Name: 'A & 499' });
+  });
+
   it('accepts nesting up to the limit and rejects one more', () => {
     expect(codeOf(() => parsePlist(nested(64)))).toBeUndefined();
     expect(codeOf(() => parsePlist(nested(65)))).toBe('too-deep');

@@ -1,4 +1,4 @@
-// The admin-facing Hono app: REST API and console for administrators (routes grow with each capability).
+// The admin-facing Hono app: the REST API for administrators (routes grow with each capability).
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';

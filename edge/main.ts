@@ -34,6 +34,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
     db: database.db,
     keyRing,
     apnsUrl: config.edge.apnsUrl,
+    log,
     ...(config.edge.apnsCaFile ? { extraCaPem: readFileSync(config.edge.apnsCaFile, 'utf8') } : {}),
   });
   const worker = await startEdgeWorker(config.temporal, config.edge.taskQueue, {

@@ -160,7 +160,10 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         return;
       default: {
         const unknown: never = event;
-        throw ApplicationFailure.nonRetryable(`unknown device event ${JSON.stringify(unknown)}`);
+        // Only the kind: an event carries the UDID and serial, which never go into a failure message.
+        throw ApplicationFailure.nonRetryable(
+          `unknown device event kind ${String((unknown as { kind: unknown }).kind)}`,
+        );
       }
     }
   }

@@ -188,7 +188,8 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
           return;
         default: {
           const unknown: never = event;
-          throw new Error(`unknown device event ${JSON.stringify(unknown)}`);
+          // Only the kind: an event carries the UDID and serial, which never go into an error message.
+          throw new Error(`unknown device event kind ${String((unknown as { kind: unknown }).kind)}`);
         }
       }
     },

@@ -1,4 +1,5 @@
 // Parses untrusted XML property lists from devices safely, and serialises the server's plists.
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { build, parse, type PlistValue } from 'plist';
 
 export type { PlistValue };
@@ -40,6 +41,7 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const PREDEFINED_ENTITY = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);)/;
 const ENTITY_DECL = /<!ENTITY/i;
 const DOCTYPE = /<!DOCTYPE/gi;
+const CONTAINER_TAG = /<(?:dict|array)/g;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -133,38 +135,79 @@ function assertSafeXml(text: string, maxDepth: number): void {
 }
 
 /**
- * Counts open/close <dict> and <array> tags without parsing: enough to stop a 10,000-deep document
- * before the recursive plist parser walks it. Comments and CDATA are skipped so that tags inside
- * them cannot skew the count.
+ * Measures <dict>/<array> nesting in a real XML parse, so that nothing a hand-written scan could
+ * misread (attribute values holding "/>", processing instructions, comments, CDATA) changes the count.
+ * The validator admits only well-formed XML, whose element tree every parser agrees on, so the depth
+ * measured here is the depth the plist parser will recurse through. Both passes are iterative, and
+ * `maxNestedTags` stops the tree from growing past the limit before it is walked.
  */
 function assertDepth(text: string, maxDepth: number): void {
-  let depth = 0;
-  let i = text.indexOf('<');
-  while (i !== -1) {
-    const next = text.charCodeAt(i + 1);
-    if (next === 33 /* ! */) {
-      if (text.startsWith('<!--', i)) {
-        const end = text.indexOf('-->', i + 4);
-        if (end === -1) break;
-        i = text.indexOf('<', end + 3);
-        continue;
-      }
-      if (text.startsWith('<![CDATA[', i)) {
-        const end = text.indexOf(']]>', i + 9);
-        if (end === -1) break;
-        i = text.indexOf('<', end + 3);
-        continue;
-      }
-    } else if (next === 47 /* / */) {
-      if (text.startsWith('dict', i + 2) || text.startsWith('array', i + 2)) depth--;
-    } else if (text.startsWith('dict', i + 1) || text.startsWith('array', i + 1)) {
-      const close = text.indexOf('>', i);
-      if (close !== -1 && text.charCodeAt(close - 1) !== 47 /* self-closing */) {
-        if (++depth > maxDepth) throw new PlistError('too-deep', `plist nesting exceeds ${maxDepth}`);
+  if (containerTagsAtMost(text, maxDepth)) return;
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    // The code and position only: the validator's own message quotes the input back.
+    const { code, line, col } = valid.err;
+    throw new PlistError(
+      'malformed',
+      `plist is not well-formed XML (${code} at line ${line}, column ${col})`,
+    );
+  }
+  let tree: XmlNode[];
+  try {
+    // <plist>, then the containers, then one leaf element: anything deeper is refused by the walk or here.
+    tree = depthParser(maxDepth + 1).parse(text) as XmlNode[];
+  } catch (cause) {
+    if (cause instanceof Error && cause.message.includes('nested tags')) {
+      throw new PlistError('too-deep', `plist nesting exceeds ${maxDepth}`, { cause });
+    }
+    throw new PlistError('malformed', 'plist is not well-formed', { cause });
+  }
+  const stack: { children: XmlNode[]; depth: number }[] = [{ children: tree, depth: 0 }];
+  for (let frame = stack.pop(); frame; frame = stack.pop()) {
+    for (const node of frame.children) {
+      for (const name of Object.keys(node)) {
+        const children = node[name];
+        if (!Array.isArray(children)) continue;
+        const depth = name === 'dict' || name === 'array' ? frame.depth + 1 : frame.depth;
+        if (depth > maxDepth) throw new PlistError('too-deep', `plist nesting exceeds ${maxDepth}`);
+        stack.push({ children, depth });
       }
     }
-    i = text.indexOf('<', i + 1);
   }
+}
+
+/**
+ * Whether the text holds at most `limit` occurrences of "<dict" or "<array". Every container element
+ * starts with one, so its nesting cannot be deeper, whatever the rest of the text says: most device
+ * messages (an Idle check-in, an Authenticate) are answered here without a second parse.
+ */
+function containerTagsAtMost(text: string, limit: number): boolean {
+  CONTAINER_TAG.lastIndex = 0;
+  for (let count = 0; CONTAINER_TAG.exec(text);) if (++count > limit) return false;
+  return true;
+}
+
+/** A node of fast-xml-parser's `preserveOrder` tree: `{ tagName: children }`, or `{ '#text': value }`. */
+type XmlNode = Record<string, unknown>;
+
+const depthParsers = new Map<number, XMLParser>();
+
+function depthParser(maxNestedTags: number): XMLParser {
+  let parser = depthParsers.get(maxNestedTags);
+  if (!parser) {
+    // Only the element structure matters here: no entities, attributes or value conversion.
+    parser = new XMLParser({
+      preserveOrder: true,
+      maxNestedTags,
+      processEntities: false,
+      ignoreAttributes: true,
+      ignoreDeclaration: true,
+      ignorePiTags: true,
+      parseTagValue: false,
+    });
+    depthParsers.set(maxNestedTags, parser);
+  }
+  return parser;
 }
 
 function assertNoForbiddenKeys(root: PlistValue): void {

@@ -189,9 +189,7 @@ export const adminSettings = z
   .strictObject({
     listen: listen
       .prefault('127.0.0.1:8080')
-      .describe(
-        'Where the admin API and console listen; beyond loopback only with tlsCertFile and tlsKeyFile.',
-      ),
+      .describe('Where the admin API listens; beyond loopback only with tlsCertFile and tlsKeyFile.'),
     tlsCertFile: z
       .string()
       .optional()

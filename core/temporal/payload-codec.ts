@@ -1,4 +1,5 @@
 // Encrypts every Temporal payload (AES-256-GCM, key id in metadata) so the Temporal service sees only ciphertext.
+import { fileURLToPath } from 'node:url';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
 import { KeyRing } from '../crypto/key-ring.js';
@@ -42,8 +43,14 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter every Keep client and worker uses. */
-export function keepDataConverter(payloadKeys: string | KeyRing): { payloadCodecs: PayloadCodec[] } {
+/** Encodes failure messages and stack traces as payloads, so that the codec encrypts them too. */
+export const failureConverterPath = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
+
+/** The data converter every Keep client and worker uses; workflow bundles take `failureConverterPath`. */
+export function keepDataConverter(payloadKeys: string | KeyRing): {
+  payloadCodecs: PayloadCodec[];
+  failureConverterPath: string;
+} {
   const ring = typeof payloadKeys === 'string' ? KeyRing.parse(payloadKeys) : payloadKeys;
-  return { payloadCodecs: [new EncryptionCodec(ring)] };
+  return { payloadCodecs: [new EncryptionCodec(ring)], failureConverterPath };
 }

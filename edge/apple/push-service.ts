@@ -1,10 +1,11 @@
-// Wakes devices: looks up their push token, coalesces pushes per device, sends over APNs, disables 410'd tokens.
+// Wakes devices: looks up their push token, coalesces pushes per device, sends over APNs, disables tokens APNs refuses.
 import type { Kysely } from 'kysely';
 import { createApnsClient } from '../../activities/push/apns-client.js';
 import { createPushCoalescer, type PushCoalescer } from '../../activities/push/push-coalescer.js';
 import type { PushOutcome } from '../../activities/push/push-sender.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import type { Logger } from '../../core/log/logger.js';
 import { disablePush, findEnrollmentsByIds } from './enrollment.repository.js';
 
 export interface PushServiceOptions {
@@ -13,6 +14,7 @@ export interface PushServiceOptions {
   apnsUrl: string;
   extraCaPem?: string;
   windowMs?: number;
+  log: Logger;
 }
 
 export interface PushService {
@@ -62,8 +64,15 @@ export function createPushService(options: PushServiceOptions): PushService {
             token: row.push_token.toString('hex'),
             pushMagic: row.push_magic,
           });
-          if (outcome.status === 'unregistered') {
-            await disablePush(options.db, row.id, row.push_token, new Date(outcome.timestamp ?? Date.now()));
+          // 410 (Unregistered, ExpiredToken) and 400 BadDeviceToken both mean this token will never work for
+          // the topic: stop pushing it until the device sends a new TokenUpdate.
+          if (outcome.status === 'unregistered' || outcome.status === 'bad-token') {
+            const at = outcome.status === 'unregistered' ? outcome.timestamp : undefined;
+            await disablePush(options.db, row.id, row.push_token, new Date(at ?? Date.now()));
+            options.log.info(
+              { enrollmentId: row.id, apns: outcome.status },
+              'push token disabled until the device sends a new TokenUpdate',
+            );
           }
           return outcome.status;
         }),

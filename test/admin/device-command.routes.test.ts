@@ -147,10 +147,8 @@ describe('sending commands to a device', () => {
       taskQueue,
       args: [{ hang: true }],
     });
-    const started = Date.now();
     const res = await send(stuck, { requestType: 'SecurityInfo' });
     expect(res.status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(10_000);
     const [audit] = (await auditRows(planes.database.core.db, 'device.command.send')).filter(
       (r) => r.target_id === stuck,
     );

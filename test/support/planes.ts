@@ -111,6 +111,7 @@ export async function startTestPlanes(
     db: database.edge.db,
     keyRing: edgeKeyRing,
     apnsUrl: edgeConfig.edge.apnsUrl,
+    log,
     ...(options.apns ? { extraCaPem: options.apns.caPem } : {}),
   });
   const edge = await startEdgeWorker(edgeConfig.temporal, edgeConfig.edge.taskQueue, {
@@ -130,6 +131,7 @@ export async function startTestPlanes(
       db: edgeDatabase.edge.db,
       keyRing: edgeKeyRing,
       apnsUrl: edgeConfig.edge.apnsUrl,
+      log,
     });
     const worker = await startEdgeWorker(edgeConfig.temporal, taskQueue, {
       db: edgeDatabase.edge.db,

@@ -53,6 +53,7 @@ export async function startKeepTestStack(): Promise<RunningKeepTestStack> {
       await temporal.stop();
       await postgres.stop();
       await rm(dir, { recursive: true, force: true });
+      await rm(postgres.dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -94,6 +94,15 @@ describe('APNs client against the fake APNs', () => {
     expect(fake.pushes.slice(seen).map((p) => [p.token, p.reason])).toEqual([['abcd', 'BadDeviceToken']]);
   });
 
+  it('reports 400 BadDeviceToken for a well-formed token as bad-token, without retrying', async () => {
+    const refused = target();
+    fake.rejectToken(refused.token);
+    const [outcome] = await client().send(push.topic, [refused]);
+    expect(outcome).toEqual({ token: refused.token, status: 'bad-token' });
+    const seen = fake.pushes.filter((p) => p.token === refused.token).map((p) => [p.status, p.reason]);
+    expect(seen).toEqual([[400, 'BadDeviceToken']]);
+  });
+
   it('retries 429 and 503 with backoff, then succeeds', async () => {
     const device = target();
     fake.failNext(429, 1, device.token);

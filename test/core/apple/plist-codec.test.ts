@@ -73,10 +73,33 @@ describe('parsePlist', () => {
     expect(parsePlist(plistXml('<string>a &amp; b &lt;&#65;&#x42;</string>'))).toBe('a & b <AB');
   });
 
-  it('fails fast on a 10,000-deep plist without overflowing the stack', () => {
-    const started = performance.now();
-    expect(codeOf(() => parsePlist(nested(10_000)))).toBe('too-deep');
-    expect(performance.now() - started).toBeLessThan(100);
+  it.each([10_000, 100_000])('refuses a %i-deep plist without overflowing the stack', (depth) => {
+    expect(codeOf(() => parsePlist(nested(depth), { maxBytes: 4 * 1024 * 1024 }))).toBe('too-deep');
+  });
+
+  it.each([
+    ['an attribute value ending in "/>"', '<array a="/>">', '</array>'],
+    ['an attribute value holding ">"', "<dict k='>'>", '</dict>'],
+    ['a processing instruction holding a closing tag', '<array><?pi </array>?>', '</array>'],
+    ['a comment holding a closing tag', '<array><!-- </array> -->', '</array>'],
+    ['a CDATA section holding a closing tag', '<array><string><![CDATA[</array>]]></string>', '</array>'],
+  ])('refuses deep nesting hidden behind %s', (_name, open, close) => {
+    for (const depth of [65, 3_000, 5_000]) {
+      expect(codeOf(() => parsePlist(plistXml(open.repeat(depth) + close.repeat(depth))))).toBe('too-deep');
+    }
+  });
+
+  it('refuses deep nesting of unmatched end tags as malformed, not by overflowing', () => {
+    expect(codeOf(() => parsePlist(plistXml('<array></x>'.repeat(5_000))))).toBe('malformed');
+  });
+
+  it('parses a shallow plist with more containers than the depth limit, as a long app list is', () => {
+    const apps = Array.from(
+      { length: 500 },
+      (_, i) => `<dict><key>Name</key><string>A &amp; ${i}</string></dict>`,
+    );
+    const value = parsePlist(plistXml(`<dict><key>Apps</key><array>${apps.join('')}</array></dict>`));
+    expect((value as { Apps: { Name: string }[] }).Apps[499]).toEqual({ Name: 'A & 499' });
   });
 
   it('accepts nesting up to the limit and rejects one more', () => {

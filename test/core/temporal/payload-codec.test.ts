@@ -1,10 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
-import { EncryptionCodec, ENCRYPTED_ENCODING } from '../../../core/temporal/payload-codec.js';
+import {
+  EncryptionCodec,
+  ENCRYPTED_ENCODING,
+  keepDataConverter,
+} from '../../../core/temporal/payload-codec.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { testStack } from '../../support/stack.js';
+import type { FailingActivities } from './fixtures/failing.workflow.js';
 
 const text = new TextEncoder();
 
@@ -97,5 +105,58 @@ describe('Temporal history of a finished workflow', () => {
     } finally {
       await connection.close();
     }
+  });
+});
+
+describe('Temporal history of a failed workflow', () => {
+  let worker: Worker;
+  let workerDone: Promise<void>;
+  let client: Client;
+  const taskQueue = `failing-${randomUUID()}`;
+  beforeAll(async () => {
+    const stack = testStack();
+    const activities: FailingActivities = {
+      failWith: async (message) => {
+        throw ApplicationFailure.nonRetryable(message);
+      },
+    };
+    worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: stack.temporalAddress }),
+      namespace: stack.temporalNamespace,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('./fixtures/failing.workflow.ts', import.meta.url)),
+      activities,
+      dataConverter: keepDataConverter(stack.payloadKeys),
+    });
+    workerDone = worker.run();
+    client = new Client({
+      connection: await Connection.connect({ address: stack.temporalAddress }),
+      namespace: stack.temporalNamespace,
+      dataConverter: keepDataConverter(stack.payloadKeys),
+    });
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await workerDone;
+    await client?.connection.close();
+  });
+
+  it('holds activity and workflow failure messages only as ciphertext, and the codec reads them back', async () => {
+    const marker = `SERIAL-${randomUUID()}`;
+    const workflowId = `failing-${randomUUID()}`;
+    const handle = await client.workflow.start('failingWorkflow', { workflowId, taskQueue, args: [marker] });
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.message).toBe(`the activity failed: ${marker}`);
+
+    const raw = new Client({ connection: client.connection, namespace: testStack().temporalNamespace });
+    const history = JSON.stringify(await raw.workflow.getHandle(workflowId).fetchHistory());
+    expect(history).toContain('activityTaskFailedEventAttributes');
+    expect(history).toContain('workflowExecutionFailedEventAttributes');
+    expect(history).not.toContain(marker);
+    expect(history).not.toContain(Buffer.from(marker).toString('base64').slice(0, 16));
   });
 });

@@ -59,6 +59,7 @@ type ScriptedStatus = keyof typeof SCRIPTED_REASONS;
 export function createFakeApns(options: FakeApnsOptions) {
   const pushes: RecordedPush[] = [];
   const unregistered = new Map<string, number>();
+  const badTokens = new Set<string>();
   const failures: { status: ScriptedStatus; remaining: number; token: string | undefined }[] = [];
   const listeners = new Set<PushListener>();
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -113,6 +114,7 @@ export function createFakeApns(options: FakeApnsOptions) {
     }
     const failure = scriptedFailure(token);
     if (failure) return { ...failure, token, payload };
+    if (badTokens.has(token.toLowerCase())) return { status: 400, reason: 'BadDeviceToken', token, payload };
     const gone = unregistered.get(token.toLowerCase());
     if (gone !== undefined) return { status: 410, reason: 'Unregistered', timestamp: gone, token, payload };
     return { status: 200, token, payload };
@@ -177,6 +179,10 @@ export function createFakeApns(options: FakeApnsOptions) {
     /** Answer 410 Unregistered for this token from now on; `timestamp` is ms since the epoch. */
     unregister(token: string, timestamp = Date.now()) {
       unregistered.set(token.toLowerCase(), timestamp);
+    },
+    /** Answer 400 BadDeviceToken for this well-formed token from now on, as APNs does for a token of another environment. */
+    rejectToken(token: string) {
+      badTokens.add(token.toLowerCase());
     },
     /** Answer `status` to the next `times` pushes (to `token` only, if given). */
     failNext(status: ScriptedStatus, times: number, token?: string) {

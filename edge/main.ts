@@ -89,23 +89,23 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
       workLimit: { perPeer: config.edge.scepMaxConcurrentPerPeer, total: config.edge.scepMaxConcurrent },
     },
   });
+  const tls =
+    config.edge.tlsCertFile && config.edge.tlsKeyFile
+      ? {
+          cert: readFileSync(config.edge.tlsCertFile),
+          key: readFileSync(config.edge.tlsKeyFile),
+          requestCert: true,
+        }
+      : undefined;
   const server = await serveEdgeApp(app, {
     host: config.edge.listen.host,
     port: config.edge.listen.port,
     limits: config.edge,
-    ...(config.edge.tlsCertFile && config.edge.tlsKeyFile
-      ? {
-          tls: {
-            cert: readFileSync(config.edge.tlsCertFile),
-            key: readFileSync(config.edge.tlsKeyFile),
-            requestCert: true,
-          },
-        }
-      : {}),
+    ...(tls ? { tls } : {}),
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.edge.listen.port;
-  log.info({ host: config.edge.listen.host, port, tls: Boolean(config.edge.tlsCertFile) }, 'edge listening');
+  log.info({ host: config.edge.listen.host, port, tls: Boolean(tls) }, 'edge listening');
   return {
     port,
     async close() {

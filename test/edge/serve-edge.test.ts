@@ -1,5 +1,6 @@
 // The served edge cuts off slow and silent clients with its own settings, and serves normal requests.
 import { connect, type Socket } from 'node:net';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -11,10 +12,17 @@ import { serveEdgeApp } from '../../edge/serve-edge.js';
 describe('serveEdgeApp connection limits', () => {
   let server: ServerType;
   let port: number;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     const app = new Hono();
-    app.onError(edgeErrorHandler(createLogger('test', 'silent')));
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logLines.push(...chunk.toString().split('\n').filter(Boolean));
+        done();
+      },
+    });
+    app.onError(edgeErrorHandler(createLogger('test', 'info', sink)));
     app
       .get('/hello', (c) => c.text('hello'))
       .put('/echo', async (c) => c.text(String((await c.req.arrayBuffer()).byteLength)));
@@ -100,6 +108,9 @@ describe('serveEdgeApp connection limits', () => {
     );
     expect(sentEverything).toBe(false);
     expect(received).not.toContain('\r\n\r\n100');
+    // A client cut off mid-body is not an edge error.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(logLines.map((l) => (JSON.parse(l) as { level: number }).level)).not.toContain(50);
   });
 
   it('refuses connections beyond maxConnections', async () => {

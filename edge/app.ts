@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Client } from '@temporalio/client';
+import { EDGE_BODY_LIMITS } from '../core/config/config.schema.js';
 import { checkHealth, type Probe } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
@@ -16,7 +17,8 @@ export interface EdgeAppDeps {
   edgeTaskQueue: string;
   probeEnabled: boolean;
   healthProbes: Record<string, Probe>;
-  maxBodyBytes?: number;
+  /** Request body caps in bytes (`edge.maxBodyBytes`, `edge.maxCheckinBodyBytes`); SCEP sets its own. */
+  bodyLimits?: { default: number; checkin: number };
   /** Absent in tests that exercise only the plane check. */
   apple?: AppleRoutesDeps;
   scep?: ScepDeps;
@@ -25,13 +27,11 @@ export interface EdgeAppDeps {
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
   const app = new Hono();
   app.onError(edgeErrorHandler(deps.log));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 1024 * 1024,
-      onError: (c) => c.text('request body too large', 413),
-    }),
-  );
+  const limit = (maxSize: number) =>
+    bodyLimit({ maxSize, onError: (c) => c.text('request body too large', 413) });
+  // Command results can be large; a check-in is small, so it gets a tighter cap before anything reads it.
+  app.use('*', limit((deps.bodyLimits ?? EDGE_BODY_LIMITS).default));
+  app.use('/mdm/checkin', limit((deps.bodyLimits ?? EDGE_BODY_LIMITS).checkin));
   app.get('/healthz', async (c) => {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);

@@ -29,6 +29,11 @@ export function edgeErrorHandler(log: Logger) {
     if (err instanceof DeviceRefusal)
       log.info({ reason: err.reason, subject: err.subject, path: c.req.path }, 'device request refused');
     if (err instanceof HTTPException) return c.text(err.message || 'bad request', err.status);
+    // The client closed or was cut off (timeouts, slow clients) while its body was read: not Keep's fault.
+    if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      log.info({ path: c.req.path }, 'client went away mid-request');
+      return c.text('request aborted', 400);
+    }
     log.error({ err: { name: err.name, message: err.message }, path: c.req.path }, 'unhandled edge error');
     return c.text('internal error', 500);
   };

@@ -1,7 +1,5 @@
 // Starts one edge process: the HTTPS device API, its Temporal client, the outbox relay and the edge worker.
 import { readFileSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
-import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { EdgeProcessConfig } from '../core/config/config.schema.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
@@ -14,6 +12,7 @@ import { startOutboxRelay } from './apple/outbox-relay.js';
 import { createPushService } from './apple/push-service.js';
 import { createTrustState } from './trust-state.js';
 import { createRaState } from './scep/ra-state.js';
+import { serveEdgeApp } from './serve-edge.js';
 import { startEdgeWorker } from './worker.js';
 
 export interface RunningEdge {
@@ -60,6 +59,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
     coreTaskQueue: config.edge.coreTaskQueue,
     edgeTaskQueue: config.edge.taskQueue,
     probeEnabled: config.edge.probeEnabled,
+    bodyLimits: { default: config.edge.maxBodyBytes, checkin: config.edge.maxCheckinBodyBytes },
     healthProbes: {
       postgres: () => database.pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),
@@ -86,6 +86,8 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
       isRevoked: trust.isRevoked,
       signTimeoutMs: config.edge.scepSignTimeoutMs,
       allowSingleDes: config.edge.scepAllowSingleDes,
+      log,
+      workLimit: { perPeer: config.edge.scepMaxConcurrentPerPeer, total: config.edge.scepMaxConcurrent },
     },
   });
   const tls =
@@ -94,21 +96,13 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
           cert: readFileSync(config.edge.tlsCertFile),
           key: readFileSync(config.edge.tlsKeyFile),
           requestCert: true,
-          rejectUnauthorized: false,
         }
       : undefined;
-  // A port in use (or any listen error) fails start-up with its message instead of crashing the process.
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s: ServerType = serve(
-      {
-        fetch: app.fetch,
-        hostname: config.edge.listen.host,
-        port: config.edge.listen.port,
-        ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
-      },
-      () => resolve(s),
-    );
-    s.once('error', reject);
+  const server = await serveEdgeApp(app, {
+    host: config.edge.listen.host,
+    port: config.edge.listen.port,
+    limits: config.edge,
+    ...(tls ? { tls } : {}),
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.edge.listen.port;

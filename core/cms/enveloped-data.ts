@@ -4,7 +4,6 @@ import {
   constants,
   createCipheriv,
   createDecipheriv,
-  privateDecrypt,
   publicEncrypt,
   randomBytes,
 } from 'node:crypto';
@@ -37,6 +36,7 @@ import {
 } from './der.js';
 import type { ContentCipher } from './oids.js';
 import { CIPHER_OID, OID, cipherByOid } from './oids.js';
+import { unwrapOaep, unwrapPkcs1v15 } from './rsa-key-transport.js';
 
 const { Class, Type } = forge.asn1;
 
@@ -163,38 +163,11 @@ function addressedTo(rid: Asn1 | undefined, ours: CertificateFields): boolean {
   );
 }
 
-const forgeKeys = new WeakMap<KeyObject, forge.pki.rsa.PrivateKey>();
-
-/**
- * Node 20 refuses PKCS#1 v1.5 decryption (CVE-2023-46809), so that path goes through forge; a
- * failed unwrap yields a random key (RFC 3218 §2.3.2) so the error is the same as a bad padding.
- */
+/** Unwraps the content-encryption key; a bad block becomes a wrong key, never a distinct error. */
 function unwrapKey(algorithm: string, encryptedKey: Buffer, key: KeyObject, length: number): Buffer {
-  if (algorithm === OID.rsaOaep) {
-    try {
-      return privateDecrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING }, encryptedKey);
-    } catch {
-      return randomBytes(length);
-    }
-  }
-  if (algorithm !== OID.rsaEncryption) {
-    throw new CmsError('unsupported', `unsupported key-encryption algorithm ${algorithm}`);
-  }
-  let forgeKey = forgeKeys.get(key);
-  if (!forgeKey) {
-    const pem = key.export({ type: 'pkcs1', format: 'pem' }).toString();
-    forgeKey = forge.pki.privateKeyFromPem(pem);
-    forgeKeys.set(key, forgeKey);
-  }
-  try {
-    const unwrapped = Buffer.from(
-      forgeKey.decrypt(encryptedKey.toString('latin1'), 'RSAES-PKCS1-V1_5'),
-      'latin1',
-    );
-    return unwrapped.length === length ? unwrapped : randomBytes(length);
-  } catch {
-    return randomBytes(length);
-  }
+  if (algorithm === OID.rsaOaep) return unwrapOaep(key, encryptedKey, length);
+  if (algorithm === OID.rsaEncryption) return unwrapPkcs1v15(key, encryptedKey, length);
+  throw new CmsError('unsupported', `unsupported key-encryption algorithm ${algorithm}`);
 }
 
 function singleDesDecrypt(key: Buffer, iv: Buffer, ciphertext: Buffer): Buffer {

@@ -53,6 +53,9 @@ export const temporalSettings = z.strictObject({
   ),
 });
 
+/** Shared with apps built without a config (tests): command results can be large, check-ins are not. */
+export const EDGE_BODY_LIMITS = { default: 1024 * 1024, checkin: 256 * 1024 } as const;
+
 export const edgeSettings = z.strictObject({
   listen: listen.prefault('127.0.0.1:8443').describe('Where the device-facing HTTPS API listens.'),
   publicUrl: z.url().default('https://127.0.0.1:8443').describe('Base URL devices use to reach the edge.'),
@@ -116,6 +119,62 @@ export const edgeSettings = z.strictObject({
     .min(1)
     .default(24)
     .describe('How long relayed outbox events are kept.'),
+  scepMaxConcurrentPerPeer: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .describe('SCEP PKIOperations one remote address may have in progress; more get 503 with Retry-After.'),
+  scepMaxConcurrent: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(64)
+    .describe('SCEP PKIOperations in progress across all peers; more get 503 with Retry-After.'),
+  headersTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .describe('Time a client has to send the complete request headers before the connection is closed.'),
+  requestTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe('Time a client has to send a whole request, body included, before it gets 408 and is closed.'),
+  keepAliveTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5_000)
+    .describe('How long an idle keep-alive connection waits for the next request.'),
+  socketIdleTimeoutMs: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe('A connection that sends nothing for this long, mid-request or not, is closed.'),
+  maxConnections: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(10_000)
+    .describe('Open connections the edge accepts at once; further ones are refused.'),
+  maxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(EDGE_BODY_LIMITS.default)
+    .describe(
+      'Largest request body, for command results (PUT /mdm/connect) and the default for other routes.',
+    ),
+  maxCheckinBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(EDGE_BODY_LIMITS.checkin)
+    .describe('Largest check-in body (PUT /mdm/checkin); SCEP messages are capped at 64 KiB.'),
 });
 
 export const coreSettings = z.strictObject({

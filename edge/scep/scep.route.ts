@@ -3,12 +3,15 @@
 // core that does not answer in time makes the answer PENDING, which the device polls with GetCertInitial.
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignOutcome } from '../../activities/pki/pki.activities.js';
 import type { TrustStore } from '../../core/cms/index.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import type { Logger } from '../../core/log/logger.js';
+import { isWellFormedChallenge } from '../../core/pki/scep-challenge.js';
 import {
   buildCaCertResponse,
   buildCertRep,
@@ -23,6 +26,7 @@ import {
 import { signCsrUpdate } from '../../workflows/certificate-request.workflow.js';
 import { findEnrollmentByCertificate } from '../apple/enrollment.repository.js';
 import type { RaState } from './ra-state.js';
+import { scepWorkLimit, type ScepWorkLimitOptions } from './scep-work-limit.js';
 
 export interface ScepDeps {
   db: Kysely<EdgeDatabase>;
@@ -35,6 +39,9 @@ export interface ScepDeps {
   signTimeoutMs: number;
   /** Accept single-DES request envelopes from legacy clients (`edge.scepAllowSingleDes`); off by default. */
   allowSingleDes?: boolean;
+  /** Refusals are logged here at info, with a reason and opaque ids only. */
+  log: Logger;
+  workLimit: ScepWorkLimitOptions;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,6 +50,18 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Opaque, and the same for a retried transaction: the device-chosen transaction ID is hashed. */
 const requestWorkflowId = (transactionId: string, enrollmentId: string) =>
   `certificate-request-${createHash('sha256').update(`${enrollmentId}\0${transactionId}`).digest('hex').slice(0, 40)}`;
+
+/**
+ * A PKCSReq must carry a challenge of the shape Keep issues (core/pki/scep-challenge.ts); one that does not
+ * is refused here, before the core is asked for anything, so garbage costs no workflow.
+ */
+function pkcsReqRefusal(request: ScepRequest): string | undefined {
+  if (request.type !== 'PKCSReq') return undefined;
+  const challenge = request.csr.challengePassword;
+  if (challenge === undefined) return 'PKCSReq without a challengePassword';
+  if (!isWellFormedChallenge(challenge)) return 'PKCSReq challengePassword is not a Keep challenge';
+  return undefined;
+}
 
 async function readMessage(c: Context): Promise<Buffer> {
   if (c.req.method === 'POST') {
@@ -149,6 +168,26 @@ export function scepRoute(deps: ScepDeps) {
     }
   }
 
+  function logRefusal(
+    reason: string,
+    refusal: { status: number; failInfo?: string },
+    transactionId: string | undefined,
+    enrollmentId: string | undefined,
+  ): void {
+    deps.log.info(
+      {
+        reason,
+        ...refusal,
+        // The same opaque id as the Temporal workflow: never the device's own transactionID.
+        ...(transactionId !== undefined
+          ? { request: requestWorkflowId(transactionId, enrollmentId ?? '') }
+          : {}),
+        ...(enrollmentId ? { enrollmentId } : {}),
+      },
+      'SCEP request refused',
+    );
+  }
+
   async function pkiOperation(c: Context, enrollmentId: string | undefined): Promise<Response> {
     const ra = credentials();
     const der = await readMessage(c);
@@ -162,6 +201,12 @@ export function scepRoute(deps: ScepDeps) {
       });
     } catch (err) {
       if (err instanceof ScepError && err.context) {
+        logRefusal(
+          err.message,
+          { status: 200, failInfo: err.failInfo },
+          err.context.transactionId,
+          enrollmentId,
+        );
         return c.body(
           new Uint8Array(buildCertRep(err.context, { status: 'FAILURE', failInfo: err.failInfo }, ra)),
           200,
@@ -172,10 +217,11 @@ export function scepRoute(deps: ScepDeps) {
         throw new HTTPException(400, { message: `bad SCEP message: ${err.message}`, cause: err });
       throw err;
     }
+    const refusal = pkcsReqRefusal(request);
     switch (request.type) {
       case 'PKCSReq':
       case 'RenewalReq':
-        outcome = await sign(request, enrollmentId);
+        outcome = refusal ? { status: 'FAILURE', failInfo: 'badRequest' } : await sign(request, enrollmentId);
         break;
       case 'GetCertInitial':
         outcome = await poll(request, enrollmentId);
@@ -185,12 +231,33 @@ export function scepRoute(deps: ScepDeps) {
         throw new HTTPException(400, { message: `unsupported SCEP message ${String(unknown)}` });
       }
     }
+    if (outcome.status === 'FAILURE') {
+      const reason = refusal ?? `${request.type} refused`;
+      logRefusal(reason, { status: 200, failInfo: outcome.failInfo }, request.transactionId, enrollmentId);
+    }
     return c.body(new Uint8Array(buildCertRep(request, outcome, ra)), 200, {
       'Content-Type': PKI_MESSAGE_CONTENT_TYPE,
     });
   }
 
   async function handle(c: Context): Promise<Response> {
+    try {
+      return await answer(c);
+    } catch (err) {
+      if (err instanceof HTTPException && err.status < 500) {
+        const enrollmentId = c.req.param('enrollmentId');
+        logRefusal(
+          err.message,
+          { status: err.status },
+          undefined,
+          enrollmentId && UUID.test(enrollmentId) ? enrollmentId : undefined,
+        );
+      }
+      throw err;
+    }
+  }
+
+  async function answer(c: Context): Promise<Response> {
     const enrollmentId = c.req.param('enrollmentId');
     if (enrollmentId !== undefined && !UUID.test(enrollmentId))
       throw new HTTPException(404, { message: 'no such SCEP endpoint' });
@@ -211,7 +278,19 @@ export function scepRoute(deps: ScepDeps) {
     }
   }
 
+  const limits = [
+    bodyLimit({
+      maxSize: MAX_MESSAGE_BYTES,
+      onError: (c) => {
+        logRefusal('SCEP message too large', { status: 413 }, undefined, undefined);
+        return c.text('SCEP message too large', 413);
+      },
+    }),
+    scepWorkLimit(deps.workLimit, deps.log),
+  ];
   return new Hono()
+    .use('/scep', ...limits)
+    .use('/scep/:enrollmentId', ...limits)
     .on(['GET', 'POST'], '/scep', handle)
     .on(['GET', 'POST'], '/scep/:enrollmentId', handle)
     .get('/pki/crl', async (c) => {

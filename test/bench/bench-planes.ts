@@ -1,6 +1,4 @@
-// Starts the shared stack and both planes in this process, and serves the edge app on 127.0.0.1.
-import { createServer as createHttpsServer } from 'node:https';
-import { serve, type ServerType } from '@hono/node-server';
+// Starts the shared stack and both planes in this process, for benchmarks.
 import { startKeepTestStack } from '../support/start-stack.js';
 import { startTestPlanes, type TestPlanes, type TestPlanesOptions } from '../support/planes.js';
 import '../support/quiet-temporal.js';
@@ -25,40 +23,4 @@ export async function startBenchPlanes(options: TestPlanesOptions = {}): Promise
     await running.stop();
     throw error;
   }
-}
-
-export interface ServedEdge {
-  /** e.g. `https://127.0.0.1:41234`. */
-  baseUrl: string;
-  close(): Promise<void>;
-}
-
-/** Real HTTP(S) on loopback, as edge/main.ts serves it; TLS when a certificate is given. */
-export async function serveEdge(
-  planes: TestPlanes,
-  tls?: { certPem: string; keyPem: string },
-): Promise<ServedEdge> {
-  const server = await new Promise<ServerType>((resolve) => {
-    const s: ServerType = serve(
-      {
-        fetch: planes.edgeApp.fetch,
-        hostname: '127.0.0.1',
-        port: 0,
-        ...(tls
-          ? { createServer: createHttpsServer, serverOptions: { cert: tls.certPem, key: tls.keyPem } }
-          : {}),
-      },
-      () => resolve(s),
-    );
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    baseUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
 }

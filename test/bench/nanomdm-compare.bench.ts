@@ -14,7 +14,7 @@ import { startTestPlanes } from '../support/planes.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { startKeepTestStack, type RunningKeepTestStack } from '../support/start-stack.js';
 import { createTestCa } from '../support/test-ca.js';
-import { serveEdge } from './bench-planes.js';
+import { serveEdge } from '../support/served-edge.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
 import { inventoryAnswered } from './command-watcher.js';
 import { runLoad, type LoadReport } from './load-loop.js';

@@ -10,7 +10,8 @@ import { MdmSigner } from '../sim/apple/mdm-signature.js';
 import { ScepClient } from '../sim/scep/scep-client.js';
 import { buildCertificate, buildCsr } from '../sim/scep/x509-builder.js';
 import { createTestCa, issueCertificate } from '../support/test-ca.js';
-import { serveEdge, startBenchPlanes } from './bench-planes.js';
+import { serveEdge } from '../support/served-edge.js';
+import { startBenchPlanes } from './bench-planes.js';
 import { intParam, metric, type BenchParams, type BenchResult, type Metric } from './benchmark.js';
 import { runLoad, timeSync, type LoadReport } from './load-loop.js';
 

@@ -14,7 +14,7 @@ import {
 } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
-import { createLogger } from '../../core/log/logger.js';
+import { createLogger, type Logger } from '../../core/log/logger.js';
 import { temporalClientOptions } from '../../core/temporal/connection-options.js';
 import { createEdgeApp } from '../../edge/app.js';
 import { startOutboxRelay, type OutboxRelay } from '../../edge/apple/outbox-relay.js';
@@ -37,6 +37,10 @@ export interface TestPlanesOptions {
   edgePublicUrl?: string;
   /** Configure and start a second edge (its own database and task queue) beside the first. */
   secondEdge?: boolean;
+  /** Extra `KEEP_EDGE_*` settings (connection and SCEP limits), as the environment would give them. */
+  edgeEnv?: Record<string, string>;
+  /** The edge's logger (default silent); tests of what is logged pass their own. */
+  log?: Logger;
 }
 
 /** An edge beyond the first: its own edge database, worker and device routes (no relay, no SCEP). */
@@ -100,9 +104,10 @@ export async function startTestPlanes(
       KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('edge-test'),
       ...(options.apns ? { KEEP_EDGE_APNS_URL: options.apns.url } : {}),
       ...(options.scepAllowSingleDes ? { KEEP_EDGE_SCEP_ALLOW_SINGLE_DES: 'true' } : {}),
+      ...options.edgeEnv,
     },
   });
-  const log = createLogger('test', 'silent');
+  const log = options.log ?? createLogger('test', 'silent');
   const core: RunningWorker = await startCoreWorker(coreConfig, coreConfig.core.workflowBundle);
   const trust = await createTrustState(database.edge.db);
   const edgeKeyRing = KeyRing.parse(edgeConfig.edge.secretKeys);
@@ -190,6 +195,7 @@ export async function startTestPlanes(
     edgeTaskQueue: edgeConfig.edge.taskQueue,
     probeEnabled: true,
     healthProbes: {},
+    bodyLimits: { default: edgeConfig.edge.maxBodyBytes, checkin: edgeConfig.edge.maxCheckinBodyBytes },
     apple: {
       db: database.edge.db,
       temporal,
@@ -208,6 +214,11 @@ export async function startTestPlanes(
       isRevoked: trust.isRevoked,
       signTimeoutMs: options.scepSignTimeoutMs ?? edgeConfig.edge.scepSignTimeoutMs,
       allowSingleDes: edgeConfig.edge.scepAllowSingleDes,
+      log,
+      workLimit: {
+        perPeer: edgeConfig.edge.scepMaxConcurrentPerPeer,
+        total: edgeConfig.edge.scepMaxConcurrent,
+      },
     },
   });
   return {

@@ -117,6 +117,16 @@ export class ScepClient {
     return this.#request('PKCSReq', request, keys, { certificate: signer, key: keys.privateKey });
   }
 
+  /** One PKIOperation round trip, no polling: for tests that look at a single answer. */
+  async exchange(
+    type: 'PKCSReq' | 'RenewalReq' | 'GetCertInitial',
+    messageData: Buffer,
+    transactionId: string,
+    signer: { certificate: Buffer; key: KeyObject },
+  ): Promise<CertRep> {
+    return this.#exchange(await this.#discover(), signer, type, messageData, transactionId);
+  }
+
   /** RenewalReq (RFC 8894 §3.3.1.2): signed with the current certificate, for a new key. */
   async renew(
     current: { certificate: Buffer; key: KeyObject },

@@ -1,7 +1,9 @@
-// A counting semaphore: at most `limit` tasks run at once, the rest wait in arrival order.
+// A counting semaphore: at most `limit` tasks run at once, the rest wait in arrival order or are turned away.
 
 export interface ConcurrencyLimit {
   run<T>(task: () => Promise<T>): Promise<T>;
+  /** A slot now, or undefined when all are taken: for callers that answer "busy" rather than queue. */
+  tryAcquire(): (() => void) | undefined;
   readonly active: number;
 }
 
@@ -30,6 +32,16 @@ export function createConcurrencyLimit(limit: number): ConcurrencyLimit {
       } finally {
         release();
       }
+    },
+    tryAcquire() {
+      if (active >= limit) return undefined;
+      active++;
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        release();
+      };
     },
   };
 }

@@ -10,6 +10,11 @@ import type { ApiTokenTable } from './core/api-token.table.js';
 import type { AuditLogTable } from './core/audit-log.table.js';
 import type { PushCertificateTable } from './core/push-certificate.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
+import type { DirectoryUserTable } from './core/directory-user.table.js';
+import type { DirectoryGroupTable } from './core/directory-group.table.js';
+import type { DirectoryMembershipTable } from './core/directory-membership.table.js';
+import type { DirectorySyncStateTable } from './core/directory-sync-state.table.js';
+import type { DirectoryChangeTable } from './core/directory-change.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -23,4 +28,9 @@ export interface CoreDatabase {
   api_tokens: ApiTokenTable;
   audit_log: AuditLogTable;
   push_certificates: PushCertificateTable;
+  directory_users: DirectoryUserTable;
+  directory_groups: DirectoryGroupTable;
+  directory_memberships: DirectoryMembershipTable;
+  directory_sync_state: DirectorySyncStateTable;
+  directory_changes: DirectoryChangeTable;
 }

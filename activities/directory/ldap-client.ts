@@ -57,7 +57,7 @@ export async function openLdapClient(settings: LdapConnectionSettings, timeoutMs
     return client;
   } catch (cause) {
     await client.unbind().catch(() => undefined);
-    const step = transport === 'starttls' && !client.isConnected ? 'connect' : 'bind';
+    const step = client.isConnected ? 'bind' : 'connect';
     throw new DirectoryUnavailableError(
       `directory: ${step} to ${settings.url} failed: ${(cause as Error).message}`,
       {

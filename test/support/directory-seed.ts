@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Attribute, Change, type Client } from 'ldapts';
 import { objectGuidFromString } from '../../core/directory/active-directory.js';
+import { directorySettings, type DirectorySettings } from '../../core/config/config.schema.js';
 import type { Slapd } from './slapd.js';
 
 export interface SeedUser {
@@ -83,4 +84,16 @@ export async function replace(slapd: Slapd, dn: string, values: Record<string, s
 
 export async function removeEntry(slapd: Slapd, dn: string): Promise<void> {
   await withAdmin(slapd, (client) => client.del(dn));
+}
+
+/** Directory settings for the core that point at this slapd (StartTLS, its CA, the admin bind). */
+export function settingsFor(slapd: Slapd, extra: Record<string, unknown> = {}): DirectorySettings {
+  return directorySettings.parse({
+    url: slapd.url,
+    bindDn: slapd.adminDn,
+    bindPassword: slapd.adminPassword,
+    baseDn: slapd.baseDn,
+    caFile: slapd.caFile,
+    ...extra,
+  });
 }

@@ -18,6 +18,7 @@ import { openApiRoute, type RouteDoc } from './openapi.js';
 import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.routes.js';
 import { enrollmentDocs, enrollmentRoutes } from './enrollment.routes.js';
 import { pkiDocs, pkiRoutes } from './pki.routes.js';
+import { scimDocs, scimRoutes } from './scim/scim.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -88,8 +89,10 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       ...pkiDocs,
       ...apiTokenDocs,
       ...auditDocs,
+      ...scimDocs,
     ]),
   );
+  app.route('/', scimRoutes(deps));
   app.use('/v1/*', authenticate({ db: deps.db, bootstrapTokenHash: deps.bootstrapTokenHash }));
   app.route('/', deviceRoutes(deps));
   app.route('/', deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }));

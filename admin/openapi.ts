@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Permission } from './auth/rbac.js';
 
 export interface RouteDoc {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** OpenAPI form: `/v1/devices/{id}`. */
   path: string;
   summary: string;

@@ -20,6 +20,7 @@ import {
   userDn,
 } from '../../support/directory-seed.js';
 import { slapdInstalled, startSlapd, type Slapd } from '../../support/slapd.js';
+import { call, testAdminApp, tokenFor } from '../../admin/support.js';
 
 /** username → the group names the user is an effective member of (and which of them are direct). */
 async function memberships(db: Kysely<CoreDatabase>) {
@@ -151,6 +152,34 @@ describe.skipIf(!slapdInstalled())('directory sync (OpenLDAP)', () => {
     const kinds = await changeKinds(database.core.db, before);
     expect(kinds).toContain('user-removed');
     expect(kinds).toContain('membership-removed');
+  });
+
+  it('keeps a SCIM-provisioned user in the same tables as the LDAP ones', async () => {
+    const app = testAdminApp({ db: database.core.db });
+    const res = await call(app, 'POST', '/scim/v2/Users', {
+      token: await tokenFor(database.core.db, 'scim'),
+      body: { userName: 'erin', emails: [{ value: 'erin@keep.test' }] },
+    });
+    expect(res.status).toBe(201);
+    const users = await database.core.db
+      .selectFrom('directory_users')
+      .select(['source', 'username', 'email'])
+      .where('deleted_at', 'is', null)
+      .where('username', 'in', ['alice', 'erin'])
+      .orderBy('username')
+      .execute();
+    expect(users).toEqual([
+      { source: 'ldap', username: 'alice', email: 'alice@keep.test' },
+      { source: 'scim', username: 'erin', email: 'erin@keep.test' },
+    ]);
+    // The next LDAP sync (full, so it looks for deletions) leaves the SCIM user alone.
+    await activities.syncDirectory({ full: true });
+    const erin = await database.core.db
+      .selectFrom('directory_users')
+      .select('deleted_at')
+      .where('username', '=', 'erin')
+      .executeTakeFirstOrThrow();
+    expect(erin.deleted_at).toBeNull();
   });
 
   it('escapes filter injection attempts so they match nothing they should not', async () => {

@@ -24,6 +24,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('directory_users')
     .columns(['source', 'username'])
     .execute();
+  // SCIM identity providers look users up by userName; two live SCIM users may not share one.
+  await sql`create unique index directory_users_scim_username on core.directory_users (lower(username))
+    where source = 'scim' and deleted_at is null`.execute(db);
   await core
     .createTable('directory_groups')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

@@ -26,7 +26,7 @@ import type { GroupMembers } from '../../core/directory/directory-model.js';
 import { expandNestedGroups, normalizeDn, type GroupNode } from '../../core/directory/nested-groups.js';
 import { DirectoryConfigError } from './directory-errors.js';
 import { openLdapClient, type LdapConnectionSettings } from './ldap-client.js';
-import { advertisesCapability, searchPages } from './ldap-search.js';
+import { rootDseValues, searchPages } from './ldap-search.js';
 import { lockSyncState, saveSyncError, saveSyncSuccess } from './directory-sync-state.repository.js';
 
 const SOURCE = 'ldap';
@@ -108,6 +108,9 @@ export function createDirectoryActivities(deps: DirectoryActivityDeps) {
         }
       }
       let cursor = full ? null : state.cursor;
+      const serverCursor = dialect.serverCursorAttribute
+        ? (await rootDseValues(client, dialect.serverCursorAttribute))[0]
+        : undefined;
       const seenUsers: string[] = [];
       // Re-reading entries at the cursor itself (>=) costs a row or two and never misses a same-second change.
       const userFilter =
@@ -127,9 +130,12 @@ export function createDirectoryActivities(deps: DirectoryActivityDeps) {
         changes.push(...(await upsertDirectoryUsers(trx, SOURCE, users)).changes);
       }
       if (full) changes.push(...(await deleteUnseen(trx, SOURCE, 'user', seenUsers)));
+      // Where the server publishes its own position, that is the cursor; the newest entry read is only the
+      // fallback, and can skip an entry changed mid-scan on a page already read (a full run catches it).
+      if (serverCursor) cursor = later(dialect, state.cursor, serverCursor);
 
-      // Groups are read whole every run: a change deep in a nesting changes the effective members of every
-      // group above it, which no per-entry cursor can tell.
+      // Groups are read whole every run (so they need no cursor): a change deep in a nesting changes the
+      // effective members of every group above it, which no per-entry cursor can tell.
       const nodes: GroupNode[] = [];
       const groupIds = new Map<string, string>();
       for await (const entries of searchPages(client, {
@@ -140,7 +146,6 @@ export function createDirectoryActivities(deps: DirectoryActivityDeps) {
         pageSize: directory.pageSize,
       })) {
         const read = entries.flatMap((entry) => readable(() => dialect.toGroup(entry)));
-        for (const entry of entries) cursor = later(dialect, cursor, entryCursor(dialect, entry));
         nodes.push(...read.map((r) => r.node));
         const written = await upsertDirectoryGroups(
           trx,
@@ -184,11 +189,15 @@ export function createDirectoryActivities(deps: DirectoryActivityDeps) {
     let expanded = expandNestedGroups(nodes, userIdByDn, directory.maxNestingDepth);
     // On AD the server expands nesting itself, to any depth, with the in-chain rule; other servers
     // (and AD-like test schemas on OpenLDAP) get the bounded expansion above.
-    if (directory.dialect === DIRECTORY_DIALECTS.ad && (await advertisesCapability(client, AD_CAPABILITY))) {
+    if (
+      directory.dialect === DIRECTORY_DIALECTS.ad &&
+      (await rootDseValues(client, 'supportedCapabilities')).includes(AD_CAPABILITY)
+    ) {
       const userIdByExternalId = new Map(users.map((u) => [u.external_id, u.id]));
+      const nodeById = new Map(nodes.map((n) => [n.externalId, n]));
       const inChain: GroupMembers[] = [];
       for (const group of expanded) {
-        const node = nodes.find((n) => n.externalId === group.groupExternalId)!;
+        const node = nodeById.get(group.groupExternalId)!;
         const effective = new Set<string>();
         for await (const entries of searchPages(client, {
           base: directory.userBase,

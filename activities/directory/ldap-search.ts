@@ -33,13 +33,14 @@ export async function* searchPages(client: Client, search: PagedSearch): AsyncGe
   }
 }
 
-/** Whether the server says it is Active Directory (root DSE supportedCapabilities). */
-export async function advertisesCapability(client: Client, capability: string): Promise<boolean> {
+/** The values of one root DSE attribute (RFC 4512 §5.1), as text; none if the server does not publish it. */
+export async function rootDseValues(client: Client, attribute: string): Promise<string[]> {
   const { searchEntries } = await client.search('', {
     scope: 'base',
     filter: '(objectClass=*)',
-    attributes: ['supportedCapabilities'],
+    attributes: [attribute],
   });
-  const value = searchEntries[0]?.supportedCapabilities;
-  return (Array.isArray(value) ? value : [value]).some((v) => String(v) === capability);
+  const value = searchEntries[0]?.[attribute];
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).map(String);
 }

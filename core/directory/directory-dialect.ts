@@ -23,6 +23,11 @@ export interface DirectoryDialect {
   /** The attribute incremental sync filters on with `>=`, and how two of its values order. */
   cursorAttribute: string;
   compareCursor(a: string, b: string): number;
+  /**
+   * A root DSE attribute holding the server's newest cursor value. Read before a scan, it is the safe next
+   * cursor: an entry changed during the scan is stamped past it and read again next time.
+   */
+  serverCursorAttribute?: string;
   toUser(entry: LdapEntry): DirectoryUser;
   toGroup(entry: LdapEntry): { group: DirectoryGroup; node: GroupNode };
 }
@@ -119,6 +124,7 @@ const ad: DirectoryDialect = {
   binaryAttributes: ['objectGUID'],
   cursorAttribute: 'uSNChanged',
   compareCursor: byInteger,
+  serverCursorAttribute: 'highestCommittedUSN',
   toUser: (entry) => ({
     externalId: guid(entry),
     username: required(entry, 'sAMAccountName'),

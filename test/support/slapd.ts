@@ -38,12 +38,16 @@ attributetype ( 1.3.6.1.4.1.99999.1.4 NAME 'userAccountControl'
   EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
 attributetype ( 1.3.6.1.4.1.99999.1.5 NAME 'uSNChanged'
   EQUALITY integerMatch ORDERING integerOrderingMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.99999.1.6 NAME 'highestCommittedUSN' DESC 'root DSE: newest USN on this server'
+  EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
 objectclass ( 1.3.6.1.4.1.99999.2.1 NAME 'keepAdObject' AUXILIARY
   MAY ( objectGUID $ sAMAccountName $ userPrincipalName $ userAccountControl $ uSNChanged ) )
 `;
 
 export interface SlapdOptions {
   adLikeSchema?: boolean;
+  /** Extra root DSE attributes (slapd's `rootDSE` file), e.g. an AD-like `highestCommittedUSN`. */
+  rootDse?: Record<string, string>;
 }
 
 export interface Slapd {
@@ -74,6 +78,7 @@ function config(dir: string, password: string, options: SlapdOptions, baseDn: st
   return [
     ...['core', 'cosine', 'inetorgperson', 'nis'].map((s) => `include ${SCHEMAS}/${s}.schema`),
     ...(options.adLikeSchema ? [`include ${dir}/ad-like.schema`] : []),
+    ...(options.rootDse ? [`rootDSE ${dir}/root-dse.ldif`] : []),
     `modulepath ${MODULES}`,
     'moduleload back_mdb',
     ...available.map((name) => `moduleload ${name}`),
@@ -105,6 +110,10 @@ export async function startSlapd(options: SlapdOptions = {}): Promise<Slapd> {
   await writeFile(`${dir}/server.pem`, server.certPem);
   await writeFile(`${dir}/server.key`, server.keyPem, { mode: 0o600 });
   if (options.adLikeSchema) await writeFile(`${dir}/ad-like.schema`, AD_LIKE_SCHEMA);
+  if (options.rootDse) {
+    const lines = Object.entries(options.rootDse).map(([key, value]) => `${key}: ${value}`);
+    await writeFile(`${dir}/root-dse.ldif`, ['dn:', ...lines, ''].join('\n'));
+  }
   await writeFile(`${dir}/slapd.conf`, config(dir, adminPassword, options, baseDn));
   const [port, ldapsPort] = [await freePort(), await freePort()];
   const url = `ldap://127.0.0.1:${port}`;

@@ -289,3 +289,31 @@ describe.skipIf(!slapdInstalled())('directory sync (AD code path on an AD-like s
     expect(state).toMatchObject({ cursor: '110', incremental_runs: 1, last_error: null });
   });
 });
+
+describe.skipIf(!slapdInstalled())('directory sync (AD server position)', () => {
+  let slapd: Slapd;
+  let database: TestDatabase;
+  afterAll(async () => {
+    await slapd?.close();
+    await database?.drop();
+  });
+
+  it("takes the cursor from the root DSE's highestCommittedUSN, not the newest entry read", async () => {
+    [slapd, database] = await Promise.all([
+      startSlapd({ adLikeSchema: true, rootDse: { highestCommittedUSN: '200' } }),
+      createTestDatabase(),
+    ]);
+    await addUser(slapd, { uid: 'alice', ad: { usn: 150 } });
+    const activities = createDirectoryActivities({
+      db: database.core.db,
+      directory: settingsFor(slapd, {
+        kind: 'ad',
+        userFilter: '(&(objectClass=inetOrgPerson)(objectClass=keepAdObject))',
+        groupFilter: '(&(objectClass=groupOfNames)(objectClass=keepAdObject))',
+      }),
+    });
+    expect(await activities.syncDirectory()).toMatchObject({ full: true, users: 1, cursor: '200' });
+    await addUser(slapd, { uid: 'bob', ad: { usn: 210 } });
+    expect(await activities.syncDirectory()).toMatchObject({ full: false, users: 1, cursor: '200' });
+  });
+});

@@ -3,6 +3,7 @@
 import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDirectoryActivities } from '../../activities/directory/directory-sync.activities.js';
 import {
@@ -12,6 +13,7 @@ import {
 import { runWorker, type RunningWorker } from '../../activities/run-worker.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { eventually } from '../support/apple-requests.js';
+import { recordableHistory } from '../support/histories.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { addGroup, addUser, settingsFor, userDn } from '../support/directory-seed.js';
 import { slapdInstalled, startSlapd, type Slapd } from '../support/slapd.js';
@@ -96,6 +98,12 @@ describe.skipIf(!slapdInstalled())('directorySyncWorkflow', () => {
       .orderBy('username')
       .execute();
     expect(usernames.map((u) => u.username)).toEqual(['alice', 'bob']);
+
+    // KEEP_RECORD_HISTORIES=1 refreshes the fixture that test/workflows/replay.test.ts replays on every run.
+    if (process.env.KEEP_RECORD_HISTORIES) {
+      const file = new URL('../fixtures/histories/directory-sync-workflow.history.pb', import.meta.url);
+      writeFileSync(file, await recordableHistory(await handle.fetchHistory(), testStack().payloadKeys));
+    }
   });
 
   it('creates the directory-sync schedule with overlap SKIP, and updates its interval in place', async () => {

@@ -10,7 +10,11 @@ import {
   DIRECTORY_SYNC_SCHEDULE,
   ensureDirectorySyncSchedule,
 } from '../../activities/directory/directory-sync.schedule.js';
+import { startCoreWorker } from '../../activities/core-worker.js';
 import { runWorker, type RunningWorker } from '../../activities/run-worker.js';
+import { coreProcessConfig } from '../../core/config/config.schema.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { eventually } from '../support/apple-requests.js';
 import { recordableHistory } from '../support/histories.js';
@@ -106,23 +110,44 @@ describe.skipIf(!slapdInstalled())('directorySyncWorkflow', () => {
     }
   });
 
-  it('creates the directory-sync schedule with overlap SKIP, and updates its interval in place', async () => {
-    const scheduleQueue = `unpolled-${randomUUID()}`;
-    await ensureDirectorySyncSchedule(client, { taskQueue: scheduleQueue, intervalMinutes: 720 });
+  it('is scheduled by the core worker at start when a directory is configured (overlap SKIP), and updated in place', async () => {
+    const stack = testStack();
+    const suffix = randomUUID();
+    const config = loadConfig(coreProcessConfig, {
+      env: {
+        KEEP_DATABASE_URL: database.coreUrl,
+        KEEP_TEMPORAL_ADDRESS: stack.temporalAddress,
+        KEEP_TEMPORAL_NAMESPACE: stack.temporalNamespace,
+        KEEP_TEMPORAL_PAYLOAD_KEYS: stack.payloadKeys,
+        KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('secret-test'),
+        KEEP_CORE_TASK_QUEUE: `core-${suffix}`,
+        KEEP_CORE_EDGE_TASK_QUEUES: `edge-${suffix}`,
+        KEEP_DIRECTORY_URL: slapd.url,
+        KEEP_DIRECTORY_BIND_DN: slapd.adminDn,
+        KEEP_DIRECTORY_BIND_PASSWORD: slapd.adminPassword,
+        KEEP_DIRECTORY_BASE_DN: slapd.baseDn,
+        KEEP_DIRECTORY_CA_FILE: slapd.caFile,
+        KEEP_DIRECTORY_SYNC_INTERVAL_MINUTES: '720',
+      },
+    });
+    const core = await startCoreWorker(config, stack.workflowBundle);
     const schedule = client.schedule.getHandle(DIRECTORY_SYNC_SCHEDULE);
     try {
-      await ensureDirectorySyncSchedule(client, { taskQueue: scheduleQueue, intervalMinutes: 60 });
-      const description = await schedule.describe();
-      expect(description.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
-      expect(description.spec.intervals?.[0]?.every).toBe(60 * 60_000);
-      expect(description.action).toMatchObject({
+      const created = await schedule.describe();
+      expect(created.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+      expect(created.spec.intervals?.[0]?.every).toBe(720 * 60_000);
+      expect(created.action).toMatchObject({
         type: 'startWorkflow',
         workflowType: 'directorySyncWorkflow',
         workflowId: 'directory-sync',
-        taskQueue: scheduleQueue,
+        taskQueue: `core-${suffix}`,
       });
+      // A restart with another interval updates the one schedule rather than failing or adding a second.
+      await ensureDirectorySyncSchedule(client, { taskQueue: `core-${suffix}`, intervalMinutes: 60 });
+      expect((await schedule.describe()).spec.intervals?.[0]?.every).toBe(60 * 60_000);
     } finally {
       await schedule.delete();
+      await core.close();
     }
   });
 });

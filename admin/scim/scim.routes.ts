@@ -110,11 +110,9 @@ export function scimRoutes(deps: ScimRouteDeps) {
       });
       if (refused instanceof Response) {
         const detail = ((await refused.json()) as { error: string }).error;
-        return scimJson(
-          { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail },
-          401,
-          { 'www-authenticate': refused.headers.get('www-authenticate') ?? 'Bearer' },
-        );
+        const answer = scimErrorResponse(new ScimError(401, detail));
+        answer.headers.set('www-authenticate', refused.headers.get('www-authenticate') ?? 'Bearer');
+        return answer;
       }
     })
     .get('/scim/v2/ServiceProviderConfig', () => scimJson(serviceProviderConfig))

@@ -1,6 +1,6 @@
 // The on-premises core worker: runs every workflow and the core's activities on task queue "core".
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { CoreProcessConfig } from '../core/config/config.schema.js';
+import type { CoreProcessConfig, DirectorySettings } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from './db/connect.js';
 import { runWorker, type RunningWorker } from './run-worker.js';
@@ -10,6 +10,8 @@ import { createDeviceActivities } from './device/device.activities.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
+import { createDirectoryActivities } from './directory/directory-sync.activities.js';
+import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
 import { Client, Connection } from '@temporalio/client';
 import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
@@ -22,6 +24,7 @@ export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
   keyRing: KeyRing;
   pki: PkiSettings & CaImportSettings;
+  directory?: DirectorySettings | undefined;
 }
 
 export function createCoreActivities(deps: CoreActivityDeps) {
@@ -36,11 +39,15 @@ export function createCoreActivities(deps: CoreActivityDeps) {
     ...createDeviceActivities(deps),
     ...pki,
     ...createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
+    ...createDirectoryActivities(deps),
   };
 }
 
-/** Asks each edge to install the CA chain and get its RA certified; one workflow per edge, never twice at once. */
-async function provisionEdges(config: CoreProcessConfig): Promise<void> {
+/**
+ * Asks each edge to install the CA chain and get its RA certified (one workflow per edge, never twice at
+ * once), and keeps the directory-sync schedule in line with the settings when a directory is configured.
+ */
+async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   try {
     const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
@@ -50,6 +57,12 @@ async function provisionEdges(config: CoreProcessConfig): Promise<void> {
         taskQueue: config.core.taskQueue,
         args: [{ edgeTaskQueue }],
         workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    }
+    if (config.directory.url) {
+      await ensureDirectorySyncSchedule(client, {
+        taskQueue: config.core.taskQueue,
+        intervalMinutes: config.directory.syncIntervalMinutes,
       });
     }
   } finally {
@@ -72,10 +85,11 @@ export async function startCoreWorker(config: CoreProcessConfig, bundlePath: str
       db: database.db,
       keyRing: KeyRing.parse(config.core.secretKeys),
       pki: config.core,
+      directory: config.directory,
     }),
     workflowBundle: { codePath: bundlePath },
   });
   const running = runWorker(worker, connection, () => database.close());
-  await provisionEdges(config);
+  await startCoreProcesses(config);
   return running;
 }

@@ -25,6 +25,7 @@ import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.r
 import { enrollmentDocs, enrollmentRoutes } from './enrollment.routes.js';
 import { pkiDocs, pkiRoutes } from './pki.routes.js';
 import { securityHeaders } from './security-headers.js';
+import { scimDocs, scimRoutes } from './scim/scim.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -106,6 +107,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       ...roleGrantDocs,
       ...bootstrapTokenDocs,
       ...(identity.oidcIssuer ? oidcDocs : []),
+      ...scimDocs,
     ]),
   );
   const authn = authenticate({
@@ -136,6 +138,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       }),
     );
   }
+  app.route('/', scimRoutes({ db: deps.db, log: deps.log, authenticate: authn }));
   app.use('/v1/*', authn);
   app.route('/', deviceRoutes(deps));
   app.route('/', deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }));

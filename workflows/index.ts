@@ -7,3 +7,4 @@ export { edgeProvisioningWorkflow } from './edge-provisioning.workflow.js';
 export { revocationWorkflow } from './revocation.workflow.js';
 export { enrollmentProfileWorkflow } from './enrollment-profile.workflow.js';
 export { scepChallengeWorkflow } from './scep-challenge.workflow.js';
+export { directorySyncWorkflow } from './directory-sync.workflow.js';

@@ -2,10 +2,12 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AdminEnv, Principal } from './principal.js';
 
-export const ROLES = ['admin', 'operator', 'helpdesk', 'auditor'] as const;
+const ADMIN_ROLES = ['admin', 'operator', 'helpdesk', 'auditor'] as const;
+/** `scim` is an identity provider's token: it may provision directory users and groups, nothing else. */
+export const ROLES = [...ADMIN_ROLES, 'scim'] as const;
 export type Role = (typeof ROLES)[number];
 
-const everyone = ROLES;
+const everyone = ADMIN_ROLES;
 
 /** The one table of who may do what; a route names the permission it needs, never a role. */
 export const PERMISSIONS = {
@@ -26,6 +28,7 @@ export const PERMISSIONS = {
   'audit:read': ['admin', 'auditor'],
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],
+  'scim:write': ['scim'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -239,6 +239,110 @@ export const coreSettings = z.strictObject({
     .describe('How long a SCEP challenge stays usable, in minutes.'),
 });
 
+/** The directory the core reads (LDAP / Active Directory); no `url` = no directory sync. */
+export const directorySettings = z
+  .strictObject({
+    url: z
+      .string()
+      .regex(/^ldaps?:\/\/[^/?#]+\/?$/, 'expected ldaps://host[:port] or ldap://host[:port]')
+      .optional()
+      .describe(
+        'Directory server URL: ldaps:// (TLS from the start) or ldap:// (upgraded with StartTLS); absent = no directory sync.',
+      ),
+    kind: z
+      .enum(['ad', 'openldap'])
+      .default('openldap')
+      .describe(
+        'Active Directory (objectGUID, userAccountControl, uSNChanged) or OpenLDAP (entryUUID, modifyTimestamp).',
+      ),
+    bindDn: z
+      .string()
+      .optional()
+      .describe('DN (or AD user principal name) the core binds as; read-only access suffices.'),
+    bindPassword: z.string().optional().describe('Password of bindDn; prefer bindPasswordFile.'),
+    bindPasswordFile: z
+      .string()
+      .optional()
+      .describe('File holding the password of bindDn (trailing newline ignored).'),
+    baseDn: z
+      .string()
+      .optional()
+      .describe('Search base for users and groups unless userBaseDn / groupBaseDn say otherwise.'),
+    userBaseDn: z.string().optional().describe('Search base for users (default baseDn).'),
+    userFilter: z
+      .string()
+      .optional()
+      .describe(
+        'Which entries are users (default (objectClass=inetOrgPerson), or (&(objectCategory=person)(objectClass=user)) on AD).',
+      ),
+    groupBaseDn: z.string().optional().describe('Search base for groups (default baseDn).'),
+    groupFilter: z
+      .string()
+      .optional()
+      .describe(
+        'Which entries are groups (default groupOfNames or groupOfUniqueNames, or (objectClass=group) on AD).',
+      ),
+    caFile: z.string().optional().describe('CA bundle (PEM) to trust for the directory server certificate.'),
+    startTls: bool
+      .default(true)
+      .describe('Upgrade ldap:// connections with StartTLS (ldaps:// is TLS anyway).'),
+    allowPlain: bool
+      .default(false)
+      .describe(
+        'Allow ldap:// without StartTLS: the bind password crosses the network in clear. Tests only.',
+      ),
+    syncIntervalMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe('How often the directory-sync schedule runs.'),
+    fullSyncEvery: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .default(24)
+      .describe('Every Nth run reads the whole directory (detects deletions); the others read changes only.'),
+    pageSize: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(5000)
+      .default(500)
+      .describe('Entries per page of a paged search.'),
+    maxNestingDepth: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .default(10)
+      .describe('How many levels of nested groups are expanded where the server cannot (non-AD servers).'),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.url) return;
+    for (const key of ['bindDn', 'baseDn'] as const) {
+      if (!value[key])
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required when directory.url is set' });
+    }
+    if (!value.bindPassword && !value.bindPasswordFile) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['bindPassword'],
+        message: 'bindPassword or bindPasswordFile is required',
+      });
+    }
+    if (value.url.startsWith('ldap://') && !value.startTls && !value.allowPlain) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startTls'],
+        message: 'plain ldap:// without StartTLS is refused unless allowPlain is true',
+      });
+    }
+  });
+
+export type DirectorySettings = z.infer<typeof directorySettings>;
+
 /** 127.0.0.0/8, ::1 and localhost: the only places the admin API may serve plain HTTP. */
 function isLoopback(host: string): boolean {
   return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
@@ -366,6 +470,7 @@ export const coreProcessConfig = z.strictObject({
   database: databaseSettings,
   temporal: temporalSettings,
   core: coreSettings,
+  directory: directorySettings.prefault({}),
   log: logSettings.prefault({}),
 });
 

@@ -20,6 +20,8 @@ import type {
   AdminOidcLoginTable,
   AdminSessionTable,
 } from './core/admin-session.table.js';
+import type { DirectorySyncStateTable } from './core/directory-sync-state.table.js';
+import type { DirectoryChangeTable } from './core/directory-change.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -42,4 +44,6 @@ export interface CoreDatabase {
   admin_sessions: AdminSessionTable;
   admin_oidc_logins: AdminOidcLoginTable;
   admin_bootstrap_token: AdminBootstrapTokenTable;
+  directory_sync_state: DirectorySyncStateTable;
+  directory_changes: DirectoryChangeTable;
 }

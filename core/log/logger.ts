@@ -21,6 +21,7 @@ export const REDACTED_KEYS = [
   'recoveryKey',
   'pushMagic',
   'bootstrapToken',
+  'bindPassword',
   'url',
 ] as const;
 

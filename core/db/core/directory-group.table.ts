@@ -1,9 +1,10 @@
-// Directory groups, read from LDAP/AD or pushed by SCIM.
-import type { Generated, Selectable } from 'kysely';
+// Directory groups from every source; `dn` only for LDAP groups.
+import type { Generated, Insertable, Selectable } from 'kysely';
+import type { DirectorySource } from '../../directory/directory-model.js';
 
 export interface DirectoryGroupTable {
   id: Generated<string>;
-  source: string;
+  source: DirectorySource;
   external_id: string;
   name: string;
   dn: string | null;
@@ -12,4 +13,5 @@ export interface DirectoryGroupTable {
   deleted_at: Date | null;
 }
 
-export type DirectoryGroup = Selectable<DirectoryGroupTable>;
+export type DirectoryGroupRow = Selectable<DirectoryGroupTable>;
+export type NewDirectoryGroupRow = Insertable<DirectoryGroupTable>;

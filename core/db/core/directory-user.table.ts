@@ -1,9 +1,10 @@
-// Directory users, read from LDAP/AD, pushed by SCIM, or first seen at an OIDC sign-in.
+// Directory users from every source (LDAP/AD sync, SCIM), one row per (source, external id); soft-deleted.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DirectorySource } from '../../directory/directory-model.js';
 
 export interface DirectoryUserTable {
   id: Generated<string>;
-  source: string;
+  source: DirectorySource;
   external_id: string;
   username: string;
   email: string | null;
@@ -16,5 +17,5 @@ export interface DirectoryUserTable {
   deleted_at: Date | null;
 }
 
-export type DirectoryUser = Selectable<DirectoryUserTable>;
-export type NewDirectoryUser = Insertable<DirectoryUserTable>;
+export type DirectoryUserRow = Selectable<DirectoryUserTable>;
+export type NewDirectoryUserRow = Insertable<DirectoryUserTable>;

@@ -17,8 +17,12 @@ describe('admin roles', () => {
   });
   afterAll(() => database?.drop());
 
-  it('gives every role read access to devices, and only admins token management', () => {
-    for (const role of ROLES) expect(hasPermission(role, 'devices:read')).toBe(true);
+  it('gives every admin role read access to devices, only admins token management, and scim only SCIM', () => {
+    for (const role of ROLES.filter((r) => r !== 'scim'))
+      expect(hasPermission(role, 'devices:read')).toBe(true);
+    expect(
+      Object.keys(PERMISSIONS).filter((p) => hasPermission('scim', p as keyof typeof PERMISSIONS)),
+    ).toEqual(['scim:write']);
     expect(ROLES.filter((role) => hasPermission(role, 'tokens:manage'))).toEqual(['admin']);
     expect(Object.keys(PERMISSIONS)).toContain('push-certificate:write');
   });

@@ -1,4 +1,4 @@
-// Directory data read from LDAP/AD or pushed by SCIM: users, groups, effective memberships, sync state and changes.
+// Directory data in the core (never the edge): users, groups, effective memberships, the sync cursor and a change log.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -6,7 +6,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await core
     .createTable('directory_users')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('ldap', 'scim', 'oidc')`))
     .addColumn('external_id', 'text', (c) => c.notNull())
     .addColumn('username', 'text', (c) => c.notNull())
     .addColumn('email', 'text')
@@ -14,22 +14,30 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('department', 'text')
     .addColumn('disabled', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('attributes', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
-    .addColumn('created_at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('deleted_at', 'timestamptz')
-    .addUniqueConstraint('directory_users_source_external', ['source', 'external_id'])
+    .addUniqueConstraint('directory_users_source_external_id', ['source', 'external_id'])
     .execute();
+  await core
+    .createIndex('directory_users_username')
+    .on('directory_users')
+    .columns(['source', 'username'])
+    .execute();
+  // SCIM identity providers look users up by userName; two live SCIM users may not share one.
+  await sql`create unique index directory_users_scim_username on core.directory_users (lower(username))
+    where source = 'scim' and deleted_at is null`.execute(db);
   await core
     .createTable('directory_groups')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
-    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('ldap', 'scim', 'oidc')`))
     .addColumn('external_id', 'text', (c) => c.notNull())
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('dn', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('deleted_at', 'timestamptz')
-    .addUniqueConstraint('directory_groups_source_external', ['source', 'external_id'])
+    .addUniqueConstraint('directory_groups_source_external_id', ['source', 'external_id'])
     .execute();
   await core
     .createTable('directory_memberships')
@@ -43,22 +51,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('directory_memberships_pk', ['user_id', 'group_id'])
     .execute();
   await core
+    .createIndex('directory_memberships_group')
+    .on('directory_memberships')
+    .column('group_id')
+    .execute();
+  await core
     .createTable('directory_sync_state')
     .addColumn('source', 'text', (c) => c.primaryKey())
     .addColumn('cursor', 'text')
     .addColumn('last_success_at', 'timestamptz')
     .addColumn('last_error', 'text')
-    .addColumn('updated_at', 'timestamptz')
+    .addColumn('incremental_runs', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
   await core
     .createTable('directory_changes')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('at', 'timestamptz', (c) => c.defaultTo(sql`now()`))
-    .addColumn('source', 'text')
-    .addColumn('kind', 'text')
-    .addColumn('subject_kind', 'text')
-    .addColumn('subject_id', 'uuid')
-    .addColumn('details', 'jsonb')
+    .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject_kind', 'text', (c) => c.notNull())
+    .addColumn('subject_id', 'uuid', (c) => c.notNull())
+    .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .execute();
 }
 

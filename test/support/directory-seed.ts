@@ -1,0 +1,99 @@
+// Seeds and edits a test directory (slapd) through ldapts: people and groups, OpenLDAP-style or AD-like.
+import { randomUUID } from 'node:crypto';
+import { Attribute, Change, type Client } from 'ldapts';
+import { objectGuidFromString } from '../../core/directory/active-directory.js';
+import { directorySettings, type DirectorySettings } from '../../core/config/config.schema.js';
+import type { Slapd } from './slapd.js';
+
+export interface SeedUser {
+  uid: string;
+  mail?: string;
+  /** AD-like entries only. */
+  ad?: { guid?: string; userAccountControl?: number; usn: number };
+}
+
+export interface SeedGroup {
+  cn: string;
+  members: string[];
+  ad?: { guid?: string; usn: number };
+}
+
+export const userDn = (slapd: Slapd, uid: string) => `uid=${uid},ou=people,${slapd.baseDn}`;
+export const groupDn = (slapd: Slapd, cn: string) => `cn=${cn},ou=groups,${slapd.baseDn}`;
+
+function adAttributes(ad: { guid?: string; usn: number }, extra: Record<string, string>): Attribute[] {
+  return [
+    new Attribute({ type: 'objectGUID', values: [objectGuidFromString(ad.guid ?? randomUUID())] }),
+    new Attribute({ type: 'uSNChanged', values: [String(ad.usn)] }),
+    ...Object.entries(extra).map(([type, value]) => new Attribute({ type, values: [value] })),
+  ];
+}
+
+export async function withAdmin<T>(slapd: Slapd, use: (client: Client) => Promise<T>): Promise<T> {
+  const client = await slapd.adminClient();
+  try {
+    return await use(client);
+  } finally {
+    await client.unbind();
+  }
+}
+
+export async function addUser(slapd: Slapd, user: SeedUser): Promise<void> {
+  await withAdmin(slapd, async (client) => {
+    const base = [
+      new Attribute({ type: 'objectClass', values: ['inetOrgPerson', ...(user.ad ? ['keepAdObject'] : [])] }),
+      new Attribute({ type: 'uid', values: [user.uid] }),
+      new Attribute({ type: 'cn', values: [user.uid] }),
+      new Attribute({ type: 'sn', values: [user.uid] }),
+      ...(user.mail ? [new Attribute({ type: 'mail', values: [user.mail] })] : []),
+    ];
+    const ad = user.ad
+      ? adAttributes(user.ad, {
+          sAMAccountName: user.uid,
+          userPrincipalName: `${user.uid}@keep.test`,
+          userAccountControl: String(user.ad.userAccountControl ?? 512),
+        })
+      : [];
+    await client.add(userDn(slapd, user.uid), [...base, ...ad]);
+  });
+}
+
+export async function addGroup(slapd: Slapd, group: SeedGroup): Promise<void> {
+  await withAdmin(slapd, async (client) => {
+    await client.add(groupDn(slapd, group.cn), [
+      new Attribute({ type: 'objectClass', values: ['groupOfNames', ...(group.ad ? ['keepAdObject'] : [])] }),
+      new Attribute({ type: 'cn', values: [group.cn] }),
+      new Attribute({ type: 'member', values: group.members }),
+      ...(group.ad ? adAttributes(group.ad, {}) : []),
+    ]);
+  });
+}
+
+/** Replaces attribute values on an entry (one modify request). */
+export async function replace(slapd: Slapd, dn: string, values: Record<string, string[]>): Promise<void> {
+  await withAdmin(slapd, (client) =>
+    client.modify(
+      dn,
+      Object.entries(values).map(
+        ([type, vals]) =>
+          new Change({ operation: 'replace', modification: new Attribute({ type, values: vals }) }),
+      ),
+    ),
+  );
+}
+
+export async function removeEntry(slapd: Slapd, dn: string): Promise<void> {
+  await withAdmin(slapd, (client) => client.del(dn));
+}
+
+/** Directory settings for the core that point at this slapd (StartTLS, its CA, the admin bind). */
+export function settingsFor(slapd: Slapd, extra: Record<string, unknown> = {}): DirectorySettings {
+  return directorySettings.parse({
+    url: slapd.url,
+    bindDn: slapd.adminDn,
+    bindPassword: slapd.adminPassword,
+    baseDn: slapd.baseDn,
+    caFile: slapd.caFile,
+    ...extra,
+  });
+}

@@ -34,14 +34,22 @@ export interface ServedEdge {
 }
 
 /** Real HTTP(S) on loopback, as edge/main.ts serves it; TLS when a certificate is given. */
-export async function serveEdge(
+export function serveEdge(
   planes: TestPlanes,
+  tls?: { certPem: string; keyPem: string },
+): Promise<ServedEdge> {
+  return serveOnLoopback(planes.edgeApp.fetch, tls);
+}
+
+/** Any fetch handler (the edge app, the admin app) on 127.0.0.1 and a free port. */
+export async function serveOnLoopback(
+  fetch: (request: Request) => Response | Promise<Response>,
   tls?: { certPem: string; keyPem: string },
 ): Promise<ServedEdge> {
   const server = await new Promise<ServerType>((resolve) => {
     const s: ServerType = serve(
       {
-        fetch: planes.edgeApp.fetch,
+        fetch,
         hostname: '127.0.0.1',
         port: 0,
         ...(tls

@@ -1,182 +1,116 @@
-// Apple MDM at scale: N simulated devices over HTTPS on loopback — Idle check-ins/s and command round trips/s.
-import { randomUUID } from 'node:crypto';
-import { enrollmentUri } from '../../core/pki/device-identity-profile.js';
-import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
-import { buildEnrollmentProfile } from '../../core/apple/enrollment-profile.js';
-import { buildPlist } from '../../core/apple/plist-codec.js';
-import { createCaHierarchy } from '../../core/pki/ca-create.js';
-import { issueCertificate } from '../../core/pki/issue-certificate.js';
-import { generateSerialNumber } from '../../core/pki/serial-number.js';
-import { workflowIds } from '../../core/temporal/task-queues.js';
-import { queueCommandUpdate } from '../../workflows/device.messages.js';
-import { createFakeApns } from '../fakes/apns/fake-apns.js';
-import { SimulatedFleet } from '../sim/apple/fleet.js';
-import type { IdentityEnroller } from '../sim/apple/scep-enroller.js';
-import { createTestPushCertificate } from '../support/push-cert.js';
+// Apple MDM at scale, split as deployed: `keep edge` in its own process, the fleet in others, the core worker and
+// admin API in this one. Enrolment (identities pre-issued), Idle check-ins/s, command round trips/s, the edge's
+// own RSS and CPU, and Temporal's work per operation.
+import { startKeepTestStack } from '../support/start-stack.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
-import { serveEdge } from '../support/served-edge.js';
-import { startBenchPlanes } from './bench-planes.js';
+import '../support/quiet-temporal.js';
+import { issueIdentities } from './bench-identities.js';
+import { benchProfile } from './bench-profile.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
-import { watchCommands, inventoryAnswered } from './command-watcher.js';
-import { runLoad } from './load-loop.js';
+import { FleetProcesses, MAX_FLEET_PROCESSES } from './fleet-processes.js';
+import { keepPhases } from './keep-phases.js';
+import { startKeepProcesses } from './keep-processes.js';
 
 const MiB = 1024 * 1024;
 
 export default async function run(raw: BenchParams): Promise<BenchResult> {
   const params = {
     devices: intParam(raw, 'devices', 200, 10_000),
-    checkins: intParam(raw, 'checkins', 5000, 200_000),
-    commands: intParam(raw, 'commands', 500, 20_000),
+    checkins: intParam(raw, 'checkins', 2000, 200_000),
+    commands: intParam(raw, 'commands', 200, 20_000),
     concurrency: intParam(raw, 'concurrency', 32, 256),
     commandConcurrency: intParam(raw, 'commandConcurrency', 16, 256),
+    // Up to 1,000 at once, the issue's enrolment target (Authenticate + TokenUpdate; SCEP is measured by `scep`).
+    enrolConcurrency: intParam(raw, 'enrolConcurrency', 16, 1000),
+    sockets: intParam(raw, 'sockets', 64, 1024),
+    fleets: intParam(raw, 'fleets', 2, MAX_FLEET_PROCESSES),
     maxSeconds: intParam(raw, 'maxSeconds', 120, 600),
   };
   const maxMs = params.maxSeconds * 1000;
-  const pushCa = createTestCa('Bench Push CA');
-  const pushCert = createTestPushCertificate({ ca: pushCa });
-  const apns = createFakeApns({ clientCaPem: pushCa.certPem });
-  const apnsServer = await apns.start();
-  const bench = await startBenchPlanes({ apns: { url: apnsServer.url, caPem: apnsServer.caPem } });
-  const { planes } = bench;
-  const tlsCa = createTestCa('Bench Edge TLS CA');
-  const edge = await serveEdge(planes, issueLoopbackServerCertificate(tlsCa));
-  let fleet: SimulatedFleet | undefined;
-  const watcher = watchCommands(planes.database.core.db);
+  const running = await startKeepTestStack();
+  let fleet: FleetProcesses | undefined;
   try {
-    await planes.push.installCertificate({
-      topic: pushCert.topic,
-      certPem: pushCert.certPem,
-      keyPem: pushCert.keyPem,
-      notAfter: new Date(Date.now() + 86_400_000),
-    });
-    // Identities straight from a device CA the edge trusts: SCEP has its own benchmark.
-    const deviceCa = createCaHierarchy({ organization: 'Bench', now: new Date() });
-    await planes.trust.installChain([
-      { der: deviceCa.root.certificateDer, role: 'root' },
-      { der: deviceCa.issuing.certificateDer, role: 'issuing' },
-    ]);
-    const enroller: IdentityEnroller = async (_payload, context) => {
-      if (!context.keyPair) throw new Error('the fleet hands every device its key');
-      const issued = issueCertificate({
-        ca: deviceCa.issuing,
-        profile: 'device-identity',
-        template: { commonName: 'bench device', sans: [{ type: 'uri', value: enrollmentUri(randomUUID()) }] },
-        serial: generateSerialNumber(),
-        now: new Date(),
-        publicKey: context.keyPair.publicKey,
+    const tlsCa = createTestCa('Bench Edge TLS CA');
+    const keep = await startKeepProcesses(running, { edgeTls: issueLoopbackServerCertificate(tlsCa) });
+    try {
+      const issueStarted = performance.now();
+      const identities = await issueIdentities(keep.issuingCa, keep.database.edge.db, params.devices);
+      const issueMs = performance.now() - issueStarted;
+      const profile = benchProfile(
+        { serverUrl: `${keep.edge.baseUrl}/mdm/connect`, checkInUrl: `${keep.edge.baseUrl}/mdm/checkin` },
+        keep.pushTopic,
+      );
+      fleet = await FleetProcesses.start({
+        processes: params.fleets,
+        profile,
+        edgeCaPem: tlsCa.certPem,
+        identities,
+        maxSockets: params.sockets,
       });
-      return { certificate: issued.der, privateKey: context.keyPair.privateKey };
-    };
-    const profile = new TextEncoder().encode(
-      buildPlist(
-        buildEnrollmentProfile({
-          identifier: 'dev.keep.bench',
-          displayName: 'Keep bench',
-          serverUrl: `${edge.baseUrl}/mdm/connect`,
-          checkInUrl: `${edge.baseUrl}/mdm/checkin`,
-          topic: pushCert.topic,
-          scep: {
-            url: `${edge.baseUrl}/scep/${randomUUID()}`,
-            subject: [['CN', 'bench']],
-            challenge: 'unused',
-          },
-        }),
-      ),
-    );
-    fleet = new SimulatedFleet({
-      count: params.devices,
-      profileFor: () => profile,
-      edgeCa: [tlsCa.certPem],
-      fakeApns: apns,
-      enroller,
-      enrollConcurrency: 16,
-      maxSockets: 64,
-      // Enrolment is set-up, not a measured figure: it gets its own, wider bound.
-      phaseTimeoutMs: 600_000,
-    });
-    const devices = fleet.devices;
-
-    const enrolled = await fleet.enrollAll();
-    if (enrolled.failed || enrolled.skipped) throw new Error(`enrolment: ${JSON.stringify(enrolled)}`);
-    // Each device workflow queues its inventory commands and pushes; the devices answer them. Wait
-    // for that to finish so the Idle phase measures empty queues.
-    const core = planes.database.core.db;
-    await inventoryAnswered(core, params.devices, 2 * maxMs);
-    const afterEnrol = process.memoryUsage();
-    const deviceIds = new Map(
-      (await core.selectFrom('devices').select(['id', 'udid']).execute()).map((d) => [d.udid, d.id]),
-    );
-
-    let idleCommands = 0;
-    const idle = await runLoad(
-      { count: params.checkins, concurrency: params.concurrency, maxMs },
-      async (i) => {
-        idleCommands += (await devices[i % devices.length]!.runSession()).length;
-      },
-    );
-
-    const enqueueMs: number[] = [];
-    const roundTrip = await runLoad(
-      { count: params.commands, concurrency: params.commandConcurrency, maxMs },
-      async (i) => {
-        const device = devices[i % devices.length]!;
-        const commandUuid = randomUUID();
-        const plist = serializeCommand(
-          buildCommand(
-            { requestType: 'DeviceInformation', queries: ['DeviceName', 'OSVersion'] },
-            commandUuid,
+      const phases = keepPhases(keep, fleet);
+      const enrol = await phases.enrol({ concurrency: params.enrolConcurrency, maxMs });
+      const idle = await phases.idle({ count: params.checkins, concurrency: params.concurrency, maxMs });
+      const commands = await phases.commands({
+        count: params.commands,
+        concurrency: params.commandConcurrency,
+        maxMs,
+      });
+      const fleetRss = fleet.samples().reduce((sum, s) => sum + s.rssBytes, 0);
+      for (const phase of [enrol.result.report, idle.result, commands.result]) {
+        if (phase.errors.length) console.error(phase.errors);
+      }
+      const { report: enrolled } = enrol.result;
+      return {
+        params: { ...params, transport: 'https-loopback', signature: 'Mdm-Signature (SHA-1, detached)' },
+        metrics: {
+          identities_issued_per_s: metric(params.devices / (issueMs / 1000), 'certificates/s'),
+          enrolled: metric(enrolled.ok, 'devices'),
+          enrol_per_s: metric(enrolled.perSecond, 'devices/s'),
+          enrol_all_enrolled: metric(enrolled.elapsedMs / 1000, 's'),
+          enrol_p50: metric(enrolled.latencyMs.p50, 'ms'),
+          enrol_p99: metric(enrolled.latencyMs.p99, 'ms'),
+          enrol_inventory_settled: metric(enrol.result.settledMs / 1000, 's'),
+          idle_checkins: metric(idle.result.ok, 'count'),
+          idle_failures: metric(idle.result.failed, 'count'),
+          idle_commands_met: metric(idle.result.commandsMet, 'count'),
+          idle_per_s: metric(idle.result.perSecond, 'checkins/s'),
+          idle_p50: metric(idle.result.latencyMs.p50, 'ms'),
+          idle_p99: metric(idle.result.latencyMs.p99, 'ms'),
+          command_round_trips: metric(commands.result.ok, 'count'),
+          command_failures: metric(commands.result.failed, 'count'),
+          command_per_s: metric(commands.result.perSecond, 'commands/s'),
+          command_p50: metric(commands.result.latencyMs.p50, 'ms'),
+          command_p99: metric(commands.result.latencyMs.p99, 'ms'),
+          edge_rss_after_enrol: metric(enrol.edge.after.rssBytes / MiB, 'MiB'),
+          edge_rss_after_load: metric(commands.edge.after.rssBytes / MiB, 'MiB'),
+          edge_rss_peak: metric(commands.edge.after.peakRssBytes / MiB, 'MiB'),
+          edge_cpu_idle: metric(idle.edge.cpuPercent, '% of a core'),
+          edge_cpu_ms_per_idle_checkin: metric(
+            (idle.edge.after.cpuMs - idle.edge.before.cpuMs) / Math.max(1, idle.result.ok),
+            'ms',
           ),
-        );
-        const handle = planes.temporal.workflow.getHandle(workflowIds.device(deviceIds.get(device.udid)!));
-        const begin = performance.now();
-        const settled = watcher.settled(commandUuid, 60_000);
-        await handle.executeUpdate(queueCommandUpdate, {
-          args: [{ commandUuid, requestType: 'DeviceInformation', plist, requestedBy: 'bench' }],
-        });
-        enqueueMs.push(performance.now() - begin);
-        const status = await settled;
-        if (status !== 'acknowledged') throw new Error(`command ended ${status}`);
-      },
-    );
-    const afterLoad = process.memoryUsage();
-    for (const report of [idle, roundTrip]) if (report.errors.length) console.error(report.errors);
-    enqueueMs.sort((a, b) => a - b);
-    const at = (q: number) =>
-      enqueueMs[Math.min(enqueueMs.length - 1, Math.ceil(q * enqueueMs.length) - 1)] ?? 0;
-
-    return {
-      params: { ...params, transport: 'https-loopback', signature: 'Mdm-Signature (SHA-1, detached)' },
-      metrics: {
-        enrolled: metric(enrolled.ok, 'devices'),
-        enrol_per_s: metric(enrolled.ok / (enrolled.elapsedMs / 1000), 'devices/s'),
-        idle_checkins: metric(idle.ok, 'count'),
-        idle_failures: metric(idle.failed, 'count'),
-        idle_per_s: metric(idle.perSecond, 'checkins/s'),
-        idle_p50: metric(idle.latencyMs.p50, 'ms'),
-        idle_p99: metric(idle.latencyMs.p99, 'ms'),
-        command_round_trips: metric(roundTrip.ok, 'count'),
-        command_failures: metric(roundTrip.failed, 'count'),
-        command_per_s: metric(roundTrip.perSecond, 'commands/s'),
-        command_p50: metric(roundTrip.latencyMs.p50, 'ms'),
-        command_p99: metric(roundTrip.latencyMs.p99, 'ms'),
-        command_enqueue_p50: metric(at(0.5), 'ms'),
-        command_enqueue_p99: metric(at(0.99), 'ms'),
-        rss_after_enrol: metric(afterEnrol.rss / MiB, 'MiB'),
-        rss_after_load: metric(afterLoad.rss / MiB, 'MiB'),
-        heap_used_after_load: metric(afterLoad.heapUsed / MiB, 'MiB'),
-      },
-      notes: [
-        `Idle: one signed PUT /mdm/connect answered empty (${idleCommands} commands met on the way)`,
-        'command: queueCommand Update → edge queue + APNs push (fake, HTTP/2) → device session → result relayed to core device_commands (polled every 20 ms)',
-        'command_enqueue: the Update alone (core record + edge enqueue + push activities)',
-        'RSS/heap are of this one process: edge, core worker, edge worker, relay and the simulated fleet',
-      ],
-    };
+          edge_cpu_commands: metric(commands.edge.cpuPercent, '% of a core'),
+          fleet_rss: metric(fleetRss / MiB, 'MiB'),
+          workflow_tasks_per_enrolment: metric(enrol.perOperation.workflowTasks, 'tasks'),
+          history_events_per_enrolment: metric(enrol.perOperation.historyEvents, 'events'),
+          workflow_tasks_per_idle_checkin: metric(idle.perOperation.workflowTasks, 'tasks'),
+          history_events_per_idle_checkin: metric(idle.perOperation.historyEvents, 'events'),
+          workflow_tasks_per_command: metric(commands.perOperation.workflowTasks, 'tasks'),
+          history_events_per_command: metric(commands.perOperation.historyEvents, 'events'),
+        },
+        notes: [
+          `edge: \`keep edge\` in its own process (pid ${keep.edge.pid}, under tsx), HTTPS on 127.0.0.1; core worker and admin API in this process; fleet in ${params.fleets} processes`,
+          `identities: ${params.devices} certificates from Keep's own issuing CA, recorded as issued, RSA keys from a pool of 8; enrolment = Authenticate + TokenUpdate, then sessions until the inventory its workflow queued is answered (${enrol.result.sweeps} sweeps)`,
+          `Idle: one signed PUT /mdm/connect answered empty (${idle.result.commandsMet} commands met on the way)`,
+          'command: POST /v1/devices/{id}/commands → Update → edge queue (+ push to a fake APNs nobody listens to) → the device session the bench starts → result in core device_commands (polled every 20 ms)',
+          "workflow tasks and history events: every execution in the run's namespace, counted after each phase (once the counts stop moving) and divided by the phase's operations",
+        ],
+      };
+    } finally {
+      fleet?.close();
+      await keep.close();
+    }
   } finally {
-    watcher.stop();
-    fleet?.close();
-    await edge.close();
-    await bench.close();
-    await apnsServer.close();
+    await running.stop();
   }
 }

@@ -1,7 +1,6 @@
-// Resolves when the core's device_commands row for a command leaves `queued`: one batched poll for all waiters.
+// Resolves when the core's device_commands row for a command leaves `queued` (one batched poll for all waiters), and tells when enrolment's inventory is answered.
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
-import { until } from './load-loop.js';
 
 export interface CommandWatcher {
   /** The row's final status, or a rejection after `timeoutMs`. */
@@ -52,23 +51,14 @@ export function watchCommands(db: Kysely<CoreDatabase>, pollMs = 20): CommandWat
   };
 }
 
-/**
- * Waits until every enrolled device has answered the inventory commands its workflow queued, so a load
- * loop that follows meets empty queues.
- */
-export async function inventoryAnswered(
-  db: Kysely<CoreDatabase>,
-  devices: number,
-  deadlineMs: number,
-): Promise<void> {
-  await until('inventory answered', deadlineMs, async () => {
-    const rows = await db
-      .selectFrom('device_commands')
-      .select((eb) => [
-        eb.fn.countAll<string>().as('all'),
-        eb.fn.count<string>('status').filterWhere('status', '=', 'queued').as('queued'),
-      ])
-      .executeTakeFirstOrThrow();
-    return Number(rows.all) >= devices && Number(rows.queued) === 0;
-  });
+/** Whether every enrolled device has answered the inventory commands its workflow queued. */
+export async function inventoryDone(db: Kysely<CoreDatabase>, devices: number): Promise<boolean> {
+  const rows = await db
+    .selectFrom('device_commands')
+    .select((eb) => [
+      eb.fn.countAll<string>().as('all'),
+      eb.fn.count<string>('status').filterWhere('status', '=', 'queued').as('queued'),
+    ])
+    .executeTakeFirstOrThrow();
+  return Number(rows.all) >= devices && Number(rows.queued) === 0;
 }

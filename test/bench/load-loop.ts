@@ -16,6 +16,8 @@ export interface LoadReport {
   /** Successful operations per second of wall time. */
   perSecond: number;
   latencyMs: LatencySummary;
+  /** Every successful operation's latency, so reports from several processes merge into one summary. */
+  samplesMs: number[];
   /** The first few distinct failure messages. */
   errors: string[];
 }
@@ -57,7 +59,28 @@ export async function runLoad(
     elapsedMs,
     perSecond: ok / (elapsedMs / 1000),
     latencyMs: summarize(latencies),
+    samplesMs: latencies,
     errors: [...errors],
+  };
+}
+
+/**
+ * One report for loops that ran side by side (one per fleet process): counts add up, the wall time is
+ * the longest loop's, percentiles come from all samples together.
+ */
+export function mergeReports(reports: LoadReport[]): LoadReport {
+  const samplesMs = reports.flatMap((r) => r.samplesMs);
+  const ok = reports.reduce((sum, r) => sum + r.ok, 0);
+  const elapsedMs = Math.max(0, ...reports.map((r) => r.elapsedMs));
+  return {
+    ok,
+    failed: reports.reduce((sum, r) => sum + r.failed, 0),
+    skipped: reports.reduce((sum, r) => sum + r.skipped, 0),
+    elapsedMs,
+    perSecond: elapsedMs > 0 ? ok / (elapsedMs / 1000) : 0,
+    latencyMs: summarize(samplesMs),
+    samplesMs,
+    errors: [...new Set(reports.flatMap((r) => r.errors))].slice(0, 5),
   };
 }
 
@@ -79,15 +102,7 @@ export function timeSync(count: number, operation: (index: number) => void): Loa
     elapsedMs,
     perSecond: count / (elapsedMs / 1000),
     latencyMs: summarize(latencies),
+    samplesMs: latencies,
     errors: [],
   };
-}
-
-/** Polls `check` every 250 ms until it holds; fails naming `what` after `deadlineMs`. */
-export async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = performance.now() + deadlineMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) throw new Error(`${what} not reached in ${deadlineMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }

@@ -68,6 +68,8 @@ export interface RunningNanoMdm {
   /** e.g. `http://127.0.0.1:41234`; check-ins and command reports both go to `/mdm`. */
   baseUrl: string;
   pid: number;
+  /** The API key (HTTP Basic password of user `nanomdm`) for /v1/enqueue; a secret: never print it. */
+  apiKey: string;
   /**
    * Postgres sessions opened on NanoMDM's database so far: Go's database/sql keeps two idle
    * connections unless told otherwise, so concurrency above that reconnects (SCRAM and a backend each time).
@@ -154,6 +156,7 @@ export async function startNanoMdm(options: NanoMdmOptions): Promise<RunningNano
   await writeFile(join(dir, 'intermediate.pem'), options.intermediatePem);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
+  const apiKey = randomBytes(18).toString('base64url');
   const child = spawn(
     options.build.binary,
     [
@@ -170,7 +173,7 @@ export async function startNanoMdm(options: NanoMdmOptions): Promise<RunningNano
       env: {
         PATH: process.env.PATH ?? '',
         NANOMDM_STORAGE_DSN: dsn,
-        NANOMDM_API: randomBytes(18).toString('base64url'),
+        NANOMDM_API: apiKey,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
     },
@@ -194,6 +197,7 @@ export async function startNanoMdm(options: NanoMdmOptions): Promise<RunningNano
   return {
     baseUrl,
     pid: child.pid ?? 0,
+    apiKey,
     databaseSessions: () => countSessions(options.postgresUrl),
     stop,
   };

@@ -3,6 +3,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BenchParams, BenchResult, Benchmark } from './benchmark.js';
+import { loadAverage } from './proc-stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SUFFIX = '.bench.ts';
@@ -44,10 +45,15 @@ async function main(): Promise<number> {
   printTable(name, result);
   const out = join(here, 'results', `${name}.json`);
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(
-    out,
-    `${JSON.stringify({ name, params: result.params, metrics: result.metrics }, null, 2)}\n`,
-  );
+  // The load average at the end of the run says how much the machine was shared while it ran.
+  const written = {
+    name,
+    at: new Date().toISOString(),
+    loadavg: loadAverage(),
+    params: result.params,
+    metrics: result.metrics,
+  };
+  await writeFile(out, `${JSON.stringify(written, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
   return 0;
 }

@@ -5,6 +5,7 @@ import type { DeviceKind } from './device-state.js';
 import { createHttpAgents, destroyHttpAgents, type HttpAgents } from './mdm-http.js';
 import type { SignatureForm } from './mdm-signature.js';
 import { readEnrollmentProfile } from './read-enrollment-profile.js';
+import type { SigningIdentity } from './mdm-signature.js';
 import type { IdentityEnroller } from './scep-enroller.js';
 import { SimulatedAppleDevice, type PushSource } from './simulated-device.js';
 
@@ -23,6 +24,11 @@ export interface FleetOptions {
   fakeApns?: PushSource;
   signatureForm?: SignatureForm;
   enroller?: IdentityEnroller;
+  /**
+   * Identities issued ahead of time (a benchmark's bulk issue): device `index` installs this one instead of
+   * making a key and running `enroller`, so enrolment costs only Authenticate and TokenUpdate.
+   */
+  identityFor?: (index: number) => SigningIdentity;
   /** Devices enrolling at once (each makes an RSA key and runs SCEP). */
   enrollConcurrency?: number;
   /** Devices in a check-in or session at once. */
@@ -62,29 +68,39 @@ export class SimulatedFleet {
     }
     this.agents = createHttpAgents({ ca: options.edgeCa, maxSockets: options.maxSockets ?? 64 });
     const kind = options.kind ?? ((i: number) => (i % 2 === 0 ? 'mac' : 'iphone'));
-    this.devices = Array.from(
-      { length: options.count },
-      (_, i) =>
-        new SimulatedAppleDevice({
-          kind: kind(i),
-          agents: this.agents,
-          ...(options.signatureForm ? { signatureForm: options.signatureForm } : {}),
-          ...(options.enroller ? { enroller: options.enroller } : {}),
-        }),
-    );
+    const { identityFor } = options;
+    this.devices = Array.from({ length: options.count }, (_, i) => {
+      const enroller: IdentityEnroller | undefined = identityFor
+        ? () => Promise.resolve(identityFor(i))
+        : options.enroller;
+      return new SimulatedAppleDevice({
+        kind: kind(i),
+        agents: this.agents,
+        ...(options.signatureForm ? { signatureForm: options.signatureForm } : {}),
+        ...(enroller ? { enroller } : {}),
+      });
+    });
   }
 
-  /** Enrols every device: fresh RSA key (off the main thread), SCEP, Authenticate, TokenUpdate. */
+  /** Enrols every device: its identity (a fresh RSA key off the main thread, SCEP), Authenticate, TokenUpdate. */
   enrollAll(): Promise<PhaseReport> {
-    return this.phase(this.options.enrollConcurrency ?? 16, async (device, index) => {
-      const profile = await this.options.profileFor(index);
-      assertLoopback(profile);
-      const keyPair = await generateRsa('rsa', { modulusLength: 2048 });
-      await device.enrollFromProfile(profile, {
-        keyPair,
-        ...(this.options.fakeApns ? { fakeApns: this.options.fakeApns } : {}),
-      });
+    return this.phase(this.options.enrollConcurrency ?? 16, async (_device, index) => {
+      await this.enroll(index);
       return 0;
+    });
+  }
+
+  /** Enrols device `index` alone (a load loop that keeps its own figures drives this). */
+  async enroll(index: number): Promise<void> {
+    const device = this.devices[index];
+    if (!device) throw new RangeError(`no device ${index} in a fleet of ${this.devices.length}`);
+    const profile = await this.options.profileFor(index);
+    assertLoopback(profile);
+    // A pre-issued identity carries its key: no key to make.
+    const keyPair = this.options.identityFor ? undefined : await generateRsa('rsa', { modulusLength: 2048 });
+    await device.enrollFromProfile(profile, {
+      ...(keyPair ? { keyPair } : {}),
+      ...(this.options.fakeApns ? { fakeApns: this.options.fakeApns } : {}),
     });
   }
 

@@ -425,8 +425,14 @@ export class SimulatedAppleDevice {
 
   private async expectOk(pending: Promise<HttpResult>, what: string): Promise<void> {
     const response = await pending;
-    if (response.status !== 200)
-      throw new MdmHttpError(response.status, `${what} answered ${response.status}`);
+    if (response.status !== 200) {
+      // The edge's reason (a short plain-text line) says which check refused the device.
+      const reason = response.body.subarray(0, 200).toString('utf8').trim();
+      throw new MdmHttpError(
+        response.status,
+        `${what} answered ${response.status}${reason ? `: ${reason}` : ''}`,
+      );
+    }
   }
 
   private requireEnrollment(): MdmPayload {

@@ -1,0 +1,88 @@
+// Counts what the Temporal service did for a run: workflow tasks completed and history events, over every execution.
+import type { Client } from '@temporalio/client';
+import proto from '@temporalio/proto';
+
+const { EventType } = proto.temporal.api.enums.v1;
+
+export interface WorkflowWork {
+  executions: number;
+  historyEvents: number;
+  /** WorkflowTaskCompleted events: each is one round of workflow code on a worker. */
+  workflowTasks: number;
+}
+
+export interface WorkflowCostCounter {
+  /** Totals over every execution in the namespace so far (each bench run has a namespace of its own). */
+  count(): Promise<WorkflowWork>;
+  /** Counts until two counts a second apart agree, so relayed events that are still in flight are included. */
+  settled(maxMs: number): Promise<WorkflowWork>;
+}
+
+/** Per operation of a phase: `(after - before) / operations`, 0 when the phase did nothing. */
+export function workPerOperation(
+  before: WorkflowWork,
+  after: WorkflowWork,
+  operations: number,
+): { historyEvents: number; workflowTasks: number } {
+  if (operations <= 0) return { historyEvents: 0, workflowTasks: 0 };
+  return {
+    historyEvents: (after.historyEvents - before.historyEvents) / operations,
+    workflowTasks: (after.workflowTasks - before.workflowTasks) / operations,
+  };
+}
+
+export function workflowCostCounter(
+  client: Client,
+  options: { concurrency?: number } = {},
+): WorkflowCostCounter {
+  // A closed execution's history never changes again: count it once.
+  const closed = new Map<string, { historyEvents: number; workflowTasks: number }>();
+
+  async function countOne(workflowId: string, runId: string) {
+    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    const workflowTasks = events.filter(
+      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+    ).length;
+    return { historyEvents: events.length, workflowTasks };
+  }
+
+  async function count(): Promise<WorkflowWork> {
+    const pending: Array<{ workflowId: string; runId: string; running: boolean }> = [];
+    for await (const info of client.workflow.list()) {
+      pending.push({
+        workflowId: info.workflowId,
+        runId: info.runId,
+        running: info.status.name === 'RUNNING',
+      });
+    }
+    const total: WorkflowWork = { executions: pending.length, historyEvents: 0, workflowTasks: 0 };
+    let next = 0;
+    const worker = async () => {
+      while (next < pending.length) {
+        const { workflowId, runId, running } = pending[next++]!;
+        const counted = closed.get(runId) ?? (await countOne(workflowId, runId));
+        if (!running) closed.set(runId, counted);
+        total.historyEvents += counted.historyEvents;
+        total.workflowTasks += counted.workflowTasks;
+      }
+    };
+    await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+    return total;
+  }
+
+  return {
+    count,
+    async settled(maxMs) {
+      const deadline = performance.now() + maxMs;
+      let last = await count();
+      while (performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const now = await count();
+        if (now.historyEvents === last.historyEvents && now.executions === last.executions) return now;
+        last = now;
+      }
+      return last;
+    },
+  };
+}

@@ -2,6 +2,10 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
+import { DeviceRefusal } from '../errors.js';
+
+/** Postgres' unique_violation. */
+const UNIQUE_VIOLATION = '23505';
 
 type Db = Kysely<EdgeDatabase> | Transaction<EdgeDatabase>;
 
@@ -56,6 +60,22 @@ export interface AuthenticateBinding {
 export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): Promise<Enrollment> {
   if (binding.replaces)
     await db.deleteFrom('command_queue').where('enrollment_id', '=', binding.replaces).execute();
+  return bindRow(db, binding).catch((error: unknown) => {
+    // Two Authenticates naming one enrollment from two UDIDs at once: the loser is refused like any other
+    // claim on an enrollment another device holds, not answered with a 500.
+    if ((error as { code?: string }).code === UNIQUE_VIOLATION)
+      throw new DeviceRefusal(
+        403,
+        'enrollment-of-another-device',
+        binding.enrollmentId,
+        'identity certificate is bound to another device',
+        { cause: error },
+      );
+    throw error;
+  });
+}
+
+function bindRow(db: Db, binding: AuthenticateBinding): Promise<Enrollment> {
   return db
     .insertInto('enrollments')
     .values({

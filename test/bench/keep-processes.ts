@@ -75,6 +75,7 @@ export async function startKeepProcesses(
       db: database.edge.db,
       keyRing: KeyRing.parse(edgeSecretKeys),
       apnsUrl: apns.url,
+      log: createLogger('keep-edge', 'silent'),
     });
     await push.installCertificate({
       topic: pushCert.topic,

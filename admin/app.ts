@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import { checkHealth, type Probe } from '../core/health/health-report.js';
+import { isUnavailable, RETRY_AFTER_SECONDS } from '../core/health/unavailable.js';
 import type { Logger } from '../core/log/logger.js';
 import { apiTokenDocs, apiTokenRoutes } from './api-token.routes.js';
 import { auditDocs, auditRoutes } from './audit.routes.js';
@@ -73,6 +74,15 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   const app = new Hono<AdminEnv>();
   app.onError((err, c) => {
     if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
+    // Postgres or Temporal down or overloaded: say when to come back instead of failing (nothing was done).
+    if (isUnavailable(err)) {
+      deps.log.warn(
+        { err: { name: err.name }, path: c.req.path },
+        'a dependency is unavailable; answered 503',
+      );
+      c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.json({ error: 'temporarily unavailable (database or Temporal); try again later' }, 503);
+    }
     deps.log.error(
       { err: { name: err.name, message: err.message }, path: c.req.path },
       'unhandled admin error',

@@ -2,8 +2,8 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CoreProcessConfig, DirectorySettings } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
-import { openCoreDatabase } from './db/connect.js';
-import { runWorker, type RunningWorker } from './run-worker.js';
+import { openCoreDatabase } from '../runtime/db/connect.js';
+import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
@@ -15,7 +15,7 @@ import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule
 import { Client, Connection } from '@temporalio/client';
 import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
-import { installTemporalRuntime } from './temporal-runtime.js';
+import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';

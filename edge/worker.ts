@@ -5,7 +5,7 @@ import type { TemporalSettings } from '../core/config/config.schema.js';
 import type { EdgeDatabase } from '../core/db/edge-database.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { createEdgePlaneCheckActivities } from '../activities/plane-check.activities.js';
-import { runWorker } from '../activities/run-worker.js';
+import { runWorker } from '../runtime/run-worker.js';
 import { createAppleEdgeActivities } from './apple/apple.activities.js';
 import type { PushService } from './apple/push-service.js';
 import { createTrustActivities } from './trust.activities.js';

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Hono } from 'hono';
 import { startCoreWorker } from '../../activities/core-worker.js';
-import type { RunningWorker } from '../../activities/run-worker.js';
+import type { RunningWorker } from '../../runtime/run-worker.js';
 import {
   coreProcessConfig,
   edgeProcessConfig,
@@ -17,7 +17,7 @@ import { KeyRing } from '../../core/crypto/key-ring.js';
 import { createLogger, type Logger } from '../../core/log/logger.js';
 import { temporalClientOptions } from '../../core/temporal/connection-options.js';
 import { createEdgeApp } from '../../edge/app.js';
-import { startOutboxRelay, type OutboxRelay } from '../../edge/apple/outbox-relay.js';
+import { startOutboxRelay, type OutboxRelay } from '../../edge/outbox/outbox-relay.js';
 import { createPushService, type PushService } from '../../edge/apple/push-service.js';
 import { createTrustState, type TrustState } from '../../edge/trust-state.js';
 import { createRaState, type RaState } from '../../edge/scep/ra-state.js';

@@ -19,6 +19,7 @@ import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -53,7 +54,7 @@ async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
     const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
     for (const edgeTaskQueue of config.core.edgeTaskQueues) {
       await client.workflow.start<typeof edgeProvisioningWorkflow>('edgeProvisioningWorkflow', {
-        workflowId: `edge-provisioning-${edgeTaskQueue}`,
+        workflowId: workflowIds.edgeProvisioning(edgeTaskQueue),
         taskQueue: config.core.taskQueue,
         args: [{ edgeTaskQueue }],
         workflowIdConflictPolicy: 'USE_EXISTING',

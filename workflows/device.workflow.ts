@@ -32,6 +32,7 @@ import {
   type QueueCommandResult,
 } from './device.messages.js';
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -64,7 +65,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
    */
   async function revoke(target: RevocationInput): Promise<void> {
     await startChild(revocationWorkflow, {
-      workflowId: `revocation-${uuid4()}`,
+      workflowId: workflowIds.revocation(uuid4()),
       args: [target],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });

@@ -24,6 +24,7 @@ import { createRaState, type RaState } from '../../edge/scep/ra-state.js';
 import { startEdgeWorker } from '../../edge/worker.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { testStack, type KeepTestStack } from './stack.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 
 export interface TestPlanesOptions {
   /** A fake APNs to push through (its URL and the CA to trust). */
@@ -176,7 +177,7 @@ export async function startTestPlanes(
   const secondEdge = options.secondEdge ? await startEdge(`edge2-${suffix}`) : undefined;
   // The core worker asked each edge to install the CA chain and certify its RA: wait for it.
   for (const taskQueue of coreConfig.core.edgeTaskQueues)
-    await temporal.workflow.getHandle(`edge-provisioning-${taskQueue}`).result();
+    await temporal.workflow.getHandle(workflowIds.edgeProvisioning(taskQueue)).result();
   const relay = startOutboxRelay(
     {
       db: database.edge.db,

@@ -23,7 +23,7 @@ export function createAppleEdgeActivities(deps: { db: Kysely<EdgeDatabase>; push
       commands: CommandForDevice[];
     }): Promise<{ pushed: boolean; outcome: string }> {
       const exists = await deps.db
-        .selectFrom('enrollments')
+        .selectFrom('apple_enrollments')
         .select('id')
         .where('id', '=', input.enrollmentId)
         .executeTakeFirst();

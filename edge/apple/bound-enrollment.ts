@@ -3,7 +3,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
+import type { AppleEnrollment as Enrollment } from '../../core/db/edge/apple-enrollment.table.js';
 import { DeviceRefusal, fingerprintPrefix } from '../errors.js';
 import { findEnrollmentByUdid, rebindToRenewal } from './enrollment.repository.js';
 import { addToOutbox } from '../outbox/outbox.repository.js';

@@ -57,7 +57,7 @@ export function connectRoute(deps: ConnectDeps) {
           }
         }
         await tx
-          .updateTable('enrollments')
+          .updateTable('apple_enrollments')
           .set({ last_seen_at: new Date() })
           .where('id', '=', enrollment.id)
           .execute();

@@ -65,7 +65,7 @@ describe('device identity profile', () => {
       expect((await send('/mdm/connect', { Status: 'Idle', UDID: udid })).status).toBe(403);
       expect(
         await planes.database.edge.db
-          .selectFrom('enrollments')
+          .selectFrom('apple_enrollments')
           .select('id')
           .where('udid', '=', udid)
           .executeTakeFirst(),

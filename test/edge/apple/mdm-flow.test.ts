@@ -300,7 +300,7 @@ describe('Apple MDM at the edge', () => {
       expect(res.status).toBe(403);
       expect(
         await planes.database.edge.db
-          .selectFrom('enrollments')
+          .selectFrom('apple_enrollments')
           .select('id')
           .where('udid', '=', 'STRANGER')
           .executeTakeFirst(),

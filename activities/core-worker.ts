@@ -5,8 +5,10 @@ import { temporalClientOptions, temporalConnectionOptions } from '../core/tempor
 import { openCoreDatabase } from '../runtime/db/connect.js';
 import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
-import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
+import type { CorePlatform } from './platform.js';
+import { corePlatforms } from './platforms.js';
+import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
@@ -26,22 +28,25 @@ export interface CoreActivityDeps {
   keyRing: KeyRing;
   pki: PkiSettings & CaImportSettings;
   directory?: DirectorySettings | undefined;
+  /** Every platform this core serves (default: the registry, activities/platforms.ts). */
+  platforms?: readonly CorePlatform[];
 }
 
-export function createCoreActivities(deps: CoreActivityDeps) {
+export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions {
   const ca = createCaLoader(deps.db, deps.keyRing, {
     ...deps.pki,
     crlUrl: crlUrlFor(deps.pki.edgePublicUrl),
   });
   const pki = createPkiActivities({ ...deps, ca });
-  return {
-    ...createCorePlaneCheckActivities(deps),
-    ...createPushCertificateActivities(deps),
-    ...createDeviceActivities(deps),
-    ...pki,
-    ...createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
-    ...createDirectoryActivities(deps),
-  };
+  const platforms = deps.platforms ?? corePlatforms();
+  return mergeActivities([
+    createCorePlaneCheckActivities(deps),
+    createDeviceActivities({ db: deps.db, platforms }),
+    pki,
+    createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
+    createDirectoryActivities(deps),
+    ...platforms.map((platform) => platform.activities(deps)),
+  ]);
 }
 
 /**
@@ -71,10 +76,15 @@ async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
   }
 }
 
-export type CoreActivities = ReturnType<typeof createCoreActivities>;
-
-/** `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts). */
-export async function startCoreWorker(config: CoreProcessConfig, bundlePath: string): Promise<RunningWorker> {
+/**
+ * `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts); `platforms` defaults to
+ * the registry (tests add one of their own).
+ */
+export async function startCoreWorker(
+  config: CoreProcessConfig,
+  bundlePath: string,
+  platforms: readonly CorePlatform[] = corePlatforms(),
+): Promise<RunningWorker> {
   installTemporalRuntime(createLogger('keep-core', config.log.level));
   const database = openCoreDatabase(config.database.url, config.database.poolSize);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
@@ -87,6 +97,7 @@ export async function startCoreWorker(config: CoreProcessConfig, bundlePath: str
       keyRing: KeyRing.parse(config.core.secretKeys),
       pki: config.core,
       directory: config.directory,
+      platforms,
     }),
     workflowBundle: { codePath: bundlePath },
   });

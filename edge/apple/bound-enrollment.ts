@@ -6,7 +6,7 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { AppleEnrollment as Enrollment } from '../../core/db/edge/apple-enrollment.table.js';
 import { DeviceRefusal, fingerprintPrefix } from '../errors.js';
 import { findEnrollmentByUdid, rebindToRenewal } from './enrollment.repository.js';
-import { addToOutbox } from '../outbox/outbox.repository.js';
+import { addToOutbox } from './apple-outbox.js';
 import type { DeviceMessageEnv } from './parse-device-body.js';
 
 export type BoundEnrollmentEnv<M> = DeviceMessageEnv<M> & { Variables: { enrollment: Enrollment } };

@@ -9,7 +9,7 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { takeNextCommand, recordReport } from './command-queue.repository.js';
 import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
 import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
-import { addToOutbox } from '../outbox/outbox.repository.js';
+import { addToOutbox } from './apple-outbox.js';
 import { deviceMessage } from './parse-device-body.js';
 
 export interface ConnectDeps {

@@ -131,7 +131,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
         const begin = performance.now();
         const settled = watcher.settled(commandUuid, 60_000);
         await handle.executeUpdate(queueCommandUpdate, {
-          args: [{ commandUuid, requestType: 'DeviceInformation', plist, requestedBy: 'bench' }],
+          args: [{ commandUuid, requestType: 'DeviceInformation', payload: plist, requestedBy: 'bench' }],
         });
         enqueueMs.push(performance.now() - begin);
         const status = await settled;

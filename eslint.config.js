@@ -142,6 +142,40 @@ export default tseslint.config(
     },
   },
   {
+    // The edge may be compromised (DESIGN.md §1): it never holds the CA or runs the core's activities.
+    files: ['edge/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // plane-check.activities.ts holds the edge's half of the plane check beside the core's.
+              group: ['**/activities/**', '!**/activities/plane-check.activities.js'],
+              allowTypeImports: true,
+              message: 'edge/ never runs core-side activities: it reaches the core through Temporal.',
+            },
+            {
+              group: [
+                '**/core/pki/ca-*',
+                '**/core/pki/certificate-authority*',
+                '**/core/pki/certificate-builder*',
+                '**/core/pki/issue-certificate*',
+                '**/core/pki/native-signer*',
+                '**/core/pki/crl*',
+              ],
+              message: 'The CA and its signing code stay in the core; the edge only verifies.',
+            },
+            {
+              group: ['**/admin/*', '**/cli/*'],
+              message: 'edge/ imports core/ and the shared runtime only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['admin/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -2,11 +2,13 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CoreProcessConfig, DirectorySettings } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
-import { openCoreDatabase } from './db/connect.js';
-import { runWorker, type RunningWorker } from './run-worker.js';
+import { openCoreDatabase } from '../runtime/db/connect.js';
+import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
-import { createPushCertificateActivities } from './push-certificate.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
+import type { CorePlatform } from './platform.js';
+import { corePlatforms } from './platforms.js';
+import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
@@ -15,32 +17,36 @@ import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule
 import { Client, Connection } from '@temporalio/client';
 import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
-import { installTemporalRuntime } from './temporal-runtime.js';
+import { installTemporalRuntime } from '../runtime/temporal-runtime.js';
 import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
   keyRing: KeyRing;
   pki: PkiSettings & CaImportSettings;
   directory?: DirectorySettings | undefined;
+  /** Every platform this core serves (default: the registry, activities/platforms.ts). */
+  platforms?: readonly CorePlatform[];
 }
 
-export function createCoreActivities(deps: CoreActivityDeps) {
+export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions {
   const ca = createCaLoader(deps.db, deps.keyRing, {
     ...deps.pki,
     crlUrl: crlUrlFor(deps.pki.edgePublicUrl),
   });
   const pki = createPkiActivities({ ...deps, ca });
-  return {
-    ...createCorePlaneCheckActivities(deps),
-    ...createPushCertificateActivities(deps),
-    ...createDeviceActivities(deps),
-    ...pki,
-    ...createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
-    ...createDirectoryActivities(deps),
-  };
+  const platforms = deps.platforms ?? corePlatforms();
+  return mergeActivities([
+    createCorePlaneCheckActivities(deps),
+    createDeviceActivities({ db: deps.db, platforms }),
+    pki,
+    createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
+    createDirectoryActivities(deps),
+    ...platforms.map((platform) => platform.activities(deps)),
+  ]);
 }
 
 /**
@@ -53,7 +59,7 @@ async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
     const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
     for (const edgeTaskQueue of config.core.edgeTaskQueues) {
       await client.workflow.start<typeof edgeProvisioningWorkflow>('edgeProvisioningWorkflow', {
-        workflowId: `edge-provisioning-${edgeTaskQueue}`,
+        workflowId: workflowIds.edgeProvisioning(edgeTaskQueue),
         taskQueue: config.core.taskQueue,
         args: [{ edgeTaskQueue }],
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -70,10 +76,15 @@ async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
   }
 }
 
-export type CoreActivities = ReturnType<typeof createCoreActivities>;
-
-/** `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts). */
-export async function startCoreWorker(config: CoreProcessConfig, bundlePath: string): Promise<RunningWorker> {
+/**
+ * `bundlePath` is the workflow bundle built ahead of time (cli/build-workflows.ts); `platforms` defaults to
+ * the registry (tests add one of their own).
+ */
+export async function startCoreWorker(
+  config: CoreProcessConfig,
+  bundlePath: string,
+  platforms: readonly CorePlatform[] = corePlatforms(),
+): Promise<RunningWorker> {
   installTemporalRuntime(createLogger('keep-core', config.log.level));
   const database = openCoreDatabase(config.database.url, config.database.poolSize);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
@@ -86,6 +97,7 @@ export async function startCoreWorker(config: CoreProcessConfig, bundlePath: str
       keyRing: KeyRing.parse(config.core.secretKeys),
       pki: config.core,
       directory: config.directory,
+      platforms,
     }),
     workflowBundle: { codePath: bundlePath },
   });

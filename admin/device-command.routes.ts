@@ -118,7 +118,7 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps) {
       const result = await queueCommandOnDevice(
         deps.temporal,
         device.id,
-        { commandUuid, requestType, plist: serializeCommand(command), requestedBy: principal.subject },
+        { commandUuid, requestType, payload: serializeCommand(command), requestedBy: principal.subject },
         deps.commandTimeoutMs,
       );
       return c.json(result, 202);

@@ -23,7 +23,7 @@ const listQuery = pageQuery.extend({
 
 const deviceSummary = z.object({
   id: z.uuid(),
-  platform,
+  platform: z.string().describe('The platform id: apple, or another registered platform.'),
   name: z.string().nullable(),
   model: z.string().nullable(),
   osVersion: z.string().nullable(),

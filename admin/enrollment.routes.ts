@@ -12,6 +12,7 @@ import type { AdminEnv } from './auth/principal.js';
 import { requirePermission } from './auth/rbac.js';
 import { errorBody, type RouteDoc } from './openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 export interface EnrollmentDeps {
   db: Kysely<CoreDatabase>;
@@ -65,7 +66,7 @@ export function enrollmentRoutes(deps: EnrollmentDeps) {
       try {
         result = await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
           deps.temporal.workflow.execute<typeof enrollmentProfileWorkflow>('enrollmentProfileWorkflow', {
-            workflowId: `enrollment-${enrollmentId}`,
+            workflowId: workflowIds.enrollmentProfile(enrollmentId),
             taskQueue: deps.coreTaskQueue,
             args: [{ enrollmentId }],
           }),

@@ -6,9 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { AdminProcessConfig } from '../core/config/config.schema.js';
 import { createLogger } from '../core/log/logger.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-import type { CoreDatabase } from '../core/db/core-database.js';
+import { openCoreDatabase } from '../runtime/db/connect.js';
 import { createAdminApp } from './app.js';
 
 export interface RunningAdmin {
@@ -23,16 +21,14 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     config.admin.tlsCertFile && config.admin.tlsKeyFile
       ? { cert: readFileSync(config.admin.tlsCertFile), key: readFileSync(config.admin.tlsKeyFile) }
       : undefined;
-  const pool = new pg.Pool({ connectionString: config.database.url, max: config.database.poolSize });
-  pool.on('error', () => undefined);
-  const db = new Kysely<CoreDatabase>({ dialect: new PostgresDialect({ pool }) }).withSchema('core');
+  const database = openCoreDatabase(config.database.url, config.database.poolSize);
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
   if (!config.admin.bootstrapTokenHash)
     log.warn('no bootstrap token hash configured: only API tokens are accepted');
   const app = createAdminApp({
     log,
-    db,
+    db: database.db,
     temporal,
     bootstrapTokenHash: config.admin.bootstrapTokenHash,
     coreTaskQueue: config.admin.coreTaskQueue,
@@ -40,7 +36,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     tls: Boolean(tls),
     identity: config.admin,
     healthProbes: {
-      postgres: () => pool.query('SELECT 1'),
+      postgres: () => database.pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),
     },
   });
@@ -65,7 +61,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await connection.close();
-      await db.destroy();
+      await database.close();
     },
   };
 }

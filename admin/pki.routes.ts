@@ -15,6 +15,7 @@ import { requirePermission } from './auth/rbac.js';
 import { readJson } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 export interface PkiRoutesDeps {
   db: Kysely<CoreDatabase>;
@@ -113,7 +114,7 @@ export function pkiRoutes(deps: PkiRoutesDeps) {
       });
       const result = await inCore(deps, () =>
         deps.temporal.workflow.execute<typeof scepChallengeWorkflow>('scepChallengeWorkflow', {
-          workflowId: `scep-challenge-${id}`,
+          workflowId: workflowIds.scepChallenge(id),
           taskQueue: deps.coreTaskQueue,
           args: [{ purpose: body.purpose, boundTo, ...(body.minutes ? { minutes: body.minutes } : {}) }],
         }),
@@ -140,7 +141,7 @@ export function pkiRoutes(deps: PkiRoutesDeps) {
       });
       const result = await inCore(deps, () =>
         deps.temporal.workflow.execute<typeof revocationWorkflow>('revocationWorkflow', {
-          workflowId: `revocation-${randomUUID()}`,
+          workflowId: workflowIds.revocation(randomUUID()),
           taskQueue: deps.coreTaskQueue,
           args: [
             {

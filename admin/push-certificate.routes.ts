@@ -20,6 +20,7 @@ import { readJson } from './json-body.js';
 import { errorBody, type RouteDoc } from './openapi.js';
 import { currentPushCertificate } from './push-certificate.repository.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 export interface PushCertificateDeps {
   db: Kysely<CoreDatabase>;
@@ -30,7 +31,7 @@ export interface PushCertificateDeps {
   now: () => Date;
 }
 
-export const pushCertificateWorkflowId = (id: string) => `push-certificate-${id}`;
+export const pushCertificateWorkflowId = workflowIds.pushCertificate;
 
 const MAX_PEM = 64 * 1024;
 

@@ -63,7 +63,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'migrate': {
-      const { migrateToLatest } = await import('../activities/db/migrate.js');
+      const { migrateToLatest } = await import('../runtime/db/migrate.js');
       const edgeUrl = process.env.KEEP_EDGE_DATABASE_URL;
       const coreUrl = process.env.KEEP_DATABASE_URL;
       if (!edgeUrl || !coreUrl)

@@ -1,13 +1,11 @@
-// The device-facing Hono app: one sub-app per protocol, mounted here, and the edge's health check.
+// The device-facing Hono app: each platform's routes and SCEP mounted at the root, and the edge's health check.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Client } from '@temporalio/client';
-import { EDGE_BODY_LIMITS } from '../core/config/config.schema.js';
 import { checkHealth, type Probe } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoute } from './probe.route.js';
-import { appleRoutes, type AppleRoutesDeps } from './apple/index.js';
 import { scepRoute, type ScepDeps } from './scep/scep.route.js';
 
 export interface EdgeAppDeps {
@@ -17,27 +15,29 @@ export interface EdgeAppDeps {
   edgeTaskQueue: string;
   probeEnabled: boolean;
   healthProbes: Record<string, Probe>;
-  /** Request body caps in bytes (`edge.maxBodyBytes`, `edge.maxCheckinBodyBytes`); SCEP sets its own. */
-  bodyLimits?: { default: number; checkin: number };
-  /** Absent in tests that exercise only the plane check. */
-  apple?: AppleRoutesDeps;
+  /** The request body cap in bytes (`edge.maxBodyBytes`); a platform may set a tighter one on its paths. */
+  maxBodyBytes: number;
+  /** Each platform's routes (EdgePlatform); absent in tests that exercise only the plane check. */
+  platformRoutes?: readonly Hono[];
   scep?: ScepDeps;
 }
 
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
   const app = new Hono();
   app.onError(edgeErrorHandler(deps.log));
-  const limit = (maxSize: number) =>
-    bodyLimit({ maxSize, onError: (c) => c.text('request body too large', 413) });
-  // Command results can be large; a check-in is small, so it gets a tighter cap before anything reads it.
-  app.use('*', limit((deps.bodyLimits ?? EDGE_BODY_LIMITS).default));
-  app.use('/mdm/checkin', limit((deps.bodyLimits ?? EDGE_BODY_LIMITS).checkin));
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes,
+      onError: (c) => c.text('request body too large', 413),
+    }),
+  );
   app.get('/healthz', async (c) => {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);
   });
   if (deps.probeEnabled) app.route('/', probeRoute(deps));
-  if (deps.apple) app.route('/', appleRoutes(deps.apple));
+  for (const routes of deps.platformRoutes ?? []) app.route('/', routes);
   if (deps.scep) app.route('/', scepRoute(deps.scep));
   return app;
 }

@@ -5,9 +5,10 @@ import type { TemporalSettings } from '../core/config/config.schema.js';
 import type { EdgeDatabase } from '../core/db/edge-database.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { createEdgePlaneCheckActivities } from '../activities/plane-check.activities.js';
-import { runWorker } from '../activities/run-worker.js';
-import { createAppleEdgeActivities } from './apple/apple.activities.js';
-import type { PushService } from './apple/push-service.js';
+import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
+import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
+import { createDeviceCommandActivities } from './device-command.activities.js';
+import type { StartedEdgePlatform } from './platform.js';
 import { createTrustActivities } from './trust.activities.js';
 import type { RaState } from './scep/ra-state.js';
 import { createScepEdgeActivities } from './scep/scep.activities.js';
@@ -15,23 +16,27 @@ import type { TrustState } from './trust-state.js';
 
 export interface EdgeActivityDeps {
   db: Kysely<EdgeDatabase>;
-  push: PushService;
   trust: TrustState;
   ra: RaState;
+  /** The edge's started platforms, by id. */
+  platforms: ReadonlyMap<string, StartedEdgePlatform>;
 }
 
-export function createEdgeActivities(deps: EdgeActivityDeps) {
-  return {
-    ...createEdgePlaneCheckActivities(deps),
-    ...createAppleEdgeActivities(deps),
-    ...createTrustActivities(deps),
-    ...createScepEdgeActivities(deps),
-  };
+export function createEdgeActivities(deps: EdgeActivityDeps): ActivityFunctions {
+  return mergeActivities([
+    createEdgePlaneCheckActivities(deps),
+    createTrustActivities(deps),
+    createScepEdgeActivities(deps),
+    createDeviceCommandActivities(deps.platforms),
+    ...[...deps.platforms.values()].map((platform) => platform.activities),
+  ]);
 }
 
-export type EdgeActivities = ReturnType<typeof createEdgeActivities>;
-
-export async function startEdgeWorker(settings: TemporalSettings, taskQueue: string, deps: EdgeActivityDeps) {
+export async function startEdgeWorker(
+  settings: TemporalSettings,
+  taskQueue: string,
+  deps: EdgeActivityDeps,
+): Promise<RunningWorker> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(settings));
   const worker = await Worker.create({
     connection,

@@ -1,6 +1,7 @@
 // The device workflow's signals and updates, declared beside it: the edge and the admin API use these.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DeviceEvent } from '../core/device/device-event.js';
+import type { DeviceCommand } from '../core/device/device-command.js';
+import type { ReceivedDeviceEvent } from '../core/device/received-device-event.js';
 
 export interface DeviceWorkflowInput {
   deviceId: string;
@@ -13,6 +14,8 @@ export interface DeviceWorkflowInput {
 }
 
 export interface DeviceWorkflowState {
+  /** The device's platform, from its first event (absent in state carried from before events had one: Apple). */
+  platform?: string;
   enrollmentId?: string;
   enrolled: boolean;
   /** Commands queued whose outcome is not final yet. */
@@ -21,11 +24,8 @@ export interface DeviceWorkflowState {
   inventoryRequested: boolean;
 }
 
-export interface QueueCommandRequest {
-  commandUuid: string;
-  requestType: string;
-  /** The command plist (UTF-8 XML) as built and validated by core/apple/commands. */
-  plist: string;
+/** A command built and validated by its platform (Apple: core/apple/commands), for the device's edge to send. */
+export interface QueueCommandRequest extends DeviceCommand {
   requestedBy: string;
   priority?: number;
 }
@@ -36,7 +36,8 @@ export interface QueueCommandResult {
   pushed: boolean;
 }
 
-export const deviceEventSignal = defineSignal<[DeviceEvent]>('deviceEvent');
+/** Neutral events; the Apple-only shape of earlier edges is still accepted (normalised on receipt). */
+export const deviceEventSignal = defineSignal<[ReceivedDeviceEvent]>('deviceEvent');
 export const queueCommandUpdate = defineUpdate<QueueCommandResult, [QueueCommandRequest]>('queueCommand');
 /** Escrows (or, with no token, forgets) the device's bootstrap token (base64) in the core vault. */
 export const setBootstrapTokenUpdate = defineUpdate<void, [{ token?: string }]>('setBootstrapToken');

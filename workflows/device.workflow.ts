@@ -14,12 +14,14 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { BootstrapTokenActivities } from '../activities/apple/bootstrap-token.activities.js';
 import type { DeviceActivities } from '../activities/device/device.activities.js';
 import type { PkiActivities } from '../activities/pki/pki.activities.js';
 import type { ScepEdgeActivities } from '../edge/scep/scep.activities.js';
 import type { TrustActivities } from '../edge/trust.activities.js';
-import type { AppleEdgeActivities } from '../edge/apple/apple.activities.js';
+import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
 import type { DeviceEvent } from '../core/device/device-event.js';
+import { normalizeDeviceEvent } from '../core/device/received-device-event.js';
 import {
   deviceEventSignal,
   deviceStateQuery,
@@ -32,6 +34,7 @@ import {
   type QueueCommandResult,
 } from './device.messages.js';
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -44,13 +47,13 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     pending: [],
     inventoryRequested: false,
   };
-  const core = proxyActivities<DeviceActivities>({
+  const core = proxyActivities<DeviceActivities & BootstrapTokenActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const coreLocal = proxyLocalActivities<DeviceActivities>({ startToCloseTimeout: '30 seconds' });
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
-  const edge = proxyActivities<AppleEdgeActivities & ScepEdgeActivities & TrustActivities>({
+  const edge = proxyActivities<DeviceCommandActivities & ScepEdgeActivities & TrustActivities>({
     taskQueue: input.edgeTaskQueue,
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -64,7 +67,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
    */
   async function revoke(target: RevocationInput): Promise<void> {
     await startChild(revocationWorkflow, {
-      workflowId: `revocation-${uuid4()}`,
+      workflowId: workflowIds.revocation(uuid4()),
       args: [target],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
@@ -82,11 +85,13 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       });
     }
     const { pushed } = await edge.enqueueCommands({
+      // State carried from before events had a platform is an Apple device's.
+      platform: state.platform ?? 'apple',
       enrollmentId,
-      commands: requests.map(({ commandUuid, requestType, plist, priority }) => ({
+      commands: requests.map(({ commandUuid, requestType, payload, priority }) => ({
         commandUuid,
         requestType,
-        plist,
+        payload,
         ...(priority === undefined ? {} : { priority }),
       })),
     });
@@ -101,13 +106,13 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
 
   setHandler(deviceStateQuery, () => state);
   setHandler(deviceEventSignal, (event) => {
-    events.push(event);
+    events.push(normalizeDeviceEvent(event));
   });
   setHandler(queueCommandUpdate, queueOne, {
     validator: (request) => {
       if (!state.enrollmentId || checkedOut) throw new Error('the device is not enrolled');
-      if (!request.commandUuid || !request.plist || !request.requestType)
-        throw new Error('commandUuid, requestType and plist are required');
+      if (!request.commandUuid || !request.payload || !request.requestType)
+        throw new Error('commandUuid, requestType and payload are required');
     },
   });
   setHandler(setBootstrapTokenUpdate, (request) => core.escrowBootstrapToken({ deviceId, ...request }));
@@ -116,18 +121,19 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   async function handle(event: DeviceEvent): Promise<void> {
     await core.recordDeviceEvent({ deviceId, event });
     state.enrollmentId ??= event.enrollmentId;
+    state.platform ??= event.platform;
     switch (event.kind) {
       case 'authenticated':
         state.enrollmentId = event.enrollmentId;
         state.enrolled = false;
         state.inventoryRequested = false;
         return;
-      case 'token-updated':
-        if (event.user) return;
+      case 'channel-ready':
+        if (event.data.userChannel) return;
         state.enrolled = true;
         if (!state.inventoryRequested) {
           state.inventoryRequested = true;
-          const inventory = await core.buildInventoryCommands();
+          const inventory = await core.buildInventoryCommands({ platform: event.platform });
           await queue(inventory.map((command) => ({ ...command, requestedBy: 'keep' })));
         }
         return;
@@ -150,13 +156,13 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       }
       case 'identity-renewed':
         // The device spoke with its renewed identity, so the one it replaced is no longer needed by anyone.
-        await revoke({ fingerprint: event.previousFingerprint, reason: 'superseded' });
+        await revoke({ fingerprint: event.data.previousFingerprint, reason: 'superseded' });
         return;
       case 'command-report':
-        if (event.status !== 'NotNow')
-          state.pending = state.pending.filter((uuid) => uuid !== event.commandUuid);
+        if (event.data.outcome !== 'not-now')
+          state.pending = state.pending.filter((uuid) => uuid !== event.data.commandUuid);
         return;
-      case 'declarative-status':
+      case 'facts-reported':
         return;
       default: {
         const unknown: never = event;

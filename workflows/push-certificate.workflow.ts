@@ -3,7 +3,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type {
   PushCertificateActivities,
   StorePushCertificateInput,
-} from '../activities/push-certificate.activities.js';
+} from '../activities/apple/push-certificate.activities.js';
 
 /** What the edge's push sender needs; the edge worker implements `installPushCertificate`. */
 export interface InstallPushCertificateArgs {

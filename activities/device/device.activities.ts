@@ -1,124 +1,88 @@
-// The core's activities for device workflows: the inventory of record, command outcomes, the bootstrap-token vault.
+// The core's activities for device workflows, for every platform: the inventory of record and command
+// outcomes. What differs per platform (inventory commands, result → facts) comes from its CorePlatform.
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { buildCommand, redactSecrets, serializeCommand } from '../../core/apple/commands/index.js';
-import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
-import type { DeviceCommandStatus } from '../../core/db/core/device-command.table.js';
+import type { DeviceCommand } from '../../core/device/device-command.js';
 import type { DeviceEvent } from '../../core/device/device-event.js';
-
-export interface CommandToQueue {
-  commandUuid: string;
-  requestType: string;
-  plist: string;
-}
-
-/** What Keep asks every new Apple device for, so its inventory is the device's own answer. */
-export const INVENTORY_QUERIES = [
-  'DeviceName',
-  'Model',
-  'ModelName',
-  'ProductName',
-  'OSVersion',
-  'BuildVersion',
-  'SerialNumber',
-  'UDID',
-  'IsSupervised',
-  'IsActivationLockEnabled',
-  'AvailableDeviceCapacity',
-  'DeviceCapacity',
-];
-
-const REPORT_STATUS: Record<string, DeviceCommandStatus> = {
-  Acknowledged: 'acknowledged',
-  Error: 'error',
-  CommandFormatError: 'format-error',
-  NotNow: 'not-now',
-};
-
-const aad = (deviceId: string) => Buffer.from(`core.bootstrap_tokens:${deviceId}`);
+import type { DeviceFactsPatch } from '../../core/device/device-facts.js';
+import { normalizeDeviceEvent, type ReceivedDeviceEvent } from '../../core/device/received-device-event.js';
+import type { CorePlatform } from '../platform.js';
+import { corePlatform } from '../platforms.js';
 
 /** Merges `patch` into the device's facts without a read (one UPDATE, safe against concurrent writers). */
 function mergeFacts(patch: Record<string, unknown>) {
   return sql<string>`devices.facts || ${JSON.stringify(patch)}::jsonb`;
 }
 
-export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing: KeyRing }) {
+export function createDeviceActivities(deps: {
+  db: Kysely<CoreDatabase>;
+  platforms: readonly CorePlatform[];
+}) {
   const { db } = deps;
 
+  async function applyFacts(deviceId: string, patch: DeviceFactsPatch): Promise<void> {
+    const { name, model, osVersion, serialNumber } = patch.columns ?? {};
+    await db
+      .updateTable('devices')
+      .set({
+        facts: mergeFacts(patch.facts),
+        ...(name === undefined ? {} : { name }),
+        ...(model === undefined ? {} : { model }),
+        ...(osVersion === undefined ? {} : { os_version: osVersion }),
+        ...(serialNumber === undefined ? {} : { serial_number: serialNumber }),
+        updated_at: new Date(),
+      })
+      .where('id', '=', deviceId)
+      .execute();
+  }
+
   async function recordReport(deviceId: string, event: Extract<DeviceEvent, { kind: 'command-report' }>) {
+    const { commandUuid, outcome, result, errorChain } = event.data;
     const updated = await db
       .updateTable('device_commands')
       .set({
-        status: REPORT_STATUS[event.status]!,
-        result: event.result ? JSON.stringify(event.result) : null,
-        error_chain: event.errorChain ? JSON.stringify(event.errorChain) : null,
+        status: outcome,
+        result: result ? JSON.stringify(result) : null,
+        error_chain: errorChain ? JSON.stringify(errorChain) : null,
         updated_at: new Date(event.at),
       })
-      .where('command_uuid', '=', event.commandUuid)
+      .where('command_uuid', '=', commandUuid)
       .where('device_id', '=', deviceId)
       // A late NotNow never overwrites a final answer.
-      .where((eb) => (event.status === 'NotNow' ? eb('status', 'in', ['queued', 'not-now']) : eb.val(true)))
+      .where((eb) => (outcome === 'not-now' ? eb('status', 'in', ['queued', 'not-now']) : eb.val(true)))
       .returning('request_type')
       .executeTakeFirst();
-    if (!updated || event.status !== 'Acknowledged' || !event.result) return;
-    // Facts are inventory every role may read: a secret stays only in the command's result, behind its permission.
-    const inventory = redactSecrets(updated.request_type, event.result).result;
-    if (updated.request_type === 'DeviceInformation') {
-      const q = (inventory.QueryResponses ?? {}) as Record<string, unknown>;
-      const str = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
-      await db
-        .updateTable('devices')
-        .set({
-          facts: mergeFacts({ deviceInformation: q }),
-          name: str('DeviceName'),
-          model: str('ModelName') ?? str('Model'),
-          os_version: str('OSVersion'),
-          serial_number: str('SerialNumber'),
-          updated_at: new Date(),
-        })
-        .where('id', '=', deviceId)
-        .execute();
-    } else if (updated.request_type === 'SecurityInfo') {
-      await db
-        .updateTable('devices')
-        .set({ facts: mergeFacts({ securityInfo: inventory.SecurityInfo ?? {} }), updated_at: new Date() })
-        .where('id', '=', deviceId)
-        .execute();
-    } else if (
-      updated.request_type === 'ProfileList' ||
-      updated.request_type === 'InstalledApplicationList' ||
-      updated.request_type === 'CertificateList'
-    ) {
-      const key = updated.request_type[0]!.toLowerCase() + updated.request_type.slice(1);
-      const list = inventory[updated.request_type] ?? inventory.InstalledApplicationList ?? [];
-      await db
-        .updateTable('devices')
-        .set({ facts: mergeFacts({ [key]: list }), updated_at: new Date() })
-        .where('id', '=', deviceId)
-        .execute();
-    }
+    if (!updated || outcome !== 'acknowledged' || !result) return;
+    const patch = corePlatform(deps.platforms, event.platform).resultFacts(updated.request_type, result);
+    if (patch) await applyFacts(deviceId, patch);
   }
 
   return {
-    /** Idempotent: every write is an upsert or a conditional update keyed by the event. */
-    async recordDeviceEvent({ deviceId, event }: { deviceId: string; event: DeviceEvent }): Promise<void> {
+    /**
+     * Idempotent: every write is an upsert or a conditional update keyed by the event. Accepts the Apple-only
+     * event shape too, for an activity a workflow scheduled before events were neutral.
+     */
+    async recordDeviceEvent(input: { deviceId: string; event: ReceivedDeviceEvent }): Promise<void> {
+      const { deviceId } = input;
+      const event = normalizeDeviceEvent(input.event);
       const at = new Date(event.at);
       switch (event.kind) {
-        case 'authenticated':
+        case 'authenticated': {
+          const { data } = event;
           await db
             .insertInto('devices')
             .values({
               id: deviceId,
-              platform: 'apple',
+              platform: event.platform,
               enrollment_id: event.enrollmentId,
-              udid: event.udid,
-              serial_number: event.serialNumber ?? null,
-              name: event.deviceName ?? null,
-              model: event.modelName ?? event.model ?? null,
-              os_version: event.osVersion ?? null,
+              udid: data.hardwareId,
+              serial_number: data.serialNumber ?? null,
+              name: data.name ?? null,
+              model: data.model ?? null,
+              os_version: data.osVersion ?? null,
               enrollment_status: 'authenticated',
-              facts: JSON.stringify({ authenticate: event }),
+              facts: JSON.stringify(data.facts),
               enrolled_at: null,
               last_seen_at: at,
               updated_at: at,
@@ -126,24 +90,25 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
             .onConflict((oc) =>
               oc.column('id').doUpdateSet((eb) => ({
                 enrollment_id: event.enrollmentId,
-                udid: event.udid,
-                serial_number: eb.fn.coalesce(eb.val(event.serialNumber ?? null), 'devices.serial_number'),
+                udid: data.hardwareId,
+                serial_number: eb.fn.coalesce(eb.val(data.serialNumber ?? null), 'devices.serial_number'),
                 enrollment_status: 'authenticated',
-                facts: mergeFacts({ authenticate: event }),
+                facts: mergeFacts(data.facts),
                 last_seen_at: at,
                 updated_at: at,
               })),
             )
             .execute();
           return;
-        case 'token-updated':
-          if (event.user) return;
+        }
+        case 'channel-ready':
+          if (event.data.userChannel) return;
           // An upsert: the device row exists from here on even if Authenticate's facts are still on their way.
           await db
             .insertInto('devices')
             .values({
               id: deviceId,
-              platform: 'apple',
+              platform: event.platform,
               enrollment_id: event.enrollmentId,
               udid: null,
               serial_number: null,
@@ -179,16 +144,16 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
         case 'identity-renewed':
           await db.updateTable('devices').set({ last_seen_at: at }).where('id', '=', deviceId).execute();
           return;
-        case 'declarative-status':
+        case 'facts-reported':
           await db
             .updateTable('devices')
-            .set({ facts: mergeFacts({ declarativeStatus: event.report }), last_seen_at: at, updated_at: at })
+            .set({ facts: mergeFacts(event.data.facts), last_seen_at: at, updated_at: at })
             .where('id', '=', deviceId)
             .execute();
           return;
         default: {
           const unknown: never = event;
-          // Only the kind: an event carries the UDID and serial, which never go into an error message.
+          // Only the kind: an event carries hardware ids and serials, which never go into an error message.
           throw new Error(`unknown device event kind ${String((unknown as { kind: unknown }).kind)}`);
         }
       }
@@ -214,52 +179,12 @@ export function createDeviceActivities(deps: { db: Kysely<CoreDatabase>; keyRing
         .execute();
     },
 
-    /** The commands Keep sends itself when a device first enrols (built here: workflows hold no codecs). */
-    async buildInventoryCommands(): Promise<CommandToQueue[]> {
-      return [
-        buildCommand({ requestType: 'DeviceInformation', queries: INVENTORY_QUERIES }),
-        buildCommand({ requestType: 'SecurityInfo' }),
-      ].map((command) => ({
-        commandUuid: command.CommandUUID,
-        requestType: command.Command.RequestType,
-        plist: serializeCommand(command),
-      }));
-    },
-
-    async escrowBootstrapToken({ deviceId, token }: { deviceId: string; token?: string }): Promise<void> {
-      if (!token) {
-        await db.deleteFrom('bootstrap_tokens').where('device_id', '=', deviceId).execute();
-        return;
-      }
-      const sealed = deps.keyRing.sealToString(Buffer.from(token, 'base64'), aad(deviceId));
-      await db
-        .insertInto('bootstrap_tokens')
-        .values({ device_id: deviceId, sealed_token: sealed })
-        .onConflict((oc) =>
-          oc.column('device_id').doUpdateSet({ sealed_token: sealed, created_at: new Date() }),
-        )
-        .execute();
-    },
-
-    /** The device asks for its own escrowed token back; the read is audited before it happens. */
-    async readBootstrapToken({ deviceId }: { deviceId: string }): Promise<{ token?: string }> {
-      await db
-        .insertInto('audit_log')
-        .values({
-          actor: `device:${deviceId}`,
-          action: 'bootstrap-token.read',
-          target_kind: 'device',
-          target_id: deviceId,
-          details: JSON.stringify({ via: 'GetBootstrapToken' }),
-        })
-        .execute();
-      const row = await db
-        .selectFrom('bootstrap_tokens')
-        .select('sealed_token')
-        .where('device_id', '=', deviceId)
-        .executeTakeFirst();
-      if (!row) return {};
-      return { token: deps.keyRing.openString(row.sealed_token, aad(deviceId)).toString('base64') };
+    /**
+     * The commands Keep sends a device of `platform` when it first enrols (built here: workflows hold no
+     * codecs). A workflow that scheduled this before events had a platform passes nothing: Apple.
+     */
+    async buildInventoryCommands(input?: { platform: string }): Promise<DeviceCommand[]> {
+      return corePlatform(deps.platforms, input?.platform ?? 'apple').inventoryCommands();
     },
   };
 }

@@ -6,8 +6,9 @@ import {
   type ScheduleOptionsAction,
   type ScheduleSpec,
 } from '@temporalio/client';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 
-export const DIRECTORY_SYNC_SCHEDULE = 'directory-sync';
+export const DIRECTORY_SYNC_SCHEDULE = workflowIds.directorySync();
 
 export interface DirectorySyncScheduleOptions {
   taskQueue: string;
@@ -23,7 +24,7 @@ export async function ensureDirectorySyncSchedule(
   const action: ScheduleOptionsAction = {
     type: 'startWorkflow',
     workflowType: 'directorySyncWorkflow',
-    workflowId: 'directory-sync',
+    workflowId: workflowIds.directorySync(),
     taskQueue: options.taskQueue,
     args: [{}],
   };

@@ -1,6 +1,6 @@
 // Every table of the "edge" schema: queues, push tokens and certificate bindings, nothing sensitive.
 import type { CommandQueueTable, CommandResultTable } from './edge/command-queue.table.js';
-import type { EnrollmentTable } from './edge/enrollment.table.js';
+import type { AppleEnrollmentTable } from './edge/apple-enrollment.table.js';
 import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
@@ -9,7 +9,7 @@ import type { PlaneCheckTable } from './plane-check.table.js';
 
 export interface EdgeDatabase {
   plane_checks: PlaneCheckTable;
-  enrollments: EnrollmentTable;
+  apple_enrollments: AppleEnrollmentTable;
   command_queue: CommandQueueTable;
   command_results: CommandResultTable;
   outbox: OutboxTable;

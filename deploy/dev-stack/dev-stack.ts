@@ -4,20 +4,15 @@ import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { resolve } from 'node:path';
-import {
-  provisionDatabase,
-  provisionRoles,
-  planeUrl,
-  type PlaneRoles,
-} from '../../activities/db/provision.js';
-import { migrateToLatest } from '../../activities/db/migrate.js';
+import { provisionDatabase, provisionRoles, planeUrl, type PlaneRoles } from '../../runtime/db/provision.js';
+import { migrateToLatest } from '../../runtime/db/migrate.js';
 import { buildWorkflowBundle } from '../../cli/build-workflows.js';
 import { loadOrCreateAdminToken } from './admin-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { ensureDevTlsCertificate } from './dev-tls.js';
 import { startEmbeddedPostgres } from './postgres.js';
 import { startTemporalDevServer } from './temporal.js';
-import { installTemporalRuntime } from '../../activities/temporal-runtime.js';
+import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { createLogger } from '../../core/log/logger.js';
 
 export interface DevStackOptions {

@@ -2,7 +2,7 @@
 // The enrollment a certificate speaks for is the one its SAN names (device-identity.ts); a refusal changes nothing.
 import type { Kysely } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
+import type { AppleEnrollment as Enrollment } from '../../core/db/edge/apple-enrollment.table.js';
 import { DeviceRefusal, fingerprintPrefix } from '../errors.js';
 import { findEnrollmentById, findEnrollmentByUdid, findIssuedIdentity } from './enrollment.repository.js';
 

@@ -3,10 +3,10 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Kysely } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
+import type { AppleEnrollment as Enrollment } from '../../core/db/edge/apple-enrollment.table.js';
 import { DeviceRefusal, fingerprintPrefix } from '../errors.js';
 import { findEnrollmentByUdid, rebindToRenewal } from './enrollment.repository.js';
-import { addToOutbox } from './outbox.repository.js';
+import { addToOutbox } from './apple-outbox.js';
 import type { DeviceMessageEnv } from './parse-device-body.js';
 
 export type BoundEnrollmentEnv<M> = DeviceMessageEnv<M> & { Variables: { enrollment: Enrollment } };

@@ -25,7 +25,7 @@ import { authorizeAuthenticate } from './authenticate-binding.js';
 import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
 import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
 import { bindOnAuthenticate, markCheckedOut, updatePushToken } from './enrollment.repository.js';
-import { addToOutbox } from './outbox.repository.js';
+import { addToOutbox } from './apple-outbox.js';
 import { deviceMessage } from './parse-device-body.js';
 
 export interface CheckinDeps {

@@ -9,7 +9,7 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { takeNextCommand, recordReport } from './command-queue.repository.js';
 import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
 import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
-import { addToOutbox } from './outbox.repository.js';
+import { addToOutbox } from './apple-outbox.js';
 import { deviceMessage } from './parse-device-body.js';
 
 export interface ConnectDeps {
@@ -57,7 +57,7 @@ export function connectRoute(deps: ConnectDeps) {
           }
         }
         await tx
-          .updateTable('enrollments')
+          .updateTable('apple_enrollments')
           .set({ last_seen_at: new Date() })
           .where('id', '=', enrollment.id)
           .execute();

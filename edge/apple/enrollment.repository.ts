@@ -1,7 +1,7 @@
 // Enrollments at the edge: binding an identity certificate to a UDID, push tokens, check-out.
 import type { Kysely, Transaction } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import type { Enrollment } from '../../core/db/edge/enrollment.table.js';
+import type { AppleEnrollment as Enrollment } from '../../core/db/edge/apple-enrollment.table.js';
 import { DeviceRefusal } from '../errors.js';
 
 /** Postgres' unique_violation. */
@@ -10,12 +10,12 @@ const UNIQUE_VIOLATION = '23505';
 type Db = Kysely<EdgeDatabase> | Transaction<EdgeDatabase>;
 
 export function findEnrollmentByUdid(db: Db, udid: string): Promise<Enrollment | undefined> {
-  return db.selectFrom('enrollments').selectAll().where('udid', '=', udid).executeTakeFirst();
+  return db.selectFrom('apple_enrollments').selectAll().where('udid', '=', udid).executeTakeFirst();
 }
 
 export function findEnrollmentByCertificate(db: Db, fingerprint: string): Promise<Enrollment | undefined> {
   return db
-    .selectFrom('enrollments')
+    .selectFrom('apple_enrollments')
     .selectAll()
     .where('cert_fingerprint', '=', fingerprint)
     .executeTakeFirst();
@@ -23,11 +23,11 @@ export function findEnrollmentByCertificate(db: Db, fingerprint: string): Promis
 
 export function findEnrollmentsByIds(db: Db, ids: readonly string[]): Promise<Enrollment[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return db.selectFrom('enrollments').selectAll().where('id', 'in', ids).execute();
+  return db.selectFrom('apple_enrollments').selectAll().where('id', 'in', ids).execute();
 }
 
 export function findEnrollmentById(db: Db, id: string): Promise<Enrollment | undefined> {
-  return db.selectFrom('enrollments').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('apple_enrollments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 /** What the edge recorded when it handed out an identity: its enrollment, and the certificate it renews. */
@@ -77,7 +77,7 @@ export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): 
 
 function bindRow(db: Db, binding: AuthenticateBinding): Promise<Enrollment> {
   return db
-    .insertInto('enrollments')
+    .insertInto('apple_enrollments')
     .values({
       id: binding.enrollmentId,
       device_id: binding.newDeviceId,
@@ -113,7 +113,7 @@ export async function rebindToRenewal(db: Db, enrollment: Enrollment, fingerprin
   if (!issued || issued.renewal_of !== enrollment.cert_fingerprint || issued.enrollment_id !== enrollment.id)
     return false;
   const moved = await db
-    .updateTable('enrollments')
+    .updateTable('apple_enrollments')
     .set({ cert_fingerprint: fingerprint, last_seen_at: new Date() })
     .where('id', '=', enrollment.id)
     .where('cert_fingerprint', '=', enrollment.cert_fingerprint)
@@ -127,7 +127,7 @@ export async function updatePushToken(
   token: { topic: string; pushToken: Buffer; pushMagic: string },
 ): Promise<void> {
   await db
-    .updateTable('enrollments')
+    .updateTable('apple_enrollments')
     .set({
       topic: token.topic,
       push_token: token.pushToken,
@@ -142,7 +142,7 @@ export async function updatePushToken(
 
 export async function markCheckedOut(db: Db, enrollmentId: string): Promise<void> {
   await db
-    .updateTable('enrollments')
+    .updateTable('apple_enrollments')
     .set({ status: 'checked-out', push_token: null, push_magic: null, last_seen_at: new Date() })
     .where('id', '=', enrollmentId)
     .execute();
@@ -151,7 +151,7 @@ export async function markCheckedOut(db: Db, enrollmentId: string): Promise<void
 /** APNs said 410: stop pushing this token until the device sends a newer TokenUpdate. */
 export async function disablePush(db: Db, enrollmentId: string, token: Buffer, at: Date): Promise<void> {
   await db
-    .updateTable('enrollments')
+    .updateTable('apple_enrollments')
     .set({ push_disabled_at: at })
     .where('id', '=', enrollmentId)
     .where('push_token', '=', token)

@@ -1,10 +1,23 @@
 // Apple MDM at the edge: the check-in and command endpoints, mounted by the edge app.
 import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { checkinRoute, type CheckinDeps } from './checkin.route.js';
 import { connectRoute } from './connect.route.js';
 
-export type AppleRoutesDeps = CheckinDeps;
+export type AppleRoutesDeps = CheckinDeps & {
+  /** `edge.maxCheckinBodyBytes`: a check-in is small, so it gets a tighter cap than the edge's default. */
+  maxCheckinBodyBytes: number;
+};
 
 export function appleRoutes(deps: AppleRoutesDeps) {
-  return new Hono().route('/', checkinRoute(deps)).route('/', connectRoute(deps));
+  return new Hono()
+    .use(
+      '/mdm/checkin',
+      bodyLimit({
+        maxSize: deps.maxCheckinBodyBytes,
+        onError: (c) => c.text('request body too large', 413),
+      }),
+    )
+    .route('/', checkinRoute(deps))
+    .route('/', connectRoute(deps));
 }

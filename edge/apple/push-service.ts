@@ -1,8 +1,8 @@
 // Wakes devices: looks up their push token, coalesces pushes per device, sends over APNs, disables tokens APNs refuses.
 import type { Kysely } from 'kysely';
-import { createApnsClient } from '../../activities/push/apns-client.js';
-import { createPushCoalescer, type PushCoalescer } from '../../activities/push/push-coalescer.js';
-import type { PushOutcome } from '../../activities/push/push-sender.js';
+import { createApnsClient } from './push/apns-client.js';
+import { createPushCoalescer, type PushCoalescer } from './push/push-coalescer.js';
+import type { PushOutcome } from './push/push-sender.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { Logger } from '../../core/log/logger.js';

@@ -27,6 +27,7 @@ import { signCsrUpdate } from '../../workflows/certificate-request.workflow.js';
 import { findEnrollmentByCertificate } from '../apple/enrollment.repository.js';
 import type { RaState } from './ra-state.js';
 import { scepWorkLimit, type ScepWorkLimitOptions } from './scep-work-limit.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 
 export interface ScepDeps {
   db: Kysely<EdgeDatabase>;
@@ -49,7 +50,9 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Opaque, and the same for a retried transaction: the device-chosen transaction ID is hashed. */
 const requestWorkflowId = (transactionId: string, enrollmentId: string) =>
-  `certificate-request-${createHash('sha256').update(`${enrollmentId}\0${transactionId}`).digest('hex').slice(0, 40)}`;
+  workflowIds.certificateRequest(
+    createHash('sha256').update(`${enrollmentId}\0${transactionId}`).digest('hex').slice(0, 40),
+  );
 
 /**
  * A PKCSReq must carry a challenge of the shape Keep issues (core/pki/scep-challenge.ts); one that does not

@@ -123,7 +123,7 @@ describe('sending commands to a device', () => {
     const sent = received.find((r) => r.commandUuid === body.commandUuid)!;
     expect(sent.requestType).toBe('DeviceLock');
     expect(sent.requestedBy).toMatch(/^token:/);
-    const plist = parsePlistDict(sent.plist);
+    const plist = parsePlistDict(sent.payload);
     expect(plist.CommandUUID).toBe(body.commandUuid);
     expect(plist.Command).toEqual({ RequestType: 'DeviceLock', PIN: '123456', Message: 'Call IT' });
   });

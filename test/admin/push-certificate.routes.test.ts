@@ -1,6 +1,6 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pushCertificateKeyAad } from '../../activities/push-certificate.activities.js';
+import { pushCertificateKeyAad } from '../../activities/apple/push-certificate.activities.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import type { InstallPushCertificateArgs } from '../../workflows/push-certificate.workflow.js';

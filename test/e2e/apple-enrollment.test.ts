@@ -206,7 +206,7 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
     expect(first.status).toBe(202);
     const disabled = await afterPush(fake, device, async () => {
       const row = await planes.database.edge.db
-        .selectFrom('enrollments')
+        .selectFrom('apple_enrollments')
         .select('push_disabled_at')
         .where('udid', '=', device.udid)
         .executeTakeFirstOrThrow();
@@ -223,7 +223,7 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
     expect((await device.tokenUpdate(true)).status).toBe(200);
     await device.runSession();
     const row = await planes.database.edge.db
-      .selectFrom('enrollments')
+      .selectFrom('apple_enrollments')
       .select('push_disabled_at')
       .where('udid', '=', device.udid)
       .executeTakeFirstOrThrow();

@@ -1,9 +1,9 @@
 // A fresh, migrated database per test file, with both plane roles, on the run's shared Postgres.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { openCoreDatabase, openEdgeDatabase, type Database } from '../../activities/db/connect.js';
-import { migrateToLatest } from '../../activities/db/migrate.js';
-import { planeUrl, provisionDatabase } from '../../activities/db/provision.js';
+import { openCoreDatabase, openEdgeDatabase, type Database } from '../../runtime/db/connect.js';
+import { migrateToLatest } from '../../runtime/db/migrate.js';
+import { planeUrl, provisionDatabase } from '../../runtime/db/provision.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { testStack, type KeepTestStack } from './stack.js';

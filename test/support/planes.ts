@@ -2,10 +2,15 @@
 // task queues of their own, the edge app with its outbox relay, and a Temporal client — all configured
 // through the real config schemas.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Hono } from 'hono';
 import { startCoreWorker } from '../../activities/core-worker.js';
-import type { RunningWorker } from '../../activities/run-worker.js';
+import type { CorePlatform } from '../../activities/platform.js';
+import { corePlatforms } from '../../activities/platforms.js';
+import type { RunningWorker } from '../../runtime/run-worker.js';
 import {
   coreProcessConfig,
   edgeProcessConfig,
@@ -16,14 +21,17 @@ import { loadConfig } from '../../core/config/load-config.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
 import { createLogger, type Logger } from '../../core/log/logger.js';
 import { temporalClientOptions } from '../../core/temporal/connection-options.js';
-import { createEdgeApp } from '../../edge/app.js';
-import { startOutboxRelay, type OutboxRelay } from '../../edge/apple/outbox-relay.js';
-import { createPushService, type PushService } from '../../edge/apple/push-service.js';
-import { createTrustState, type TrustState } from '../../edge/trust-state.js';
-import { createRaState, type RaState } from '../../edge/scep/ra-state.js';
-import { startEdgeWorker } from '../../edge/worker.js';
+import type { StartedAppleEdge } from '../../edge/apple/apple-platform.js';
+import type { PushService } from '../../edge/apple/push-service.js';
+import { composeEdge, type ComposedEdge } from '../../edge/compose-edge.js';
+import type { OutboxRelay } from '../../edge/outbox/outbox-relay.js';
+import type { EdgePlatform } from '../../edge/platform.js';
+import { edgePlatforms } from '../../edge/platforms.js';
+import type { RaState } from '../../edge/scep/ra-state.js';
+import type { TrustState } from '../../edge/trust-state.js';
 import { createTestDatabase, type TestDatabase } from './db.js';
 import { testStack, type KeepTestStack } from './stack.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 
 export interface TestPlanesOptions {
   /** A fake APNs to push through (its URL and the CA to trust). */
@@ -41,9 +49,11 @@ export interface TestPlanesOptions {
   edgeEnv?: Record<string, string>;
   /** The edge's logger (default silent); tests of what is logged pass their own. */
   log?: Logger;
+  /** Platforms registered beside the built-in ones, through the same registries (edge and core). */
+  platforms?: { edge?: readonly EdgePlatform[]; core?: readonly CorePlatform[] };
 }
 
-/** An edge beyond the first: its own edge database, worker and device routes (no relay, no SCEP). */
+/** An edge beyond the first: its own edge database, composed like the first. */
 export interface TestEdge {
   taskQueue: string;
   database: TestDatabase;
@@ -62,8 +72,11 @@ export interface TestPlanes {
   ra: RaState;
   push: PushService;
   relay: OutboxRelay;
-  /** The edge's Hono app with the Apple routes; call `edgeApp.request()` or serve it. */
+  /** The edge's Hono app with every platform's routes; call `edgeApp.request()` or serve it. */
   edgeApp: Hono;
+  /** The first edge as edge/compose-edge.ts built it (its platforms and what they were given). */
+  edge: ComposedEdge;
+  coreWorker: RunningWorker;
   /** The second edge, with `secondEdge`. */
   secondEdge?: TestEdge;
   /** Starts another edge on `taskQueue`; the core provisions it only if asked to (edgeProvisioningWorkflow). */
@@ -94,7 +107,7 @@ export async function startTestPlanes(
       ...(options.edgePublicUrl ? { KEEP_CORE_EDGE_PUBLIC_URL: options.edgePublicUrl } : {}),
     },
   });
-  const edgeConfig = loadConfig(edgeProcessConfig, {
+  const loadedEdgeConfig = loadConfig(edgeProcessConfig, {
     env: {
       ...temporalEnv,
       KEEP_EDGE_DATABASE_URL: database.edgeUrl,
@@ -102,145 +115,99 @@ export async function startTestPlanes(
       KEEP_EDGE_CORE_TASK_QUEUE: `core-${suffix}`,
       KEEP_EDGE_PROBE_ENABLED: 'true',
       KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('edge-test'),
-      ...(options.apns ? { KEEP_EDGE_APNS_URL: options.apns.url } : {}),
+      ...(options.apns
+        ? { KEEP_EDGE_APNS_URL: options.apns.url, KEEP_EDGE_APNS_CA_FILE: apnsCaFile(options.apns.caPem) }
+        : {}),
       ...(options.scepAllowSingleDes ? { KEEP_EDGE_SCEP_ALLOW_SINGLE_DES: 'true' } : {}),
       ...options.edgeEnv,
     },
   });
+  const edgeConfig: EdgeProcessConfig =
+    options.scepSignTimeoutMs === undefined
+      ? loadedEdgeConfig
+      : {
+          ...loadedEdgeConfig,
+          edge: { ...loadedEdgeConfig.edge, scepSignTimeoutMs: options.scepSignTimeoutMs },
+        };
   const log = options.log ?? createLogger('test', 'silent');
-  const core: RunningWorker = await startCoreWorker(coreConfig, coreConfig.core.workflowBundle);
-  const trust = await createTrustState(database.edge.db);
-  const edgeKeyRing = KeyRing.parse(edgeConfig.edge.secretKeys);
-  const ra = await createRaState(database.edge.db, edgeKeyRing);
-  const push = createPushService({
-    db: database.edge.db,
-    keyRing: edgeKeyRing,
-    apnsUrl: edgeConfig.edge.apnsUrl,
-    log,
-    ...(options.apns ? { extraCaPem: options.apns.caPem } : {}),
-  });
-  const edge = await startEdgeWorker(edgeConfig.temporal, edgeConfig.edge.taskQueue, {
-    db: database.edge.db,
-    push,
-    trust,
-    ra,
-  });
+  const platforms = {
+    edge: edgePlatforms(options.platforms?.edge),
+    core: corePlatforms(options.platforms?.core),
+  };
+  const core: RunningWorker = await startCoreWorker(
+    coreConfig,
+    coreConfig.core.workflowBundle,
+    platforms.core,
+  );
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection, ...temporalClientOptions(coreConfig.temporal) });
 
   const extraEdges: TestEdge[] = [];
   async function startEdge(taskQueue: string): Promise<TestEdge> {
     const edgeDatabase = await createTestDatabase(stack);
-    const edgeTrust = await createTrustState(edgeDatabase.edge.db);
-    const edgePush = createPushService({
+    const composed = await composeEdge({
+      config: {
+        ...edgeConfig,
+        edgeDatabase: { ...edgeConfig.edgeDatabase, url: edgeDatabase.edgeUrl },
+        edge: { ...edgeConfig.edge, taskQueue },
+      },
       db: edgeDatabase.edge.db,
-      keyRing: edgeKeyRing,
-      apnsUrl: edgeConfig.edge.apnsUrl,
+      temporal,
       log,
-    });
-    const worker = await startEdgeWorker(edgeConfig.temporal, taskQueue, {
-      db: edgeDatabase.edge.db,
-      push: edgePush,
-      trust: edgeTrust,
-      ra: await createRaState(edgeDatabase.edge.db, edgeKeyRing),
+      platforms: platforms.edge,
+      relay: { pollMs: 100 },
     });
     const started: TestEdge = {
       taskQueue,
       database: edgeDatabase,
-      trust: edgeTrust,
-      edgeApp: createEdgeApp({
-        log,
-        temporal,
-        coreTaskQueue: edgeConfig.edge.coreTaskQueue,
-        edgeTaskQueue: taskQueue,
-        probeEnabled: false,
-        healthProbes: {},
-        apple: {
-          db: edgeDatabase.edge.db,
-          temporal,
-          coreTaskQueue: edgeConfig.edge.coreTaskQueue,
-          edgeTaskQueue: taskQueue,
-          identity: { trust: edgeTrust.trust, isRevoked: edgeTrust.isRevoked },
-        },
-      }),
+      trust: composed.trust,
+      edgeApp: composed.app,
       async close() {
-        await worker.close();
-        await edgePush.close();
-        edgeTrust.close();
+        await composed.close();
         await edgeDatabase.drop();
       },
     };
     extraEdges.push(started);
     return started;
   }
+  const edge = await composeEdge({
+    config: edgeConfig,
+    db: database.edge.db,
+    temporal,
+    log,
+    platforms: platforms.edge,
+    relay: { autostart: options.relay ?? true, pollMs: 100 },
+  });
   const secondEdge = options.secondEdge ? await startEdge(`edge2-${suffix}`) : undefined;
   // The core worker asked each edge to install the CA chain and certify its RA: wait for it.
   for (const taskQueue of coreConfig.core.edgeTaskQueues)
-    await temporal.workflow.getHandle(`edge-provisioning-${taskQueue}`).result();
-  const relay = startOutboxRelay(
-    {
-      db: database.edge.db,
-      temporal,
-      coreTaskQueue: edgeConfig.edge.coreTaskQueue,
-      edgeTaskQueue: edgeConfig.edge.taskQueue,
-      log,
-      pollMs: 100,
-    },
-    options.relay ?? true,
-  );
-  const edgeApp = createEdgeApp({
-    log,
-    temporal,
-    coreTaskQueue: edgeConfig.edge.coreTaskQueue,
-    edgeTaskQueue: edgeConfig.edge.taskQueue,
-    probeEnabled: true,
-    healthProbes: {},
-    bodyLimits: { default: edgeConfig.edge.maxBodyBytes, checkin: edgeConfig.edge.maxCheckinBodyBytes },
-    apple: {
-      db: database.edge.db,
-      temporal,
-      coreTaskQueue: edgeConfig.edge.coreTaskQueue,
-      edgeTaskQueue: edgeConfig.edge.taskQueue,
-      identity: { trust: trust.trust, isRevoked: trust.isRevoked },
-      onOutbox: relay.wake,
-    },
-    scep: {
-      db: database.edge.db,
-      temporal,
-      coreTaskQueue: edgeConfig.edge.coreTaskQueue,
-      ra,
-      trust: trust.trust,
-      caChain: trust.chain,
-      isRevoked: trust.isRevoked,
-      signTimeoutMs: options.scepSignTimeoutMs ?? edgeConfig.edge.scepSignTimeoutMs,
-      allowSingleDes: edgeConfig.edge.scepAllowSingleDes,
-      log,
-      workLimit: {
-        perPeer: edgeConfig.edge.scepMaxConcurrentPerPeer,
-        total: edgeConfig.edge.scepMaxConcurrent,
-      },
-    },
-  });
+    await temporal.workflow.getHandle(workflowIds.edgeProvisioning(taskQueue)).result();
   return {
     database,
     coreConfig,
     edgeConfig,
     temporal,
     connection,
-    trust,
-    ra,
-    push,
-    relay,
-    edgeApp,
+    trust: edge.trust,
+    ra: edge.ra,
+    push: (edge.platforms.get('apple') as StartedAppleEdge).push,
+    relay: edge.relay,
+    edgeApp: edge.app,
+    edge,
+    coreWorker: core,
     ...(secondEdge ? { secondEdge } : {}),
     startEdge,
     async close() {
-      await relay.stop();
       await Promise.all([core.close(), edge.close(), ...extraEdges.map((e) => e.close())]);
-      await push.close();
-      trust.close();
       await connection.close();
       await database.drop();
     },
   };
+}
+
+/** The fake APNs's CA as the edge setting names it: a file. */
+function apnsCaFile(caPem: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'keep-apns-ca-')), 'ca.pem');
+  writeFileSync(file, caPem);
+  return file;
 }

@@ -1,6 +1,6 @@
 // What the global setup started once per run, handed to every test file through vitest's provide/inject.
 import { inject } from 'vitest';
-import type { PlaneRoles } from '../../activities/db/provision.js';
+import type { PlaneRoles } from '../../runtime/db/provision.js';
 
 export interface KeepTestStack {
   postgresUrl: string;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { provisionRoles, type PlaneRoles } from '../../activities/db/provision.js';
+import { provisionRoles, type PlaneRoles } from '../../runtime/db/provision.js';
 import { buildWorkflowBundle } from '../../cli/build-workflows.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
 import { startEmbeddedPostgres } from '../../deploy/dev-stack/postgres.js';

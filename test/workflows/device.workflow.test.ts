@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../core/device/device-event.js';
+import type { ReceivedDeviceEvent } from '../../core/device/received-device-event.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import {
@@ -31,7 +31,7 @@ describe('deviceWorkflow', () => {
       edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
       maxHistoryEvents: 40,
     };
-    const signal = (event: DeviceEvent) =>
+    const signal = (event: ReceivedDeviceEvent) =>
       planes.temporal.workflow.signalWithStart('deviceWorkflow', {
         workflowId: workflowIds.device(deviceId),
         taskQueue: planes.coreConfig.core.taskQueue,
@@ -41,15 +41,21 @@ describe('deviceWorkflow', () => {
       });
     const at = () => new Date().toISOString();
     const first = await signal({
+      platform: 'apple',
       kind: 'authenticated',
       enrollmentId,
       at: at(),
-      udid: 'CAN-TEST',
-      serialNumber: 'CAN1',
+      data: { hardwareId: 'CAN-TEST', serialNumber: 'CAN1', facts: {} },
     });
     const firstRunId = first.signaledRunId;
     for (let i = 0; i < 12; i++)
-      await signal({ kind: 'declarative-status', enrollmentId, at: at(), report: { i } });
+      await signal({
+        platform: 'apple',
+        kind: 'facts-reported',
+        enrollmentId,
+        at: at(),
+        data: { facts: { declarativeStatus: { i } } },
+      });
 
     const handle = planes.temporal.workflow.getHandle(workflowIds.device(deviceId));
     const description = await eventually(async () => {
@@ -79,8 +85,59 @@ describe('deviceWorkflow', () => {
     );
     // KEEP_RECORD_HISTORIES=1 refreshes the fixture that test/workflows/replay.test.ts replays on every run.
     if (process.env.KEEP_RECORD_HISTORIES) {
-      const file = new URL('../fixtures/histories/device-workflow.history.pb', import.meta.url);
+      // device-workflow.history.pb is the recording from before events were neutral: it stays, and replays.
+      const file = new URL(
+        '../fixtures/histories/device-workflow-neutral-events.history.pb',
+        import.meta.url,
+      );
       writeFileSync(file, await recordableHistory(history, testStack().payloadKeys));
     }
+  });
+
+  it('accepts the Apple-only event shape that edges sent before events were neutral', async () => {
+    const deviceId = randomUUID();
+    const enrollmentId = randomUUID();
+    const input: DeviceWorkflowInput = { deviceId, edgeTaskQueue: planes.edgeConfig.edge.taskQueue };
+    const signal = (event: ReceivedDeviceEvent) =>
+      planes.temporal.workflow.signalWithStart('deviceWorkflow', {
+        workflowId: workflowIds.device(deviceId),
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [input],
+        signal: deviceEventSignal,
+        signalArgs: [event],
+      });
+    const at = new Date().toISOString();
+    await signal({
+      kind: 'authenticated',
+      enrollmentId,
+      at,
+      udid: 'OLD-SHAPE',
+      serialNumber: 'OLD1',
+      modelName: 'Mac',
+    });
+    await signal({ kind: 'declarative-status', enrollmentId, at, report: { old: true } });
+
+    const device = await eventually(async () => {
+      const row = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('id', '=', deviceId)
+        .executeTakeFirst();
+      return (row?.facts as { declarativeStatus?: unknown } | undefined)?.declarativeStatus ? row : undefined;
+    });
+    expect(device).toMatchObject({
+      platform: 'apple',
+      udid: 'OLD-SHAPE',
+      serial_number: 'OLD1',
+      model: 'Mac',
+    });
+    expect(device.facts).toMatchObject({
+      authenticate: { kind: 'authenticated', udid: 'OLD-SHAPE' },
+      declarativeStatus: { old: true },
+    });
+    const state = await planes.temporal.workflow
+      .getHandle(workflowIds.device(deviceId))
+      .query(deviceStateQuery);
+    expect(state).toMatchObject({ platform: 'apple', enrollmentId });
   });
 });

@@ -11,7 +11,7 @@ import {
   ensureDirectorySyncSchedule,
 } from '../../activities/directory/directory-sync.schedule.js';
 import { startCoreWorker } from '../../activities/core-worker.js';
-import { runWorker, type RunningWorker } from '../../activities/run-worker.js';
+import { runWorker, type RunningWorker } from '../../runtime/run-worker.js';
 import { coreProcessConfig } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';

@@ -4,9 +4,11 @@ import type { ColumnType, Generated, Insertable, Selectable, Updateable } from '
 export interface DeviceTable {
   /** Keep's opaque device id (the device workflow is `device-<id>`). */
   id: string;
-  platform: 'apple' | 'windows' | 'android' | 'linux';
+  /** The id of a registered CorePlatform (activities/platforms.ts), e.g. `apple`. */
+  platform: string;
   /** Current enrollment id at the edge. */
   enrollment_id: string | null;
+  /** The platform's hardware id (Apple: UDID, or a User Enrollment's EnrollmentID). */
   udid: string | null;
   serial_number: string | null;
   name: string | null;

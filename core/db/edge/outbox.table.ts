@@ -5,7 +5,7 @@ export interface OutboxTable {
   id: Generated<string>;
   device_id: string;
   enrollment_id: string;
-  /** A DeviceEvent (core/apple/device-event.ts) as JSON. */
+  /** A DeviceEvent (core/device/device-event.ts) as JSON; rows from before it was neutral are Apple-shaped. */
   event: unknown;
   created_at: Generated<Date>;
   relayed_at: Date | null;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createAdminApp } from '../../../admin/app.js';
 import { isUnavailable } from '../../../core/health/unavailable.js';
 import { createLogger } from '../../../core/log/logger.js';
-import { openCoreDatabase } from '../../../activities/db/connect.js';
+import { openCoreDatabase } from '../../../runtime/db/connect.js';
 import { edgeErrorHandler } from '../../../edge/errors.js';
 import { lazyTemporalClient } from '../../admin/support.js';
 import { freePort } from '../../support/start-stack.js';

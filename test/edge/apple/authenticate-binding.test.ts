@@ -34,7 +34,7 @@ describe('binding an identity certificate to a device', () => {
     send('/mdm/connect', { Status: 'Idle', UDID: udid }, identity);
   const binding = (udid: string) =>
     planes.database.edge.db
-      .selectFrom('enrollments')
+      .selectFrom('apple_enrollments')
       .select(['id', 'device_id', 'cert_fingerprint', 'status'])
       .where('udid', '=', udid)
       .executeTakeFirst();

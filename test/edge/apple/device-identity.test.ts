@@ -2,7 +2,7 @@
 // of the same CA are refused on every device endpoint, and each refusal is logged with its reason.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCaLoader, crlUrlFor } from '../../../activities/pki/ca-loader.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { createLogger } from '../../../core/log/logger.js';
@@ -10,6 +10,7 @@ import { pemBlocks } from '../../../core/pki/pem.js';
 import { issueCertificate } from '../../../core/pki/issue-certificate.js';
 import { generateSerialNumber } from '../../../core/pki/serial-number.js';
 import { createEdgeApp } from '../../../edge/app.js';
+import { appleEdgePlatform } from '../../../edge/apple/apple-platform.js';
 import { signedRequest, type Identity } from '../../support/apple-requests.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 
@@ -65,7 +66,7 @@ describe('device identity profile', () => {
       expect((await send('/mdm/connect', { Status: 'Idle', UDID: udid })).status).toBe(403);
       expect(
         await planes.database.edge.db
-          .selectFrom('enrollments')
+          .selectFrom('apple_enrollments')
           .select('id')
           .where('udid', '=', udid)
           .executeTakeFirst(),
@@ -85,6 +86,7 @@ describe('device identity profile', () => {
         },
       }),
     );
+    const apple = appleEdgePlatform.start({ ...planes.edge.platformDeps, log });
     const app = createEdgeApp({
       log,
       temporal: planes.temporal,
@@ -92,14 +94,10 @@ describe('device identity profile', () => {
       edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
       probeEnabled: false,
       healthProbes: {},
-      apple: {
-        db: planes.database.edge.db,
-        temporal: planes.temporal,
-        coreTaskQueue: planes.edgeConfig.edge.coreTaskQueue,
-        edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-        identity: { trust: planes.trust.trust, isRevoked: planes.trust.isRevoked },
-      },
+      maxBodyBytes: planes.edgeConfig.edge.maxBodyBytes,
+      platformRoutes: [apple.routes],
     });
+    onTestFinished(() => apple.close());
     const ra = keepCertificates['SCEP RA']!;
     const res = await app.request(signedRequest('/mdm/connect', { Status: 'Idle', UDID: 'LOGGED' }, ra));
     expect(res.status).toBe(403);

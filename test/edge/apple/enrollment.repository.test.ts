@@ -32,7 +32,7 @@ describe('binding an enrollment at Authenticate', () => {
     expect(reason).toBeInstanceOf(DeviceRefusal);
     expect(reason.status).toBe(403);
     const rows = await database.edge.db
-      .selectFrom('enrollments')
+      .selectFrom('apple_enrollments')
       .selectAll()
       .where('id', '=', enrollmentId)
       .execute();

@@ -1,12 +1,13 @@
 // Apple MDM through the real edge routes, Postgres and Temporal: check-in, relay, device workflow, commands.
 import forge from 'node-forge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildPlist, parsePlistDict, type PlistValue } from '../../../core/apple/plist-codec.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { signSignedData } from '../../../core/cms/index.js';
 import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { createLogger } from '../../../core/log/logger.js';
 import { createEdgeApp } from '../../../edge/app.js';
+import { appleEdgePlatform } from '../../../edge/apple/apple-platform.js';
 import { queueCommandUpdate } from '../../../workflows/device.messages.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
@@ -154,7 +155,9 @@ describe('Apple MDM at the edge', () => {
     const handle = planes.temporal.workflow.getHandle(workflowIds.device(device.id));
     const plist = buildPlist({ CommandUUID: 'cmd-offline-1', Command: { RequestType: 'ProfileList' } });
     const queued = await handle.executeUpdate(queueCommandUpdate, {
-      args: [{ commandUuid: 'cmd-offline-1', requestType: 'ProfileList', plist, requestedBy: 'test' }],
+      args: [
+        { commandUuid: 'cmd-offline-1', requestType: 'ProfileList', payload: plist, requestedBy: 'test' },
+      ],
     });
     expect(queued).toMatchObject({ commandUuid: 'cmd-offline-1', status: 'queued', pushed: false });
 
@@ -195,6 +198,12 @@ describe('Apple MDM at the edge', () => {
   });
 
   it('accepts the device certificate from a trusted TLS-terminating proxy (RFC 9440 Client-Cert), and only from it', async () => {
+    const deps = planes.edge.platformDeps;
+    const apple = appleEdgePlatform.start({
+      ...deps,
+      settings: { ...deps.settings, trustedProxies: ['10.9.8.7'] },
+    });
+    onTestFinished(() => apple.close());
     const proxied = createEdgeApp({
       log: createLogger('test', 'silent'),
       temporal: planes.temporal,
@@ -202,17 +211,8 @@ describe('Apple MDM at the edge', () => {
       edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
       probeEnabled: false,
       healthProbes: {},
-      apple: {
-        db: planes.database.edge.db,
-        temporal: planes.temporal,
-        coreTaskQueue: planes.edgeConfig.edge.coreTaskQueue,
-        edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-        identity: {
-          trust: planes.trust.trust,
-          isRevoked: planes.trust.isRevoked,
-          trustedProxies: ['10.9.8.7'],
-        },
-      },
+      maxBodyBytes: planes.edgeConfig.edge.maxBodyBytes,
+      platformRoutes: [apple.routes],
     });
     const viaProxy = identityFrom(ca, 'device behind proxy');
     const request = (from: string) => {
@@ -300,7 +300,7 @@ describe('Apple MDM at the edge', () => {
       expect(res.status).toBe(403);
       expect(
         await planes.database.edge.db
-          .selectFrom('enrollments')
+          .selectFrom('apple_enrollments')
           .select('id')
           .where('udid', '=', 'STRANGER')
           .executeTakeFirst(),

@@ -63,7 +63,7 @@ describe('the edge push service', () => {
     fake.rejectToken(token.toString('hex'));
     expect(await push.wake([enrollmentId])).toEqual(['bad-token']);
     const row = await database.edge.db
-      .selectFrom('enrollments')
+      .selectFrom('apple_enrollments')
       .select('push_disabled_at')
       .where('id', '=', enrollmentId)
       .executeTakeFirstOrThrow();
@@ -90,7 +90,7 @@ describe('the edge push service', () => {
     fake.unregister(token.toString('hex'), 1_700_000_000_000);
     expect(await push.wake([enrollmentId])).toEqual(['unregistered']);
     const row = await database.edge.db
-      .selectFrom('enrollments')
+      .selectFrom('apple_enrollments')
       .select('push_disabled_at')
       .where('id', '=', enrollmentId)
       .executeTakeFirstOrThrow();

@@ -4,7 +4,7 @@ import { buildCommand, decodeSecurityInfo, type CommandSpec } from '../../../cor
 import { decodeStatusReport } from '../../../core/apple/declarative/index.js';
 import { buildPlist, type PlistDict } from '../../../core/apple/plist-codec.js';
 import { decryptEnvelopedData } from '../../../core/cms/index.js';
-import { createApnsClient } from '../../../activities/push/apns-client.js';
+import { createApnsClient } from '../../../edge/apple/push/apns-client.js';
 import { createFakeApns } from '../../fakes/apns/fake-apns.js';
 import { createTestPushCertificate } from '../../support/push-cert.js';
 import { createTestCa } from '../../support/test-ca.js';

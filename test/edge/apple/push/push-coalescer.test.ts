@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createApnsClient } from '../../../activities/push/apns-client.js';
-import { createPushCoalescer } from '../../../activities/push/push-coalescer.js';
-import { createFakeApns, type FakeApns, type RunningFakeApns } from '../../fakes/apns/fake-apns.js';
-import { createTestCa } from '../../support/test-ca.js';
-import { createTestPushCertificate } from '../../support/push-cert.js';
+import { createApnsClient } from '../../../../edge/apple/push/apns-client.js';
+import { createPushCoalescer } from '../../../../edge/apple/push/push-coalescer.js';
+import { createFakeApns, type FakeApns, type RunningFakeApns } from '../../../fakes/apns/fake-apns.js';
+import { createTestCa } from '../../../support/test-ca.js';
+import { createTestPushCertificate } from '../../../support/push-cert.js';
 
 describe('push coalescer', () => {
   const ca = createTestCa();

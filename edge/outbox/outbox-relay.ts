@@ -7,7 +7,7 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { Logger } from '../../core/log/logger.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { deviceEventSignal, type DeviceWorkflowInput } from '../../workflows/device.messages.js';
-import { pruneFinishedCommands } from './command-queue.repository.js';
+import { pruneFinishedCommands } from '../apple/command-queue.repository.js';
 import { lockPending, markFailed, markRelayed, oldestPending, pruneRelayed } from './outbox.repository.js';
 
 export interface OutboxRelayOptions {

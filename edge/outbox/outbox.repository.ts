@@ -6,7 +6,7 @@ import type { OutboxRow } from '../../core/db/edge/outbox.table.js';
 
 type Db = Kysely<EdgeDatabase> | Transaction<EdgeDatabase>;
 
-export async function addToOutbox(db: Db, deviceId: string, event: DeviceEvent): Promise<void> {
+export async function addDeviceEvent(db: Db, deviceId: string, event: DeviceEvent): Promise<void> {
   await db
     .insertInto('outbox')
     .values({ device_id: deviceId, enrollment_id: event.enrollmentId, event: JSON.stringify(event) })

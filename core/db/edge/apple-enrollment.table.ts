@@ -1,7 +1,7 @@
-// An Apple MDM enrollment as the edge knows it: how to route, authenticate and wake one device channel.
+// An Apple MDM enrollment (table `apple_enrollments`) as the edge knows it: how to route, authenticate and wake one device channel.
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
-export interface EnrollmentTable {
+export interface AppleEnrollmentTable {
   /** Keep's opaque enrollment id; the only id that crosses into Temporal. */
   id: string;
   /** Keep's opaque device id (the device workflow is `device-<device_id>`). */
@@ -21,6 +21,6 @@ export interface EnrollmentTable {
   last_seen_at: ColumnType<Date, Date | undefined, Date>;
 }
 
-export type Enrollment = Selectable<EnrollmentTable>;
-export type NewEnrollment = Insertable<EnrollmentTable>;
-export type EnrollmentUpdate = Updateable<EnrollmentTable>;
+export type AppleEnrollment = Selectable<AppleEnrollmentTable>;
+export type NewAppleEnrollment = Insertable<AppleEnrollmentTable>;
+export type AppleEnrollmentUpdate = Updateable<AppleEnrollmentTable>;

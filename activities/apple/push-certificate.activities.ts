@@ -1,7 +1,7 @@
 // Core side of a push-certificate import: stores the certificate with its key sealed by the core key ring.
 import type { Kysely } from 'kysely';
-import type { KeyRing } from '../core/crypto/key-ring.js';
-import type { CoreDatabase } from '../core/db/core-database.js';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
 
 export interface StorePushCertificateInput {
   /** The import's id (the workflow is `push-certificate-<id>`): the idempotency key. */

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../core/log/logger.js';
-import { startOutboxRelay } from '../../../edge/apple/outbox-relay.js';
+import { startOutboxRelay } from '../../../edge/outbox/outbox-relay.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { createTestCa } from '../../support/test-ca.js';

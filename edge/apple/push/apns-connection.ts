@@ -4,7 +4,10 @@ import http2 from 'node:http2';
 import tls from 'node:tls';
 import type { ApnsResponse } from './apns-response.js';
 import { parseErrorBody } from './apns-response.js';
-import { createConcurrencyLimit, type ConcurrencyLimit } from '../../core/concurrency/concurrency-limit.js';
+import {
+  createConcurrencyLimit,
+  type ConcurrencyLimit,
+} from '../../../core/concurrency/concurrency-limit.js';
 
 export interface ApnsCredentials {
   certPem: string;

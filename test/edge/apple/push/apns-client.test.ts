@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createApnsClient, type ApnsClientOptions } from '../../../activities/push/apns-client.js';
-import type { PushSender } from '../../../activities/push/push-sender.js';
-import { createFakeApns, type FakeApns, type RunningFakeApns } from '../../fakes/apns/fake-apns.js';
-import { createTestCa } from '../../support/test-ca.js';
-import { createTestPushCertificate, type TestPushCertificate } from '../../support/push-cert.js';
+import { createApnsClient, type ApnsClientOptions } from '../../../../edge/apple/push/apns-client.js';
+import type { PushSender } from '../../../../edge/apple/push/push-sender.js';
+import { createFakeApns, type FakeApns, type RunningFakeApns } from '../../../fakes/apns/fake-apns.js';
+import { createTestCa } from '../../../support/test-ca.js';
+import { createTestPushCertificate, type TestPushCertificate } from '../../../support/push-cert.js';
 
 const token = (): string => randomBytes(32).toString('hex');
 const target = (t = token()) => ({ token: t, pushMagic: randomUUID().toUpperCase() });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../../activities/push/backoff.js';
+import { backoffDelay } from '../../../../edge/apple/push/backoff.js';
 
 describe('backoffDelay', () => {
   const policy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };

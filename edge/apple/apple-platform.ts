@@ -1,0 +1,42 @@
+// Apple at the edge: the MDM check-in and command endpoints, the APNs push service, the command queue.
+import { readFileSync } from 'node:fs';
+import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from '../platform.js';
+import { createAppleEdgeActivities, enqueueAppleCommands } from './apple.activities.js';
+import { appleRoutes } from './index.js';
+import { createPushService, type PushService } from './push-service.js';
+
+export interface StartedAppleEdge extends StartedEdgePlatform {
+  push: PushService;
+}
+
+export function startAppleEdge(deps: EdgePlatformDeps): StartedAppleEdge {
+  const { db, settings } = deps;
+  const push = createPushService({
+    db,
+    keyRing: deps.keyRing,
+    apnsUrl: settings.apnsUrl,
+    log: deps.log,
+    ...(settings.apnsCaFile ? { extraCaPem: readFileSync(settings.apnsCaFile, 'utf8') } : {}),
+  });
+  return {
+    push,
+    routes: appleRoutes({
+      db,
+      temporal: deps.temporal,
+      coreTaskQueue: settings.coreTaskQueue,
+      edgeTaskQueue: settings.taskQueue,
+      identity: {
+        trust: deps.trust.trust,
+        isRevoked: deps.trust.isRevoked,
+        trustedProxies: settings.trustedProxies,
+      },
+      onOutbox: deps.onOutbox,
+      maxCheckinBodyBytes: settings.maxCheckinBodyBytes,
+    }),
+    activities: createAppleEdgeActivities({ db, push }),
+    enqueueCommands: (input) => enqueueAppleCommands({ db, push }, input),
+    close: () => push.close(),
+  };
+}
+
+export const appleEdgePlatform: EdgePlatform = { id: 'apple', start: startAppleEdge };

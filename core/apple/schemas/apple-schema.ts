@@ -1,29 +1,31 @@
-// Validates plist values against Apple's device-management YAML schemas (vendored in test/fixtures).
-import type { RequestType } from '../../core/apple/commands/index.js';
+// Validates plist and declaration values against Apple's device-management YAML schemas, vendored beside
+// this file so that Keep checks what it emits at run time, not only in tests.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
-export const APPLE_SCHEMA_ROOT = fileURLToPath(
-  new URL('../fixtures/apple-device-management/', import.meta.url),
-);
+export const APPLE_SCHEMA_ROOT = fileURLToPath(new URL('./', import.meta.url));
 
 export type AppleOs = 'iOS' | 'macOS' | 'tvOS' | 'visionOS' | 'watchOS';
 
-interface OsSupport {
+export interface OsSupport {
   introduced?: string;
   devicechannel?: boolean;
   userchannel?: boolean;
+  supervised?: boolean;
   userenrollment?: { mode?: string };
+  /** Declarations only: `supervised`, `device`, `user`, `local`. */
+  'allowed-enrollments'?: string[];
 }
 
-type SupportedOs = Partial<Record<AppleOs, OsSupport>>;
+export type SupportedOs = Partial<Record<AppleOs, OsSupport>>;
 
 export interface SchemaKey {
   key: string;
   type: string;
   presence?: 'required' | 'optional';
   rangelist?: unknown[];
+  range?: { min?: number; max?: number };
   format?: string;
   repetition?: { min?: number; max?: number };
   subkeys?: SchemaKey[];
@@ -63,7 +65,7 @@ export interface ValidationOptions {
 
 const cache = new Map<string, AppleSchema>();
 
-/** Loads a schema by its path under the vendored root, e.g. `mdm/commands/device.lock.yaml`. */
+/** Loads a schema by its path under the vendored root, e.g. `mdm/commands/device.lock.yaml`; parsed once. */
 export function loadAppleSchema(relativePath: string): AppleSchema {
   let schema = cache.get(relativePath);
   if (!schema) {
@@ -239,9 +241,11 @@ function checkValue(
       break;
     case '<integer>':
       if (typeof value !== 'number' || !Number.isInteger(value)) return void typeProblem(key.type);
+      checkRange(key, value, path, problems);
       break;
     case '<real>':
       if (typeof value !== 'number') return void typeProblem(key.type);
+      checkRange(key, value, path, problems);
       break;
     case '<boolean>':
       if (typeof value !== 'boolean') return void typeProblem(key.type);
@@ -264,6 +268,13 @@ function checkValue(
   }
   if (key.rangelist && !key.rangelist.includes(value)) {
     problems.push({ path, kind: 'range', message: `value ${JSON.stringify(value)} is not in rangelist` });
+  }
+}
+
+function checkRange(key: SchemaKey, value: number, path: string, problems: SchemaProblem[]): void {
+  const { min, max } = key.range ?? {};
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    problems.push({ path, kind: 'range', message: `value ${value} is outside ${min ?? ''}..${max ?? ''}` });
   }
 }
 
@@ -297,20 +308,3 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return '<dictionary>';
   return `<${typeof value}>`;
 }
-
-/** The schema file (mdm/commands/<name>.yaml) of each command Keep builds. */
-export const COMMAND_SCHEMA_FILES: Record<RequestType, string> = {
-  DeviceInformation: 'information.device',
-  SecurityInfo: 'information.security',
-  ProfileList: 'profile.list',
-  InstallProfile: 'profile.install',
-  RemoveProfile: 'profile.remove',
-  InstalledApplicationList: 'application.installed.list',
-  CertificateList: 'certificate.list',
-  DeviceLock: 'device.lock',
-  EraseDevice: 'device.erase',
-  RotateFileVaultKey: 'rotate.file.vault.key',
-  DeclarativeManagement: 'declarativemanagement',
-  RestartDevice: 'device.restart',
-  ShutDownDevice: 'device.shutdown',
-};

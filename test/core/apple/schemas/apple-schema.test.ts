@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadAppleSchema, validateAgainstSchema, validateCommand, validateProfile } from './apple-schema.js';
+import {
+  loadAppleSchema,
+  validateAgainstSchema,
+  validateCommand,
+  validateProfile,
+} from '../../../../core/apple/schemas/apple-schema.js';
 
 describe('Apple schema validator', () => {
   const tokenUpdate = loadAppleSchema('mdm/checkin/tokenupdate.yaml');

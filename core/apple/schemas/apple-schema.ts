@@ -1,6 +1,6 @@
 // Validates plist and declaration values against Apple's device-management YAML schemas, vendored beside
 // this file so that Keep checks what it emits at run time, not only in tests.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
@@ -114,17 +114,50 @@ export function validateCommand(schema: AppleSchema, command: unknown): SchemaPr
   return problems;
 }
 
+/**
+ * Schema files for a PayloadType: `<type>.yaml`, or Apple's variants `<type>(<part>).yaml` when one type has
+ * several payload shapes (com.apple.MCX holds FileVault, energy saver, accounts…).
+ */
+export function profileSchemaFiles(payloadType: string): string[] {
+  profileFiles ??= readdirSync(APPLE_SCHEMA_ROOT + 'mdm/profiles');
+  return profileFiles
+    .filter((f) => f === `${payloadType}.yaml` || (f.startsWith(`${payloadType}(`) && f.endsWith(').yaml')))
+    .map((f) => `mdm/profiles/${f}`);
+}
+let profileFiles: string[] | undefined;
+
 /** A profile payload carries the common keys (CommonPayloadKeys.yaml) beside its own. */
-export function validateProfilePayload(payload: unknown, schema?: AppleSchema): SchemaProblem[] {
+export function validateProfilePayload(
+  payload: unknown,
+  schema?: AppleSchema,
+  options: ValidationOptions = {},
+): SchemaProblem[] {
   if (!isDict(payload)) return [{ path: '', kind: 'type', message: 'payload is not a dictionary' }];
   const type = String(payload.PayloadType);
-  const own = schema ?? loadAppleSchema(`mdm/profiles/${type}.yaml`);
+  const candidates = schema ? [schema] : profileSchemaFiles(type).map(loadAppleSchema);
+  if (candidates.length === 0) {
+    return [{ path: 'PayloadType', kind: 'unknown', message: `no schema for PayloadType ${type}` }];
+  }
+  // A variant type is valid if one of its shapes accepts it; otherwise report the shape that knows the most
+  // of its keys, so a wrong value is reported as such and not as an unknown key of another shape.
+  const score = (problems: SchemaProblem[]) =>
+    problems.filter((p) => p.kind === 'unknown').length * 1000 + problems.length;
+  const results = candidates.map((own) => payloadProblems(own, type, payload, options));
+  return results.reduce((best, problems) => (score(problems) < score(best) ? problems : best));
+}
+
+function payloadProblems(
+  own: AppleSchema,
+  type: string,
+  payload: Record<string, unknown>,
+  options: ValidationOptions,
+): SchemaProblem[] {
   const common = loadAppleSchema('mdm/profiles/CommonPayloadKeys.yaml');
   const merged: AppleSchema = {
     ...own,
     payloadkeys: [...(common.payloadkeys ?? []), ...(own.payloadkeys ?? [])],
   };
-  const problems = validateAgainstSchema(merged, payload);
+  const problems = validateAgainstSchema(merged, payload, options);
   if (own.payload.payloadtype !== type) {
     problems.push({
       path: 'PayloadType',
@@ -136,11 +169,11 @@ export function validateProfilePayload(payload: unknown, schema?: AppleSchema): 
 }
 
 /** Validates a whole .mobileconfig: TopLevel.yaml, then each payload by its PayloadType. */
-export function validateProfile(profile: unknown): SchemaProblem[] {
-  const problems = validateAgainstSchema(loadAppleSchema('mdm/profiles/TopLevel.yaml'), profile);
+export function validateProfile(profile: unknown, options: ValidationOptions = {}): SchemaProblem[] {
+  const problems = validateAgainstSchema(loadAppleSchema('mdm/profiles/TopLevel.yaml'), profile, options);
   if (isDict(profile) && Array.isArray(profile.PayloadContent)) {
     profile.PayloadContent.forEach((payload, i) => {
-      for (const p of validateProfilePayload(payload)) {
+      for (const p of validateProfilePayload(payload, undefined, options)) {
         problems.push({ ...p, path: `PayloadContent[${i}]${p.path ? '.' + p.path : ''}` });
       }
     });

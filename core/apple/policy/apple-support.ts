@@ -29,8 +29,9 @@ function unsupportedDetail(target: AppleTarget, support: OsSupport | undefined):
   if (!support?.introduced || support.introduced === 'n/a') return `${target.platform} has no such setting`;
   if (compareOsVersions(target.osVersion, support.introduced) < 0)
     return `needs ${support.introduced} or later`;
-  const removed = (support as { removed?: string }).removed;
-  if (removed && compareOsVersions(target.osVersion, removed) >= 0) return `removed in ${removed}`;
+  if (support.removed && compareOsVersions(target.osVersion, support.removed) >= 0) {
+    return `removed in ${support.removed}`;
+  }
   if (support.supervised === true && !target.supervised) return 'needs a supervised device';
   const allowed = support['allowed-enrollments'];
   const kind = enrollmentKind(target);

@@ -10,6 +10,7 @@ export type AppleOs = 'iOS' | 'macOS' | 'tvOS' | 'visionOS' | 'watchOS';
 
 export interface OsSupport {
   introduced?: string;
+  removed?: string;
   devicechannel?: boolean;
   userchannel?: boolean;
   supervised?: boolean;

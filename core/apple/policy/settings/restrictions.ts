@@ -27,22 +27,21 @@ export function translateRestrictions(value: Restrictions, env: SettingEnv): Set
   const { allowUsbStorage, ...rest } = value;
   const onPayload = env.target.platform === 'macOS' ? rest : value;
   const { keys, notApplicable } = mapKeys(env.target, schema, onPayload, PAYLOAD_KEYS, 'restrictions');
-  const out: SettingOutput = {
-    payloads: Object.keys(keys).length
-      ? [env.payload('restrictions', RESTRICTIONS_PAYLOAD, 'Restrictions', keys)]
-      : [],
-    notApplicable,
-    declarations: [],
-  };
-  if (env.target.platform === 'macOS' && allowUsbStorage !== undefined) {
-    const ddmReason = env.declarationReason(DISK_MANAGEMENT_DECLARATION);
-    if (ddmReason) notApplicable.push({ setting: 'restrictions.allowUsbStorage', reason: ddmReason });
-    else
-      out.declarations!.push({
-        type: DISK_MANAGEMENT_DECLARATION,
-        identifier: env.identifier('restrictions.storage'),
-        payload: { Restrictions: { ExternalStorage: allowUsbStorage ? 'Allowed' : 'Disallowed' } },
-      });
+  const payloads = Object.keys(keys).length
+    ? [env.payload('restrictions', RESTRICTIONS_PAYLOAD, 'Restrictions', keys)]
+    : [];
+  if (env.target.platform !== 'macOS' || allowUsbStorage === undefined) return { payloads, notApplicable };
+  const ddmReason = env.declarationReason(DISK_MANAGEMENT_DECLARATION);
+  if (ddmReason) {
+    return {
+      payloads,
+      notApplicable: [...notApplicable, { setting: 'restrictions.allowUsbStorage', reason: ddmReason }],
+    };
   }
-  return out;
+  const storage = {
+    type: DISK_MANAGEMENT_DECLARATION,
+    identifier: env.identifier('restrictions.storage'),
+    payload: { Restrictions: { ExternalStorage: allowUsbStorage ? 'Allowed' : 'Disallowed' } },
+  };
+  return { payloads, notApplicable, declarations: [storage] };
 }

@@ -1,7 +1,8 @@
 // Builds the enrollment .mobileconfig: SCEP identity, MDM payload and, optionally, Keep's CA as an anchor.
 // https://developer.apple.com/documentation/devicemanagement/mdm
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { PlistDict } from './plist-codec.js';
+import { scepPayloadContent, type ScepPayloadInput } from './scep-payload.js';
 
 /** All rights (1 + 2 + … + 4096): Keep decides per policy what to use, the profile does not narrow it. */
 export const MDM_ACCESS_RIGHTS_ALL = 8191;
@@ -18,30 +19,11 @@ export interface EnrollmentProfileInput {
   checkInUrl: string;
   /** The APNs push topic (the UID of the push certificate's subject). */
   topic: string;
-  scep: {
-    url: string;
-    /** CA identifier the SCEP server understands (the `message` of GetCACert). */
-    name?: string;
-    /** e.g. [['CN', 'keep device'], ['O', 'Example']], each pair its own RDN. */
-    subject: [string, string][];
-    /** Single-use SCEP challenge; never logged. */
-    challenge: string;
-    /** DER of the CA the SCEP server answers with; pins it via CAFingerprint. */
-    caCertificateDer?: Uint8Array;
-  };
+  scep: ScepPayloadInput;
   /** DER of Keep's root CA, installed as a trust anchor for the server's TLS and SCEP chains. */
   anchorCertificateDer?: Uint8Array;
   /** Fixed UUIDs for reproducible output; random otherwise. */
   uuids?: { profile?: string; scep?: string; mdm?: string; anchor?: string };
-}
-
-/**
- * CAFingerprint is matched by its length: Apple's SCEP client (Security framework,
- * SecSCEPValidateCACertMessage) recognises only MD5 (16 bytes) and SHA-1 (20 bytes), so SHA-256 would
- * fail enrollment. It is a pin on the CA the SCEP server returns, not a signature, so SHA-1 is acceptable here.
- */
-export function scepCaFingerprint(caCertificateDer: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('sha1').update(caCertificateDer).digest());
 }
 
 export function buildEnrollmentProfile(input: EnrollmentProfileInput): PlistDict {
@@ -73,25 +55,13 @@ export function buildEnrollmentProfile(input: EnrollmentProfileInput): PlistDict
     });
   }
 
-  const scep: PlistDict = {
-    URL: input.scep.url,
-    Subject: input.scep.subject.map(([oid, value]) => [[oid, value]]),
-    Challenge: input.scep.challenge,
-    Keysize: 2048,
-    // Apple spells these two keys with a space.
-    'Key Type': 'RSA',
-    // 1 (signing) + 4 (encryption): the identity signs Mdm-Signature and decrypts escrow replies.
-    'Key Usage': 5,
-  };
-  if (input.scep.name !== undefined) scep.Name = input.scep.name;
-  if (input.scep.caCertificateDer) scep.CAFingerprint = scepCaFingerprint(input.scep.caCertificateDer);
   content.push({
     PayloadType: 'com.apple.security.scep',
     PayloadVersion: 1,
     PayloadIdentifier: `${input.identifier}.scep`,
     PayloadUUID: uuid.scep,
     PayloadDisplayName: 'Device identity',
-    PayloadContent: scep,
+    PayloadContent: scepPayloadContent(input.scep),
     ...org,
   });
 

@@ -1,6 +1,7 @@
 // Declarative Device Management server side: declarations, their ServerTokens, the tokens and
 // declaration-items responses. https://developer.apple.com/documentation/devicemanagement/declarative-management
 import { createHash } from 'node:crypto';
+import { canonicalHash } from '../../json/canonical-json.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -31,29 +32,13 @@ export function declarationClass(type: string): DeclarationClass {
   return found[1];
 }
 
-/** JSON with keys sorted at every level, so equal content always hashes the same. */
-function canonicalJson(value: JsonValue): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const keys = Object.keys(value).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k] as JsonValue)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** Apple requires the token to change whenever anything in the declaration changes: hash all of it. */
 export function serverToken(declaration: Declaration): string {
-  return sha256Hex(
-    canonicalJson({
-      Type: declaration.type,
-      Identifier: declaration.identifier,
-      Payload: declaration.payload,
-    }),
-  );
+  return canonicalHash({
+    Type: declaration.type,
+    Identifier: declaration.identifier,
+    Payload: declaration.payload,
+  });
 }
 
 /** The body served at `declaration/<class>/<identifier>`. */
@@ -69,7 +54,7 @@ export function declarationDocument(declaration: Declaration): JsonObject {
 /** Changes whenever any declaration is added, removed or changed; order of the input does not matter. */
 export function declarationsToken(declarations: Declaration[]): string {
   const items = declarations.map((d) => `${d.identifier}\u0000${serverToken(d)}`).sort();
-  return sha256Hex(items.join('\n'));
+  return createHash('sha256').update(items.join('\n')).digest('hex');
 }
 
 /** https://developer.apple.com/documentation/devicemanagement/declarationitemsresponse */

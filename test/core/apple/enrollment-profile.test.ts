@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildEnrollmentProfile, scepCaFingerprint } from '../../../core/apple/enrollment-profile.js';
+import { buildEnrollmentProfile } from '../../../core/apple/enrollment-profile.js';
+import { scepCaFingerprint } from '../../../core/apple/scep-payload.js';
 import { buildPlist, isPlistDict, parsePlistDict, type PlistDict } from '../../../core/apple/plist-codec.js';
-import { validateProfile, validateProfilePayload } from '../../support/apple-schema.js';
+import { validateProfile, validateProfilePayload } from '../../../core/apple/schemas/apple-schema.js';
 import { caDer, enrollmentInput } from './fixtures.js';
 
 function payload(profile: PlistDict, type: string): PlistDict {

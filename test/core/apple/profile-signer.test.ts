@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildEnrollmentProfile } from '../../../core/apple/enrollment-profile.js';
 import { buildPlist, parsePlistDict } from '../../../core/apple/plist-codec.js';
 import { ProfileSigningError, signProfile, type ProfileSigner } from '../../../core/apple/profile-signer.js';
-import { validateProfile } from '../../support/apple-schema.js';
+import { validateProfile } from '../../../core/apple/schemas/apple-schema.js';
 import { enrollmentInput } from './fixtures.js';
 
 let dir: string;

@@ -2,11 +2,11 @@
 import type { RequestType } from '../../../core/apple/commands/index.js';
 import type { PlistDict } from '../../../core/apple/plist-codec.js';
 import {
-  COMMAND_SCHEMA_FILES,
   loadAppleSchema,
   validateAgainstSchema,
   type SchemaProblem,
-} from '../../support/apple-schema.js';
+} from '../../../core/apple/schemas/apple-schema.js';
+import { COMMAND_SCHEMA_FILES } from '../../support/apple-command-schemas.js';
 import type { DeviceKind } from './device-state.js';
 
 const COMMAND_SCHEMAS = COMMAND_SCHEMA_FILES;

@@ -5,7 +5,7 @@ import {
   buildUserAuthenticateResponse,
 } from '../../../../core/apple/checkin/index.js';
 import { parsePlistDict } from '../../../../core/apple/plist-codec.js';
-import { loadAppleSchema, validateAgainstSchema } from '../../../support/apple-schema.js';
+import { loadAppleSchema, validateAgainstSchema } from '../../../../core/apple/schemas/apple-schema.js';
 
 describe('check-in responses', () => {
   it('returns the escrowed bootstrap token as data, valid per getbootstraptoken.yaml', () => {

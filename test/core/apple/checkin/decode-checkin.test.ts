@@ -3,7 +3,7 @@ import type { CheckinMessage } from '../../../../core/apple/checkin/index.js';
 import { decodeCheckin } from '../../../../core/apple/checkin/index.js';
 import { parsePlistDict, type PlistDict } from '../../../../core/apple/plist-codec.js';
 import { MdmMessageError } from '../../../../core/apple/plist-fields.js';
-import { loadAppleSchema, validateAgainstSchema } from '../../../support/apple-schema.js';
+import { loadAppleSchema, validateAgainstSchema } from '../../../../core/apple/schemas/apple-schema.js';
 import { AUTHENTICATE_XML } from '../fixtures.js';
 
 const UDID = '0000FE00-1234-5678-9ABC-DEF012345678';

@@ -7,7 +7,8 @@ import {
   type CommandSpec,
 } from '../../../../core/apple/commands/index.js';
 import { parsePlistDict } from '../../../../core/apple/plist-codec.js';
-import { COMMAND_SCHEMA_FILES, loadAppleSchema, validateCommand } from '../../../support/apple-schema.js';
+import { loadAppleSchema, validateCommand } from '../../../../core/apple/schemas/apple-schema.js';
+import { COMMAND_SCHEMA_FILES } from '../../../support/apple-command-schemas.js';
 
 const schemaFile = COMMAND_SCHEMA_FILES;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCommandReport } from '../../../../core/apple/command-report.js';
 import { decodeDeviceInformation, decodeSecurityInfo } from '../../../../core/apple/commands/index.js';
 import { parsePlistDict, type PlistDict } from '../../../../core/apple/plist-codec.js';
-import { loadAppleSchema, validateAgainstSchema } from '../../../support/apple-schema.js';
+import { loadAppleSchema, validateAgainstSchema } from '../../../../core/apple/schemas/apple-schema.js';
 import { plistXml } from '../fixtures.js';
 
 function acknowledgedResult(body: string): PlistDict {

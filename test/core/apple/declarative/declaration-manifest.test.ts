@@ -7,7 +7,7 @@ import {
   serverToken,
   type Declaration,
 } from '../../../../core/apple/declarative/index.js';
-import { loadAppleSchema, validateAgainstSchema } from '../../../support/apple-schema.js';
+import { loadAppleSchema, validateAgainstSchema } from '../../../../core/apple/schemas/apple-schema.js';
 
 const passcode: Declaration = {
   type: 'com.apple.configuration.passcode.settings',

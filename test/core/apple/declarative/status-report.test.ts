@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeStatusReport } from '../../../../core/apple/declarative/index.js';
 import { MdmMessageError } from '../../../../core/apple/plist-fields.js';
-import { loadAppleSchema, validateAgainstSchema } from '../../../support/apple-schema.js';
+import { loadAppleSchema, validateAgainstSchema } from '../../../../core/apple/schemas/apple-schema.js';
 
 const report = {
   StatusItems: {

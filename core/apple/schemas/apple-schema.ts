@@ -1,29 +1,32 @@
-// Validates plist values against Apple's device-management YAML schemas (vendored in test/fixtures).
-import type { RequestType } from '../../core/apple/commands/index.js';
-import { readFileSync } from 'node:fs';
+// Validates plist and declaration values against Apple's device-management YAML schemas, vendored beside
+// this file so that Keep checks what it emits at run time, not only in tests.
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 
-export const APPLE_SCHEMA_ROOT = fileURLToPath(
-  new URL('../fixtures/apple-device-management/', import.meta.url),
-);
+export const APPLE_SCHEMA_ROOT = fileURLToPath(new URL('./', import.meta.url));
 
 export type AppleOs = 'iOS' | 'macOS' | 'tvOS' | 'visionOS' | 'watchOS';
 
-interface OsSupport {
+export interface OsSupport {
   introduced?: string;
+  removed?: string;
   devicechannel?: boolean;
   userchannel?: boolean;
+  supervised?: boolean;
   userenrollment?: { mode?: string };
+  /** Declarations only: `supervised`, `device`, `user`, `local`. */
+  'allowed-enrollments'?: string[];
 }
 
-type SupportedOs = Partial<Record<AppleOs, OsSupport>>;
+export type SupportedOs = Partial<Record<AppleOs, OsSupport>>;
 
 export interface SchemaKey {
   key: string;
   type: string;
   presence?: 'required' | 'optional';
   rangelist?: unknown[];
+  range?: { min?: number; max?: number };
   format?: string;
   repetition?: { min?: number; max?: number };
   subkeys?: SchemaKey[];
@@ -63,7 +66,7 @@ export interface ValidationOptions {
 
 const cache = new Map<string, AppleSchema>();
 
-/** Loads a schema by its path under the vendored root, e.g. `mdm/commands/device.lock.yaml`. */
+/** Loads a schema by its path under the vendored root, e.g. `mdm/commands/device.lock.yaml`; parsed once. */
 export function loadAppleSchema(relativePath: string): AppleSchema {
   let schema = cache.get(relativePath);
   if (!schema) {
@@ -112,17 +115,50 @@ export function validateCommand(schema: AppleSchema, command: unknown): SchemaPr
   return problems;
 }
 
+/**
+ * Schema files for a PayloadType: `<type>.yaml`, or Apple's variants `<type>(<part>).yaml` when one type has
+ * several payload shapes (com.apple.MCX holds FileVault, energy saver, accounts…).
+ */
+export function profileSchemaFiles(payloadType: string): string[] {
+  profileFiles ??= readdirSync(APPLE_SCHEMA_ROOT + 'mdm/profiles');
+  return profileFiles
+    .filter((f) => f === `${payloadType}.yaml` || (f.startsWith(`${payloadType}(`) && f.endsWith(').yaml')))
+    .map((f) => `mdm/profiles/${f}`);
+}
+let profileFiles: string[] | undefined;
+
 /** A profile payload carries the common keys (CommonPayloadKeys.yaml) beside its own. */
-export function validateProfilePayload(payload: unknown, schema?: AppleSchema): SchemaProblem[] {
+export function validateProfilePayload(
+  payload: unknown,
+  schema?: AppleSchema,
+  options: ValidationOptions = {},
+): SchemaProblem[] {
   if (!isDict(payload)) return [{ path: '', kind: 'type', message: 'payload is not a dictionary' }];
   const type = String(payload.PayloadType);
-  const own = schema ?? loadAppleSchema(`mdm/profiles/${type}.yaml`);
+  const candidates = schema ? [schema] : profileSchemaFiles(type).map(loadAppleSchema);
+  if (candidates.length === 0) {
+    return [{ path: 'PayloadType', kind: 'unknown', message: `no schema for PayloadType ${type}` }];
+  }
+  // A variant type is valid if one of its shapes accepts it; otherwise report the shape that knows the most
+  // of its keys, so a wrong value is reported as such and not as an unknown key of another shape.
+  const score = (problems: SchemaProblem[]) =>
+    problems.filter((p) => p.kind === 'unknown').length * 1000 + problems.length;
+  const results = candidates.map((own) => payloadProblems(own, type, payload, options));
+  return results.reduce((best, problems) => (score(problems) < score(best) ? problems : best));
+}
+
+function payloadProblems(
+  own: AppleSchema,
+  type: string,
+  payload: Record<string, unknown>,
+  options: ValidationOptions,
+): SchemaProblem[] {
   const common = loadAppleSchema('mdm/profiles/CommonPayloadKeys.yaml');
   const merged: AppleSchema = {
     ...own,
     payloadkeys: [...(common.payloadkeys ?? []), ...(own.payloadkeys ?? [])],
   };
-  const problems = validateAgainstSchema(merged, payload);
+  const problems = validateAgainstSchema(merged, payload, options);
   if (own.payload.payloadtype !== type) {
     problems.push({
       path: 'PayloadType',
@@ -134,11 +170,11 @@ export function validateProfilePayload(payload: unknown, schema?: AppleSchema): 
 }
 
 /** Validates a whole .mobileconfig: TopLevel.yaml, then each payload by its PayloadType. */
-export function validateProfile(profile: unknown): SchemaProblem[] {
-  const problems = validateAgainstSchema(loadAppleSchema('mdm/profiles/TopLevel.yaml'), profile);
+export function validateProfile(profile: unknown, options: ValidationOptions = {}): SchemaProblem[] {
+  const problems = validateAgainstSchema(loadAppleSchema('mdm/profiles/TopLevel.yaml'), profile, options);
   if (isDict(profile) && Array.isArray(profile.PayloadContent)) {
     profile.PayloadContent.forEach((payload, i) => {
-      for (const p of validateProfilePayload(payload)) {
+      for (const p of validateProfilePayload(payload, undefined, options)) {
         problems.push({ ...p, path: `PayloadContent[${i}]${p.path ? '.' + p.path : ''}` });
       }
     });
@@ -239,9 +275,11 @@ function checkValue(
       break;
     case '<integer>':
       if (typeof value !== 'number' || !Number.isInteger(value)) return void typeProblem(key.type);
+      checkRange(key, value, path, problems);
       break;
     case '<real>':
       if (typeof value !== 'number') return void typeProblem(key.type);
+      checkRange(key, value, path, problems);
       break;
     case '<boolean>':
       if (typeof value !== 'boolean') return void typeProblem(key.type);
@@ -264,6 +302,13 @@ function checkValue(
   }
   if (key.rangelist && !key.rangelist.includes(value)) {
     problems.push({ path, kind: 'range', message: `value ${JSON.stringify(value)} is not in rangelist` });
+  }
+}
+
+function checkRange(key: SchemaKey, value: number, path: string, problems: SchemaProblem[]): void {
+  const { min, max } = key.range ?? {};
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) {
+    problems.push({ path, kind: 'range', message: `value ${value} is outside ${min ?? ''}..${max ?? ''}` });
   }
 }
 
@@ -297,20 +342,3 @@ function describe(value: unknown): string {
   if (typeof value === 'object') return '<dictionary>';
   return `<${typeof value}>`;
 }
-
-/** The schema file (mdm/commands/<name>.yaml) of each command Keep builds. */
-export const COMMAND_SCHEMA_FILES: Record<RequestType, string> = {
-  DeviceInformation: 'information.device',
-  SecurityInfo: 'information.security',
-  ProfileList: 'profile.list',
-  InstallProfile: 'profile.install',
-  RemoveProfile: 'profile.remove',
-  InstalledApplicationList: 'application.installed.list',
-  CertificateList: 'certificate.list',
-  DeviceLock: 'device.lock',
-  EraseDevice: 'device.erase',
-  RotateFileVaultKey: 'rotate.file.vault.key',
-  DeclarativeManagement: 'declarativemanagement',
-  RestartDevice: 'device.restart',
-  ShutDownDevice: 'device.shutdown',
-};

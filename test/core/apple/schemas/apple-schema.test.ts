@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadAppleSchema, validateAgainstSchema, validateCommand, validateProfile } from './apple-schema.js';
+import {
+  loadAppleSchema,
+  validateAgainstSchema,
+  validateCommand,
+  validateProfile,
+  validateProfilePayload,
+} from '../../../../core/apple/schemas/apple-schema.js';
 
 describe('Apple schema validator', () => {
   const tokenUpdate = loadAppleSchema('mdm/checkin/tokenupdate.yaml');
@@ -115,6 +121,33 @@ describe('Apple schema validator', () => {
     expect(problems.map((p) => `${p.kind}:${p.path}`).sort()).toEqual([
       'format:PayloadContent[0].IdentityCertificateUUID',
       'format:PayloadContent[0].ServerURL',
+    ]);
+  });
+
+  it('parses each schema once and serves it from the cache after', () => {
+    expect(loadAppleSchema('mdm/commands/device.lock.yaml')).toBe(
+      loadAppleSchema('mdm/commands/device.lock.yaml'),
+    );
+  });
+
+  it('reports a number outside Apple’s range', () => {
+    const schema = loadAppleSchema('declarative/declarations/configurations/passcode.settings.yaml');
+    expect(validateAgainstSchema(schema, { MinimumLength: 17 })).toEqual([
+      expect.objectContaining({ path: 'MinimumLength', kind: 'range' }),
+    ]);
+    expect(validateAgainstSchema(schema, { MinimumLength: 16 })).toEqual([]);
+  });
+
+  it('accepts a payload type whose shapes Apple splits over several files', () => {
+    const common = {
+      PayloadType: 'com.apple.MCX',
+      PayloadVersion: 1,
+      PayloadIdentifier: 'p',
+      PayloadUUID: 'u',
+    };
+    expect(validateProfilePayload({ ...common, dontAllowFDEDisable: true })).toEqual([]);
+    expect(validateProfilePayload({ ...common, dontAllowFDEDisable: 'yes' })).toEqual([
+      expect.objectContaining({ path: 'dontAllowFDEDisable', kind: 'type' }),
     ]);
   });
 });

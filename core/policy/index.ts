@@ -1,0 +1,6 @@
+// The platform-neutral policy model: schema, parsing with located errors, content hash, OS update compliance.
+export * from './policy.schema.js';
+export * from './parse-policy.js';
+export * from './policy-hash.js';
+export * from './os-version.js';
+export * from './os-update-compliance.js';

@@ -1,10 +1,10 @@
 // Apple MDM at the edge: the check-in and command endpoints, mounted by the edge app.
 import { Hono } from 'hono';
-import { checkinRoute, type CheckinDeps } from './checkin.route.js';
-import { connectRoute } from './connect.route.js';
+import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
+import { connectRoutes } from './connect.routes.js';
 
 export type AppleRoutesDeps = CheckinDeps;
 
 export function appleRoutes(deps: AppleRoutesDeps) {
-  return new Hono().route('/', checkinRoute(deps)).route('/', connectRoute(deps));
+  return new Hono().route('/', checkinRoutes(deps)).route('/', connectRoutes(deps));
 }

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateCa } from '../../activities/pki/ca.service.js';
+import { loadOrCreateCa } from '../../activities/pki/ca-operations.js';
 import { createPkiActivities } from '../../activities/pki/pki.activities.js';
 import { edgeProcessConfig } from '../../core/config/config.schema.js';
 import { ConfigError, listSettings, loadConfig } from '../../core/config/load-config.js';

@@ -5,7 +5,7 @@ import {
   issueFromCsr,
   publishCrl,
   type LoadedCa,
-} from '../../../activities/pki/ca.service.js';
+} from '../../../activities/pki/ca-operations.js';
 import {
   findCertificateBySerial,
   revokeCertificate,

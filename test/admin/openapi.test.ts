@@ -36,6 +36,23 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('documents exactly the routes it mounts: every route has a doc and every doc a route', async () => {
+    const withOidc = testAdminApp({
+      db: database.core.db,
+      identity: { oidcIssuer: 'https://login.example.com', oidcClientId: 'keep-admin' },
+    });
+    for (const admin of [app, withOidc]) {
+      const paths = ((await (await call(admin, 'GET', '/openapi.json')).json()) as Document).paths;
+      const documented = Object.entries(paths).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      const mounted = admin.routes
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+      expect(new Set(mounted)).toEqual(new Set(documented));
+    }
+  });
+
   it('describes the sign-in routes when OIDC is configured', async () => {
     const withOidc = testAdminApp({
       db: database.core.db,

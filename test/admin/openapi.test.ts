@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, testAdminApp, type AdminApp } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 interface Document {
   openapi: string;
@@ -8,18 +8,16 @@ interface Document {
 }
 
 describe('GET /openapi.json', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let document: Document;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     const res = await call(app, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     document = (await res.json()) as Document;
   });
-  afterAll(() => database?.drop());
 
   it('is an OpenAPI 3.1 document', () => {
     expect(document.openapi).toMatch(/^3\.1\./);

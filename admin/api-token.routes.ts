@@ -1,5 +1,4 @@
 // /v1/tokens: admins create API tokens (the token is shown once), list them and revoke them.
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -11,13 +10,13 @@ import {
   type ApiTokenSummary,
 } from './api-token.repository.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission, ROLES } from './auth/rbac.js';
+import { ROLES } from './auth/rbac.js';
 import { generateToken, hashToken } from './auth/token-hash.js';
 import { isUuid } from './ids.js';
 import { readJson } from './json-body.js';
 import { findTeam } from './team.repository.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { errorBody } from './openapi.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -71,74 +70,82 @@ function summary(row: ApiTokenSummary) {
   };
 }
 
-export function apiTokenRoutes(deps: { db: Kysely<CoreDatabase>; tokenMaxDays: number; now: () => Date }) {
+export function apiTokenRoutes(deps: {
+  db: Kysely<CoreDatabase>;
+  tokenMaxDays: number;
+  now: () => Date;
+}): AdminRoute[] {
   const body = createBodyOf(deps.tokenMaxDays);
-  return new Hono<AdminEnv>()
-    .use('/v1/tokens', requirePermission('tokens:manage'))
-    .use('/v1/tokens/*', requirePermission('tokens:manage'))
-    .post('/v1/tokens', async (c) => {
-      const { name, role, expiresInDays, teamId } = await readJson(c, body);
-      if (teamId !== undefined && !(await findTeam(deps.db, teamId))) {
-        throw new HTTPException(400, { message: 'teamId: no such team' });
-      }
-      const principal = c.get('principal');
-      await recordAudit(deps.db, principal, {
-        action: 'api-token.create',
-        targetKind: 'api-token',
-        details: { name, role, expiresInDays, teamId: teamId ?? null },
-      });
-      const token = generateToken();
-      const row = await insertApiToken(deps.db, {
-        name,
-        role,
-        token_hash: hashToken(token),
-        created_by: principal.subject,
-        expires_at: new Date(deps.now().getTime() + expiresInDays * DAY_MS),
-        team_id: teamId ?? null,
-      });
-      return c.json({ ...summary(row), token }, 201);
-    })
-    .get('/v1/tokens', async (c) => c.json({ items: (await listApiTokens(deps.db)).map(summary) }))
-    .delete('/v1/tokens/:id', async (c) => {
-      const id = c.req.param('id');
-      if (!isUuid(id)) throw new HTTPException(404, { message: 'id: no such token' });
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'api-token.revoke',
-        targetKind: 'api-token',
-        targetId: id,
-      });
-      const row = await revokeApiToken(deps.db, id);
-      if (!row) throw new HTTPException(404, { message: 'id: no such token' });
-      return c.json(summary(row));
-    });
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/tokens',
+        summary:
+          'Create an API token with a role (globally or in one team) and an expiry; the answer holds the token, once.',
+        permission: 'tokens:manage',
+        body: createBody,
+        responses: { 201: { description: 'Created.', schema: created } },
+      },
+      async (c) => {
+        const { name, role, expiresInDays, teamId } = await readJson(c, body);
+        if (teamId !== undefined && !(await findTeam(deps.db, teamId))) {
+          throw new HTTPException(400, { message: 'teamId: no such team' });
+        }
+        const principal = c.get('principal');
+        await recordAudit(deps.db, principal, {
+          action: 'api-token.create',
+          targetKind: 'api-token',
+          details: { name, role, expiresInDays, teamId: teamId ?? null },
+        });
+        const token = generateToken();
+        const row = await insertApiToken(deps.db, {
+          name,
+          role,
+          token_hash: hashToken(token),
+          created_by: principal.subject,
+          expires_at: new Date(deps.now().getTime() + expiresInDays * DAY_MS),
+          team_id: teamId ?? null,
+        });
+        return c.json({ ...summary(row), token }, 201);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/tokens',
+        summary: 'List API tokens (never the tokens themselves).',
+        permission: 'tokens:manage',
+        responses: {
+          200: { description: 'Every token.', schema: z.object({ items: z.array(tokenSummary) }) },
+        },
+      },
+      async (c) => c.json({ items: (await listApiTokens(deps.db)).map(summary) }),
+    ),
+    defineRoute(
+      {
+        method: 'delete',
+        path: '/v1/tokens/{id}',
+        summary: 'Revoke an API token; it stops working at once.',
+        permission: 'tokens:manage',
+        params: { id: 'The token id.' },
+        responses: {
+          200: { description: 'Revoked (or already revoked).', schema: tokenSummary },
+          404: { description: 'No such token.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const id = c.req.param('id');
+        if (!isUuid(id)) throw new HTTPException(404, { message: 'id: no such token' });
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'api-token.revoke',
+          targetKind: 'api-token',
+          targetId: id,
+        });
+        const row = await revokeApiToken(deps.db, id);
+        if (!row) throw new HTTPException(404, { message: 'id: no such token' });
+        return c.json(summary(row));
+      },
+    ),
+  ];
 }
-
-export const apiTokenDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/tokens',
-    summary:
-      'Create an API token with a role (globally or in one team) and an expiry; the answer holds the token, once.',
-    permission: 'tokens:manage',
-    body: createBody,
-    responses: { 201: { description: 'Created.', schema: created } },
-  },
-  {
-    method: 'get',
-    path: '/v1/tokens',
-    summary: 'List API tokens (never the tokens themselves).',
-    permission: 'tokens:manage',
-    responses: { 200: { description: 'Every token.', schema: z.object({ items: z.array(tokenSummary) }) } },
-  },
-  {
-    method: 'delete',
-    path: '/v1/tokens/{id}',
-    summary: 'Revoke an API token; it stops working at once.',
-    permission: 'tokens:manage',
-    params: { id: 'The token id.' },
-    responses: {
-      200: { description: 'Revoked (or already revoked).', schema: tokenSummary },
-      404: { description: 'No such token.', schema: errorBody },
-    },
-  },
-];

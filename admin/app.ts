@@ -9,22 +9,23 @@ import type { CoreDatabase } from '../core/db/core-database.js';
 import { checkHealth, type Probe } from '../core/health/health-report.js';
 import { isUnavailable, RETRY_AFTER_SECONDS } from '../core/health/unavailable.js';
 import type { Logger } from '../core/log/logger.js';
-import { apiTokenDocs, apiTokenRoutes } from './api-token.routes.js';
-import { auditDocs, auditRoutes } from './audit.routes.js';
+import { apiTokenRoutes } from './api-token.routes.js';
+import { auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
 import { identitySettings, type IdentitySettings } from './auth/identity.js';
-import { oidcDocs, oidcRoutes } from './auth/oidc.routes.js';
+import { oidcRoutes } from './auth/oidc.routes.js';
 import { parseRoleMapping } from './auth/role-mapping.js';
-import { bootstrapTokenDocs, bootstrapTokenRoutes } from './bootstrap-token.routes.js';
-import { roleGrantDocs, roleGrantRoutes } from './role-grant.routes.js';
-import { teamDocs, teamRoutes } from './team.routes.js';
+import { bootstrapTokenRoutes } from './bootstrap-token.routes.js';
+import { roleGrantRoutes } from './role-grant.routes.js';
+import { teamRoutes } from './team.routes.js';
 import type { AdminEnv } from './auth/principal.js';
-import { deviceCommandDocs, deviceCommandRoutes } from './device-command.routes.js';
-import { deviceDocs, deviceRoutes } from './device.routes.js';
-import { openApiRoute, type RouteDoc } from './openapi.js';
-import { pushCertificateDocs, pushCertificateRoutes } from './push-certificate.routes.js';
-import { enrollmentDocs, enrollmentRoutes } from './enrollment.routes.js';
-import { pkiDocs, pkiRoutes } from './pki.routes.js';
+import { deviceCommandRoutes } from './device-command.routes.js';
+import { deviceRoutes } from './device.routes.js';
+import { defineRoute, mountRoutes } from './define-route.js';
+import { openApiDocument, type RouteDoc } from './openapi.js';
+import { pushCertificateRoutes } from './push-certificate.routes.js';
+import { enrollmentRoutes } from './enrollment.routes.js';
+import { pkiRoutes } from './pki.routes.js';
 import { securityHeaders } from './security-headers.js';
 import { scimDocs, scimRoutes } from './scim/scim.routes.js';
 
@@ -47,25 +48,24 @@ export interface AdminAppDeps {
   identity?: Partial<IdentitySettings>;
 }
 
-const publicDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/healthz',
-    summary: 'Whether Postgres and Temporal are reachable (503 naming what is down).',
-    responses: {
-      200: { description: 'Everything is reachable.' },
-      503: { description: 'Something is down.' },
-    },
+const healthDoc: RouteDoc = {
+  method: 'get',
+  path: '/healthz',
+  summary: 'Whether Postgres and Temporal are reachable (503 naming what is down).',
+  responses: {
+    200: { description: 'Everything is reachable.' },
+    503: { description: 'Something is down.' },
   },
-  {
-    method: 'get',
-    path: '/openapi.json',
-    summary: 'This document.',
-    responses: {
-      200: { description: 'The OpenAPI 3.1 document.', schema: z.record(z.string(), z.unknown()) },
-    },
+};
+
+const openApiDoc: RouteDoc = {
+  method: 'get',
+  path: '/openapi.json',
+  summary: 'This document.',
+  responses: {
+    200: { description: 'The OpenAPI 3.1 document.', schema: z.record(z.string(), z.unknown()) },
   },
-];
+};
 
 export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   const timeoutMs = deps.temporalTimeoutMs ?? 5_000;
@@ -98,28 +98,6 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       onError: (c) => c.json({ error: 'body: larger than the limit' }, 413),
     }),
   );
-  app.get('/healthz', async (c) => {
-    const report = await checkHealth(deps.healthProbes);
-    return c.json(report.body, report.status);
-  });
-  app.route(
-    '/',
-    openApiRoute([
-      ...publicDocs,
-      ...deviceDocs,
-      ...deviceCommandDocs,
-      ...pushCertificateDocs,
-      ...enrollmentDocs,
-      ...pkiDocs,
-      ...apiTokenDocs,
-      ...auditDocs,
-      ...teamDocs,
-      ...roleGrantDocs,
-      ...bootstrapTokenDocs,
-      ...(identity.oidcIssuer ? oidcDocs : []),
-      ...scimDocs,
-    ]),
-  );
   const authn = authenticate({
     db: deps.db,
     bootstrapTokenHash: deps.bootstrapTokenHash,
@@ -128,33 +106,31 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     sessionIdleMs: identity.sessionIdleMinutes * 60_000,
     now,
   });
-  if (identity.oidcIssuer && identity.oidcClientId) {
-    app.use('/auth/logout', authn);
-    app.route(
-      '/',
-      oidcRoutes({
-        db: deps.db,
-        log: deps.log,
-        issuer: identity.oidcIssuer,
-        clientId: identity.oidcClientId,
-        clientSecret: identity.oidcClientSecret,
-        scopes: identity.oidcScopes,
-        roleClaim: identity.oidcRoleClaim,
-        roleMapping: parseRoleMapping(identity.oidcRoleMapping),
-        publicUrl: identity.publicUrl,
-        sessionMaxMs: identity.sessionMaxHours * 3_600_000,
-        sessionIdleMs: identity.sessionIdleMinutes * 60_000,
-        now,
-      }),
-    );
-  }
-  app.route('/', scimRoutes({ db: deps.db, log: deps.log, authenticate: authn }));
-  app.use('/v1/*', authn);
-  app.route('/', deviceRoutes(deps));
-  app.route('/', deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }));
-  app.route(
-    '/',
-    pushCertificateRoutes({
+  const health = defineRoute(healthDoc, async (c) => {
+    const report = await checkHealth(deps.healthProbes);
+    return c.json(report.body, report.status);
+  });
+  const signIn =
+    identity.oidcIssuer && identity.oidcClientId
+      ? oidcRoutes({
+          db: deps.db,
+          log: deps.log,
+          issuer: identity.oidcIssuer,
+          clientId: identity.oidcClientId,
+          clientSecret: identity.oidcClientSecret,
+          scopes: identity.oidcScopes,
+          roleClaim: identity.oidcRoleClaim,
+          roleMapping: parseRoleMapping(identity.oidcRoleMapping),
+          publicUrl: identity.publicUrl,
+          sessionMaxMs: identity.sessionMaxHours * 3_600_000,
+          sessionIdleMs: identity.sessionIdleMinutes * 60_000,
+          now,
+        })
+      : [];
+  const api = [
+    ...deviceRoutes(deps),
+    ...deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }),
+    ...pushCertificateRoutes({
       db: deps.db,
       temporal: deps.temporal,
       coreTaskQueue: deps.coreTaskQueue,
@@ -162,29 +138,37 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       timeoutMs,
       now,
     }),
-  );
-  app.route(
-    '/',
-    enrollmentRoutes({
+    ...enrollmentRoutes({
       db: deps.db,
       temporal: deps.temporal,
       coreTaskQueue: deps.coreTaskQueue,
       timeoutMs: Math.max(timeoutMs, 30_000),
     }),
-  );
-  app.route(
-    '/',
-    pkiRoutes({
+    ...pkiRoutes({
       db: deps.db,
       temporal: deps.temporal,
       coreTaskQueue: deps.coreTaskQueue,
       timeoutMs: Math.max(timeoutMs, 30_000),
     }),
-  );
-  app.route('/', apiTokenRoutes({ db: deps.db, tokenMaxDays: identity.tokenMaxDays, now }));
-  app.route('/', auditRoutes(deps));
-  app.route('/', teamRoutes(deps));
-  app.route('/', roleGrantRoutes(deps));
-  app.route('/', bootstrapTokenRoutes({ db: deps.db, now }));
+    ...apiTokenRoutes({ db: deps.db, tokenMaxDays: identity.tokenMaxDays, now }),
+    ...auditRoutes(deps),
+    ...teamRoutes(deps),
+    ...roleGrantRoutes(deps),
+    ...bootstrapTokenRoutes({ db: deps.db, now }),
+  ];
+  // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
+  const document = openApiDocument([
+    ...[health, ...signIn, ...api].map((route) => route.doc),
+    openApiDoc,
+    ...scimDocs,
+  ]);
+  app.route('/', mountRoutes([health, defineRoute(openApiDoc, (c) => c.json(document))]));
+  if (signIn.length > 0) {
+    app.use('/auth/logout', authn);
+    app.route('/', mountRoutes(signIn));
+  }
+  app.route('/', scimRoutes({ db: deps.db, log: deps.log, authenticate: authn }));
+  app.use('/v1/*', authn);
+  app.route('/', mountRoutes(api));
   return app;
 }

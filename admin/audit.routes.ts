@@ -1,14 +1,11 @@
 // GET /v1/audit: the audit log, newest first, for admins and auditors.
-import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { AuditEntry } from '../core/db/core/audit-log.table.js';
 import { listAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 import { readQuery } from './json-body.js';
-import type { RouteDoc } from './openapi.js';
 import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 
 const auditQuery = pageQuery.extend({
@@ -41,23 +38,24 @@ function entry(row: AuditEntry): z.infer<typeof auditEntry> {
   };
 }
 
-export function auditRoutes(deps: { db: Kysely<CoreDatabase> }) {
-  return new Hono<AdminEnv>().get('/v1/audit', requirePermission('audit:read'), async (c) => {
-    const query = readQuery(c, auditQuery);
-    const before =
-      query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.bigint])[0];
-    const rows = await listAudit(deps.db, { ...query, before, limit: query.limit + 1 });
-    return c.json(toPage(rows, query.limit, entry, (row) => [row.id]));
-  });
+export function auditRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
+  const route = defineRoute(
+    {
+      method: 'get',
+      path: '/v1/audit',
+      summary:
+        'The audit log, newest first: every device action and secret read, written before it happened.',
+      permission: 'audit:read',
+      query: auditQuery,
+      responses: { 200: { description: 'One page of entries.', schema: auditPage } },
+    },
+    async (c) => {
+      const query = readQuery(c, auditQuery);
+      const before =
+        query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.bigint])[0];
+      const rows = await listAudit(deps.db, { ...query, before, limit: query.limit + 1 });
+      return c.json(toPage(rows, query.limit, entry, (row) => [row.id]));
+    },
+  );
+  return [route];
 }
-
-export const auditDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/audit',
-    summary: 'The audit log, newest first: every device action and secret read, written before it happened.',
-    permission: 'audit:read',
-    query: auditQuery,
-    responses: { 200: { description: 'One page of entries.', schema: auditPage } },
-  },
-];

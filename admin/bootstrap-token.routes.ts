@@ -1,20 +1,30 @@
 // POST /v1/bootstrap-token/disable: switches the bootstrap token off for good, once another admin exists.
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
 import { disableBootstrapToken } from './bootstrap-token.repository.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
+import { errorBody } from './openapi.js';
 import { anotherAdminExists } from './role-grant.repository.js';
 
-export function bootstrapTokenRoutes(deps: { db: Kysely<CoreDatabase>; now: () => Date }) {
-  return new Hono<AdminEnv>().post(
-    '/v1/bootstrap-token/disable',
-    requirePermission('tokens:manage'),
+export function bootstrapTokenRoutes(deps: { db: Kysely<CoreDatabase>; now: () => Date }): AdminRoute[] {
+  const route = defineRoute(
+    {
+      method: 'post',
+      path: '/v1/bootstrap-token/disable',
+      summary:
+        'Switch the bootstrap token off for good (recorded in the database); allowed once another admin token or grant exists.',
+      permission: 'tokens:manage',
+      responses: {
+        200: {
+          description: 'Disabled (or already disabled).',
+          schema: z.object({ disabled: z.literal(true) }),
+        },
+        409: { description: 'No other admin exists yet.', schema: errorBody },
+      },
+    },
     async (c) => {
       // Without another admin, switching it off would lock every administrator out.
       if (!(await anotherAdminExists(deps.db))) {
@@ -30,21 +40,5 @@ export function bootstrapTokenRoutes(deps: { db: Kysely<CoreDatabase>; now: () =
       return c.json({ disabled: true });
     },
   );
+  return [route];
 }
-
-export const bootstrapTokenDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/bootstrap-token/disable',
-    summary:
-      'Switch the bootstrap token off for good (recorded in the database); allowed once another admin token or grant exists.',
-    permission: 'tokens:manage',
-    responses: {
-      200: {
-        description: 'Disabled (or already disabled).',
-        schema: z.object({ disabled: z.literal(true) }),
-      },
-      409: { description: 'No other admin exists yet.', schema: errorBody },
-    },
-  },
-];

@@ -2,68 +2,18 @@
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import {
+  appleCommands,
   buildCommand,
   buildRawCommand,
   InvalidCommandError,
-  type CommandParams,
   type CommandSpec,
   type MdmCommand,
   type RequestType,
 } from '../core/apple/commands/index.js';
 import { isPlistDict, parsePlistDict, PlistError } from '../core/apple/plist-codec.js';
-import { isPlistText, NOT_PLIST_TEXT } from '../core/apple/plist-text.js';
 import { parseOr400 } from './json-body.js';
 
-const base64 = z.base64('expected base64').transform((s) => new Uint8Array(Buffer.from(s, 'base64')));
-const pin = z.string().regex(/^[0-9]{6}$/, 'expected six digits');
-/** Every string parameter ends up in the command plist: refused here, before the send is audited. */
-const text = z.string().refine(isPlistText, NOT_PLIST_TEXT);
-
-/** JSON parameters per RequestType; binary values travel as base64. Unknown keys are refused by name. */
-const parameterSchemas: { [T in RequestType]: z.ZodType<CommandParams[T], unknown> } = {
-  DeviceInformation: z.strictObject({ queries: z.array(text.min(1)).min(1) }),
-  SecurityInfo: z.strictObject({}),
-  ProfileList: z.strictObject({ managedOnly: z.boolean().optional() }),
-  InstallProfile: z.strictObject({ payload: base64 }),
-  RemoveProfile: z.strictObject({ identifier: text.min(1) }),
-  InstalledApplicationList: z.strictObject({
-    identifiers: z.array(text.min(1)).optional(),
-    managedAppsOnly: z.boolean().optional(),
-  }),
-  CertificateList: z.strictObject({ managedOnly: z.boolean().optional() }),
-  DeviceLock: z.strictObject({
-    pin: pin.optional(),
-    message: text.max(1000).optional(),
-    phoneNumber: text.max(100).optional(),
-  }),
-  EraseDevice: z.strictObject({
-    pin: pin.optional(),
-    preserveDataPlan: z.boolean().optional(),
-    disallowProximitySetup: z.boolean().optional(),
-    obliterationBehavior: z
-      .enum(['Default', 'DoNotObliterate', 'ObliterateWithWarning', 'Always'])
-      .optional(),
-  }),
-  RotateFileVaultKey: z.strictObject({
-    keyType: z.enum(['personal', 'institutional']),
-    fileVaultUnlock: z.strictObject({
-      password: text.optional(),
-      privateKeyExport: base64.optional(),
-      privateKeyExportPassword: text.optional(),
-    }),
-    newCertificate: base64.optional(),
-    replyEncryptionCertificate: base64.optional(),
-  }),
-  DeclarativeManagement: z.strictObject({ data: base64.optional() }),
-  RestartDevice: z.strictObject({
-    notifyUser: z.boolean().optional(),
-    rebuildKernelCache: z.boolean().optional(),
-    kextPaths: z.array(text.min(1)).optional(),
-  }),
-  ShutDownDevice: z.strictObject({}),
-};
-
-const requestTypes = Object.keys(parameterSchemas) as RequestType[];
+const requestTypes = Object.keys(appleCommands) as RequestType[];
 
 export const commandRequestBody = z.union([
   z.strictObject({
@@ -71,7 +21,7 @@ export const commandRequestBody = z.union([
     parameters: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe('Parameters of that command (camelCase; binary values base64).'),
+      .describe("Parameters of that command, under Apple's key names or camelCase; binary values base64."),
   }),
   z.strictObject({
     plist: z
@@ -112,7 +62,7 @@ export function buildRequestedCommand(body: unknown, commandUuid: string): Built
     }
   }
   const { requestType, parameters } = parseOr400(commandRequestBody.options[0], body);
-  const params = parseOr400(parameterSchemas[requestType], parameters ?? {}, ['parameters']);
+  const params = parseOr400(appleCommands[requestType].params, parameters ?? {}, ['parameters']);
   try {
     const command = buildCommand({ requestType, ...params } as CommandSpec, commandUuid);
     return { command, requestType, raw: false };

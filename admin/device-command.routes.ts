@@ -1,7 +1,6 @@
 // Commands for one device: send (audited, then a Temporal Update to its workflow), list, and read one.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -9,14 +8,15 @@ import { redactSecrets, serializeCommand } from '../core/apple/commands/index.js
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { DeviceCommand } from '../core/db/core/device-command.table.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv, Principal } from './auth/principal.js';
-import { commandPermission, forbidden, requirePermission, scopeOf } from './auth/rbac.js';
+import type { Principal } from './auth/principal.js';
+import { commandPermission, forbidden, scopeOf } from './auth/rbac.js';
 import { buildRequestedCommand, commandRequestBody } from './command-request.js';
 import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
 import { findDevice } from './device.repository.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 import { deviceOr404 } from './device.routes.js';
 import { readQuery } from './json-body.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { errorBody } from './openapi.js';
 import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 import { queueCommandOnDevice } from './send-command.js';
 
@@ -97,97 +97,107 @@ function summary(row: DeviceCommand): z.infer<typeof commandSummary> {
   };
 }
 
-export function deviceCommandRoutes(deps: DeviceCommandDeps) {
-  return new Hono<AdminEnv>()
-    .post('/v1/devices/:id/commands', requirePermission('commands:send', 'team'), async (c) => {
-      const principal = c.get('principal');
-      const body: unknown = await c.req.json().catch(() => undefined);
-      const commandUuid = randomUUID();
-      const { command, requestType, raw } = buildRequestedCommand(body, commandUuid);
-      const permission = commandPermission(requestType, raw);
-      const scope = scopeOf(principal, permission);
-      if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
-      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
-      // Written first: if the audit row cannot be written, the command is not sent.
-      await recordAudit(deps.db, principal, {
-        action: 'device.command.send',
-        targetKind: 'device',
-        targetId: device.id,
-        details: { commandUuid, requestType, raw },
-      });
-      const result = await queueCommandOnDevice(
-        deps.temporal,
-        device.id,
-        { commandUuid, requestType, payload: serializeCommand(command), requestedBy: principal.subject },
-        deps.commandTimeoutMs,
-      );
-      return c.json(result, 202);
-    })
-    .get('/v1/devices/:id/commands', requirePermission('commands:read', 'team'), async (c) => {
-      const query = readQuery(c, pageQuery);
-      const scope = scopeOf(c.get('principal'), 'commands:read');
-      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
-      const before =
-        query.cursor === undefined
-          ? undefined
-          : decodeCursor(query.cursor, [cursorPart.timestamp, cursorPart.text]);
-      const rows = await listDeviceCommands(deps.db, device.id, { limit: query.limit + 1, before });
-      return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
-    })
-    .get('/v1/devices/:id/commands/:uuid', requirePermission('commands:read', 'team'), async (c) => {
-      const scope = scopeOf(c.get('principal'), 'commands:read');
-      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
-      const row = await findDeviceCommand(deps.db, device.id, c.req.param('uuid'));
-      if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
-      const body: z.infer<typeof commandDetail> = {
-        ...summary(row),
-        ...(await visibleResult(deps.db, c.get('principal'), row)),
-        errorChain: row.error_chain,
-      };
-      return c.json(body);
-    });
-}
-
-export const deviceCommandDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/devices/{id}/commands',
-    summary:
-      'Send a command: audited, then queued by the device workflow. Helpdesk may send only queries and DeviceLock; raw plists and every other type need commands:send-any.',
-    permission: 'commands:send',
-    params: { id: "Keep's device id." },
-    body: commandRequestBody,
-    responses: {
-      202: { description: 'Queued by the device workflow.', schema: accepted },
-      404: { description: 'No such device.', schema: errorBody },
-      409: { description: 'The device workflow is not running, or refused the command.', schema: errorBody },
-      503: {
-        description: 'Temporal did not answer in time; the message holds the command UUID to check.',
-        schema: errorBody,
+export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/devices/{id}/commands',
+        summary:
+          'Send a command: audited, then queued by the device workflow. Helpdesk may send only queries and DeviceLock; raw plists and every other type need commands:send-any.',
+        permission: 'commands:send',
+        scope: 'team',
+        params: { id: "Keep's device id." },
+        body: commandRequestBody,
+        responses: {
+          202: { description: 'Queued by the device workflow.', schema: accepted },
+          404: { description: 'No such device.', schema: errorBody },
+          409: {
+            description: 'The device workflow is not running, or refused the command.',
+            schema: errorBody,
+          },
+          503: {
+            description: 'Temporal did not answer in time; the message holds the command UUID to check.',
+            schema: errorBody,
+          },
+        },
       },
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/devices/{id}/commands',
-    summary: 'Commands sent to a device, newest first.',
-    permission: 'commands:read',
-    params: { id: "Keep's device id." },
-    query: pageQuery,
-    responses: {
-      200: { description: 'One page of commands.', schema: commandPage },
-      404: { description: 'No such device.', schema: errorBody },
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/devices/{id}/commands/{uuid}',
-    summary: `One command's status and result, as the device reported it. Secrets in a result (bypass codes, unlock tokens, escrowed keys) are redacted without ${SECRETS_PERMISSION}; with it, the read is audited first.`,
-    permission: 'commands:read',
-    params: { id: "Keep's device id.", uuid: 'The command UUID.' },
-    responses: {
-      200: { description: 'The command.', schema: commandDetail },
-      404: { description: 'No such device or command.', schema: errorBody },
-    },
-  },
-];
+      async (c) => {
+        const principal = c.get('principal');
+        const body: unknown = await c.req.json().catch(() => undefined);
+        const commandUuid = randomUUID();
+        const { command, requestType, raw } = buildRequestedCommand(body, commandUuid);
+        const permission = commandPermission(requestType, raw);
+        const scope = scopeOf(principal, permission);
+        if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
+        const device = await deviceOr404(deps.db, c.req.param('id'), scope);
+        // Written first: if the audit row cannot be written, the command is not sent.
+        await recordAudit(deps.db, principal, {
+          action: 'device.command.send',
+          targetKind: 'device',
+          targetId: device.id,
+          details: { commandUuid, requestType, raw },
+        });
+        const result = await queueCommandOnDevice(
+          deps.temporal,
+          device.id,
+          { commandUuid, requestType, payload: serializeCommand(command), requestedBy: principal.subject },
+          deps.commandTimeoutMs,
+        );
+        return c.json(result, 202);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/devices/{id}/commands',
+        summary: 'Commands sent to a device, newest first.',
+        permission: 'commands:read',
+        scope: 'team',
+        params: { id: "Keep's device id." },
+        query: pageQuery,
+        responses: {
+          200: { description: 'One page of commands.', schema: commandPage },
+          404: { description: 'No such device.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const query = readQuery(c, pageQuery);
+        const scope = scopeOf(c.get('principal'), 'commands:read');
+        const device = await deviceOr404(deps.db, c.req.param('id'), scope);
+        const before =
+          query.cursor === undefined
+            ? undefined
+            : decodeCursor(query.cursor, [cursorPart.timestamp, cursorPart.text]);
+        const rows = await listDeviceCommands(deps.db, device.id, { limit: query.limit + 1, before });
+        return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/devices/{id}/commands/{uuid}',
+        summary: `One command's status and result, as the device reported it. Secrets in a result (bypass codes, unlock tokens, escrowed keys) are redacted without ${SECRETS_PERMISSION}; with it, the read is audited first.`,
+        permission: 'commands:read',
+        scope: 'team',
+        params: { id: "Keep's device id.", uuid: 'The command UUID.' },
+        responses: {
+          200: { description: 'The command.', schema: commandDetail },
+          404: { description: 'No such device or command.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const scope = scopeOf(c.get('principal'), 'commands:read');
+        const device = await deviceOr404(deps.db, c.req.param('id'), scope);
+        const row = await findDeviceCommand(deps.db, device.id, c.req.param('uuid'));
+        if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
+        const body: z.infer<typeof commandDetail> = {
+          ...summary(row),
+          ...(await visibleResult(deps.db, c.get('principal'), row)),
+          errorChain: row.error_chain,
+        };
+        return c.json(body);
+      },
+    ),
+  ];
+}

@@ -1,15 +1,14 @@
 // GET /v1/devices and GET /v1/devices/{id}: the inventory, its facts and enrollment state.
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { Device } from '../core/db/core/device.table.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission, scopeOf, type Scope } from './auth/rbac.js';
+import { scopeOf, type Scope } from './auth/rbac.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 import { countPendingCommands, findDevice, listDevices } from './device.repository.js';
 import { readQuery } from './json-body.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { errorBody } from './openapi.js';
 import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 
 const platform = z.enum(['apple', 'windows', 'android', 'linux']);
@@ -69,53 +68,58 @@ export async function deviceOr404(db: Kysely<CoreDatabase>, id: string, scope: S
   return device;
 }
 
-export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }) {
-  return new Hono<AdminEnv>()
-    .get('/v1/devices', requirePermission('devices:read', 'team'), async (c) => {
-      const scope = scopeOf(c.get('principal'), 'devices:read');
-      const query = readQuery(c, listQuery);
-      const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.uuid])[0];
-      const rows = await listDevices(deps.db, { ...query, scope, after, limit: query.limit + 1 });
-      return c.json(toPage(rows, query.limit, summary, (row) => [row.id]));
-    })
-    .get('/v1/devices/:id', requirePermission('devices:read', 'team'), async (c) => {
-      const scope = scopeOf(c.get('principal'), 'devices:read');
-      const device = await deviceOr404(deps.db, c.req.param('id'), scope);
-      const body: z.infer<typeof deviceDetail> = {
-        ...summary(device),
-        udid: device.udid,
-        enrollment: {
-          id: device.enrollment_id,
-          status: device.enrollment_status,
-          enrolledAt: device.enrolled_at?.toISOString() ?? null,
+export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
+  return [
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/devices',
+        summary: 'List devices, a page at a time, optionally by platform and enrollment state.',
+        permission: 'devices:read',
+        scope: 'team',
+        query: listQuery,
+        responses: { 200: { description: 'One page of devices.', schema: devicePage } },
+      },
+      async (c) => {
+        const scope = scopeOf(c.get('principal'), 'devices:read');
+        const query = readQuery(c, listQuery);
+        const after =
+          query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.uuid])[0];
+        const rows = await listDevices(deps.db, { ...query, scope, after, limit: query.limit + 1 });
+        return c.json(toPage(rows, query.limit, summary, (row) => [row.id]));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/devices/{id}',
+        summary: "A device's facts, enrollment state, last check-in and pending command count.",
+        permission: 'devices:read',
+        scope: 'team',
+        params: { id: "Keep's device id." },
+        responses: {
+          200: { description: 'The device.', schema: deviceDetail },
+          404: { description: 'No such device.', schema: errorBody },
         },
-        facts: device.facts,
-        pendingCommands: await countPendingCommands(deps.db, device.id),
-        createdAt: device.created_at.toISOString(),
-        updatedAt: device.updated_at.toISOString(),
-      };
-      return c.json(body);
-    });
+      },
+      async (c) => {
+        const scope = scopeOf(c.get('principal'), 'devices:read');
+        const device = await deviceOr404(deps.db, c.req.param('id'), scope);
+        const body: z.infer<typeof deviceDetail> = {
+          ...summary(device),
+          udid: device.udid,
+          enrollment: {
+            id: device.enrollment_id,
+            status: device.enrollment_status,
+            enrolledAt: device.enrolled_at?.toISOString() ?? null,
+          },
+          facts: device.facts,
+          pendingCommands: await countPendingCommands(deps.db, device.id),
+          createdAt: device.created_at.toISOString(),
+          updatedAt: device.updated_at.toISOString(),
+        };
+        return c.json(body);
+      },
+    ),
+  ];
 }
-
-export const deviceDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/v1/devices',
-    summary: 'List devices, a page at a time, optionally by platform and enrollment state.',
-    permission: 'devices:read',
-    query: listQuery,
-    responses: { 200: { description: 'One page of devices.', schema: devicePage } },
-  },
-  {
-    method: 'get',
-    path: '/v1/devices/{id}',
-    summary: "A device's facts, enrollment state, last check-in and pending command count.",
-    permission: 'devices:read',
-    params: { id: "Keep's device id." },
-    responses: {
-      200: { description: 'The device.', schema: deviceDetail },
-      404: { description: 'No such device.', schema: errorBody },
-    },
-  },
-];

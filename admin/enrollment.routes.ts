@@ -2,15 +2,13 @@
 // bound to a fresh enrollment id. The profile is a secret until installed: audited, never logged.
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { enrollmentProfileWorkflow } from '../workflows/enrollment-profile.workflow.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
+import { errorBody } from './openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 
@@ -33,27 +31,22 @@ function failureType(error: Error): string | undefined {
 
 export const APPLE_PROFILE_CONTENT_TYPE = 'application/x-apple-aspen-config';
 
-export const enrollmentDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/enrollments/apple',
-    summary:
-      'Create an Apple enrollment and download its signed .mobileconfig (SCEP identity with a one-time challenge, MDM payload, Keep CA anchor). Needs an imported push certificate.',
-    permission: 'enrollments:create',
-    responses: {
-      201: {
-        description: `The signed profile (${APPLE_PROFILE_CONTENT_TYPE}); header Keep-Enrollment-Id names the enrollment.`,
+export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
+  const route = defineRoute(
+    {
+      method: 'post',
+      path: '/v1/enrollments/apple',
+      summary:
+        'Create an Apple enrollment and download its signed .mobileconfig (SCEP identity with a one-time challenge, MDM payload, Keep CA anchor). Needs an imported push certificate.',
+      permission: 'enrollments:create',
+      responses: {
+        201: {
+          description: `The signed profile (${APPLE_PROFILE_CONTENT_TYPE}); header Keep-Enrollment-Id names the enrollment.`,
+        },
+        409: { description: 'No push certificate has been imported yet.', schema: errorBody },
+        503: { description: 'The core did not answer in time.', schema: errorBody },
       },
-      409: { description: 'No push certificate has been imported yet.', schema: errorBody },
-      503: { description: 'The core did not answer in time.', schema: errorBody },
     },
-  },
-];
-
-export function enrollmentRoutes(deps: EnrollmentDeps) {
-  return new Hono<AdminEnv>().post(
-    '/v1/enrollments/apple',
-    requirePermission('enrollments:create'),
     async (c) => {
       const enrollmentId = randomUUID();
       await recordAudit(deps.db, c.get('principal'), {
@@ -99,4 +92,5 @@ export function enrollmentRoutes(deps: EnrollmentDeps) {
       });
     },
   );
+  return [route];
 }

@@ -1,5 +1,4 @@
-// GET /openapi.json: an OpenAPI 3.1 document built from the route descriptions each resource file exports.
-import { Hono } from 'hono';
+// The OpenAPI 3.1 document (GET /openapi.json), built from the declarations the admin app mounts (define-route.ts).
 import { z } from 'zod';
 import type { Permission } from './auth/rbac.js';
 
@@ -10,6 +9,8 @@ export interface RouteDoc {
   summary: string;
   /** Absent for the public routes; otherwise a bearer token whose role holds this permission. */
   permission?: Permission;
+  /** Where the permission must hold (`requirePermission`'s second argument): everywhere (default) or in a team. */
+  scope?: 'global' | 'team';
   params?: Record<string, string>;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -93,9 +94,4 @@ export function openApiDocument(routes: readonly RouteDoc[]) {
     security: [{ bearer: [] }, { session: [] }],
     paths,
   };
-}
-
-export function openApiRoute(routes: readonly RouteDoc[]) {
-  const document = openApiDocument(routes);
-  return new Hono().get('/openapi.json', (c) => c.json(document));
 }

@@ -2,7 +2,6 @@
 // user identities) and revocation — both carried out by core workflows, both audited before they happen.
 import { randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -10,12 +9,11 @@ import type { CoreDatabase } from '../core/db/core-database.js';
 import type { revocationWorkflow } from '../workflows/revocation.workflow.js';
 import type { scepChallengeWorkflow } from '../workflows/scep-challenge.workflow.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
 import { readJson } from './json-body.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { errorBody } from './openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 
 export interface PkiRoutesDeps {
   db: Kysely<CoreDatabase>;
@@ -49,40 +47,6 @@ const revokeBody = z.strictObject({
 
 const SERIAL = /^[0-9a-fA-F]{2,64}$/;
 
-export const pkiDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/scep/challenges',
-    summary:
-      'Issue a single-use, time-limited SCEP challenge for a purpose, bound to an enrollment or a device.',
-    permission: 'challenges:create',
-    body: challengeBody,
-    responses: {
-      201: { description: 'The challenge (shown once).', schema: challengeView },
-      400: { description: 'The body names the field that is wrong.', schema: errorBody },
-      503: { description: 'The core did not answer in time.', schema: errorBody },
-    },
-  },
-  {
-    method: 'post',
-    path: '/v1/certificates/{serial}/revoke',
-    summary:
-      'Revoke a certificate by serial: recorded in the core, a new CRL published, every edge refuses it.',
-    permission: 'certificates:revoke',
-    params: { serial: 'The certificate serial number, hex.' },
-    body: revokeBody,
-    responses: {
-      200: {
-        description: 'Revoked (or already revoked).',
-        schema: z.object({ serial: z.string(), revoked: z.number() }),
-      },
-      400: { description: 'Not a serial number.', schema: errorBody },
-      404: { description: 'No certificate with this serial.', schema: errorBody },
-      503: { description: 'The core did not answer in time.', schema: errorBody },
-    },
-  },
-];
-
 async function inCore<T>(deps: PkiRoutesDeps, call: () => Promise<T>): Promise<T> {
   try {
     return await withTemporalDeadline(deps.temporal, deps.timeoutMs, call);
@@ -98,59 +62,95 @@ async function inCore<T>(deps: PkiRoutesDeps, call: () => Promise<T>): Promise<T
   }
 }
 
-export function pkiRoutes(deps: PkiRoutesDeps) {
-  return new Hono<AdminEnv>()
-    .post('/v1/scep/challenges', requirePermission('challenges:create'), async (c) => {
-      const body = await readJson(c, challengeBody);
-      const boundTo = body.enrollmentId
-        ? { kind: 'enrollment' as const, id: body.enrollmentId }
-        : { kind: 'device' as const, id: body.deviceId! };
-      const id = randomUUID();
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'scep-challenge.create',
-        targetKind: boundTo.kind,
-        targetId: boundTo.id,
-        details: { purpose: body.purpose },
-      });
-      const result = await inCore(deps, () =>
-        deps.temporal.workflow.execute<typeof scepChallengeWorkflow>('scepChallengeWorkflow', {
-          workflowId: workflowIds.scepChallenge(id),
-          taskQueue: deps.coreTaskQueue,
-          args: [{ purpose: body.purpose, boundTo, ...(body.minutes ? { minutes: body.minutes } : {}) }],
-        }),
-      );
-      c.header('Cache-Control', 'no-store');
-      return c.json(result, 201);
-    })
-    .post('/v1/certificates/:serial/revoke', requirePermission('certificates:revoke'), async (c) => {
-      const serial = c.req.param('serial');
-      if (!SERIAL.test(serial))
-        throw new HTTPException(400, { message: 'serial: expected the hex serial number' });
-      const body = await readJson(c, revokeBody);
-      const known = await deps.db
-        .selectFrom('certificates')
-        .select('serial_hex')
-        .where('serial_hex', '=', serial.toLowerCase())
-        .executeTakeFirst();
-      if (!known) throw new HTTPException(404, { message: `no certificate with serial ${serial}` });
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'certificate.revoke',
-        targetKind: 'certificate',
-        targetId: known.serial_hex,
-        details: { reason: body.reason ?? 'unspecified' },
-      });
-      const result = await inCore(deps, () =>
-        deps.temporal.workflow.execute<typeof revocationWorkflow>('revocationWorkflow', {
-          workflowId: workflowIds.revocation(randomUUID()),
-          taskQueue: deps.coreTaskQueue,
-          args: [
-            {
-              serialHex: known.serial_hex,
-              ...(body.reason ? { reason: body.reason } : {}),
-            },
-          ],
-        }),
-      );
-      return c.json({ serial: known.serial_hex, revoked: result.revoked });
-    });
+export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/scep/challenges',
+        summary:
+          'Issue a single-use, time-limited SCEP challenge for a purpose, bound to an enrollment or a device.',
+        permission: 'challenges:create',
+        body: challengeBody,
+        responses: {
+          201: { description: 'The challenge (shown once).', schema: challengeView },
+          400: { description: 'The body names the field that is wrong.', schema: errorBody },
+          503: { description: 'The core did not answer in time.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const body = await readJson(c, challengeBody);
+        const boundTo = body.enrollmentId
+          ? { kind: 'enrollment' as const, id: body.enrollmentId }
+          : { kind: 'device' as const, id: body.deviceId! };
+        const id = randomUUID();
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'scep-challenge.create',
+          targetKind: boundTo.kind,
+          targetId: boundTo.id,
+          details: { purpose: body.purpose },
+        });
+        const result = await inCore(deps, () =>
+          deps.temporal.workflow.execute<typeof scepChallengeWorkflow>('scepChallengeWorkflow', {
+            workflowId: workflowIds.scepChallenge(id),
+            taskQueue: deps.coreTaskQueue,
+            args: [{ purpose: body.purpose, boundTo, ...(body.minutes ? { minutes: body.minutes } : {}) }],
+          }),
+        );
+        c.header('Cache-Control', 'no-store');
+        return c.json(result, 201);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/certificates/{serial}/revoke',
+        summary:
+          'Revoke a certificate by serial: recorded in the core, a new CRL published, every edge refuses it.',
+        permission: 'certificates:revoke',
+        params: { serial: 'The certificate serial number, hex.' },
+        body: revokeBody,
+        responses: {
+          200: {
+            description: 'Revoked (or already revoked).',
+            schema: z.object({ serial: z.string(), revoked: z.number() }),
+          },
+          400: { description: 'Not a serial number.', schema: errorBody },
+          404: { description: 'No certificate with this serial.', schema: errorBody },
+          503: { description: 'The core did not answer in time.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const serial = c.req.param('serial');
+        if (!SERIAL.test(serial))
+          throw new HTTPException(400, { message: 'serial: expected the hex serial number' });
+        const body = await readJson(c, revokeBody);
+        const known = await deps.db
+          .selectFrom('certificates')
+          .select('serial_hex')
+          .where('serial_hex', '=', serial.toLowerCase())
+          .executeTakeFirst();
+        if (!known) throw new HTTPException(404, { message: `no certificate with serial ${serial}` });
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'certificate.revoke',
+          targetKind: 'certificate',
+          targetId: known.serial_hex,
+          details: { reason: body.reason ?? 'unspecified' },
+        });
+        const result = await inCore(deps, () =>
+          deps.temporal.workflow.execute<typeof revocationWorkflow>('revocationWorkflow', {
+            workflowId: workflowIds.revocation(randomUUID()),
+            taskQueue: deps.coreTaskQueue,
+            args: [
+              {
+                serialHex: known.serial_hex,
+                ...(body.reason ? { reason: body.reason } : {}),
+              },
+            ],
+          }),
+        );
+        return c.json({ serial: known.serial_hex, revoked: result.revoked });
+      },
+    ),
+  ];
 }

@@ -2,7 +2,6 @@
 // workflow) and show which one is in use — topic and expiry, never the key.
 import { randomUUID } from 'node:crypto';
 import { ServiceError, type Client } from '@temporalio/client';
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -14,13 +13,12 @@ import {
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { pushCertificateWorkflow } from '../workflows/push-certificate.workflow.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
 import { readJson } from './json-body.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { errorBody } from './openapi.js';
 import { currentPushCertificate } from './push-certificate.repository.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 
 export interface PushCertificateDeps {
   db: Kysely<CoreDatabase>;
@@ -78,99 +76,101 @@ function toInput(body: z.infer<typeof uploadBody>): PushCertificateInput {
   return { kind: 'pem', certPem: body.certPem, keyPem: body.keyPem, keyPassword: body.keyPassword };
 }
 
-export function pushCertificateRoutes(deps: PushCertificateDeps) {
-  return new Hono<AdminEnv>()
-    .post('/v1/push-certificate', requirePermission('push-certificate:write'), async (c) => {
-      const body = await readJson(c, uploadBody);
-      let certificate;
-      try {
-        certificate = parsePushCertificate(toInput(body), { now: deps.now() });
-      } catch (error) {
-        if (!(error instanceof PushCertificateError)) throw error;
-        return c.json({ error: `${error.problem}: ${error.message}`, problem: error.problem }, 400);
-      }
-      const id = randomUUID();
-      const workflowId = pushCertificateWorkflowId(id);
-      const notAfter = certificate.notAfter.toISOString();
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'push-certificate.import',
-        targetKind: 'push-certificate',
-        targetId: id,
-        details: { topic: certificate.topic, serialNumber: certificate.serialNumber, notAfter },
-      });
-      try {
-        await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
-          deps.temporal.workflow.start<typeof pushCertificateWorkflow>('pushCertificateWorkflow', {
-            workflowId,
-            taskQueue: deps.coreTaskQueue,
-            args: [
-              {
-                edgeTaskQueue: deps.edgeTaskQueue,
-                certificate: {
-                  id,
-                  topic: certificate.topic,
-                  serialNumber: certificate.serialNumber,
-                  commonName: certificate.commonName,
-                  notBefore: certificate.notBefore.toISOString(),
-                  notAfter,
-                  certPem: certificate.certPem,
-                  keyPem: certificate.keyPem,
-                  uploadedBy: c.get('principal').subject,
-                },
-              },
-            ],
-          }),
-        );
-      } catch (error) {
-        if (error instanceof TemporalDeadlineError || error instanceof ServiceError) {
-          throw new HTTPException(503, {
-            message: `Temporal did not accept the import in time; workflow ${workflowId} may or may not have started`,
-            cause: error,
-          });
+export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/push-certificate',
+        summary:
+          'Import the APNs MDM push certificate (PEM pair or PKCS#12). It is validated here, then stored with its key sealed and installed at the edge by a workflow.',
+        permission: 'push-certificate:write',
+        body: uploadBody,
+        responses: {
+          202: { description: 'Valid; the import workflow has started.', schema: accepted },
+          400: { description: 'The upload is unusable; `problem` says why.', schema: problemBody },
+          503: { description: 'Temporal did not accept the import in time.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const body = await readJson(c, uploadBody);
+        let certificate;
+        try {
+          certificate = parsePushCertificate(toInput(body), { now: deps.now() });
+        } catch (error) {
+          if (!(error instanceof PushCertificateError)) throw error;
+          return c.json({ error: `${error.problem}: ${error.message}`, problem: error.problem }, 400);
         }
-        throw error;
-      }
-      return c.json({ id, workflowId, topic: certificate.topic, notAfter }, 202);
-    })
-    .get('/v1/push-certificate', requirePermission('push-certificate:read'), async (c) => {
-      const row = await currentPushCertificate(deps.db);
-      if (!row) throw new HTTPException(404, { message: 'no push certificate has been imported yet' });
-      const view: z.infer<typeof certificateView> = {
-        id: row.id,
-        topic: row.topic,
-        commonName: row.common_name,
-        serialNumber: row.serial_number,
-        notBefore: row.not_before.toISOString(),
-        notAfter: row.not_after.toISOString(),
-        uploadedBy: row.uploaded_by,
-        uploadedAt: row.created_at.toISOString(),
-      };
-      return c.json(view);
-    });
+        const id = randomUUID();
+        const workflowId = pushCertificateWorkflowId(id);
+        const notAfter = certificate.notAfter.toISOString();
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'push-certificate.import',
+          targetKind: 'push-certificate',
+          targetId: id,
+          details: { topic: certificate.topic, serialNumber: certificate.serialNumber, notAfter },
+        });
+        try {
+          await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
+            deps.temporal.workflow.start<typeof pushCertificateWorkflow>('pushCertificateWorkflow', {
+              workflowId,
+              taskQueue: deps.coreTaskQueue,
+              args: [
+                {
+                  edgeTaskQueue: deps.edgeTaskQueue,
+                  certificate: {
+                    id,
+                    topic: certificate.topic,
+                    serialNumber: certificate.serialNumber,
+                    commonName: certificate.commonName,
+                    notBefore: certificate.notBefore.toISOString(),
+                    notAfter,
+                    certPem: certificate.certPem,
+                    keyPem: certificate.keyPem,
+                    uploadedBy: c.get('principal').subject,
+                  },
+                },
+              ],
+            }),
+          );
+        } catch (error) {
+          if (error instanceof TemporalDeadlineError || error instanceof ServiceError) {
+            throw new HTTPException(503, {
+              message: `Temporal did not accept the import in time; workflow ${workflowId} may or may not have started`,
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        return c.json({ id, workflowId, topic: certificate.topic, notAfter }, 202);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/push-certificate',
+        summary: 'The push certificate in use: topic and validity, never the key.',
+        permission: 'push-certificate:read',
+        responses: {
+          200: { description: 'The newest imported certificate.', schema: certificateView },
+          404: { description: 'None imported yet.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const row = await currentPushCertificate(deps.db);
+        if (!row) throw new HTTPException(404, { message: 'no push certificate has been imported yet' });
+        const view: z.infer<typeof certificateView> = {
+          id: row.id,
+          topic: row.topic,
+          commonName: row.common_name,
+          serialNumber: row.serial_number,
+          notBefore: row.not_before.toISOString(),
+          notAfter: row.not_after.toISOString(),
+          uploadedBy: row.uploaded_by,
+          uploadedAt: row.created_at.toISOString(),
+        };
+        return c.json(view);
+      },
+    ),
+  ];
 }
-
-export const pushCertificateDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/push-certificate',
-    summary:
-      'Import the APNs MDM push certificate (PEM pair or PKCS#12). It is validated here, then stored with its key sealed and installed at the edge by a workflow.',
-    permission: 'push-certificate:write',
-    body: uploadBody,
-    responses: {
-      202: { description: 'Valid; the import workflow has started.', schema: accepted },
-      400: { description: 'The upload is unusable; `problem` says why.', schema: problemBody },
-      503: { description: 'Temporal did not accept the import in time.', schema: errorBody },
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/push-certificate',
-    summary: 'The push certificate in use: topic and validity, never the key.',
-    permission: 'push-certificate:read',
-    responses: {
-      200: { description: 'The newest imported certificate.', schema: certificateView },
-      404: { description: 'None imported yet.', schema: errorBody },
-    },
-  },
-];

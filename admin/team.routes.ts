@@ -1,16 +1,13 @@
 // /v1/teams: admins create, rename and delete teams and put devices in them; role grants are scoped by them.
-import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { Team } from '../core/db/core/team.table.js';
 import { recordAudit } from './audit.repository.js';
-import type { AdminEnv } from './auth/principal.js';
-import { requirePermission } from './auth/rbac.js';
 import { deviceOr404 } from './device.routes.js';
 import { readJson } from './json-body.js';
-import { errorBody, type RouteDoc } from './openapi.js';
+import { errorBody } from './openapi.js';
 import {
   addDeviceToTeam,
   deleteTeam,
@@ -20,6 +17,7 @@ import {
   removeDeviceFromTeam,
   renameTeam,
 } from './team.repository.js';
+import { defineRoute, type AdminRoute } from './define-route.js';
 
 const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200).describe('Unique team name.') });
 const teamSchema = z.object({ id: z.uuid(), name: z.string(), createdAt: z.iso.datetime() });
@@ -42,138 +40,149 @@ async function teamOr404(db: Kysely<CoreDatabase>, id: string): Promise<Team> {
   return team;
 }
 
-export function teamRoutes(deps: { db: Kysely<CoreDatabase> }) {
-  return new Hono<AdminEnv>()
-    .use('/v1/teams', requirePermission('teams:manage'))
-    .use('/v1/teams/*', requirePermission('teams:manage'))
-    .post('/v1/teams', async (c) => {
-      const { name } = await readJson(c, teamBody);
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'team.create',
-        targetKind: 'team',
-        details: { name },
-      });
-      const team = await insertTeam(deps.db, name);
-      if (!team) throw nameTaken(name);
-      return c.json(view(team), 201);
-    })
-    .get('/v1/teams', async (c) => c.json({ items: (await listTeams(deps.db)).map(view) }))
-    .patch('/v1/teams/:id', async (c) => {
-      const { name } = await readJson(c, teamBody);
-      const team = await teamOr404(deps.db, c.req.param('id'));
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'team.rename',
-        targetKind: 'team',
-        targetId: team.id,
-        details: { name },
-      });
-      const renamed = await renameTeam(deps.db, team.id, name).catch((error: unknown) => {
-        throw isUniqueViolation(error) ? nameTaken(name) : error;
-      });
-      if (!renamed) throw new HTTPException(404, { message: 'id: no such team' });
-      return c.json(view(renamed));
-    })
-    .delete('/v1/teams/:id', async (c) => {
-      const team = await teamOr404(deps.db, c.req.param('id'));
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'team.delete',
-        targetKind: 'team',
-        targetId: team.id,
-      });
-      await deleteTeam(deps.db, team.id);
-      return c.body(null, 204);
-    })
-    .put('/v1/teams/:id/devices/:deviceId', async (c) => {
-      const team = await teamOr404(deps.db, c.req.param('id'));
-      const device = await deviceOr404(deps.db, c.req.param('deviceId'), 'all');
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'team.device.add',
-        targetKind: 'device',
-        targetId: device.id,
-        details: { teamId: team.id },
-      });
-      await addDeviceToTeam(deps.db, team.id, device.id);
-      return c.body(null, 204);
-    })
-    .delete('/v1/teams/:id/devices/:deviceId', async (c) => {
-      const team = await teamOr404(deps.db, c.req.param('id'));
-      const device = await deviceOr404(deps.db, c.req.param('deviceId'), 'all');
-      await recordAudit(deps.db, c.get('principal'), {
-        action: 'team.device.remove',
-        targetKind: 'device',
-        targetId: device.id,
-        details: { teamId: team.id },
-      });
-      if (!(await removeDeviceFromTeam(deps.db, team.id, device.id))) {
-        throw new HTTPException(404, { message: 'deviceId: the device is not in this team' });
-      }
-      return c.body(null, 204);
-    });
-}
-
 const teamParams = { id: 'The team id.' };
 const membershipParams = { id: 'The team id.', deviceId: "Keep's device id." };
 
-export const teamDocs: RouteDoc[] = [
-  {
-    method: 'post',
-    path: '/v1/teams',
-    summary: 'Create a team.',
-    permission: 'teams:manage',
-    body: teamBody,
-    responses: {
-      201: { description: 'Created.', schema: teamSchema },
-      409: { description: 'The name is taken.', schema: errorBody },
-    },
-  },
-  {
-    method: 'get',
-    path: '/v1/teams',
-    summary: 'List teams.',
-    permission: 'teams:manage',
-    responses: { 200: { description: 'Every team.', schema: z.object({ items: z.array(teamSchema) }) } },
-  },
-  {
-    method: 'patch',
-    path: '/v1/teams/{id}',
-    summary: 'Rename a team.',
-    permission: 'teams:manage',
-    params: teamParams,
-    body: teamBody,
-    responses: {
-      200: { description: 'Renamed.', schema: teamSchema },
-      404: { description: 'No such team.', schema: errorBody },
-      409: { description: 'The name is taken.', schema: errorBody },
-    },
-  },
-  {
-    method: 'delete',
-    path: '/v1/teams/{id}',
-    summary: 'Delete a team, its device memberships and the grants and tokens scoped to it.',
-    permission: 'teams:manage',
-    params: teamParams,
-    responses: { 204: { description: 'Deleted.' }, 404: { description: 'No such team.', schema: errorBody } },
-  },
-  {
-    method: 'put',
-    path: '/v1/teams/{id}/devices/{deviceId}',
-    summary: 'Put a device in a team (idempotent).',
-    permission: 'teams:manage',
-    params: membershipParams,
-    responses: {
-      204: { description: 'The device is in the team.' },
-      404: { description: 'No such team or device.', schema: errorBody },
-    },
-  },
-  {
-    method: 'delete',
-    path: '/v1/teams/{id}/devices/{deviceId}',
-    summary: 'Take a device out of a team.',
-    permission: 'teams:manage',
-    params: membershipParams,
-    responses: {
-      204: { description: 'Removed.' },
-      404: { description: 'No such team or device, or the device is not in it.', schema: errorBody },
-    },
-  },
-];
+export function teamRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/teams',
+        summary: 'Create a team.',
+        permission: 'teams:manage',
+        body: teamBody,
+        responses: {
+          201: { description: 'Created.', schema: teamSchema },
+          409: { description: 'The name is taken.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const { name } = await readJson(c, teamBody);
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.create',
+          targetKind: 'team',
+          details: { name },
+        });
+        const team = await insertTeam(deps.db, name);
+        if (!team) throw nameTaken(name);
+        return c.json(view(team), 201);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/teams',
+        summary: 'List teams.',
+        permission: 'teams:manage',
+        responses: { 200: { description: 'Every team.', schema: z.object({ items: z.array(teamSchema) }) } },
+      },
+      async (c) => c.json({ items: (await listTeams(deps.db)).map(view) }),
+    ),
+    defineRoute(
+      {
+        method: 'patch',
+        path: '/v1/teams/{id}',
+        summary: 'Rename a team.',
+        permission: 'teams:manage',
+        params: teamParams,
+        body: teamBody,
+        responses: {
+          200: { description: 'Renamed.', schema: teamSchema },
+          404: { description: 'No such team.', schema: errorBody },
+          409: { description: 'The name is taken.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const { name } = await readJson(c, teamBody);
+        const team = await teamOr404(deps.db, c.req.param('id'));
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.rename',
+          targetKind: 'team',
+          targetId: team.id,
+          details: { name },
+        });
+        const renamed = await renameTeam(deps.db, team.id, name).catch((error: unknown) => {
+          throw isUniqueViolation(error) ? nameTaken(name) : error;
+        });
+        if (!renamed) throw new HTTPException(404, { message: 'id: no such team' });
+        return c.json(view(renamed));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'delete',
+        path: '/v1/teams/{id}',
+        summary: 'Delete a team, its device memberships and the grants and tokens scoped to it.',
+        permission: 'teams:manage',
+        params: teamParams,
+        responses: {
+          204: { description: 'Deleted.' },
+          404: { description: 'No such team.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const team = await teamOr404(deps.db, c.req.param('id'));
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.delete',
+          targetKind: 'team',
+          targetId: team.id,
+        });
+        await deleteTeam(deps.db, team.id);
+        return c.body(null, 204);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'put',
+        path: '/v1/teams/{id}/devices/{deviceId}',
+        summary: 'Put a device in a team (idempotent).',
+        permission: 'teams:manage',
+        params: membershipParams,
+        responses: {
+          204: { description: 'The device is in the team.' },
+          404: { description: 'No such team or device.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const team = await teamOr404(deps.db, c.req.param('id'));
+        const device = await deviceOr404(deps.db, c.req.param('deviceId'), 'all');
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.device.add',
+          targetKind: 'device',
+          targetId: device.id,
+          details: { teamId: team.id },
+        });
+        await addDeviceToTeam(deps.db, team.id, device.id);
+        return c.body(null, 204);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'delete',
+        path: '/v1/teams/{id}/devices/{deviceId}',
+        summary: 'Take a device out of a team.',
+        permission: 'teams:manage',
+        params: membershipParams,
+        responses: {
+          204: { description: 'Removed.' },
+          404: { description: 'No such team or device, or the device is not in it.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const team = await teamOr404(deps.db, c.req.param('id'));
+        const device = await deviceOr404(deps.db, c.req.param('deviceId'), 'all');
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.device.remove',
+          targetKind: 'device',
+          targetId: device.id,
+          details: { teamId: team.id },
+        });
+        if (!(await removeDeviceFromTeam(deps.db, team.id, device.id))) {
+          throw new HTTPException(404, { message: 'deviceId: the device is not in this team' });
+        }
+        return c.body(null, 204);
+      },
+    ),
+  ];
+}

@@ -1,5 +1,6 @@
 // Bounds a Temporal client call in time: the admin answers 503 rather than hanging when Temporal is slow or down.
 import type { Client } from '@temporalio/client';
+import { DeadlineError, withDeadline } from '../core/concurrency/deadline.js';
 
 /** The call did not finish in time; whether it took effect on the server is unknown. */
 export class TemporalDeadlineError extends Error {
@@ -12,18 +13,12 @@ export async function withTemporalDeadline<T>(
   call: () => Promise<T>,
 ): Promise<T> {
   const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
-  // Aborting cancels the gRPC calls; the race answers even if a call ignores the signal.
-  const timedOut = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener('abort', () =>
-      reject(new TemporalDeadlineError(`no answer in ${timeoutMs} ms`)),
-    ),
-  );
-  const result = temporal.withAbortSignal(abort.signal, call);
-  result.catch(() => undefined);
   try {
-    return await Promise.race([result, timedOut]);
-  } finally {
-    clearTimeout(timer);
+    // The deadline answers even if a call ignores the signal; aborting then cancels the gRPC calls.
+    return await withDeadline(temporal.withAbortSignal(abort.signal, call), timeoutMs);
+  } catch (error) {
+    if (!(error instanceof DeadlineError)) throw error;
+    abort.abort();
+    throw new TemporalDeadlineError(error.message, { cause: error });
   }
 }

@@ -5,8 +5,8 @@ import type { Client } from '@temporalio/client';
 import { checkHealth, type Probe } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
-import { probeRoute } from './probe.route.js';
-import { scepRoute, type ScepDeps } from './scep/scep.route.js';
+import { probeRoutes } from './probe.routes.js';
+import { scepRoutes, type ScepDeps } from './scep/scep.routes.js';
 
 export interface EdgeAppDeps {
   log: Logger;
@@ -36,8 +36,8 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);
   });
-  if (deps.probeEnabled) app.route('/', probeRoute(deps));
+  if (deps.probeEnabled) app.route('/', probeRoutes(deps));
   for (const routes of deps.platformRoutes ?? []) app.route('/', routes);
-  if (deps.scep) app.route('/', scepRoute(deps.scep));
+  if (deps.scep) app.route('/', scepRoutes(deps.scep));
   return app;
 }

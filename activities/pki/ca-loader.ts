@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
-import { loadOrCreateCa, type CaOptions, type LoadedCa } from './ca.service.js';
+import { loadOrCreateCa, type CaOptions, type LoadedCa } from './ca-operations.js';
 
 export type CaLoader = () => Promise<LoadedCa>;
 

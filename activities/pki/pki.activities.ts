@@ -17,7 +17,7 @@ import {
   type ChallengePurpose,
 } from '../../core/pki/scep-challenge.js';
 import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
-import { issueFromCsr, publishCrl, recordIssued, reissued, samePublicKey } from './ca.service.js';
+import { issueFromCsr, publishCrl, recordIssued, reissued, samePublicKey } from './ca-operations.js';
 import { findCertificateByFingerprint, findRenewalOf, revokeCertificate } from './certificate.repository.js';
 import { findLatestCrl } from './crl-state.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';

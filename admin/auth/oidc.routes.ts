@@ -1,5 +1,5 @@
 // /auth/*: OIDC sign-in to the console (authorization code + PKCE), the session it creates, and logout.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
@@ -7,11 +7,12 @@ import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Logger } from '../../core/log/logger.js';
 import { z } from 'zod';
 import { recordAudit } from '../audit.repository.js';
-import { errorBody, type RouteDoc } from '../openapi.js';
+import { defineRoute, type AdminRoute } from '../define-route.js';
+import { errorBody } from '../openapi.js';
 import { sessionPrincipal } from './authenticate.js';
 import { oidcConfiguration } from './oidc-client.js';
 import { findOrCreateOidcUser } from './oidc-user.js';
-import type { AdminEnv, Principal } from './principal.js';
+import type { Principal } from './principal.js';
 import { rolesFromClaim, type RoleMapping } from './role-mapping.js';
 import {
   clearSessionCookie,
@@ -56,7 +57,7 @@ function refuse(c: Context, status: 400 | 401 | 403, message: string): Response 
   return c.json({ error: message }, status);
 }
 
-export function oidcRoutes(options: OidcRouteOptions) {
+export function oidcRoutes(options: OidcRouteOptions): AdminRoute[] {
   const discovered = oidcConfiguration(options);
   const configuration = () =>
     discovered().catch((error: unknown) => {
@@ -72,96 +73,153 @@ export function oidcRoutes(options: OidcRouteOptions) {
   const redirectUri = new URL('/auth/callback', options.publicUrl).href;
   const cookies: CookiePolicy = { secure: new URL(options.publicUrl).protocol === 'https:' };
 
-  return new Hono<AdminEnv>()
-    .get('/auth/login', async (c) => {
-      const config = await configuration();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const codeVerifier = client.randomPKCECodeVerifier();
-      await insertLogin(options.db, {
-        state,
-        nonce,
-        codeVerifier,
-        now: options.now(),
-        maxAgeMs: LOGIN_MAX_AGE_S * 1000,
-      });
-      setLoginCookie(c, cookies, state, LOGIN_MAX_AGE_S);
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: redirectUri,
-        scope: options.scopes,
-        state,
-        nonce,
-        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-      });
-      return c.redirect(url.href, 302);
-    })
-    .get('/auth/callback', async (c) => {
-      const state = c.req.query('state');
-      const bound = takeLoginCookie(c, cookies);
-      if (!state || state !== bound) {
-        return refuse(c, 400, 'state: does not match the sign-in this browser started');
-      }
-      const login = await takeLogin(options.db, state, options.now(), LOGIN_MAX_AGE_S * 1000);
-      if (!login) return refuse(c, 400, 'state: unknown, already used or expired sign-in; start again');
-      const config = await configuration();
-      // The URL the provider redirected to, rebuilt on the public URL (the Host header is the client's to choose).
-      const current = new URL(redirectUri);
-      current.search = new URL(c.req.url).search;
-      let claims: client.IDToken;
-      try {
-        const tokens = await client.authorizationCodeGrant(config, current, {
-          pkceCodeVerifier: login.codeVerifier,
-          expectedState: state,
-          expectedNonce: login.nonce,
-          idTokenExpected: true,
+  return [
+    defineRoute(
+      {
+        method: 'get',
+        path: '/auth/login',
+        summary: 'Start an OIDC sign-in: redirects to the identity provider (authorization code, PKCE S256).',
+        responses: {
+          302: { description: 'To the identity provider.' },
+          503: { description: 'The identity provider cannot be reached.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const config = await configuration();
+        const state = client.randomState();
+        const nonce = client.randomNonce();
+        const codeVerifier = client.randomPKCECodeVerifier();
+        await insertLogin(options.db, {
+          state,
+          nonce,
+          codeVerifier,
+          now: options.now(),
+          maxAgeMs: LOGIN_MAX_AGE_S * 1000,
         });
-        claims = tokens.claims()!;
-      } catch (error) {
-        // The library's messages name the failed check, never a token or claim value.
-        const { name, message, code, cause } = error as Error & { code?: string };
-        const reason = cause instanceof Error ? cause.message : undefined;
-        options.log.warn({ err: { name, message, code, reason } }, 'OIDC sign-in refused');
-        return refuse(c, 401, "sign-in refused: the identity provider's answer did not validate");
-      }
-      const user = await findOrCreateOidcUser(options.db, config.serverMetadata().issuer, claims);
-      if (user.disabled) return refuse(c, 403, 'forbidden: this user is disabled in the directory');
-      const claimRoles = rolesFromClaim(claims[options.roleClaim], options.roleMapping);
-      const session = await createSession(options.db, {
-        userId: user.id,
-        claimRoles,
-        now: options.now(),
-        maxAgeMs: options.sessionMaxMs,
-      });
-      const principal = await principalOf(options.db, session.id, options);
-      if (!principal || (principal.roles.length === 0 && principal.teamRoles.length === 0)) {
-        await deleteSession(options.db, session.id);
-        return refuse(c, 403, 'forbidden: no role is mapped to this user (claim or role grant)');
-      }
-      await recordAudit(options.db, principal, { action: 'admin.sign-in', targetKind: 'session' });
-      setSessionCookie(c, cookies, session.id, session.expiresAt);
-      return c.redirect('/auth/session', 303);
-    })
-    .get('/auth/session', async (c) => {
-      const id = sessionCookie(c);
-      const session = id && (await findLiveSession(options.db, id, options.now(), options.sessionIdleMs));
-      if (!session) return c.json({ error: 'session: none; sign in at /auth/login' }, 401);
-      const principal = await sessionPrincipal(options.db, session);
-      return c.json({
-        subject: principal.subject,
-        roles: principal.roles,
-        teamRoles: principal.teamRoles,
-        csrfToken: session.csrf_token,
-        expiresAt: session.expires_at.toISOString(),
-      });
-    })
-    .post('/auth/logout', async (c) => {
-      // Reached only through the session authentication, which has checked the CSRF token.
-      const id = sessionCookie(c);
-      if (id) await deleteSession(options.db, id);
-      clearSessionCookie(c, cookies);
-      return c.body(null, 204);
-    });
+        setLoginCookie(c, cookies, state, LOGIN_MAX_AGE_S);
+        const url = client.buildAuthorizationUrl(config, {
+          redirect_uri: redirectUri,
+          scope: options.scopes,
+          state,
+          nonce,
+          code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+          code_challenge_method: 'S256',
+        });
+        return c.redirect(url.href, 302);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/auth/callback',
+        summary: 'Where the identity provider sends the browser back; creates the `keep_session` cookie.',
+        responses: {
+          303: { description: 'Signed in: to /auth/session.' },
+          400: { description: 'The state is wrong, used or expired.', schema: errorBody },
+          401: { description: 'The code exchange or the ID token did not validate.', schema: errorBody },
+          403: { description: 'No role is mapped to this user, or the user is disabled.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const state = c.req.query('state');
+        const bound = takeLoginCookie(c, cookies);
+        if (!state || state !== bound) {
+          return refuse(c, 400, 'state: does not match the sign-in this browser started');
+        }
+        const login = await takeLogin(options.db, state, options.now(), LOGIN_MAX_AGE_S * 1000);
+        if (!login) return refuse(c, 400, 'state: unknown, already used or expired sign-in; start again');
+        const config = await configuration();
+        // The URL the provider redirected to, rebuilt on the public URL (the Host header is the client's to choose).
+        const current = new URL(redirectUri);
+        current.search = new URL(c.req.url).search;
+        let claims: client.IDToken;
+        try {
+          const tokens = await client.authorizationCodeGrant(config, current, {
+            pkceCodeVerifier: login.codeVerifier,
+            expectedState: state,
+            expectedNonce: login.nonce,
+            idTokenExpected: true,
+          });
+          claims = tokens.claims()!;
+        } catch (error) {
+          // The library's messages name the failed check, never a token or claim value.
+          const { name, message, code, cause } = error as Error & { code?: string };
+          const reason = cause instanceof Error ? cause.message : undefined;
+          options.log.warn({ err: { name, message, code, reason } }, 'OIDC sign-in refused');
+          return refuse(c, 401, "sign-in refused: the identity provider's answer did not validate");
+        }
+        const user = await findOrCreateOidcUser(options.db, config.serverMetadata().issuer, claims);
+        if (user.disabled) return refuse(c, 403, 'forbidden: this user is disabled in the directory');
+        const claimRoles = rolesFromClaim(claims[options.roleClaim], options.roleMapping);
+        const session = await createSession(options.db, {
+          userId: user.id,
+          claimRoles,
+          now: options.now(),
+          maxAgeMs: options.sessionMaxMs,
+        });
+        const principal = await principalOf(options.db, session.id, options);
+        if (!principal || (principal.roles.length === 0 && principal.teamRoles.length === 0)) {
+          await deleteSession(options.db, session.id);
+          return refuse(c, 403, 'forbidden: no role is mapped to this user (claim or role grant)');
+        }
+        await recordAudit(options.db, principal, { action: 'admin.sign-in', targetKind: 'session' });
+        setSessionCookie(c, cookies, session.id, session.expiresAt);
+        return c.redirect('/auth/session', 303);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/auth/session',
+        summary: "The session's subject, roles and the CSRF token to send as X-CSRF-Token.",
+        responses: {
+          200: {
+            description: 'The session.',
+            schema: z.object({
+              subject: z.string(),
+              roles: z.array(z.string()),
+              teamRoles: z.array(z.object({ teamId: z.uuid(), role: z.string() })),
+              csrfToken: z.string(),
+              expiresAt: z.iso.datetime(),
+            }),
+          },
+          401: { description: 'No live session.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const id = sessionCookie(c);
+        const session = id && (await findLiveSession(options.db, id, options.now(), options.sessionIdleMs));
+        if (!session) return c.json({ error: 'session: none; sign in at /auth/login' }, 401);
+        const principal = await sessionPrincipal(options.db, session);
+        return c.json({
+          subject: principal.subject,
+          roles: principal.roles,
+          teamRoles: principal.teamRoles,
+          csrfToken: session.csrf_token,
+          expiresAt: session.expires_at.toISOString(),
+        });
+      },
+    ),
+    defineRoute(
+      {
+        method: 'post',
+        path: '/auth/logout',
+        summary: 'End the session (with X-CSRF-Token).',
+        responses: {
+          204: { description: 'Signed out.' },
+          401: { description: 'No live session.', schema: errorBody },
+          403: { description: 'The CSRF token or Origin is wrong.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        // Reached only through the session authentication, which has checked the CSRF token.
+        const id = sessionCookie(c);
+        if (id) await deleteSession(options.db, id);
+        clearSessionCookie(c, cookies);
+        return c.body(null, 204);
+      },
+    ),
+  ];
 }
 
 async function principalOf(
@@ -172,54 +230,3 @@ async function principalOf(
   const session = await findLiveSession(db, id, options.now(), options.sessionIdleMs);
   return session && sessionPrincipal(db, session);
 }
-
-export const oidcDocs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/auth/login',
-    summary: 'Start an OIDC sign-in: redirects to the identity provider (authorization code, PKCE S256).',
-    responses: {
-      302: { description: 'To the identity provider.' },
-      503: { description: 'The identity provider cannot be reached.', schema: errorBody },
-    },
-  },
-  {
-    method: 'get',
-    path: '/auth/callback',
-    summary: 'Where the identity provider sends the browser back; creates the `keep_session` cookie.',
-    responses: {
-      303: { description: 'Signed in: to /auth/session.' },
-      400: { description: 'The state is wrong, used or expired.', schema: errorBody },
-      401: { description: 'The code exchange or the ID token did not validate.', schema: errorBody },
-      403: { description: 'No role is mapped to this user, or the user is disabled.', schema: errorBody },
-    },
-  },
-  {
-    method: 'get',
-    path: '/auth/session',
-    summary: "The session's subject, roles and the CSRF token to send as X-CSRF-Token.",
-    responses: {
-      200: {
-        description: 'The session.',
-        schema: z.object({
-          subject: z.string(),
-          roles: z.array(z.string()),
-          teamRoles: z.array(z.object({ teamId: z.uuid(), role: z.string() })),
-          csrfToken: z.string(),
-          expiresAt: z.iso.datetime(),
-        }),
-      },
-      401: { description: 'No live session.', schema: errorBody },
-    },
-  },
-  {
-    method: 'post',
-    path: '/auth/logout',
-    summary: 'End the session (with X-CSRF-Token).',
-    responses: {
-      204: { description: 'Signed out.' },
-      401: { description: 'No live session.', schema: errorBody },
-      403: { description: 'The CSRF token or Origin is wrong.', schema: errorBody },
-    },
-  },
-];

@@ -1,5 +1,6 @@
 // Role-based access: which role holds which permission, and the middleware that refuses the rest with 403.
 import type { MiddlewareHandler } from 'hono';
+import { appleCommands } from '../../core/apple/commands/command-table.js';
 import type { AdminEnv, Principal } from './principal.js';
 
 const ADMIN_ROLES = ['admin', 'operator', 'helpdesk', 'auditor'] as const;
@@ -33,15 +34,12 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-/** Queries and a lock: what a help desk needs to help a user, nothing that loses data or changes config. */
-export const HELPDESK_COMMANDS: ReadonlySet<string> = new Set([
-  'DeviceInformation',
-  'SecurityInfo',
-  'ProfileList',
-  'InstalledApplicationList',
-  'CertificateList',
-  'DeviceLock',
-]);
+/** The commands the command table marks `helpdesk`: queries and a lock, nothing that loses data or changes config. */
+export const HELPDESK_COMMANDS: ReadonlySet<string> = new Set(
+  Object.entries(appleCommands)
+    .filter(([, declared]) => declared.helpdesk)
+    .map(([type]) => type),
+);
 
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);

@@ -1,8 +1,7 @@
-// What a command's result adds to a device's inventory: facts to merge, and the columns the list view shows.
+// What a command result adds to a device's inventory: facts merged into its JSON, and the columns an admin lists by.
 
 export interface DeviceFactsPatch {
-  /** Merged into `devices.facts` (top-level keys replace what was there). */
+  /** Merged into the device's facts (top-level keys replace). Inventory every role may read: never a secret. */
   facts: Record<string, unknown>;
-  /** Set only where given: the device's own answer replaces the value from its first check-in. */
   columns?: { name?: string; model?: string; osVersion?: string; serialNumber?: string };
 }

@@ -1,4 +1,5 @@
 // Probes each dependency a process needs and reports which are down (GET /healthz on the edge and admin API).
+import { withDeadline } from '../concurrency/deadline.js';
 
 export type Probe = () => Promise<unknown>;
 
@@ -7,19 +8,9 @@ export interface HealthReport {
   body: { status: 'ok' | 'degraded'; checks: Record<string, 'up' | 'down'>; down: string[] };
 }
 
-function withTimeout(probe: Probe, ms: number): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    probe(),
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error('timed out')), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
-
 export async function checkHealth(probes: Record<string, Probe>, timeoutMs = 2_000): Promise<HealthReport> {
   const names = Object.keys(probes);
-  const results = await Promise.allSettled(names.map((name) => withTimeout(probes[name]!, timeoutMs)));
+  const results = await Promise.allSettled(names.map((name) => withDeadline(probes[name]!(), timeoutMs)));
   const checks: Record<string, 'up' | 'down'> = {};
   names.forEach((name, i) => (checks[name] = results[i]!.status === 'fulfilled' ? 'up' : 'down'));
   const down = names.filter((name) => checks[name] === 'down');

@@ -1,8 +1,8 @@
 // Apple MDM at the edge: the check-in and command endpoints, mounted by the edge app.
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { checkinRoute, type CheckinDeps } from './checkin.route.js';
-import { connectRoute } from './connect.route.js';
+import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
+import { connectRoutes } from './connect.routes.js';
 
 export type AppleRoutesDeps = CheckinDeps & {
   /** `edge.maxCheckinBodyBytes`: a check-in is small, so it gets a tighter cap than the edge's default. */
@@ -18,6 +18,6 @@ export function appleRoutes(deps: AppleRoutesDeps) {
         onError: (c) => c.text('request body too large', 413),
       }),
     )
-    .route('/', checkinRoute(deps))
-    .route('/', connectRoute(deps));
+    .route('/', checkinRoutes(deps))
+    .route('/', connectRoutes(deps));
 }

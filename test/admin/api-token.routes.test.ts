@@ -1,20 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/db.js';
+import { useTestDatabase } from '../support/test-context.js';
 import { BOOTSTRAP_TOKEN, call, testAdminApp, tokenFor, type AdminApp } from './support.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 describe('API token expiry', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let clock: Date;
   let app: AdminApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     clock = new Date();
     app = testAdminApp({ db: database.core.db, now: () => clock, identity: { tokenMaxDays: 30 } });
   });
-  afterAll(() => database?.drop());
 
   const create = (body: Record<string, unknown>) =>
     call(app, 'POST', '/v1/tokens', {
@@ -83,14 +82,12 @@ describe('API token expiry', () => {
 });
 
 describe('disabling the bootstrap token', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
   });
-  afterAll(() => database?.drop());
 
   const disable = (token: string) => call(app, 'POST', '/v1/bootstrap-token/disable', { token });
 

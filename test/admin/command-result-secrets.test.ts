@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../admin/auth/rbac.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { auditRows, call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 const BYPASS_CODE = 'KXTR-7LQ2-W9PM-3HDV-6CNB';
 const RECOVERY_KEY_CMS = Buffer.from('cms-envelope-of-the-recovery-key').toString('base64');
@@ -13,7 +13,7 @@ interface Detail {
 }
 
 describe('secrets in command results', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let deviceId: string;
   const tokens: Record<string, string> = {};
@@ -35,7 +35,6 @@ describe('secrets in command results', () => {
     call(app, 'GET', `/v1/devices/${deviceId}/commands/${uuid}`, { token: tokens[role] });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     for (const role of ROLES) tokens[role] = await tokenFor(database.core.db, role);
     deviceId = await insertDevice(database.core.db);
@@ -46,7 +45,6 @@ describe('secrets in command results', () => {
     await insertCommand('unlock', 'RequestUnlockToken', { UnlockToken: 'dW5sb2Nr' });
     await insertCommand('plain', 'DeviceInformation', { QueryResponses: { OSVersion: '15.1' } });
   });
-  afterAll(() => database?.drop());
 
   it('shows every role but admin "<redacted>" in place of a secret, and names the permission that reveals it', async () => {
     for (const role of ['operator', 'helpdesk', 'auditor']) {

@@ -4,13 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePlistDict } from '../../core/apple/plist-codec.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { testStack } from '../support/stack.js';
 import { receivedCommandsQuery } from './fixtures/fake-device.workflow.js';
 import { auditRows, call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
+import { useTestPlanes } from '../support/test-context.js';
 
 describe('sending commands to a device', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let worker: Worker;
   let workerDone: Promise<void>;
   let app: AdminApp;
@@ -19,7 +19,6 @@ describe('sending commands to a device', () => {
   const taskQueue = `admin-fake-device-${Date.now()}`;
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     const stack = testStack();
     worker = await Worker.create({
       connection: await NativeConnection.connect({ address: stack.temporalAddress }),
@@ -42,7 +41,6 @@ describe('sending commands to a device', () => {
   afterAll(async () => {
     worker?.shutdown();
     await workerDone;
-    await planes?.close();
   });
 
   const send = (id: string, body: unknown) =>

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 interface DevicePage {
   items: { id: string; platform: string; enrollmentStatus: string }[];
@@ -8,13 +8,12 @@ interface DevicePage {
 }
 
 describe('GET /v1/devices', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let token: string;
   const ids: string[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     token = await tokenFor(database.core.db, 'helpdesk');
     for (const platform of ['apple', 'apple', 'windows', 'apple'] as const) {
@@ -29,7 +28,6 @@ describe('GET /v1/devices', () => {
       }),
     );
   });
-  afterAll(() => database?.drop());
 
   const get = async <T>(path: string) => {
     const res = await call(app, 'GET', path, { token });

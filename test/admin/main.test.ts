@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdmin, type RunningAdmin } from '../../admin/main.js';
 import { adminProcessConfig } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { testStack } from '../support/stack.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 function get(port: number, path: string, ca: string) {
   return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
@@ -21,12 +21,11 @@ function get(port: number, path: string, ca: string) {
 }
 
 describe('keep admin over TLS', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let admin: RunningAdmin;
   const ca = createTestCa('Keep Admin Test CA');
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     const dir = mkdtempSync(`${tmpdir()}/keep-admin-tls-`);
     const { certPem, keyPem } = issueLoopbackServerCertificate(ca);
     writeFileSync(`${dir}/admin.pem`, certPem);
@@ -48,7 +47,6 @@ describe('keep admin over TLS', () => {
   });
   afterAll(async () => {
     await admin?.close();
-    await database?.drop();
   });
 
   it('serves HTTPS with the configured certificate, and sends HSTS', async () => {

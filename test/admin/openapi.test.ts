@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, testAdminApp, type AdminApp } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 interface Document {
   openapi: string;
@@ -8,18 +8,16 @@ interface Document {
 }
 
 describe('GET /openapi.json', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let document: Document;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     const res = await call(app, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     document = (await res.json()) as Document;
   });
-  afterAll(() => database?.drop());
 
   it('is an OpenAPI 3.1 document', () => {
     expect(document.openapi).toMatch(/^3\.1\./);
@@ -33,6 +31,23 @@ describe('GET /openapi.json', () => {
       const operation = document.paths[path]?.[route.method.toLowerCase()];
       expect(operation, `${route.method} ${route.path}`).toBeDefined();
       expect(Object.keys(operation!.responses).length).toBeGreaterThan(0);
+    }
+  });
+
+  it('documents exactly the routes it mounts: every route has a doc and every doc a route', async () => {
+    const withOidc = testAdminApp({
+      db: database.core.db,
+      identity: { oidcIssuer: 'https://login.example.com', oidcClientId: 'keep-admin' },
+    });
+    for (const admin of [app, withOidc]) {
+      const paths = ((await (await call(admin, 'GET', '/openapi.json')).json()) as Document).paths;
+      const documented = Object.entries(paths).flatMap(([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+      );
+      const mounted = admin.routes
+        .filter((r) => r.method !== 'ALL')
+        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+      expect(new Set(mounted)).toEqual(new Set(documented));
     }
   });
 

@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../admin/paging.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 describe('every paged route refuses a forged cursor with a 400 naming it', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let token: string;
   let deviceId: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     token = await tokenFor(database.core.db, 'admin');
     deviceId = await insertDevice(database.core.db);
   });
-  afterAll(() => database?.drop());
 
   const expect400 = async (path: string, parts: string[]) => {
     const res = await call(app, 'GET', `${path}?cursor=${encodeCursor(parts)}`, { token });

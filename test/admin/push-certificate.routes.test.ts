@@ -4,13 +4,13 @@ import { pushCertificateKeyAad } from '../../activities/apple/push-certificate.a
 import { KeyRing } from '../../core/crypto/key-ring.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import type { InstallPushCertificateArgs } from '../../workflows/push-certificate.workflow.js';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { createTestPushCertificate, type TestPushCertificate } from '../support/push-cert.js';
 import { testStack } from '../support/stack.js';
 import { auditRows, BOOTSTRAP_TOKEN, call, testAdminApp, tokenFor, type AdminApp } from './support.js';
+import { useTestPlanes } from '../support/test-context.js';
 
 describe('importing the APNs push certificate', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let edge: Worker;
   let edgeDone: Promise<void>;
   let app: AdminApp;
@@ -19,7 +19,6 @@ describe('importing the APNs push certificate', () => {
   const edgeTaskQueue = `admin-edge-${Date.now()}`;
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     const stack = testStack();
     // Stands in for the edge worker's installPushCertificate activity.
     edge = await Worker.create({
@@ -43,7 +42,6 @@ describe('importing the APNs push certificate', () => {
   afterAll(async () => {
     edge?.shutdown();
     await edgeDone;
-    await planes?.close();
   });
 
   async function until<T>(read: () => Promise<T | undefined>): Promise<T> {

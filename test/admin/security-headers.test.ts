@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, testAdminApp, tokenFor } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 describe('security headers on every admin answer', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let helpdesk: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     helpdesk = await tokenFor(database.core.db, 'helpdesk');
   });
-  afterAll(() => database?.drop());
 
   it('forbids caching, sniffing, referrers and framing on answers of every kind, and sends no HSTS over plain HTTP', async () => {
     const app = testAdminApp({ db: database.core.db });

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeCursor } from '../../admin/paging.js';
-import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import {
   auditRows,
   BOOTSTRAP_TOKEN,
@@ -11,6 +10,7 @@ import {
   tokenFor,
   type AdminApp,
 } from './support.js';
+import { useTestDatabase } from '../support/test-context.js';
 
 interface DevicePage {
   items: { id: string }[];
@@ -18,7 +18,7 @@ interface DevicePage {
 }
 
 describe('teams and team-scoped roles', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let teamA: string;
   let teamB: string;
@@ -32,7 +32,6 @@ describe('teams and team-scoped roles', () => {
     call(app, method, path, { token: BOOTSTRAP_TOKEN, ...(body === undefined ? {} : { body }) });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     const db = database.core.db;
     app = testAdminApp({ db, temporalTimeoutMs: 1500 });
     teamA = ((await (await admin('POST', '/v1/teams', { name: 'Team A' })).json()) as { id: string }).id;
@@ -55,7 +54,6 @@ describe('teams and team-scoped roles', () => {
       .execute();
     helpdeskA = await tokenFor(db, 'helpdesk', { teamId: teamA });
   });
-  afterAll(() => database?.drop());
 
   const asHelpdeskA = (method: string, path: string, body?: unknown) =>
     call(app, method, path, { token: helpdeskA, ...(body === undefined ? {} : { body }) });

@@ -11,10 +11,10 @@ import { createLogger } from '../../core/log/logger.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { freePort } from '../support/global-setup.js';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { eventually } from '../support/apple-requests.js';
+import { useTestPlanes } from '../support/test-context.js';
 
 /** A bound, not a speed claim: other test files generating RSA keys can starve this process for seconds. */
 const PUSH_WAIT_MS = 90_000;
@@ -39,9 +39,9 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
   const pushCa = createTestCa('Keep Test Push CA');
-  let planes: TestPlanes;
   let apns: RunningFakeApns;
   let fake: ReturnType<typeof createFakeApns>;
+  let port: number;
   let server: ServerType;
   let admin: ReturnType<typeof createAdminApp>;
   let device: SimulatedAppleDevice;
@@ -59,11 +59,14 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     fake = createFakeApns({ clientCaPem: pushCa.certPem });
     apns = await fake.start();
-    const port = await freePort();
-    planes = await startTestPlanes({
-      apns: { url: apns.url, caPem: apns.caPem },
-      edgePublicUrl: `https://127.0.0.1:${port}`,
-    });
+    port = await freePort();
+  });
+  const planes = useTestPlanes(() => ({
+    apns: { url: apns.url, caPem: apns.caPem },
+    edgePublicUrl: `https://127.0.0.1:${port}`,
+  }));
+
+  beforeAll(async () => {
     const tls = issueLoopbackServerCertificate(tlsCa);
     server = await new Promise<ServerType>((resolve) => {
       const s: ServerType = serve(
@@ -93,7 +96,6 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
   afterAll(async () => {
     device?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await planes?.close();
     await apns?.close();
   });
 

@@ -1,16 +1,11 @@
 // Each device route caps its body before anything reads it: check-ins small, command results large, SCEP 64 KiB.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
+import { describe, expect, it } from 'vitest';
+import { useTestPlanes } from '../support/test-context.js';
 
 describe('edge body limits', () => {
-  let planes: TestPlanes;
-
-  beforeAll(async () => {
-    planes = await startTestPlanes({
-      edgeEnv: { KEEP_EDGE_MAX_CHECKIN_BODY_BYTES: '2048', KEEP_EDGE_MAX_BODY_BYTES: '131072' },
-    });
-  }, 120_000);
-  afterAll(() => planes?.close());
+  const planes = useTestPlanes({
+    edgeEnv: { KEEP_EDGE_MAX_CHECKIN_BODY_BYTES: '2048', KEEP_EDGE_MAX_BODY_BYTES: '131072' },
+  });
 
   const put = (path: string, bytes: number) =>
     planes.edgeApp.request(path, { method: 'PUT', body: new Uint8Array(bytes).fill(0x41) });

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrCreateCa } from '../../activities/pki/ca.service.js';
+import { loadOrCreateCa } from '../../activities/pki/ca-operations.js';
 import { createPkiActivities } from '../../activities/pki/pki.activities.js';
 import { edgeProcessConfig } from '../../core/config/config.schema.js';
 import { ConfigError, listSettings, loadConfig } from '../../core/config/load-config.js';
@@ -29,8 +29,8 @@ import type { edgeProvisioningWorkflow } from '../../workflows/edge-provisioning
 import { ScepClient } from '../sim/scep/scep-client.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { freePort } from '../support/global-setup.js';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { testStack } from '../support/stack.js';
+import { useTestDatabase, useTestPlanes } from '../support/test-context.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -198,11 +198,7 @@ async function heapSnapshot(child: ChildProcess, dir: string): Promise<Buffer> {
 }
 
 describe('the edge database role', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database?.drop());
+  const database = useTestDatabase();
 
   it('is refused core.ca_keys (permission denied)', async () => {
     const client = new pg.Client({ connectionString: database.edgeUrl });
@@ -219,7 +215,7 @@ describe('the edge database role', () => {
 });
 
 describe('a real edge process, provisioned by the core, after enrolling a device', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let edgeDatabase: TestDatabase;
   let edge: ChildProcess | undefined;
   let output = '';
@@ -228,7 +224,6 @@ describe('a real edge process, provisioned by the core, after enrolling a device
   const enrollmentId = '3d2b8f6e-1c4a-4e7b-9a0d-6f5e4c3b2a19';
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     // An edge of its own (its own edge schema, task queue and key ring), as in a separate DMZ.
     edgeDatabase = await createTestDatabase();
   }, 120_000);
@@ -239,7 +234,6 @@ describe('a real edge process, provisioned by the core, after enrolling a device
       await exited;
     }
     await edgeDatabase?.drop();
-    await planes?.close();
     rmSync(stateDir, { recursive: true, force: true });
     rmSync(snapshotDir, { recursive: true, force: true });
   }, 60_000);

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ReceivedDeviceEvent } from '../../core/device/received-device-event.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
@@ -13,16 +13,11 @@ import {
 } from '../../workflows/device.messages.js';
 import { eventually } from '../support/apple-requests.js';
 import { recordableHistory } from '../support/histories.js';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
 import { testStack } from '../support/stack.js';
+import { useTestPlanes } from '../support/test-context.js';
 
 describe('deviceWorkflow', () => {
-  let planes: TestPlanes;
-  beforeAll(async () => {
-    planes = await startTestPlanes({ relay: false });
-  }, 120_000);
-  afterAll(() => planes?.close());
-
+  const planes = useTestPlanes({ relay: false });
   it('continues as new before its history grows large, carrying the enrollment, and its history replays', async () => {
     const deviceId = randomUUID();
     const enrollmentId = randomUUID();

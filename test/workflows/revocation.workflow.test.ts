@@ -1,20 +1,21 @@
 // Every configured edge learns every revocation (admin revocation and check-out), and a newly provisioned edge
 // starts with the full list: two edge workers, each with its own database, through the real Temporal and core CA.
 import { randomUUID, X509Certificate } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createAdminApp } from '../../admin/app.js';
 import { generateToken, hashToken } from '../../admin/auth/token-hash.js';
 import type { PlistValue } from '../../core/apple/plist-codec.js';
 import { createLogger } from '../../core/log/logger.js';
 import { eventually, signedRequest, type Identity } from '../support/apple-requests.js';
 import { keepIdentities, type KeepIdentity } from '../support/keep-identity.js';
-import { startTestPlanes, type TestEdge, type TestPlanes } from '../support/planes.js';
+import type { TestEdge } from '../support/planes.js';
+import { useTestPlanes } from '../support/test-context.js';
 
 const TOPIC = 'com.apple.mgmt.External.revocation';
 
 describe('revocation reaches every edge', () => {
   const token = generateToken();
-  let planes: TestPlanes;
+  const planes = useTestPlanes({ secondEdge: true });
   let second: TestEdge;
   let identities: ReturnType<typeof keepIdentities>;
   let admin: ReturnType<typeof createAdminApp>;
@@ -40,7 +41,6 @@ describe('revocation reaches every edge', () => {
   }
 
   beforeAll(async () => {
-    planes = await startTestPlanes({ secondEdge: true });
     second = planes.secondEdge!;
     identities = keepIdentities(planes);
     admin = createAdminApp({
@@ -54,7 +54,6 @@ describe('revocation reaches every edge', () => {
       temporalTimeoutMs: 20_000,
     });
   }, 120_000);
-  afterAll(() => planes?.close());
 
   it('both edges refuse a certificate after an admin revokes it', async () => {
     const identity = await identities.enroll();

@@ -1,84 +1,20 @@
-// Builds command plists from typed parameters, one builder per RequestType, or from a raw dictionary.
+// Builds command plists from typed parameters (the command table's builder per RequestType), or from a raw dictionary.
 import { randomUUID } from 'node:crypto';
 import { buildPlist, isPlistDict, type PlistDict, type PlistValue } from '../plist-codec.js';
 import { isPlistText, NOT_PLIST_TEXT } from '../plist-text.js';
-import type { CommandParams, CommandSpec, MdmCommand, RequestType } from './command-types.js';
+import { InvalidCommandError } from './command-error.js';
+import { appleCommands, isRequestType } from './command-table.js';
+import type { CommandSpec, MdmCommand } from './command-types.js';
 
-/** An admin or policy asked for a command Keep cannot send; not retryable. */
-export class InvalidCommandError extends Error {
-  override readonly name = 'InvalidCommandError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
-/** Drops undefined values: a plist has no null, and an absent key means "device default". */
-function keys(entries: Record<string, PlistValue | undefined>): PlistDict {
-  const out: PlistDict = {};
-  for (const [key, value] of Object.entries(entries)) if (value !== undefined) out[key] = value;
-  return out;
-}
-
-const builders: { [T in RequestType]: (p: CommandParams[T]) => PlistDict } = {
-  DeviceInformation: (p) => {
-    if (p.queries.length === 0) throw new InvalidCommandError('DeviceInformation needs at least one query');
-    return { Queries: [...p.queries] };
-  },
-  SecurityInfo: () => ({}),
-  ProfileList: (p) => keys({ ManagedOnly: p.managedOnly }),
-  InstallProfile: (p) => {
-    if (p.payload.byteLength === 0) throw new InvalidCommandError('InstallProfile needs a non-empty Payload');
-    return { Payload: p.payload };
-  },
-  RemoveProfile: (p) => {
-    if (!p.identifier) throw new InvalidCommandError('RemoveProfile needs an Identifier');
-    return { Identifier: p.identifier };
-  },
-  InstalledApplicationList: (p) =>
-    keys({ Identifiers: p.identifiers && [...p.identifiers], ManagedAppsOnly: p.managedAppsOnly }),
-  CertificateList: (p) => keys({ ManagedOnly: p.managedOnly }),
-  DeviceLock: (p) => keys({ PIN: checkPin(p.pin), Message: p.message, PhoneNumber: p.phoneNumber }),
-  EraseDevice: (p) =>
-    keys({
-      PIN: checkPin(p.pin),
-      PreserveDataPlan: p.preserveDataPlan,
-      DisallowProximitySetup: p.disallowProximitySetup,
-      ObliterationBehavior: p.obliterationBehavior,
-    }),
-  RotateFileVaultKey: (p) =>
-    keys({
-      KeyType: p.keyType,
-      FileVaultUnlock: keys({
-        Password: p.fileVaultUnlock.password,
-        PrivateKeyExport: p.fileVaultUnlock.privateKeyExport,
-        PrivateKeyExportPassword: p.fileVaultUnlock.privateKeyExportPassword,
-      }),
-      NewCertificate: p.newCertificate,
-      ReplyEncryptionCertificate: p.replyEncryptionCertificate,
-    }),
-  DeclarativeManagement: (p) => keys({ Data: p.data }),
-  RestartDevice: (p) =>
-    keys({
-      NotifyUser: p.notifyUser,
-      RebuildKernelCache: p.rebuildKernelCache,
-      KextPaths: p.kextPaths && [...p.kextPaths],
-    }),
-  ShutDownDevice: () => ({}),
-};
-
-/** macOS lock and erase take a six-digit Find My PIN; anything else the device would reject later. */
-function checkPin(pin: string | undefined): string | undefined {
-  if (pin !== undefined && !/^[0-9]{6}$/.test(pin)) throw new InvalidCommandError('PIN must be six digits');
-  return pin;
-}
+export { InvalidCommandError } from './command-error.js';
 
 export function buildCommand(spec: CommandSpec, commandUuid: string = randomUUID()): MdmCommand {
   const { requestType, ...params } = spec;
-  if (!Object.hasOwn(builders, requestType)) {
+  if (!isRequestType(requestType)) {
     throw new InvalidCommandError(`unknown RequestType ${JSON.stringify(requestType)}`);
   }
   // The union is correlated by requestType; TypeScript cannot follow that through the table lookup.
-  const build = builders[requestType] as (p: typeof params) => PlistDict;
+  const build = appleCommands[requestType].build as (p: typeof params) => PlistDict;
   return { CommandUUID: commandUuid, Command: { RequestType: requestType, ...build(params) } };
 }
 

@@ -1,50 +1,17 @@
-// The MDM commands Keep sends, with typed parameters per RequestType.
+// The MDM commands Keep sends, with typed parameters per RequestType: types read off the command table.
 // https://developer.apple.com/documentation/devicemanagement/commands-and-queries
+import type { z } from 'zod';
 import type { PlistDict } from '../plist-codec.js';
+import type { appleCommands, RequestType } from './command-table.js';
 
-export type ObliterationBehavior = 'Default' | 'DoNotObliterate' | 'ObliterateWithWarning' | 'Always';
+export type { RequestType } from './command-table.js';
 
-export interface CommandParams {
-  /** https://developer.apple.com/documentation/devicemanagement/deviceinformationcommand */
-  DeviceInformation: { queries: string[] };
-  /** https://developer.apple.com/documentation/devicemanagement/securityinfocommand */
-  SecurityInfo: Record<never, never>;
-  /** https://developer.apple.com/documentation/devicemanagement/profilelistcommand */
-  ProfileList: { managedOnly?: boolean };
-  /** https://developer.apple.com/documentation/devicemanagement/installprofilecommand */
-  InstallProfile: { payload: Uint8Array };
-  /** https://developer.apple.com/documentation/devicemanagement/removeprofilecommand */
-  RemoveProfile: { identifier: string };
-  /** https://developer.apple.com/documentation/devicemanagement/installedapplicationlistcommand */
-  InstalledApplicationList: { identifiers?: string[]; managedAppsOnly?: boolean };
-  /** https://developer.apple.com/documentation/devicemanagement/certificatelistcommand */
-  CertificateList: { managedOnly?: boolean };
-  /** https://developer.apple.com/documentation/devicemanagement/devicelockcommand */
-  DeviceLock: { pin?: string; message?: string; phoneNumber?: string };
-  /** https://developer.apple.com/documentation/devicemanagement/erasedevicecommand */
-  EraseDevice: {
-    pin?: string;
-    preserveDataPlan?: boolean;
-    disallowProximitySetup?: boolean;
-    obliterationBehavior?: ObliterationBehavior;
-  };
-  /** https://developer.apple.com/documentation/devicemanagement/rotatefilevaultkeycommand */
-  RotateFileVaultKey: {
-    keyType: 'personal' | 'institutional';
-    fileVaultUnlock: { password?: string; privateKeyExport?: Uint8Array; privateKeyExportPassword?: string };
-    newCertificate?: Uint8Array;
-    /** The escrow certificate: the device encrypts the new recovery key to it, so only the core can read it. */
-    replyEncryptionCertificate?: Uint8Array;
-  };
-  /** https://developer.apple.com/documentation/devicemanagement/declarativemanagementcommand */
-  DeclarativeManagement: { data?: Uint8Array };
-  /** https://developer.apple.com/documentation/devicemanagement/restartdevicecommand */
-  RestartDevice: { notifyUser?: boolean; rebuildKernelCache?: boolean; kextPaths?: string[] };
-  /** https://developer.apple.com/documentation/devicemanagement/shutdowndevicecommand */
-  ShutDownDevice: Record<never, never>;
-}
+/** A command without parameters reads as `{}` (zod says `Record<string, never>`, which no spec could satisfy). */
+type Params<O> = string extends keyof O ? Record<never, never> : O;
 
-export type RequestType = keyof CommandParams;
+export type CommandParams = { [T in RequestType]: Params<z.output<(typeof appleCommands)[T]['params']>> };
+
+export type ObliterationBehavior = NonNullable<CommandParams['EraseDevice']['obliterationBehavior']>;
 
 /** What a caller asks for: `{ requestType: 'DeviceLock', pin: '123456' }`. */
 export type CommandSpec = { [T in RequestType]: { requestType: T } & CommandParams[T] }[RequestType];

@@ -1,35 +1,27 @@
-// How an Apple command's result becomes inventory: which RequestTypes add facts, under which key, and which
-// columns of the device list they fill. Facts are read by every role, so secrets are redacted first: a secret
-// stays only in the command's result, behind its permission.
+// What an Acknowledged Apple command result adds to the device's inventory: the command table's `facts`, per type.
 import type { DeviceFactsPatch } from '../../device/device-facts.js';
-import { redactSecrets } from './secret-results.js';
+import type { PlistDict } from '../plist-codec.js';
+import { MdmMessageError } from '../plist-fields.js';
+import { appleCommands, isRequestType } from './command-table.js';
+import { redactSecrets, withoutSecrets } from './secret-results.js';
 
-/** The lists whose whole answer becomes a fact, keyed by RequestType with a lower-case first letter. */
-const LIST_RESULTS = new Set(['ProfileList', 'InstalledApplicationList', 'CertificateList']);
-
+/**
+ * Undefined when the type adds no facts, or when the result is not shaped as Apple documents it (the result is
+ * still stored on the command; the inventory keeps only what the decoders accept).
+ */
 export function appleResultFacts(
   requestType: string,
   result: Record<string, unknown>,
 ): DeviceFactsPatch | undefined {
-  const inventory = redactSecrets(requestType, result).result;
-  if (requestType === 'DeviceInformation') {
-    const q = (inventory.QueryResponses ?? {}) as Record<string, unknown>;
-    const str = (k: string) => (typeof q[k] === 'string' ? q[k] : undefined);
-    const columns = {
-      name: str('DeviceName'),
-      model: str('ModelName') ?? str('Model'),
-      osVersion: str('OSVersion'),
-      serialNumber: str('SerialNumber'),
-    };
-    return {
-      facts: { deviceInformation: q },
-      columns: Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined)),
-    };
+  if (!isRequestType(requestType)) return undefined;
+  const facts = appleCommands[requestType].facts;
+  if (!facts) return undefined;
+  // Facts are inventory every role may read: a secret stays only in the command's result, behind its permission.
+  const visible = redactSecrets(requestType, result).result;
+  try {
+    return facts(withoutSecrets(requestType, result) as PlistDict, visible);
+  } catch (error) {
+    if (error instanceof MdmMessageError) return undefined;
+    throw error;
   }
-  if (requestType === 'SecurityInfo') return { facts: { securityInfo: inventory.SecurityInfo ?? {} } };
-  if (LIST_RESULTS.has(requestType)) {
-    const key = requestType[0]!.toLowerCase() + requestType.slice(1);
-    return { facts: { [key]: inventory[requestType] ?? inventory.InstalledApplicationList ?? [] } };
-  }
-  return undefined;
 }

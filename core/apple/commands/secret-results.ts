@@ -1,25 +1,17 @@
-// Which command results carry secrets, per RequestType: the admin API hides them from roles that may not see them.
-// Apple's reference (mdm/commands/*.yaml) is where each entry comes from; a later table folds this into each command.
+// Hides the secrets in a command result: the paths are the command table's secretResults, per RequestType.
 import type { JsonValue } from '../plist-json.js';
-
-/** A path of dictionary keys into a command's result (the report's keys past its envelope). */
-export type ResultPath = readonly string[];
+import { appleCommands, rawCommandSecretResults, type ResultPath } from './command-table.js';
 
 /**
- * Keyed by the RequestType a device answered (Apple's name, so raw commands are covered too). Values that are
- * only ciphertext still count: an escrowed key is a secret wherever it is copied, and its reveal is audited.
+ * Keyed by the RequestType a device answered (Apple's name, so raw commands are covered too); a view of the table.
  */
 export const SECRET_RESULT_KEYS: Readonly<Record<string, readonly ResultPath[]>> = {
-  /** https://developer.apple.com/documentation/devicemanagement/activationlockbypasscodecommand */
-  ActivationLockBypassCode: [['ActivationLockBypassCode']],
-  /** Not a documented query, but a device that answers it hands over the same bypass code. */
-  DeviceInformation: [['QueryResponses', 'ActivationLockBypassCode']],
-  /** https://developer.apple.com/documentation/devicemanagement/requestunlocktokencommand */
-  RequestUnlockToken: [['UnlockToken']],
-  /** The FileVault personal recovery key, encrypted to the escrow certificate. */
-  SecurityInfo: [['SecurityInfo', 'FDE_PersonalRecoveryKeyCMS']],
-  /** https://developer.apple.com/documentation/devicemanagement/rotatefilevaultkeycommand */
-  RotateFileVaultKey: [['RotateResult', 'EncryptedNewRecoveryKey']],
+  ...Object.fromEntries(
+    Object.entries(appleCommands)
+      .filter(([, declared]) => declared.secretResults.length > 0)
+      .map(([type, declared]) => [type, declared.secretResults]),
+  ),
+  ...rawCommandSecretResults,
 };
 
 export const REDACTED = '<redacted>';
@@ -38,6 +30,22 @@ function isObject(value: unknown): value is JsonObject {
 
 /** A copy of `result` with every secret value of its RequestType replaced; the input is not changed. */
 export function redactSecrets(requestType: string, result: Record<string, unknown>): RedactedResult {
+  return hideSecrets(requestType, result, (parent, key) => (parent[key] = REDACTED));
+}
+
+/** A copy of `result` without its secret values, for decoders that must not see them (or their marker). */
+export function withoutSecrets(
+  requestType: string,
+  result: Record<string, unknown>,
+): Record<string, unknown> {
+  return hideSecrets(requestType, result, (parent, key) => delete parent[key]).result;
+}
+
+function hideSecrets(
+  requestType: string,
+  result: Record<string, unknown>,
+  hide: (parent: JsonObject, key: string) => void,
+): RedactedResult {
   const paths = Object.hasOwn(SECRET_RESULT_KEYS, requestType) ? SECRET_RESULT_KEYS[requestType]! : [];
   const copy = structuredClone(result);
   const redacted: string[] = [];
@@ -47,7 +55,7 @@ export function redactSecrets(requestType: string, result: Record<string, unknow
       parent = isObject(parent) && Object.hasOwn(parent, key) ? parent[key] : undefined;
     const last = path.at(-1)!;
     if (isObject(parent) && Object.hasOwn(parent, last)) {
-      parent[last] = REDACTED;
+      hide(parent, last);
       redacted.push(path.join('.'));
     }
   }

@@ -1,17 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCaLoader } from '../../../activities/pki/ca-loader.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('createCaLoader', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database?.drop());
+  const database = useTestDatabase();
 
   it('imports the CA named by the settings on the first start, and keeps it on the next', async () => {
     const dir = mkdtempSync(`${tmpdir()}/keep-ca-import-`);

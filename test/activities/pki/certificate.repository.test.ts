@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   findCertificateByFingerprint,
   findCertificateBySerial,
@@ -8,12 +8,11 @@ import {
 } from '../../../activities/pki/certificate.repository.js';
 import type { NewCertificateRecord } from '../../../core/db/core/certificate.table.js';
 import { generateSerialNumber, serialToHex } from '../../../core/pki/serial-number.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('certificate repository', () => {
-  let t: TestDatabase;
+  const t = useTestDatabase();
   const now = new Date('2026-11-28T10:00:00Z');
-  beforeAll(async () => (t = await createTestDatabase()));
   afterAll(() => t.drop());
 
   const row = (overrides: Partial<NewCertificateRecord> = {}): NewCertificateRecord => ({

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   consumeChallenge,
   createChallenge,
@@ -7,16 +7,14 @@ import {
   findChallenge,
 } from '../../../activities/pki/scep-challenge.repository.js';
 import { generateChallenge, hashChallenge } from '../../../core/pki/scep-challenge.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('scep-challenge repository', () => {
-  let t: TestDatabase;
+  const t = useTestDatabase();
   const pepper = randomBytes(32);
   const now = new Date('2026-11-28T10:00:00Z');
   const boundTo = { kind: 'enrollment', id: 'enr_1' } as const;
   const expected = { purpose: 'device-identity', boundTo, now } as const;
-
-  beforeAll(async () => (t = await createTestDatabase()));
   afterAll(() => t.drop());
 
   const fresh = async (expiresAt = new Date(now.getTime() + 600_000)) => {

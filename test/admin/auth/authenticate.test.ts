@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../../admin/auth/token-hash.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { BOOTSTRAP_TOKEN, call, testAdminApp, type AdminApp } from '../support.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('admin authentication', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
   });
-  afterAll(() => database?.drop());
 
   it('answers 401 with a Bearer challenge when no token is sent', async () => {
     const res = await call(app, 'GET', '/v1/devices');

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdentitySettings } from '../../../admin/auth/identity.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import {
   completeAuthorization,
   CookieJar,
@@ -10,6 +9,7 @@ import {
 } from '../../support/oidc-provider.js';
 import { createLogger } from '../../../core/log/logger.js';
 import { testAdminApp, type AdminApp } from '../support.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 const PUBLIC_URL = 'http://127.0.0.1:8080';
 const REDIRECT_URI = `${PUBLIC_URL}/auth/callback`;
@@ -22,7 +22,7 @@ const accounts = [
 ];
 
 describe('OIDC admin sign-in', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let provider: TestProvider;
   let foreign: TestProvider;
   let clock: Date;
@@ -42,7 +42,6 @@ describe('OIDC admin sign-in', () => {
   });
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     provider = await startOidcProvider({ redirectUri: REDIRECT_URI, accounts });
     foreign = await startOidcProvider({ redirectUri: REDIRECT_URI, accounts });
     clock = new Date();
@@ -51,7 +50,6 @@ describe('OIDC admin sign-in', () => {
   afterAll(async () => {
     await provider?.close();
     await foreign?.close();
-    await database?.drop();
   });
 
   /** /auth/login in a fresh browser: its cookies and the provider URL it is sent to. */

@@ -1,21 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hasPermission, PERMISSIONS, ROLES } from '../../../admin/auth/rbac.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { auditRows, call, insertDevice, testAdminApp, tokenFor, type AdminApp } from '../support.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('admin roles', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let deviceId: string;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     for (const role of ROLES) tokens[role] = await tokenFor(database.core.db, role);
     deviceId = await insertDevice(database.core.db);
   });
-  afterAll(() => database?.drop());
 
   it('gives every admin role read access to devices, only admins token management, and scim only SCIM', () => {
     for (const role of ROLES.filter((r) => r !== 'scim'))

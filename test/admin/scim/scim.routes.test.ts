@@ -1,7 +1,7 @@
 // SCIM 2.0 Users and Groups over the admin app: round trips, PATCH, filters, paging and RFC 7644 errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditRows, call, testAdminApp, tokenFor, type AdminApp } from '../support.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -14,7 +14,7 @@ interface Resource {
 }
 
 describe('SCIM 2.0', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let app: AdminApp;
   let token: string;
   const scim = async (method: string, path: string, body?: unknown) => {
@@ -35,11 +35,9 @@ describe('SCIM 2.0', () => {
   };
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     app = testAdminApp({ db: database.core.db });
     token = await tokenFor(database.core.db, 'scim');
   });
-  afterAll(() => database?.drop());
 
   it('creates a user from application/scim+json, reads it back, and finds it by userName', async () => {
     const res = await app.request('/scim/v2/Users', {

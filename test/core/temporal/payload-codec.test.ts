@@ -10,9 +10,9 @@ import {
   ENCRYPTED_ENCODING,
   keepDataConverter,
 } from '../../../core/temporal/payload-codec.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { testStack } from '../../support/stack.js';
 import type { FailingActivities } from './fixtures/failing.workflow.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 const text = new TextEncoder();
 
@@ -73,11 +73,7 @@ describe('EncryptionCodec', () => {
 });
 
 describe('Temporal history of a finished workflow', () => {
-  let planes: TestPlanes;
-  beforeAll(async () => {
-    planes = await startTestPlanes();
-  });
-  afterAll(() => planes?.close());
+  const planes = useTestPlanes();
 
   it('holds only ciphertext when read without the codec, and the values when read with it', async () => {
     const marker = `MARKER-${randomUUID()}`;

@@ -1,17 +1,17 @@
 // Who may speak for an enrolled UDID, through the real edge, SCEP, Temporal and the core CA: no identity of another
 // enrollment takes a device over; a renewal comes only from the bound certificate, once, and replaces it.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlistValue } from '../../../core/apple/plist-codec.js';
 import { ScepClientError } from '../../sim/scep/scep-client.js';
 import { eventually, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { keepIdentities, type KeepIdentity } from '../../support/keep-identity.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 const TOPIC = 'com.apple.mgmt.External.binding';
 
 describe('binding an identity certificate to a device', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let identities: ReturnType<typeof keepIdentities>;
   const send = (path: string, message: Record<string, PlistValue>, identity: Identity) =>
     planes.edgeApp.request(signedRequest(path, message, identity));
@@ -64,10 +64,8 @@ describe('binding an identity certificate to a device', () => {
   }
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     identities = keepIdentities(planes);
   }, 120_000);
-  afterAll(() => planes?.close());
 
   it('refuses an identity from a second challenge claiming an enrolled UDID', async () => {
     const udid = `VICTIM-${randomUUID()}`;

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   enqueueCommand,
   pruneFinishedCommands,
@@ -6,16 +6,15 @@ import {
   takeNextCommand,
 } from '../../../edge/apple/command-queue.repository.js';
 import { bindOnAuthenticate } from '../../../edge/apple/enrollment.repository.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('the edge command queue', () => {
-  let database: TestDatabase;
+  const database = useTestDatabase();
   const enrollmentId = '0b7e5f0e-1d2c-4b3a-9f8e-7d6c5b4a3921';
   const body = (uuid: string) =>
     Buffer.from(`<plist><dict><key>CommandUUID</key><string>${uuid}</string></dict></plist>`);
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     await bindOnAuthenticate(database.edge.db, {
       udid: 'QUEUE-TEST',
       kind: 'device',
@@ -25,7 +24,6 @@ describe('the edge command queue', () => {
       newDeviceId: '1b7e5f0e-1d2c-4b3a-9f8e-7d6c5b4a3921',
     });
   });
-  afterAll(() => database?.drop());
 
   it('queues a command once per UUID and hands out lower priorities first, then in order queued', async () => {
     const db = database.edge.db;

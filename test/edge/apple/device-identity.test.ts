@@ -2,7 +2,7 @@
 // of the same CA are refused on every device endpoint, and each refusal is logged with its reason.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createCaLoader, crlUrlFor } from '../../../activities/pki/ca-loader.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { createLogger } from '../../../core/log/logger.js';
@@ -12,14 +12,13 @@ import { generateSerialNumber } from '../../../core/pki/serial-number.js';
 import { createEdgeApp } from '../../../edge/app.js';
 import { appleEdgePlatform } from '../../../edge/apple/apple-platform.js';
 import { signedRequest, type Identity } from '../../support/apple-requests.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 describe('device identity profile', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   const keepCertificates: Record<string, Identity> = {};
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     const ca = await createCaLoader(
       planes.database.core.db,
       KeyRing.parse(planes.coreConfig.core.secretKeys),
@@ -47,7 +46,6 @@ describe('device identity profile', () => {
       key: tlsKey.privateKey,
     };
   }, 120_000);
-  afterAll(() => planes?.close());
 
   it.each(['SCEP RA', 'TLS server', 'profile signer'])(
     'refuses the %s certificate of Keep CA on check-in and connect',

@@ -1,6 +1,6 @@
 // Apple MDM through the real edge routes, Postgres and Temporal: check-in, relay, device workflow, commands.
 import forge from 'node-forge';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildPlist, parsePlistDict, type PlistValue } from '../../../core/apple/plist-codec.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { signSignedData } from '../../../core/cms/index.js';
@@ -10,13 +10,13 @@ import { createEdgeApp } from '../../../edge/app.js';
 import { appleEdgePlatform } from '../../../edge/apple/apple-platform.js';
 import { queueCommandUpdate } from '../../../workflows/device.messages.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 const UDID_A = '00008020-000A1B2C3D4E002E';
 const UDID_B = '00008020-000B1B2C3D4E002E';
 
 describe('Apple MDM at the edge', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let ca: TestCa;
   let deviceA: Identity;
   let deviceB: Identity;
@@ -28,7 +28,6 @@ describe('Apple MDM at the edge', () => {
   ) => planes.edgeApp.request(signedRequest(path, message, identity, tamper));
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     ca = createTestCa('Keep Test Device CA');
     await planes.trust.installChain([
       {
@@ -39,7 +38,6 @@ describe('Apple MDM at the edge', () => {
     deviceA = identityFrom(ca, 'device A');
     deviceB = identityFrom(ca, 'device B');
   }, 120_000);
-  afterAll(() => planes?.close());
 
   it('enrols a device: Authenticate and TokenUpdate reach its workflow, which records it and asks for its inventory', async () => {
     const auth = await send(

@@ -5,21 +5,20 @@ import { createLogger } from '../../../core/log/logger.js';
 import { bindOnAuthenticate, updatePushToken } from '../../../edge/apple/enrollment.repository.js';
 import { createPushService, type PushService } from '../../../edge/apple/push-service.js';
 import { createFakeApns, type FakeApns, type RunningFakeApns } from '../../fakes/apns/fake-apns.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { createTestPushCertificate } from '../../support/push-cert.js';
 import { createTestCa } from '../../support/test-ca.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('the edge push service', () => {
   const ca = createTestCa('Keep Test Push CA');
   const cert = createTestPushCertificate({ ca });
   const lines: string[] = [];
-  let database: TestDatabase;
+  const database = useTestDatabase();
   let fake: FakeApns;
   let running: RunningFakeApns;
   let push: PushService;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
     fake = createFakeApns({ clientCaPem: ca.certPem });
     running = await fake.start();
     push = createPushService({
@@ -34,7 +33,6 @@ describe('the edge push service', () => {
   afterAll(async () => {
     await push?.close();
     await running?.close();
-    await database?.drop();
   });
 
   async function enrolledDevice(): Promise<{ enrollmentId: string; token: Buffer }> {

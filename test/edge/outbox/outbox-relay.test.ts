@@ -2,17 +2,17 @@
 // relay that crashed, or a Temporal that was down, only delays the event until a relay runs again.
 import { Client, Connection } from '@temporalio/client';
 import forge from 'node-forge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../core/log/logger.js';
 import { startOutboxRelay } from '../../../edge/outbox/outbox-relay.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { createTestCa } from '../../support/test-ca.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 const UDID = '00008020-0000CRASH0000001';
 
 describe('the edge outbox', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes({ relay: false });
   let device: Identity;
   const send = (path: string, message: Record<string, unknown>) =>
     planes.edgeApp.request(signedRequest(path, message as never, device));
@@ -29,7 +29,6 @@ describe('the edge outbox', () => {
 
   beforeAll(async () => {
     // No relay runs on its own: the test decides when the "restarted" edge relays.
-    planes = await startTestPlanes({ relay: false });
     const ca = createTestCa('Keep Test Device CA');
     await planes.trust.installChain([
       {
@@ -39,7 +38,6 @@ describe('the edge outbox', () => {
     ]);
     device = identityFrom(ca, 'crash test device');
   }, 120_000);
-  afterAll(() => planes?.close());
 
   it('keeps events that were stored but never relayed, and a restarted relay delivers them', async () => {
     expect(

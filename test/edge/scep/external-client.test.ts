@@ -7,12 +7,12 @@ import { createPkiActivities, type PkiActivities } from '../../../activities/pki
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { runExternalScepClient, skipWithoutExternalScepClient } from '../../support/external-scep-client.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 describe.skipIf(skipWithoutExternalScepClient('SCEP interop with the edge'))(
   'the edge SCEP RA with micromdm scepclient',
   () => {
-    let planes: TestPlanes;
+    const planes = useTestPlanes({ scepAllowSingleDes: true });
     let pki: PkiActivities;
     let server: ServerType;
     let url: string;
@@ -30,7 +30,6 @@ describe.skipIf(skipWithoutExternalScepClient('SCEP interop with the edge'))(
 
     beforeAll(async () => {
       // scepclient v2.3.0 encrypts with single DES whatever GetCACaps offers: the edge opts in here only.
-      planes = await startTestPlanes({ scepAllowSingleDes: true });
       pki = createPkiActivities({
         db: planes.database.core.db,
         keyRing: KeyRing.parse(planes.coreConfig.core.secretKeys),
@@ -45,7 +44,6 @@ describe.skipIf(skipWithoutExternalScepClient('SCEP interop with the edge'))(
     }, 120_000);
     afterAll(async () => {
       if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-      await planes?.close();
     });
 
     const challengeFor = async () =>

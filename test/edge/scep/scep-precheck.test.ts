@@ -1,33 +1,31 @@
 // A PKCSReq without a Keep-shaped challenge is refused at the edge: no workflow, a logged reason, no secret.
 import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../core/log/logger.js';
 import { buildIssuerAndSubject, transactionIdFor } from '../../../core/scep/index.js';
 import { ScepClient } from '../../sim/scep/scep-client.js';
 import { buildCertificate, buildCsr } from '../../sim/scep/x509-builder.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 describe('SCEP PKCSReq pre-check at the edge', () => {
-  let planes: TestPlanes;
-  let client: ScepClient;
   const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logLines.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const planes = useTestPlanes({ log: createLogger('edge', 'info', sink) });
+  let client: ScepClient;
   const enrollmentId = '0c7a4a4e-8d0e-4e43-9a55-2b8f0f1d9e61';
 
   beforeAll(async () => {
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        logLines.push(...chunk.toString().split('\n').filter(Boolean));
-        done();
-      },
-    });
-    planes = await startTestPlanes({ log: createLogger('edge', 'info', sink) });
     client = new ScepClient({
       url: `http://edge/scep/${enrollmentId}`,
       fetch: ((url: string, init?: RequestInit) => planes.edgeApp.request(url, init)) as typeof fetch,
     });
   }, 120_000);
-  afterAll(() => planes?.close());
 
   const device = (challengePassword?: string) => {
     const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });

@@ -8,25 +8,23 @@ import { buildPkiMessage, transactionIdFor } from '../../../core/scep/index.js';
 import { ScepClient } from '../../sim/scep/scep-client.js';
 import { buildCertificate, buildCsr } from '../../sim/scep/x509-builder.js';
 import { signedRequest, type Identity } from '../../support/apple-requests.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { serveEdge, type ServedEdge } from '../../support/served-edge.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 const UDID = '00008020-000F10D0C3D4E002E';
 
 describe('SCEP work limit', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes({
+    edgeEnv: { KEEP_EDGE_SCEP_MAX_CONCURRENT_PER_PEER: '2', KEEP_EDGE_SCEP_MAX_CONCURRENT: '4' },
+  });
   let edge: ServedEdge;
   const enrollmentId = 'a4b0c2d6-1e3f-4a5b-8c7d-9e0f1a2b3c4d';
 
   beforeAll(async () => {
-    planes = await startTestPlanes({
-      edgeEnv: { KEEP_EDGE_SCEP_MAX_CONCURRENT_PER_PEER: '2', KEEP_EDGE_SCEP_MAX_CONCURRENT: '4' },
-    });
     edge = await serveEdge(planes);
   }, 120_000);
   afterAll(async () => {
     await edge?.close();
-    await planes?.close();
   });
 
   const scep = () =>

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
+import { describe, expect, it } from 'vitest';
+import { useTestDatabase } from '../../support/test-context.js';
 
 async function queryAs(url: string, sql: string): Promise<unknown> {
   const client = new pg.Client({ connectionString: url });
@@ -13,11 +13,7 @@ async function queryAs(url: string, sql: string): Promise<unknown> {
 }
 
 describe('plane roles', () => {
-  let database: TestDatabase;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-  });
-  afterAll(() => database?.drop());
+  const database = useTestDatabase();
 
   it('refuse the edge role on a core table (permission denied)', async () => {
     await expect(queryAs(database.edgeUrl, 'SELECT * FROM core.plane_checks')).rejects.toMatchObject({

@@ -20,7 +20,7 @@ export interface ConnectDeps {
 
 const routingId = (report: CommandReport) => (report.enrollment.udid ?? report.enrollment.enrollmentId)!;
 
-export function connectRoute(deps: ConnectDeps) {
+export function connectRoutes(deps: ConnectDeps) {
   return new Hono<BoundEnrollmentEnv<CommandReport>>().put(
     '/mdm/connect',
     deviceIdentity(deps.identity),

@@ -2,22 +2,22 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createPkiActivities, type PkiActivities } from '../../../activities/pki/pki.activities.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { ScepClient, ScepClientError } from '../../sim/scep/scep-client.js';
 import { signedRequest } from '../../support/apple-requests.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { startTestPlanes } from '../../support/planes.js';
+import { useTestPlanes } from '../../support/test-context.js';
 
 describe('SCEP at the edge', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let pki: PkiActivities;
   let client: (path?: string) => ScepClient;
   const enrollmentId = '6f1c1e0a-3c1b-4c39-9d55-0a1e2b3c4d5e';
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     pki = createPkiActivities({
       db: planes.database.core.db,
       keyRing: KeyRing.parse(planes.coreConfig.core.secretKeys),
@@ -31,7 +31,6 @@ describe('SCEP at the edge', () => {
         maxPolls: 100,
       });
   }, 120_000);
-  afterAll(() => planes?.close());
 
   const challengeFor = async (
     boundId = enrollmentId,

@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { DeadlineError, withDeadline } from '../core/concurrency/deadline.js';
 import { newOpaqueId, workflowIds } from '../core/temporal/task-queues.js';
 import type { PlaneCheckResult } from '../workflows/plane-check.workflow.js';
 
@@ -12,7 +13,7 @@ export interface ProbeDeps {
   timeoutMs?: number;
 }
 
-export function probeRoute(deps: ProbeDeps) {
+export function probeRoutes(deps: ProbeDeps) {
   return new Hono().post('/v1/probe', async (c) => {
     const body: unknown = await c.req.json().catch(() => null);
     const marker = (body as { marker?: unknown } | null)?.marker;
@@ -27,22 +28,15 @@ export function probeRoute(deps: ProbeDeps) {
       signalArgs: [{ marker }],
       workflowExecutionTimeout: '2 minutes',
     });
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new HTTPException(504, { message: 'the core did not answer in time' })),
-        deps.timeoutMs ?? 30_000,
-      );
-    });
     try {
-      const result = (await Promise.race([handle.result(), timeout])) as PlaneCheckResult;
+      const result = (await withDeadline(handle.result(), deps.timeoutMs ?? 30_000)) as PlaneCheckResult;
       return c.json({ workflowId: handle.workflowId, ...result });
     } catch (err) {
+      if (err instanceof DeadlineError)
+        throw new HTTPException(504, { message: 'the core did not answer in time', cause: err });
       if (err instanceof WorkflowFailedError)
         throw new HTTPException(502, { message: 'the plane check failed', cause: err });
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
   });
 }

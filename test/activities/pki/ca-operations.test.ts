@@ -5,7 +5,7 @@ import {
   issueFromCsr,
   publishCrl,
   type LoadedCa,
-} from '../../../activities/pki/ca.service.js';
+} from '../../../activities/pki/ca-operations.js';
 import {
   findCertificateBySerial,
   revokeCertificate,
@@ -14,11 +14,11 @@ import { createChallenge, findChallenge } from '../../../activities/pki/scep-cha
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { derToPem } from '../../../core/pki/pem.js';
 import { generateChallenge, hashChallenge } from '../../../core/pki/scep-challenge.js';
-import { createTestDatabase, type TestDatabase } from '../../support/db.js';
 import { opensslCsr, scratch, type Scratch } from '../../core/pki/openssl.js';
+import { useTestDatabase } from '../../support/test-context.js';
 
 describe('CA service', () => {
-  let t: TestDatabase;
+  const t = useTestDatabase();
   let s: Scratch;
   let ca: LoadedCa;
   const keyRing = new KeyRing([{ id: 'k1', key: randomBytes(32) }]);
@@ -28,7 +28,6 @@ describe('CA service', () => {
   const boundTo = { kind: 'enrollment', id: enrollmentId } as const;
 
   beforeAll(async () => {
-    t = await createTestDatabase();
     s = scratch();
     ca = await loadOrCreateCa(t.core.db, keyRing, { organization: 'Acme', now });
     s.write('root.pem', ca.rootPem);

@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
-import { startTestPlanes, type TestPlanes } from '../support/planes.js';
+import { useTestPlanes } from '../support/test-context.js';
 
 describe('the plane check (edge → core workflow → edge and core activities)', () => {
-  let planes: TestPlanes;
+  const planes = useTestPlanes();
   let app: Hono;
 
   beforeAll(async () => {
-    planes = await startTestPlanes();
     app = planes.edgeApp;
   });
-  afterAll(() => planes?.close());
 
   it('signals a core workflow whose activities stamp both schemas, and answers with both stamps', async () => {
     const res = await app.request('/v1/probe', {

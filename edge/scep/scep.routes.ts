@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignOutcome } from '../../activities/pki/pki.activities.js';
 import type { TrustStore } from '../../core/cms/index.js';
+import { withDeadline } from '../../core/concurrency/deadline.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { Logger } from '../../core/log/logger.js';
 import { isWellFormedChallenge } from '../../core/pki/scep-challenge.js';
@@ -82,19 +83,7 @@ async function readMessage(c: Context): Promise<Buffer> {
   return Buffer.from(compact, 'base64');
 }
 
-async function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      work,
-      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-export function scepRoute(deps: ScepDeps) {
+export function scepRoutes(deps: ScepDeps) {
   function credentials() {
     const ra = deps.ra.credentials();
     if (!ra) throw new HTTPException(503, { message: 'the SCEP RA is not provisioned yet' });
@@ -154,7 +143,7 @@ export function scepRoute(deps: ScepDeps) {
       }),
     });
     update.catch(() => undefined); // a late failure after PENDING is read back by GetCertInitial
-    const result = await withDeadline(update, deps.signTimeoutMs).catch(() => undefined);
+    const result = await withDeadline(update, deps.signTimeoutMs, () => undefined).catch(() => undefined);
     return result ? outcomeOf(result, enrollmentId) : { status: 'PENDING' };
   }
 
@@ -163,7 +152,7 @@ export function scepRoute(deps: ScepDeps) {
       requestWorkflowId(request.transactionId, enrollmentId ?? ''),
     );
     try {
-      const result = await withDeadline(handle.result() as Promise<SignOutcome>, 1_000);
+      const result = await withDeadline(handle.result() as Promise<SignOutcome>, 1_000, () => undefined);
       return result ? outcomeOf(result, enrollmentId) : { status: 'PENDING' };
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return { status: 'FAILURE', failInfo: 'badCertId' };

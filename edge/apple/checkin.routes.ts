@@ -1,0 +1,205 @@
+// PUT /mdm/checkin — Apple's check-in protocol: one handler per MessageType, in a table keyed like the decoders.
+// https://developer.apple.com/documentation/devicemanagement/check-in
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely, Transaction } from 'kysely';
+import type { Client } from '@temporalio/client';
+import {
+  buildGetBootstrapTokenResponse,
+  decodeCheckin,
+  type CheckinMessage,
+  type CheckinMessageType,
+} from '../../core/apple/checkin/index.js';
+import {
+  buildDeclarationItemsResponse,
+  buildTokensResponse,
+  decodeStatusReport,
+} from '../../core/apple/declarative/index.js';
+import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import { newOpaqueId } from '../../core/temporal/task-queues.js';
+import { getBootstrapTokenUpdate, setBootstrapTokenUpdate } from '../../workflows/device.messages.js';
+import { updateDeviceWorkflow } from '../device-workflow.js';
+import { authorizeAuthenticate } from './authenticate-binding.js';
+import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
+import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
+import { bindOnAuthenticate, markCheckedOut, updatePushToken } from './enrollment.repository.js';
+import { addToOutbox } from './apple-outbox.js';
+import { deviceMessage } from './parse-device-body.js';
+
+export interface CheckinDeps {
+  db: Kysely<EdgeDatabase>;
+  identity: DeviceIdentityOptions;
+  temporal: Client;
+  /** Nudges the outbox relay so events reach the core quickly; the relay also polls. */
+  onOutbox?: () => void;
+  temporalTimeoutMs?: number;
+  /** Where device workflows run, and this edge's queue, for starting a device workflow not yet running. */
+  coreTaskQueue: string;
+  edgeTaskQueue: string;
+}
+
+type CheckinContext = Context<BoundEnrollmentEnv<CheckinMessage>>;
+type Message<T extends CheckinMessageType> = Extract<CheckinMessage, { messageType: T }>;
+type Handler<T extends CheckinMessageType> = (
+  c: CheckinContext,
+  m: Message<T>,
+) => Promise<Response> | Response;
+
+const routingId = (m: CheckinMessage) => (m.enrollment.udid ?? m.enrollment.enrollmentId)!;
+const now = () => new Date().toISOString();
+
+function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handler<T> } {
+  /** What a message changes and the events it sends the core commit together; then the relay is nudged. */
+  async function recordThenOk(c: CheckinContext, write: (tx: Transaction<EdgeDatabase>) => Promise<void>) {
+    await deps.db.transaction().execute(write);
+    deps.onOutbox?.();
+    return c.body(null, 200);
+  }
+
+  const askDeviceWorkflow = {
+    temporal: deps.temporal,
+    coreTaskQueue: deps.coreTaskQueue,
+    edgeTaskQueue: deps.edgeTaskQueue,
+    timeoutMs: deps.temporalTimeoutMs,
+  };
+
+  return {
+    async Authenticate(c, m) {
+      const { certificate, enrollmentId } = c.get('device');
+      const udid = routingId(m);
+      const grant = await authorizeAuthenticate(deps.db, {
+        udid,
+        enrollmentId,
+        fingerprint: certificate.sha256,
+      });
+      return recordThenOk(c, async (tx) => {
+        const enrollment = await bindOnAuthenticate(tx, {
+          udid,
+          kind: m.enrollment.udid ? 'device' : 'user-enrollment',
+          fingerprint: certificate.sha256,
+          topic: m.topic,
+          enrollmentId,
+          newDeviceId: grant.existing?.device_id ?? newOpaqueId(),
+          ...(grant.replaces ? { replaces: grant.replaces } : {}),
+        });
+        if (grant.renews) {
+          await addToOutbox(tx, enrollment.device_id, {
+            kind: 'identity-renewed',
+            enrollmentId,
+            at: now(),
+            previousFingerprint: grant.renews,
+          });
+        }
+        await addToOutbox(tx, enrollment.device_id, {
+          kind: 'authenticated',
+          enrollmentId: enrollment.id,
+          at: now(),
+          udid,
+          serialNumber: m.serialNumber,
+          deviceName: m.deviceName,
+          model: m.model,
+          modelName: m.modelName,
+          osVersion: m.osVersion,
+          buildVersion: m.buildVersion,
+          productName: m.productName,
+        });
+      });
+    },
+
+    TokenUpdate(c, m) {
+      const enrollment = c.get('enrollment');
+      return recordThenOk(c, async (tx) => {
+        // Per-user channels are recorded as events; only the device channel's token is used for pushes.
+        if (!m.user) {
+          await updatePushToken(tx, enrollment.id, {
+            topic: m.topic,
+            pushToken: Buffer.from(m.token),
+            pushMagic: m.pushMagic,
+          });
+        }
+        await addToOutbox(tx, enrollment.device_id, {
+          kind: 'token-updated',
+          enrollmentId: enrollment.id,
+          at: now(),
+          user: Boolean(m.user),
+          awaitingConfiguration: m.awaitingConfiguration,
+        });
+      });
+    },
+
+    CheckOut(c) {
+      const enrollment = c.get('enrollment');
+      return recordThenOk(c, async (tx) => {
+        await markCheckedOut(tx, enrollment.id);
+        await addToOutbox(tx, enrollment.device_id, {
+          kind: 'checked-out',
+          enrollmentId: enrollment.id,
+          at: now(),
+        });
+      });
+    },
+
+    // Keep does not manage user channels that need a server-side sign-in: 410 declines, per Apple.
+    UserAuthenticate: (c) => c.text('user channel declined', 410),
+
+    async SetBootstrapToken(c, m) {
+      // The token goes straight to the core vault (through Temporal, encrypted); the edge never stores it.
+      const token = m.bootstrapToken?.length ? Buffer.from(m.bootstrapToken).toString('base64') : undefined;
+      await updateDeviceWorkflow(askDeviceWorkflow, c.get('enrollment').device_id, setBootstrapTokenUpdate, [
+        token ? { token } : {},
+      ]);
+      return c.body(null, 200);
+    },
+
+    async GetBootstrapToken(c) {
+      const { token } = await updateDeviceWorkflow(
+        askDeviceWorkflow,
+        c.get('enrollment').device_id,
+        getBootstrapTokenUpdate,
+        [],
+      );
+      c.header('Content-Type', 'application/xml');
+      return c.body(buildGetBootstrapTokenResponse(token ? Buffer.from(token, 'base64') : undefined));
+    },
+
+    async DeclarativeManagement(c, m) {
+      const enrollment = c.get('enrollment');
+      if (m.endpoint === 'tokens') return c.json(buildTokensResponse([], enrollment.created_at));
+      if (m.endpoint === 'declaration-items') return c.json(buildDeclarationItemsResponse([]));
+      if (m.endpoint === 'status') {
+        const report = decodeStatusReport(m.data ?? new Uint8Array());
+        return recordThenOk(c, (tx) =>
+          addToOutbox(tx, enrollment.device_id, {
+            kind: 'declarative-status',
+            enrollmentId: enrollment.id,
+            at: now(),
+            report: JSON.parse(JSON.stringify(report)) as unknown,
+          }),
+        );
+      }
+      throw new HTTPException(404, { message: `no declaration at ${m.endpoint}` });
+    },
+
+    GetToken(_c, m) {
+      throw new HTTPException(400, { message: `token service ${m.tokenServiceType} is not offered` });
+    },
+  };
+}
+
+export function checkinRoutes(deps: CheckinDeps) {
+  const handlers = checkinHandlers(deps);
+  return new Hono<BoundEnrollmentEnv<CheckinMessage>>().put(
+    '/mdm/checkin',
+    deviceIdentity(deps.identity),
+    deviceMessage(decodeCheckin),
+    boundEnrollment(deps, (m: CheckinMessage) =>
+      m.messageType === 'Authenticate' ? undefined : routingId(m),
+    ),
+    (c) => {
+      const m = c.get('message');
+      // The decoder chose messageType from the same key set; TypeScript cannot correlate the lookup with `m`.
+      const handle = handlers[m.messageType] as Handler<typeof m.messageType>;
+      return handle(c, m);
+    },
+  );
+}

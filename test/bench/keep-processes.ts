@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createAdminApp } from '../../admin/app.js';
 import { generateToken, hashToken } from '../../admin/auth/token-hash.js';
-import { loadOrCreateCa } from '../../activities/pki/ca.service.js';
+import { loadOrCreateCa } from '../../activities/pki/ca-operations.js';
 import { startCoreWorker } from '../../activities/core-worker.js';
 import { coreProcessConfig, type CoreProcessConfig } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';

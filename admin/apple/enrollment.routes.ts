@@ -1,0 +1,96 @@
+// /v1/enrollments/apple: a new Apple enrollment — a signed .mobileconfig holding a one-time SCEP challenge
+// bound to a fresh enrollment id. The profile is a secret until installed: audited, never logged.
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure, ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { enrollmentProfileWorkflow } from '../../workflows/enrollment-profile.workflow.js';
+import { recordAudit } from '../audit.repository.js';
+import { defineRoute, type AdminRoute } from '../define-route.js';
+import { errorBody } from '../openapi.js';
+import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+
+export interface EnrollmentDeps {
+  db: Kysely<CoreDatabase>;
+  temporal: Client;
+  coreTaskQueue: string;
+  timeoutMs: number;
+}
+
+/** The type of the innermost ApplicationFailure behind a failed workflow (workflow → activity → cause). */
+function failureType(error: Error): string | undefined {
+  let cause: unknown = error;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure) return cause.type ?? undefined;
+    cause = cause.cause;
+  }
+  return undefined;
+}
+
+export const APPLE_PROFILE_CONTENT_TYPE = 'application/x-apple-aspen-config';
+
+export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
+  const route = defineRoute(
+    {
+      method: 'post',
+      path: '/v1/enrollments/apple',
+      summary:
+        'Create an Apple enrollment and download its signed .mobileconfig (SCEP identity with a one-time challenge, MDM payload, Keep CA anchor). Needs an imported push certificate.',
+      permission: 'enrollments:create',
+      responses: {
+        201: {
+          description: `The signed profile (${APPLE_PROFILE_CONTENT_TYPE}); header Keep-Enrollment-Id names the enrollment.`,
+        },
+        409: { description: 'No push certificate has been imported yet.', schema: errorBody },
+        503: { description: 'The core did not answer in time.', schema: errorBody },
+      },
+    },
+    async (c) => {
+      const enrollmentId = randomUUID();
+      await recordAudit(deps.db, c.get('principal'), {
+        action: 'enrollment.create',
+        targetKind: 'enrollment',
+        targetId: enrollmentId,
+        details: { platform: 'apple' },
+      });
+      let result: { profileBase64: string; expiresAt: string };
+      try {
+        result = await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
+          deps.temporal.workflow.execute<typeof enrollmentProfileWorkflow>('enrollmentProfileWorkflow', {
+            workflowId: workflowIds.enrollmentProfile(enrollmentId),
+            taskQueue: deps.coreTaskQueue,
+            args: [{ enrollmentId }],
+          }),
+        );
+      } catch (error) {
+        if (error instanceof WorkflowFailedError && failureType(error) === 'NoPushCertificate') {
+          throw new HTTPException(409, {
+            message: 'import an APNs push certificate before enrolling Apple devices',
+            cause: error,
+          });
+        }
+        if (
+          error instanceof TemporalDeadlineError ||
+          error instanceof ServiceError ||
+          error instanceof WorkflowFailedError
+        ) {
+          throw new HTTPException(503, {
+            message: 'the core did not create the enrollment profile in time',
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      return c.body(new Uint8Array(Buffer.from(result.profileBase64, 'base64')), 201, {
+        'Content-Type': APPLE_PROFILE_CONTENT_TYPE,
+        'Content-Disposition': `attachment; filename="keep-enrollment-${enrollmentId}.mobileconfig"`,
+        'Keep-Enrollment-Id': enrollmentId,
+        'Keep-Challenge-Expires': result.expiresAt,
+        'Cache-Control': 'no-store',
+      });
+    },
+  );
+  return [route];
+}

@@ -1,0 +1,176 @@
+// /v1/push-certificate: import the APNs push certificate (validated here, stored and installed by a
+// workflow) and show which one is in use — topic and expiry, never the key.
+import { randomUUID } from 'node:crypto';
+import { ServiceError, type Client } from '@temporalio/client';
+import { HTTPException } from 'hono/http-exception';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import {
+  parsePushCertificate,
+  PushCertificateError,
+  type PushCertificateInput,
+} from '../../core/apple/push-certificate.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { pushCertificateWorkflow } from '../../workflows/push-certificate.workflow.js';
+import { recordAudit } from '../audit.repository.js';
+import { readJson } from '../json-body.js';
+import { errorBody } from '../openapi.js';
+import { currentPushCertificate } from './push-certificate.repository.js';
+import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { defineRoute, type AdminRoute } from '../define-route.js';
+
+export interface PushCertificateDeps {
+  db: Kysely<CoreDatabase>;
+  temporal: Client;
+  coreTaskQueue: string;
+  edgeTaskQueue: string;
+  timeoutMs: number;
+  now: () => Date;
+}
+
+export const pushCertificateWorkflowId = workflowIds.pushCertificate;
+
+const MAX_PEM = 64 * 1024;
+
+const uploadBody = z.union([
+  z.strictObject({
+    certPem: z.string().min(1).max(MAX_PEM).describe('The push certificate, PEM.'),
+    keyPem: z.string().min(1).max(MAX_PEM).describe('Its RSA private key, PEM (may be encrypted).'),
+    keyPassword: z.string().max(1000).optional().describe('Password of an encrypted keyPem.'),
+  }),
+  z.strictObject({
+    pkcs12: z
+      .base64('expected base64')
+      .max(MAX_PEM)
+      .describe('A PKCS#12 (.p12) holding certificate and key, base64.'),
+    password: z.string().max(1000),
+  }),
+]);
+
+const certificateView = z.object({
+  id: z.uuid(),
+  topic: z.string().describe('The APNs topic, com.apple.mgmt.External.<uuid>.'),
+  commonName: z.string().nullable(),
+  serialNumber: z.string(),
+  notBefore: z.iso.datetime(),
+  notAfter: z.iso.datetime(),
+  uploadedBy: z.string(),
+  uploadedAt: z.iso.datetime(),
+});
+
+const accepted = z.object({
+  id: z.uuid(),
+  workflowId: z.string(),
+  topic: z.string(),
+  notAfter: z.iso.datetime(),
+});
+
+const problemBody = errorBody.extend({
+  problem: z.string().describe('e.g. wrong-password, expired, key-mismatch'),
+});
+
+function toInput(body: z.infer<typeof uploadBody>): PushCertificateInput {
+  if ('pkcs12' in body)
+    return { kind: 'pkcs12', data: Buffer.from(body.pkcs12, 'base64'), password: body.password };
+  return { kind: 'pem', certPem: body.certPem, keyPem: body.keyPem, keyPassword: body.keyPassword };
+}
+
+export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
+  return [
+    defineRoute(
+      {
+        method: 'post',
+        path: '/v1/push-certificate',
+        summary:
+          'Import the APNs MDM push certificate (PEM pair or PKCS#12). It is validated here, then stored with its key sealed and installed at the edge by a workflow.',
+        permission: 'push-certificate:write',
+        body: uploadBody,
+        responses: {
+          202: { description: 'Valid; the import workflow has started.', schema: accepted },
+          400: { description: 'The upload is unusable; `problem` says why.', schema: problemBody },
+          503: { description: 'Temporal did not accept the import in time.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const body = await readJson(c, uploadBody);
+        let certificate;
+        try {
+          certificate = parsePushCertificate(toInput(body), { now: deps.now() });
+        } catch (error) {
+          if (!(error instanceof PushCertificateError)) throw error;
+          return c.json({ error: `${error.problem}: ${error.message}`, problem: error.problem }, 400);
+        }
+        const id = randomUUID();
+        const workflowId = pushCertificateWorkflowId(id);
+        const notAfter = certificate.notAfter.toISOString();
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'push-certificate.import',
+          targetKind: 'push-certificate',
+          targetId: id,
+          details: { topic: certificate.topic, serialNumber: certificate.serialNumber, notAfter },
+        });
+        try {
+          await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
+            deps.temporal.workflow.start<typeof pushCertificateWorkflow>('pushCertificateWorkflow', {
+              workflowId,
+              taskQueue: deps.coreTaskQueue,
+              args: [
+                {
+                  edgeTaskQueue: deps.edgeTaskQueue,
+                  certificate: {
+                    id,
+                    topic: certificate.topic,
+                    serialNumber: certificate.serialNumber,
+                    commonName: certificate.commonName,
+                    notBefore: certificate.notBefore.toISOString(),
+                    notAfter,
+                    certPem: certificate.certPem,
+                    keyPem: certificate.keyPem,
+                    uploadedBy: c.get('principal').subject,
+                  },
+                },
+              ],
+            }),
+          );
+        } catch (error) {
+          if (error instanceof TemporalDeadlineError || error instanceof ServiceError) {
+            throw new HTTPException(503, {
+              message: `Temporal did not accept the import in time; workflow ${workflowId} may or may not have started`,
+              cause: error,
+            });
+          }
+          throw error;
+        }
+        return c.json({ id, workflowId, topic: certificate.topic, notAfter }, 202);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/push-certificate',
+        summary: 'The push certificate in use: topic and validity, never the key.',
+        permission: 'push-certificate:read',
+        responses: {
+          200: { description: 'The newest imported certificate.', schema: certificateView },
+          404: { description: 'None imported yet.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const row = await currentPushCertificate(deps.db);
+        if (!row) throw new HTTPException(404, { message: 'no push certificate has been imported yet' });
+        const view: z.infer<typeof certificateView> = {
+          id: row.id,
+          topic: row.topic,
+          commonName: row.common_name,
+          serialNumber: row.serial_number,
+          notBefore: row.not_before.toISOString(),
+          notAfter: row.not_after.toISOString(),
+          uploadedBy: row.uploaded_by,
+          uploadedAt: row.created_at.toISOString(),
+        };
+        return c.json(view);
+      },
+    ),
+  ];
+}

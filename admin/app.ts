@@ -23,8 +23,8 @@ import { deviceCommandRoutes } from './device-command.routes.js';
 import { deviceRoutes } from './device.routes.js';
 import { defineRoute, mountRoutes } from './define-route.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
-import { pushCertificateRoutes } from './push-certificate.routes.js';
-import { enrollmentRoutes } from './enrollment.routes.js';
+import type { AdminPlatform } from './platform.js';
+import { adminPlatforms } from './platforms.js';
 import { pkiRoutes } from './pki.routes.js';
 import { securityHeaders } from './security-headers.js';
 import { scimDocs, scimRoutes } from './scim/scim.routes.js';
@@ -46,6 +46,8 @@ export interface AdminAppDeps {
   tls?: boolean;
   /** Sign-in, sessions and token limits (the admin.* settings); absent ones take the schema's defaults. */
   identity?: Partial<IdentitySettings>;
+  /** Default: the registry (admin/platforms.ts). */
+  platforms?: readonly AdminPlatform[];
 }
 
 const healthDoc: RouteDoc = {
@@ -71,6 +73,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   const timeoutMs = deps.temporalTimeoutMs ?? 5_000;
   const now = deps.now ?? (() => new Date());
   const identity = identitySettings(deps.identity);
+  const platforms = deps.platforms ?? adminPlatforms();
   const app = new Hono<AdminEnv>();
   app.onError((err, c) => {
     if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
@@ -129,21 +132,23 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       : [];
   const api = [
     ...deviceRoutes(deps),
-    ...deviceCommandRoutes({ db: deps.db, temporal: deps.temporal, commandTimeoutMs: timeoutMs }),
-    ...pushCertificateRoutes({
+    ...deviceCommandRoutes({
       db: deps.db,
       temporal: deps.temporal,
-      coreTaskQueue: deps.coreTaskQueue,
-      edgeTaskQueue: deps.edgeTaskQueue,
-      timeoutMs,
-      now,
+      commandTimeoutMs: timeoutMs,
+      platforms,
     }),
-    ...enrollmentRoutes({
-      db: deps.db,
-      temporal: deps.temporal,
-      coreTaskQueue: deps.coreTaskQueue,
-      timeoutMs: Math.max(timeoutMs, 30_000),
-    }),
+    ...platforms.flatMap(
+      (platform) =>
+        platform.routes?.({
+          db: deps.db,
+          temporal: deps.temporal,
+          coreTaskQueue: deps.coreTaskQueue,
+          edgeTaskQueue: deps.edgeTaskQueue,
+          timeoutMs,
+          now,
+        }) ?? [],
+    ),
     ...pkiRoutes({
       db: deps.db,
       temporal: deps.temporal,

@@ -1,16 +1,15 @@
-// Commands for one device: send (audited, then a Temporal Update to its workflow), list, and read one.
+// Commands for one device: send (audited, then a Temporal Update to its workflow), list, and read one. Neutral:
+// the device's platform (admin/platforms.ts) builds the command, names its permission and hides its secrets.
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import { redactSecrets, serializeCommand } from '../core/apple/commands/index.js';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { DeviceCommand } from '../core/db/core/device-command.table.js';
 import { recordAudit } from './audit.repository.js';
 import type { Principal } from './auth/principal.js';
-import { commandPermission, forbidden, scopeOf } from './auth/rbac.js';
-import { buildRequestedCommand, commandRequestBody } from './command-request.js';
+import { forbidden, scopeOf } from './auth/rbac.js';
 import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
 import { findDevice } from './device.repository.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
@@ -18,6 +17,8 @@ import { deviceOr404 } from './device.routes.js';
 import { readQuery } from './json-body.js';
 import { errorBody } from './openapi.js';
 import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
+import type { AdminCommands, AdminPlatform } from './platform.js';
+import { adminPlatform } from './platforms.js';
 import { queueCommandOnDevice } from './send-command.js';
 
 export interface DeviceCommandDeps {
@@ -25,6 +26,8 @@ export interface DeviceCommandDeps {
   temporal: Client;
   /** How long to wait for the device workflow to accept a command before answering 503. */
   commandTimeoutMs: number;
+  /** The platforms whose devices take commands here (admin/platforms.ts). */
+  platforms: readonly AdminPlatform[];
 }
 
 const commandStatus = z.enum(['queued', 'acknowledged', 'error', 'format-error', 'not-now']);
@@ -67,9 +70,10 @@ async function visibleResult(
   db: Kysely<CoreDatabase>,
   principal: Principal,
   row: DeviceCommand,
+  commands: () => AdminCommands,
 ): Promise<Pick<z.infer<typeof commandDetail>, 'result' | 'redactedSecrets'>> {
   if (!row.result) return { result: null, redactedSecrets: null };
-  const { result, redacted } = redactSecrets(row.request_type, row.result);
+  const { result, redacted } = commands().redactResult(row.request_type, row.result);
   if (redacted.length === 0) return { result: row.result, redactedSecrets: null };
   // A team role reveals secrets of that team's devices only; the route already checked the device is visible.
   const scope = scopeOf(principal, SECRETS_PERMISSION);
@@ -97,6 +101,13 @@ function summary(row: DeviceCommand): z.infer<typeof commandSummary> {
   };
 }
 
+/** The registered platforms' bodies; one platform's is documented as it is. */
+function requestBodyOf(platforms: readonly AdminPlatform[]): z.ZodType {
+  const [first, ...more] = platforms.map((platform) => platform.commands.requestBody);
+  if (!first) throw new Error('the admin API needs at least one platform to send commands');
+  return more.length === 0 ? first : z.union([first, ...more]);
+}
+
 export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
   return [
     defineRoute(
@@ -104,16 +115,17 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         method: 'post',
         path: '/v1/devices/{id}/commands',
         summary:
-          'Send a command: audited, then queued by the device workflow. Helpdesk may send only queries and DeviceLock; raw plists and every other type need commands:send-any.',
+          'Send a command: audited, then queued by the device workflow. Helpdesk may send only queries and a lock (Apple: DeviceLock); raw plists and every other type need commands:send-any. The body is that of the device’s platform.',
         permission: 'commands:send',
         scope: 'team',
         params: { id: "Keep's device id." },
-        body: commandRequestBody,
+        body: requestBodyOf(deps.platforms),
         responses: {
           202: { description: 'Queued by the device workflow.', schema: accepted },
           404: { description: 'No such device.', schema: errorBody },
           409: {
-            description: 'The device workflow is not running, or refused the command.',
+            description:
+              'The device workflow is not running, or refused the command, or no registered platform serves the device.',
             schema: errorBody,
           },
           503: {
@@ -126,11 +138,14 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         const principal = c.get('principal');
         const body: unknown = await c.req.json().catch(() => undefined);
         const commandUuid = randomUUID();
-        const { command, requestType, raw } = buildRequestedCommand(body, commandUuid);
-        const permission = commandPermission(requestType, raw);
+        // Which platform builds the command is the device's: find it among those this principal may command at all.
+        const visible = await deviceOr404(deps.db, c.req.param('id'), scopeOf(principal, 'commands:send'));
+        const { commands } = adminPlatform(deps.platforms, visible.platform);
+        const { requestType, payload, raw } = commands.build(body, commandUuid);
+        const permission = commands.permission(requestType, raw);
         const scope = scopeOf(principal, permission);
         if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
-        const device = await deviceOr404(deps.db, c.req.param('id'), scope);
+        const device = scope === 'all' ? visible : await deviceOr404(deps.db, visible.id, scope);
         // Written first: if the audit row cannot be written, the command is not sent.
         await recordAudit(deps.db, principal, {
           action: 'device.command.send',
@@ -141,7 +156,7 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         const result = await queueCommandOnDevice(
           deps.temporal,
           device.id,
-          { commandUuid, requestType, payload: serializeCommand(command), requestedBy: principal.subject },
+          { commandUuid, requestType, payload, requestedBy: principal.subject },
           deps.commandTimeoutMs,
         );
         return c.json(result, 202);
@@ -193,7 +208,12 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         if (!row) throw new HTTPException(404, { message: 'uuid: no such command for this device' });
         const body: z.infer<typeof commandDetail> = {
           ...summary(row),
-          ...(await visibleResult(deps.db, c.get('principal'), row)),
+          ...(await visibleResult(
+            deps.db,
+            c.get('principal'),
+            row,
+            () => adminPlatform(deps.platforms, device.platform).commands,
+          )),
           errorChain: row.error_chain,
         };
         return c.json(body);

@@ -1,8 +1,8 @@
 // One-shot setup of a production database from the planes' own config files: both roles, the database and its
 // two schemas (as the dev stack does), then both migrations. Idempotent, so it runs before every upgrade.
 // Usage: KEEP_PROVISION_SUPERUSER_URL=postgres://… node --import tsx deploy/provision.ts core.yaml edge.yaml
-import { provisionDatabase, provisionRoles, type PlaneRoles } from '../activities/db/provision.js';
-import { migrateToLatest } from '../activities/db/migrate.js';
+import { provisionDatabase, provisionRoles, type PlaneRoles } from '../runtime/db/provision.js';
+import { migrateToLatest } from '../runtime/db/migrate.js';
 import { coreProcessConfig, edgeProcessConfig } from '../core/config/config.schema.js';
 import { ConfigError, loadConfig } from '../core/config/load-config.js';
 

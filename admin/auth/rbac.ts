@@ -1,6 +1,5 @@
 // Role-based access: which role holds which permission, and the middleware that refuses the rest with 403.
 import type { MiddlewareHandler } from 'hono';
-import { appleCommands } from '../../core/apple/commands/command-table.js';
 import type { AdminEnv, Principal } from './principal.js';
 
 const ADMIN_ROLES = ['admin', 'operator', 'helpdesk', 'auditor'] as const;
@@ -16,7 +15,7 @@ export const PERMISSIONS = {
   'commands:read': everyone,
   /** See command results unredacted (bypass codes, unlock tokens, escrowed keys); each read is audited. */
   'command-results:read-secrets': ['admin'],
-  /** Send the commands in HELPDESK_COMMANDS. */
+  /** Send what a help desk needs (queries, a lock): each platform's `commands.permission` says which (admin/platform.ts). */
   'commands:send': ['admin', 'operator', 'helpdesk'],
   /** Send any command, including erase, restart, profile changes and raw commands. */
   'commands:send-any': ['admin', 'operator'],
@@ -34,24 +33,12 @@ export const PERMISSIONS = {
 
 export type Permission = keyof typeof PERMISSIONS;
 
-/** The commands the command table marks `helpdesk`: queries and a lock, nothing that loses data or changes config. */
-export const HELPDESK_COMMANDS: ReadonlySet<string> = new Set(
-  Object.entries(appleCommands)
-    .filter(([, declared]) => declared.helpdesk)
-    .map(([type]) => type),
-);
-
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
 }
 
 export function hasPermission(role: Role, permission: Permission): boolean {
   return (PERMISSIONS[permission] as readonly Role[]).includes(role);
-}
-
-/** The permission a command needs; a raw plist may carry anything, so it always needs the wider one. */
-export function commandPermission(requestType: string, raw: boolean): Permission {
-  return !raw && HELPDESK_COMMANDS.has(requestType) ? 'commands:send' : 'commands:send-any';
 }
 
 /** Where a permission holds: everywhere, or over the devices of these teams (possibly none). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { planeUrl } from '../../activities/db/provision.js';
+import { planeUrl } from '../../runtime/db/provision.js';
 import { testStack } from '../support/stack.js';
 
 const run = promisify(execFile);

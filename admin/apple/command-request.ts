@@ -1,4 +1,5 @@
-// Turns an admin's command request (typed parameters or a raw plist) into a validated MDM command.
+// Turns an admin's command request for an Apple device (typed parameters or a raw plist) into a validated MDM
+// command plist.
 import { HTTPException } from 'hono/http-exception';
 import { z } from 'zod';
 import {
@@ -6,16 +7,18 @@ import {
   buildCommand,
   buildRawCommand,
   InvalidCommandError,
+  serializeCommand,
   type CommandSpec,
   type MdmCommand,
   type RequestType,
-} from '../core/apple/commands/index.js';
-import { isPlistDict, parsePlistDict, PlistError } from '../core/apple/plist-codec.js';
-import { parseOr400 } from './json-body.js';
+} from '../../core/apple/commands/index.js';
+import { isPlistDict, parsePlistDict, PlistError } from '../../core/apple/plist-codec.js';
+import { parseOr400 } from '../json-body.js';
+import type { BuiltCommandRequest } from '../platform.js';
 
 const requestTypes = Object.keys(appleCommands) as RequestType[];
 
-export const commandRequestBody = z.union([
+export const appleCommandRequestBody = z.union([
   z.strictObject({
     requestType: z.enum(requestTypes).describe('A command Keep builds; unknown types go as `plist`.'),
     parameters: z
@@ -32,13 +35,6 @@ export const commandRequestBody = z.union([
   }),
 ]);
 
-export interface BuiltCommand {
-  command: MdmCommand;
-  requestType: string;
-  /** A raw plist: Keep checked only its envelope. */
-  raw: boolean;
-}
-
 function invalid(field: string, error: unknown): never {
   if (error instanceof InvalidCommandError || error instanceof PlistError) {
     throw new HTTPException(400, { message: `${field}: ${error.message}`, cause: error });
@@ -46,26 +42,29 @@ function invalid(field: string, error: unknown): never {
   throw error;
 }
 
+function built(command: MdmCommand, raw: boolean): BuiltCommandRequest {
+  return { requestType: command.Command.RequestType, payload: serializeCommand(command), raw };
+}
+
 /** Body fields are checked one branch at a time, so the 400 names the field of the branch the admin meant. */
-export function buildRequestedCommand(body: unknown, commandUuid: string): BuiltCommand {
+export function buildAppleCommandRequest(body: unknown, commandUuid: string): BuiltCommandRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HTTPException(400, { message: 'body: expected {"requestType", "parameters"} or {"plist"}' });
   }
   if ('plist' in body) {
-    const { plist } = parseOr400(commandRequestBody.options[1], body);
+    const { plist } = parseOr400(appleCommandRequestBody.options[1], body);
     try {
       const dict = parsePlistDict(plist);
       const command = buildRawCommand(isPlistDict(dict.Command) ? dict.Command : dict, commandUuid);
-      return { command, requestType: command.Command.RequestType, raw: true };
+      return built(command, true);
     } catch (error) {
       invalid('plist', error);
     }
   }
-  const { requestType, parameters } = parseOr400(commandRequestBody.options[0], body);
+  const { requestType, parameters } = parseOr400(appleCommandRequestBody.options[0], body);
   const params = parseOr400(appleCommands[requestType].params, parameters ?? {}, ['parameters']);
   try {
-    const command = buildCommand({ requestType, ...params } as CommandSpec, commandUuid);
-    return { command, requestType, raw: false };
+    return built(buildCommand({ requestType, ...params } as CommandSpec, commandUuid), false);
   } catch (error) {
     invalid('parameters', error);
   }

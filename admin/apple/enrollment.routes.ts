@@ -4,13 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure, ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
-import type { CoreDatabase } from '../core/db/core-database.js';
-import type { enrollmentProfileWorkflow } from '../workflows/enrollment-profile.workflow.js';
-import { recordAudit } from './audit.repository.js';
-import { defineRoute, type AdminRoute } from './define-route.js';
-import { errorBody } from './openapi.js';
-import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
-import { workflowIds } from '../core/temporal/task-queues.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { enrollmentProfileWorkflow } from '../../workflows/enrollment-profile.workflow.js';
+import { recordAudit } from '../audit.repository.js';
+import { defineRoute, type AdminRoute } from '../define-route.js';
+import { errorBody } from '../openapi.js';
+import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 
 export interface EnrollmentDeps {
   db: Kysely<CoreDatabase>;

@@ -9,16 +9,16 @@ import {
   parsePushCertificate,
   PushCertificateError,
   type PushCertificateInput,
-} from '../core/apple/push-certificate.js';
-import type { CoreDatabase } from '../core/db/core-database.js';
-import type { pushCertificateWorkflow } from '../workflows/push-certificate.workflow.js';
-import { recordAudit } from './audit.repository.js';
-import { readJson } from './json-body.js';
-import { errorBody } from './openapi.js';
+} from '../../core/apple/push-certificate.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { pushCertificateWorkflow } from '../../workflows/push-certificate.workflow.js';
+import { recordAudit } from '../audit.repository.js';
+import { readJson } from '../json-body.js';
+import { errorBody } from '../openapi.js';
 import { currentPushCertificate } from './push-certificate.repository.js';
-import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
-import { workflowIds } from '../core/temporal/task-queues.js';
-import { defineRoute, type AdminRoute } from './define-route.js';
+import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { defineRoute, type AdminRoute } from '../define-route.js';
 
 export interface PushCertificateDeps {
   db: Kysely<CoreDatabase>;

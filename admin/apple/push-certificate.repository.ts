@@ -1,7 +1,7 @@
 // Reads of core.push_certificates for the admin API: never the sealed key column.
 import type { Kysely } from 'kysely';
-import type { CoreDatabase } from '../core/db/core-database.js';
-import type { PushCertificateRow } from '../core/db/core/push-certificate.table.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { PushCertificateRow } from '../../core/db/core/push-certificate.table.js';
 
 export type PushCertificateSummary = Omit<PushCertificateRow, 'sealed_key' | 'cert_pem'>;
 

@@ -25,12 +25,9 @@ export function decodeWsSecurityCredential(header: XmlElement): WsSecurityCreden
     if (type !== undefined && type !== TOKEN_TYPE.passwordText) {
       throw new WindowsProtocolError('invalid-value', '<wsse:Password> Type is not PasswordText');
     }
-    // Whitespace inside a password is significant; only the client's line breaks around it are not.
-    return {
-      kind: 'username',
-      username,
-      password: password.text.replace(/^[\r\n]+|[\r\n\t ]*[\r\n][\r\n\t ]*$/g, ''),
-    };
+    // Spaces in a password are significant; a line break is not part of one but of a pretty-printed message.
+    const raw = password.text;
+    return { kind: 'username', username, password: /[\r\n]/.test(raw) ? raw.trim() : raw };
   }
   const binary = child(security, 'BinarySecurityToken', NS.wsse);
   if (binary) {

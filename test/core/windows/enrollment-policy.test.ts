@@ -24,6 +24,16 @@ describe('decodeGetPoliciesRequest', () => {
     });
   });
 
+  it('keeps spaces in a password but not the line breaks around a pretty-printed one', () => {
+    const spaced = fixture('get-policies-on-premise.xml').replace('p&amp;ss w&lt;rd<', ' pass word <');
+    expect(decodeGetPoliciesRequest(spaced).credential).toMatchObject({ password: ' pass word ' });
+    const pretty = fixture('get-policies-on-premise.xml').replace(
+      'p&amp;ss w&lt;rd<',
+      '\n          mypassword\n        <',
+    );
+    expect(decodeGetPoliciesRequest(pretty).credential).toMatchObject({ password: 'mypassword' });
+  });
+
   it('refuses a request without a credential', () => {
     const body = fixture('get-policies-on-premise.xml').replace(/<wsse:Security[\s\S]*<\/wsse:Security>/, '');
     expect(() => decodeGetPoliciesRequest(body)).toThrow(

@@ -30,6 +30,13 @@ describe('parseXmlDocument', () => {
     expect(attribute(root, 't')).toBe('1 & 2');
   });
 
+  it('ignores the XML declaration, comments and processing instructions', () => {
+    const root = parseXmlDocument(
+      '<?xml version="1.0" encoding="utf-8"?><!-- note --><a><?pi x?><b/><!-- <c/> --></a>',
+    );
+    expect(root.children.map((c) => c.local)).toEqual(['b']);
+  });
+
   it('refuses a DOCTYPE, which is how entity expansion attacks begin', () => {
     const laughs =
       '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><a>&lol2;</a>';

@@ -1,16 +1,14 @@
 // /v1/push-certificate: import the APNs push certificate (validated here, stored and installed by a
 // workflow) and show which one is in use — topic and expiry, never the key.
 import { randomUUID } from 'node:crypto';
-import { ServiceError, type Client } from '@temporalio/client';
+import { ServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import {
   parsePushCertificate,
   PushCertificateError,
   type PushCertificateInput,
 } from '../../core/apple/push-certificate.js';
-import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { pushCertificateWorkflow } from '../../workflows/push-certificate.workflow.js';
 import { recordAudit } from '../audit.repository.js';
 import { readJson } from '../json-body.js';
@@ -19,15 +17,10 @@ import { currentPushCertificate } from './push-certificate.repository.js';
 import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
+import type { AdminPlatformDeps } from '../platform.js';
 
-export interface PushCertificateDeps {
-  db: Kysely<CoreDatabase>;
-  temporal: Client;
-  coreTaskQueue: string;
-  edgeTaskQueue: string;
-  timeoutMs: number;
-  now: () => Date;
-}
+/** The admin app's platform deps are exactly what these routes need. */
+export type PushCertificateDeps = AdminPlatformDeps;
 
 export const pushCertificateWorkflowId = workflowIds.pushCertificate;
 

@@ -1,7 +1,7 @@
 // Starts the shared stack and both planes in this process, for benchmarks.
 import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
-import type { ServedEdge } from '../support/served-edge.js';
+import { servedOnLoopback, type ServedEdge } from '../support/served-edge.js';
 import { startKeepTestStack } from '../support/start-stack.js';
 import { startTestPlanes, type TestPlanes, type TestPlanesOptions } from '../support/planes.js';
 import '../support/quiet-temporal.js';
@@ -48,14 +48,5 @@ export async function serveOnLoopback(
       () => resolve(s),
     );
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    baseUrl: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        if ('closeAllConnections' in server) server.closeAllConnections();
-      }),
-  };
+  return servedOnLoopback(server, Boolean(tls));
 }

@@ -1,4 +1,5 @@
 // The test planes' edge app served over real HTTP(S) on 127.0.0.1, with the connection limits of edge/main.ts.
+import type { ServerType } from '@hono/node-server';
 import { serveEdgeApp } from '../../edge/serve-edge.js';
 import type { TestPlanes } from './planes.js';
 
@@ -19,6 +20,11 @@ export async function serveEdge(
     limits: planes.edgeConfig.edge,
     ...(tls ? { tls: { cert: tls.certPem, key: tls.keyPem } } : {}),
   });
+  return servedOnLoopback(server, Boolean(tls));
+}
+
+/** Where a server listening on 127.0.0.1 answers, and how to stop it with its open connections. */
+export function servedOnLoopback(server: ServerType, tls: boolean): ServedEdge {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -5,9 +5,16 @@ import { sql } from 'kysely';
 import { CertificateRevocationList } from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
+import { startCoreWorker } from '../../activities/core-worker.js';
 import { CRL_REFRESH_SCHEDULE } from '../../activities/pki/crl-refresh.schedule.js';
+import { coreProcessConfig } from '../../core/config/config.schema.js';
+import { loadConfig } from '../../core/config/load-config.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
+import { eventually } from '../support/apple-requests.js';
+import { createTestDatabase } from '../support/db.js';
 import { keepIdentities } from '../support/keep-identity.js';
+import { testStack } from '../support/stack.js';
 import type { TestEdge } from '../support/planes.js';
 import { useTestPlanes } from '../support/test-context.js';
 
@@ -109,5 +116,37 @@ describe('the CRL', () => {
     expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'crlRefreshWorkflow' });
     expect(schedule.spec.intervals?.[0]?.every).toBe(planes.coreConfig.core.crlRefreshHours * 3_600_000);
     expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
+  });
+});
+
+describe('the core worker', () => {
+  it('publishes a CRL at first start, even while no edge has been provisioned', async () => {
+    const stack = testStack();
+    const database = await createTestDatabase(stack);
+    const suffix = randomUUID();
+    const config = loadConfig(coreProcessConfig, {
+      env: {
+        KEEP_DATABASE_URL: database.coreUrl,
+        KEEP_TEMPORAL_ADDRESS: stack.temporalAddress,
+        KEEP_TEMPORAL_NAMESPACE: stack.temporalNamespace,
+        KEEP_TEMPORAL_PAYLOAD_KEYS: stack.payloadKeys,
+        KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('secret-test'),
+        KEEP_CORE_TASK_QUEUE: `core-${suffix}`,
+        // No worker polls this edge queue: provisioning waits, so only the first-start publication can write.
+        KEEP_CORE_EDGE_TASK_QUEUES: `edge-${suffix}`,
+      },
+    });
+    expect(await database.core.db.selectFrom('crl_state').select('number').execute()).toEqual([]);
+    const core = await startCoreWorker(config, stack.workflowBundle);
+    try {
+      const crl = await eventually(() =>
+        database.core.db.selectFrom('crl_state').select(['der', 'next_update']).executeTakeFirst(),
+      );
+      expect(crl.der.length).toBeGreaterThan(0);
+      expect(crl.next_update.getTime()).toBeGreaterThan(Date.now());
+    } finally {
+      await core.close();
+      await database.drop();
+    }
   });
 });

@@ -14,6 +14,9 @@ import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loade
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
+import { ensureCrlRefreshSchedule } from './pki/crl-refresh.schedule.js';
+import { findLatestCrl } from './pki/crl-state.repository.js';
+import type { crlRefreshWorkflow } from '../workflows/crl-refresh.workflow.js';
 import { Client, Connection } from '@temporalio/client';
 import type { edgeProvisioningWorkflow } from '../workflows/edge-provisioning.workflow.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
@@ -51,9 +54,11 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
 
 /**
  * Asks each edge to install the CA chain and get its RA certified (one workflow per edge, never twice at
- * once), and keeps the directory-sync schedule in line with the settings when a directory is configured.
+ * once), publishes the first CRL if there is none yet (so `/pki/crl` answers before any revocation), and
+ * keeps the crl-refresh schedule, and the directory-sync one when a directory is configured, in line with
+ * the settings.
  */
-async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
+async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreDatabase>): Promise<void> {
   const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
   try {
     const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
@@ -65,6 +70,18 @@ async function startCoreProcesses(config: CoreProcessConfig): Promise<void> {
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
     }
+    if (!(await findLatestCrl(db))) {
+      await client.workflow.start<typeof crlRefreshWorkflow>('crlRefreshWorkflow', {
+        workflowId: workflowIds.crlRefresh(),
+        taskQueue: config.core.taskQueue,
+        args: [],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    }
+    await ensureCrlRefreshSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalHours: config.core.crlRefreshHours,
+    });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
         taskQueue: config.core.taskQueue,
@@ -102,6 +119,6 @@ export async function startCoreWorker(
     workflowBundle: { codePath: bundlePath },
   });
   const running = runWorker(worker, connection, () => database.close());
-  await startCoreProcesses(config);
+  await startCoreProcesses(config, database.db);
   return running;
 }

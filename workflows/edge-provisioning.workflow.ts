@@ -5,7 +5,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { PkiActivities } from '../activities/pki/pki.activities.js';
 import type { ScepEdgeActivities } from '../edge/scep/scep.activities.js';
 import type { TrustActivities } from '../edge/trust.activities.js';
-import { installRevocation } from './revocation.workflow.js';
+import { installRevocation } from './install-on-edges.js';
 
 export async function edgeProvisioningWorkflow(input: {
   edgeTaskQueue: string;

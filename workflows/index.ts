@@ -8,3 +8,4 @@ export { revocationWorkflow } from './revocation.workflow.js';
 export { enrollmentProfileWorkflow } from './enrollment-profile.workflow.js';
 export { scepChallengeWorkflow } from './scep-challenge.workflow.js';
 export { directorySyncWorkflow } from './directory-sync.workflow.js';
+export { crlRefreshWorkflow } from './crl-refresh.workflow.js';

@@ -278,20 +278,20 @@ export function reissued(row: {
   };
 }
 
-/** Builds and records the next CRL from every revoked certificate; returns its DER and number. */
+/** Builds and records the next CRL from every revoked, unexpired certificate; returns its DER and number. */
 export async function publishCrl(
   db: Kysely<CoreDatabase>,
   ca: CertificateAuthority,
-  options: { now: Date; validityHours?: number },
+  options: { now: Date; validityHours: number },
 ): Promise<{ number: number; der: Buffer }> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('keep.pki.crl'))`.execute(trx);
     const number = ((await findLatestCrl(trx))?.number ?? 0) + 1;
-    const nextUpdate = new Date(options.now.getTime() + (options.validityHours ?? 24 * 7) * 3_600_000);
+    const nextUpdate = new Date(options.now.getTime() + options.validityHours * 3_600_000);
     const der = buildCrl({
       ca,
       crlNumber: number,
-      revoked: await listRevokedCertificates(trx),
+      revoked: await listRevokedCertificates(trx, options.now),
       thisUpdate: options.now,
       nextUpdate,
     });

@@ -73,11 +73,13 @@ export async function revokeCertificate(
 }
 
 /** The CRL's entries; expired certificates stay listed until a CRL-pruning policy says otherwise. */
-export async function listRevokedCertificates(db: Db): Promise<RevokedEntry[]> {
+export async function listRevokedCertificates(db: Db, now: Date): Promise<RevokedEntry[]> {
   const rows = await db
     .selectFrom('certificates')
     .select(['serial_hex', 'revoked_at', 'revocation_reason'])
     .where('revoked_at', 'is not', null)
+    // RFC 5280 §3.3: an entry may go once its certificate has expired; nothing accepts that certificate anyway.
+    .where('not_after', '>', now)
     .orderBy('revoked_at')
     .execute();
   return rows.map((row) => ({

@@ -27,6 +27,8 @@ export interface PkiSettings {
   edgePublicUrl: string;
   deviceCertificateDays: number;
   challengeMinutes: number;
+  /** thisUpdate to nextUpdate of each CRL published. */
+  crlValidityHours: number;
   /** Every edge's task queue; each must learn every revocation. */
   edgeTaskQueues: readonly string[];
 }
@@ -81,6 +83,8 @@ export function createPkiActivities(deps: {
   const crlUrl = crlUrlFor(pki.edgePublicUrl);
   const ca = deps.ca ?? createCaLoader(db, keyRing, { organization: pki.organization, crlUrl });
   const pepper = challengePepper(keyRing);
+  const publishFreshCrl = async () =>
+    publishCrl(db, (await ca()).issuing, { now: new Date(), validityHours: pki.crlValidityHours });
 
   return {
     /** The CA chain the edge trusts and hands out (issuing first, root last), as base64 DER. */
@@ -265,7 +269,7 @@ export function createPkiActivities(deps: {
       // Already-revoked rows count too: a retried activity must hand the edge the same list.
       const rows = await matching().where('revoked_at', 'is not', null).execute();
       const { issuing } = await ca();
-      const crl = await publishCrl(db, issuing, { now: revokedAt });
+      const crl = await publishCrl(db, issuing, { now: revokedAt, validityHours: pki.crlValidityHours });
       return { revoked: rows.map(revokedEntry), crlBase64: crl.der.toString('base64') };
     },
 
@@ -276,9 +280,13 @@ export function createPkiActivities(deps: {
         .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
         .where('revoked_at', 'is not', null)
         .execute();
-      const latest = await findLatestCrl(db);
-      const der = latest?.der ?? (await publishCrl(db, (await ca()).issuing, { now: new Date() })).der;
+      const der = (await findLatestCrl(db))?.der ?? (await publishFreshCrl()).der;
       return { revoked: rows.map(revokedEntry), crlBase64: der.toString('base64') };
+    },
+
+    /** Publishes a fresh CRL (new thisUpdate and nextUpdate, expired entries dropped), for the crl-refresh schedule. */
+    async refreshCrl(): Promise<{ crlBase64: string }> {
+      return { crlBase64: (await publishFreshCrl()).der.toString('base64') };
     },
   };
 }

@@ -177,67 +177,95 @@ export const edgeSettings = z.strictObject({
     .describe('Largest check-in body (PUT /mdm/checkin); SCEP messages are capped at 64 KiB.'),
 });
 
-export const coreSettings = z.strictObject({
-  secretKeys: keyRingSpec.describe(
-    'AES-256-GCM key ring sealing secrets at rest in the core (CA keys, escrowed keys).',
-  ),
-  taskQueue: z.string().min(1).default('core').describe('Temporal task queue of the core worker.'),
-  workflowBundle: z
-    .string()
-    .default('dist/workflow-bundle.js')
-    .describe('Workflow bundle built ahead of time by `npm run build:workflows`.'),
-  organization: z
-    .string()
-    .min(1)
-    .default('Keep')
-    .describe('Organisation name in the CA certificates ("<organization> Keep Root CA").'),
-  edgePublicUrl: z
-    .url()
-    .default('https://127.0.0.1:8443')
-    .describe(
-      'Base URL devices use to reach the edge; written into enrollment profiles and CRL distribution points.',
+export const coreSettings = z
+  .strictObject({
+    secretKeys: keyRingSpec.describe(
+      'AES-256-GCM key ring sealing secrets at rest in the core (CA keys, escrowed keys).',
     ),
-  edgeTaskQueues: z
-    .string()
-    .default('edge')
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .describe(
-      'Comma-separated task queues of every edge this core serves: each is provisioned (CA chain, SCEP RA certificate, revoked list) and told every revocation.',
-    ),
-  deviceCertificateDays: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(825)
-    .default(365)
-    .describe('Validity of device identity certificates, in days.'),
-  caImportCertificatesFile: z
-    .string()
-    .optional()
-    .describe('First start only: import this CA certificate (PEM, with its chain) instead of creating a CA.'),
-  caImportKeyFile: z
-    .string()
-    .optional()
-    .describe('First start only: the private key (PEM) of the imported CA.'),
-  caImportKeyPassphrase: z.string().optional().describe('Passphrase of an encrypted caImportKeyFile.'),
-  caImportPkcs12File: z
-    .string()
-    .optional()
-    .describe('First start only: import the CA from this PKCS#12 (.p12) instead of PEM files.'),
-  caImportPkcs12Password: z.string().optional().describe('Password of caImportPkcs12File.'),
-  challengeMinutes: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(10080)
-    .default(60)
-    .describe('How long a SCEP challenge stays usable, in minutes.'),
-});
+    taskQueue: z.string().min(1).default('core').describe('Temporal task queue of the core worker.'),
+    workflowBundle: z
+      .string()
+      .default('dist/workflow-bundle.js')
+      .describe('Workflow bundle built ahead of time by `npm run build:workflows`.'),
+    organization: z
+      .string()
+      .min(1)
+      .default('Keep')
+      .describe('Organisation name in the CA certificates ("<organization> Keep Root CA").'),
+    edgePublicUrl: z
+      .url()
+      .default('https://127.0.0.1:8443')
+      .describe(
+        'Base URL devices use to reach the edge; written into enrollment profiles and CRL distribution points.',
+      ),
+    edgeTaskQueues: z
+      .string()
+      .default('edge')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .describe(
+        'Comma-separated task queues of every edge this core serves: each is provisioned (CA chain, SCEP RA certificate, revoked list) and told every revocation.',
+      ),
+    deviceCertificateDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(825)
+      .default(365)
+      .describe('Validity of device identity certificates, in days.'),
+    caImportCertificatesFile: z
+      .string()
+      .optional()
+      .describe(
+        'First start only: import this CA certificate (PEM, with its chain) instead of creating a CA.',
+      ),
+    caImportKeyFile: z
+      .string()
+      .optional()
+      .describe('First start only: the private key (PEM) of the imported CA.'),
+    caImportKeyPassphrase: z.string().optional().describe('Passphrase of an encrypted caImportKeyFile.'),
+    caImportPkcs12File: z
+      .string()
+      .optional()
+      .describe('First start only: import the CA from this PKCS#12 (.p12) instead of PEM files.'),
+    caImportPkcs12Password: z.string().optional().describe('Password of caImportPkcs12File.'),
+    challengeMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10080)
+      .default(60)
+      .describe('How long a SCEP challenge stays usable, in minutes.'),
+    crlValidityHours: z.coerce
+      .number()
+      .int()
+      .min(2)
+      .max(8760)
+      .default(168)
+      .describe('Validity of each published CRL (thisUpdate to nextUpdate), in hours.'),
+    crlRefreshHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(8759)
+      .default(24)
+      .describe(
+        'How often the crl-refresh schedule publishes a fresh CRL (expired entries dropped) to every edge, in hours; below crlValidityHours.',
+      ),
+  })
+  .superRefine((core, ctx) => {
+    // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.
+    if (core.crlRefreshHours >= core.crlValidityHours)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['crlRefreshHours'],
+        message: `must be below crlValidityHours (${core.crlValidityHours})`,
+      });
+  });
 
 /** The directory the core reads (LDAP / Active Directory); no `url` = no directory sync. */
 export const directorySettings = z

@@ -21,4 +21,6 @@ export const workflowIds = {
   certificateRequest: (digest: string) => `certificate-request-${digest}`,
   /** Fixed: one directory, synchronised by one schedule. */
   directorySync: () => 'directory-sync',
+  /** Fixed: one CRL, refreshed by one schedule. */
+  crlRefresh: () => 'crl-refresh',
 };

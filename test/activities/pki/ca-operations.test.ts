@@ -131,8 +131,8 @@ describe('CA service', () => {
     );
     expect(await revokeCertificate(t.core.db, outcome.certificate.serialHex, 'superseded', now)).toBe(false);
 
-    const first = await publishCrl(t.core.db, ca.issuing, { now });
-    const second = await publishCrl(t.core.db, ca.issuing, { now });
+    const first = await publishCrl(t.core.db, ca.issuing, { now, validityHours: 168 });
+    const second = await publishCrl(t.core.db, ca.issuing, { now, validityHours: 168 });
     expect(second.number).toBe(first.number + 1);
     s.write('crl.pem', derToPem(second.der, 'X509 CRL'));
     expect(() =>

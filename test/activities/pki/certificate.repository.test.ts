@@ -51,16 +51,15 @@ describe('certificate repository', () => {
     ).rejects.toThrow(/duplicate key/);
   });
 
-  it('revokes once, keeps the first date, and lists the revoked for the CRL', async () => {
+  it('revokes once, keeps the first date, and lists the revoked for the CRL until the certificate expires', async () => {
     const cert = row();
     await recordCertificate(t.core.db, cert);
     expect(await revokeCertificate(t.core.db, cert.serial_hex, 'superseded', now)).toBe(true);
     expect(await revokeCertificate(t.core.db, cert.serial_hex, 'keyCompromise', new Date())).toBe(false);
     expect(await revokeCertificate(t.core.db, 'abcdef', 'keyCompromise', now)).toBe(false);
-    expect(await listRevokedCertificates(t.core.db)).toContainEqual({
-      serialHex: cert.serial_hex,
-      revokedAt: now,
-      reason: 'superseded',
-    });
+    const entry = { serialHex: cert.serial_hex, revokedAt: now, reason: 'superseded' };
+    expect(await listRevokedCertificates(t.core.db, new Date(now.getTime() - 60_000))).toContainEqual(entry);
+    // not_after is `now`: from then on the entry may leave the CRL (RFC 5280 §3.3).
+    expect(await listRevokedCertificates(t.core.db, now)).not.toContainEqual(entry);
   });
 });

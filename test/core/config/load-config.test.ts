@@ -61,6 +61,23 @@ describe('loadConfig', () => {
     expect(keys.message).not.toContain('short');
   });
 
+  it('refuses a CRL refresh interval no shorter than the CRL validity, naming the setting', () => {
+    const env = {
+      ...adminEnv,
+      KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('c1'),
+      KEEP_CORE_CRL_VALIDITY_HOURS: '24',
+    };
+    const err = configError(() =>
+      loadConfig(coreProcessConfig, { env: { ...env, KEEP_CORE_CRL_REFRESH_HOURS: '24' } }),
+    );
+    expect(err.message).toMatch(
+      /KEEP_CORE_CRL_REFRESH_HOURS \(core.crlRefreshHours\): must be below crlValidityHours/,
+    );
+    expect(
+      loadConfig(coreProcessConfig, { env: { ...env, KEEP_CORE_CRL_REFRESH_HOURS: '12' } }).core,
+    ).toMatchObject({ crlValidityHours: 24, crlRefreshHours: 12 });
+  });
+
   it('refuses a setting that does not belong to the process, such as a core key in an edge config file', () => {
     const dir = mkdtempSync(`${tmpdir()}/keep-config-`);
     writeFileSync(`${dir}/edge.yaml`, `core:\n  secretKeys: "${KeyRing.generateSpec('s')}"\n`);

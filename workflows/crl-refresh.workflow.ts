@@ -1,0 +1,13 @@
+// Refreshes the CRL (`crl-refresh`, started by the schedule of that name and once at the core's first start): the
+// core publishes a CRL with a new nextUpdate and without the entries of expired certificates, and every edge
+// serves it, so relying parties never hold a CRL past its nextUpdate.
+import { proxyActivities } from '@temporalio/workflow';
+import type { PkiActivities } from '../activities/pki/pki.activities.js';
+import { installOnEveryEdge } from './install-on-edges.js';
+
+export async function crlRefreshWorkflow(): Promise<void> {
+  const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
+  const { crlBase64 } = await pki.refreshCrl();
+  // The edges already refuse every revoked identity: only the CRL is new.
+  await installOnEveryEdge({ revoked: [], crlBase64 });
+}

@@ -1,4 +1,5 @@
 // Activities through which the core certifies the edge's RA and hands it the CRL to publish.
+import { crlIssuedAt } from '../../core/pki/revocation-list-dates.js';
 import type { Kysely } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { RaState } from './ra-state.js';
@@ -11,11 +12,22 @@ export function createScepEdgeActivities(deps: { db: Kysely<EdgeDatabase>; ra: R
     },
     async installCrl(input: { crlBase64: string }): Promise<void> {
       const der = Buffer.from(input.crlBase64, 'base64');
-      await deps.db
-        .insertInto('crl')
-        .values({ id: 1, der })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ der, installed_at: new Date() }))
-        .execute();
+      const issuedAt = crlIssuedAt(der);
+      // A refresh and a revocation queued for an edge that was down may arrive in either order: keep the newer.
+      await deps.db.transaction().execute(async (tx) => {
+        const installed = await tx
+          .selectFrom('crl')
+          .select('der')
+          .where('id', '=', 1)
+          .forUpdate()
+          .executeTakeFirst();
+        if (installed && crlIssuedAt(installed.der) > issuedAt) return;
+        await tx
+          .insertInto('crl')
+          .values({ id: 1, der })
+          .onConflict((oc) => oc.column('id').doUpdateSet({ der, installed_at: new Date() }))
+          .execute();
+      });
     },
   };
 }

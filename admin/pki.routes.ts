@@ -1,12 +1,17 @@
 // /v1/scep/challenges and /v1/certificates/{serial}/revoke: SCEP challenges for other enrolments (Wi-Fi, VPN,
 // user identities) and revocation — both carried out by core workflows, both audited before they happen.
 import { randomUUID } from 'node:crypto';
-import { ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
+import {
+  ServiceError,
+  WithStartWorkflowOperation,
+  WorkflowFailedError,
+  type Client,
+} from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
-import type { revocationWorkflow } from '../workflows/revocation.workflow.js';
+import { revocationRecordedUpdate, type revocationWorkflow } from '../workflows/revocation.workflow.js';
 import type { scepChallengeWorkflow } from '../workflows/scep-challenge.workflow.js';
 import { recordAudit } from './audit.repository.js';
 import { readJson } from './json-body.js';
@@ -138,15 +143,21 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
           details: { reason: body.reason ?? 'unspecified' },
         });
         const result = await inCore(deps, () =>
-          deps.temporal.workflow.execute<typeof revocationWorkflow>('revocationWorkflow', {
-            workflowId: workflowIds.revocation(randomUUID()),
-            taskQueue: deps.coreTaskQueue,
-            args: [
+          deps.temporal.workflow.executeUpdateWithStart(revocationRecordedUpdate, {
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof revocationWorkflow>(
+              'revocationWorkflow',
               {
-                serialHex: known.serial_hex,
-                ...(body.reason ? { reason: body.reason } : {}),
+                workflowId: workflowIds.revocation(randomUUID()),
+                taskQueue: deps.coreTaskQueue,
+                workflowIdConflictPolicy: 'FAIL',
+                args: [
+                  {
+                    serialHex: known.serial_hex,
+                    ...(body.reason ? { reason: body.reason } : {}),
+                  },
+                ],
               },
-            ],
+            ),
           }),
         );
         return c.json({ serial: known.serial_hex, revoked: result.revoked });

@@ -34,6 +34,8 @@ import { testStack, type KeepTestStack } from './stack.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 
 export interface TestPlanesOptions {
+  /** Task queues of further edges the core serves that no worker polls: an edge that is down. */
+  edgesDown?: string[];
   /** A fake APNs to push through (its URL and the CA to trust). */
   apns?: { url: string; caPem: string };
   /** Start the outbox relay polling (default true); tests of crash recovery drive it by hand. */
@@ -103,7 +105,11 @@ export async function startTestPlanes(
       KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('secret-test'),
       KEEP_CORE_TASK_QUEUE: `core-${suffix}`,
       KEEP_CORE_WORKFLOW_BUNDLE: stack.workflowBundle,
-      KEEP_CORE_EDGE_TASK_QUEUES: options.secondEdge ? `edge-${suffix},edge2-${suffix}` : `edge-${suffix}`,
+      KEEP_CORE_EDGE_TASK_QUEUES: [
+        `edge-${suffix}`,
+        ...(options.secondEdge ? [`edge2-${suffix}`] : []),
+        ...(options.edgesDown ?? []),
+      ].join(','),
       ...(options.edgePublicUrl ? { KEEP_CORE_EDGE_PUBLIC_URL: options.edgePublicUrl } : {}),
     },
   });
@@ -181,7 +187,8 @@ export async function startTestPlanes(
   const secondEdge = options.secondEdge ? await startEdge(`edge2-${suffix}`) : undefined;
   // The core worker asked each edge to install the CA chain and certify its RA: wait for it.
   for (const taskQueue of coreConfig.core.edgeTaskQueues)
-    await temporal.workflow.getHandle(workflowIds.edgeProvisioning(taskQueue)).result();
+    if (!options.edgesDown?.includes(taskQueue))
+      await temporal.workflow.getHandle(workflowIds.edgeProvisioning(taskQueue)).result();
   return {
     database,
     coreConfig,

@@ -117,8 +117,9 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
         body: revokeBody,
         responses: {
           200: {
-            description: 'Revoked (or already revoked).',
-            schema: z.object({ serial: z.string(), revoked: z.number() }),
+            description:
+              'Revoked (or already revoked) in the core; everyEdge says whether every edge refuses it yet (an edge that is down gets it when it is back).',
+            schema: z.object({ serial: z.string(), revoked: z.number(), everyEdge: z.boolean() }),
           },
           400: { description: 'Not a serial number.', schema: errorBody },
           404: { description: 'No certificate with this serial.', schema: errorBody },
@@ -160,7 +161,7 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
             ),
           }),
         );
-        return c.json({ serial: known.serial_hex, revoked: result.revoked });
+        return c.json({ serial: known.serial_hex, revoked: result.revoked, everyEdge: result.everyEdge });
       },
     ),
   ];

@@ -1,28 +1,46 @@
 // Revokes certificates (`revocation-<uuid>`): the core records it and publishes a CRL, then every edge the core
 // serves refuses the identity and serves the new CRL. The one way to revoke: admin revocation, check-out and a
 // renewed identity's predecessor all come here.
-import { condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { PkiActivities, RevocationTarget } from '../activities/pki/pki.activities.js';
 import type { RevocationReason } from '../core/pki/crl.js';
 import { installOnEveryEdge } from './install-on-edges.js';
 
 export type RevocationInput = RevocationTarget & { reason?: RevocationReason };
 
+/** What the admin is told: how many certificates were revoked, and whether every edge refuses them yet. */
+export interface RevocationOutcome {
+  revoked: number;
+  everyEdge: boolean;
+}
+
+/** How long the answer waits for the edges once the core has recorded the revocation. */
+const EDGE_WAIT = '5 seconds';
+
 /**
- * Answers once the core has recorded the revocation and published the CRL, without waiting for the edges: an
- * admin learns it is revoked at once, and an edge that is down gets it when it is back.
+ * Answers once the core has recorded the revocation and published the CRL, and every edge has it — or, if an
+ * edge is down, after EDGE_WAIT: the admin learns it is revoked either way, and that edge gets it when it is back.
  */
-export const revocationRecordedUpdate = defineUpdate<{ revoked: number }>('revocationRecorded');
+export const revocationRecordedUpdate = defineUpdate<RevocationOutcome>('revocationRecorded');
 
 export async function revocationWorkflow(input: RevocationInput): Promise<{ revoked: number }> {
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
-  const state: { recorded?: { revoked: number } } = {};
+  const state: { recorded?: { revoked: number }; everyEdge: boolean } = { everyEdge: false };
   setHandler(revocationRecordedUpdate, async () => {
     await condition(() => state.recorded !== undefined);
-    return state.recorded!;
+    await condition(() => state.everyEdge, EDGE_WAIT);
+    return { ...state.recorded!, everyEdge: state.everyEdge };
   });
   const revocation = await pki.revokeAndPublish(input);
   state.recorded = { revoked: revocation.revoked.length };
   await installOnEveryEdge(revocation);
+  state.everyEdge = true;
+  await condition(allHandlersFinished);
   return state.recorded;
 }

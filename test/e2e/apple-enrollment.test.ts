@@ -261,7 +261,7 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
       reason: 'keyCompromise',
     });
     expect(revoked.status).toBe(200);
-    expect(((await revoked.json()) as { revoked: number }).revoked).toBe(1);
+    expect(await revoked.json()).toMatchObject({ revoked: 1, everyEdge: true });
     await expect(device.runSession()).rejects.toMatchObject({ status: 403 });
     expect((await device.checkIn('TokenUpdate')).status).toBe(403);
   });

@@ -72,7 +72,7 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
     }
     if (!(await findLatestCrl(db))) {
       await client.workflow.start<typeof crlRefreshWorkflow>('crlRefreshWorkflow', {
-        workflowId: workflowIds.crlRefresh(),
+        workflowId: workflowIds.crlRefresh(config.core.taskQueue),
         taskQueue: config.core.taskQueue,
         args: [],
         workflowIdConflictPolicy: 'USE_EXISTING',

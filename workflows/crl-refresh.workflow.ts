@@ -1,4 +1,4 @@
-// Refreshes the CRL (`crl-refresh`, started by the schedule of that name and once at the core's first start): the
+// Refreshes the CRL (`crl-refresh-<core task queue>`, started by the schedule of that name and once at the core's first start): the
 // core publishes a CRL with a new nextUpdate and without the entries of expired certificates, and every edge
 // serves it, so relying parties never hold a CRL past its nextUpdate.
 import { proxyActivities } from '@temporalio/workflow';

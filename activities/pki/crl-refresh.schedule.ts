@@ -1,9 +1,10 @@
-// Creates or updates the `crl-refresh` Temporal Schedule when the core worker starts.
+// Creates or updates the `crl-refresh-<core task queue>` Temporal Schedule when the core worker starts.
 import type { Client } from '@temporalio/client';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { ensureSchedule } from '../ensure-schedule.js';
 
-export const CRL_REFRESH_SCHEDULE = workflowIds.crlRefresh();
+/** The schedule of the core on this task queue (one per core, like its workflows). */
+export const crlRefreshScheduleId = (coreTaskQueue: string) => workflowIds.crlRefresh(coreTaskQueue);
 
 export interface CrlRefreshScheduleOptions {
   taskQueue: string;
@@ -16,12 +17,12 @@ export async function ensureCrlRefreshSchedule(
   options: CrlRefreshScheduleOptions,
 ): Promise<void> {
   await ensureSchedule(client, {
-    scheduleId: CRL_REFRESH_SCHEDULE,
+    scheduleId: crlRefreshScheduleId(options.taskQueue),
     spec: { intervals: [{ every: `${options.intervalHours} hours` }] },
     action: {
       type: 'startWorkflow',
       workflowType: 'crlRefreshWorkflow',
-      workflowId: workflowIds.crlRefresh(),
+      workflowId: workflowIds.crlRefresh(options.taskQueue),
       taskQueue: options.taskQueue,
       args: [],
     },

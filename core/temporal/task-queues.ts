@@ -22,5 +22,6 @@ export const workflowIds = {
   /** Fixed: one directory, synchronised by one schedule. */
   directorySync: () => 'directory-sync',
   /** Fixed: one CRL, refreshed by one schedule. */
-  crlRefresh: () => 'crl-refresh',
+  /** Per core task queue, so cores sharing a namespace (tests, several sites) refresh their own CRL. */
+  crlRefresh: (coreTaskQueue: string) => `crl-refresh-${coreTaskQueue}`,
 };

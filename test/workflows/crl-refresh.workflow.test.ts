@@ -6,7 +6,7 @@ import { CertificateRevocationList } from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { startCoreWorker } from '../../activities/core-worker.js';
-import { CRL_REFRESH_SCHEDULE } from '../../activities/pki/crl-refresh.schedule.js';
+import { crlRefreshScheduleId } from '../../activities/pki/crl-refresh.schedule.js';
 import { coreProcessConfig } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
@@ -48,7 +48,7 @@ describe('the CRL', () => {
 
   const refresh = () =>
     planes.temporal.workflow.execute('crlRefreshWorkflow', {
-      workflowId: `${workflowIds.crlRefresh()}-${randomUUID()}`,
+      workflowId: `${workflowIds.crlRefresh(planes.coreConfig.core.taskQueue)}-${randomUUID()}`,
       taskQueue: planes.coreConfig.core.taskQueue,
       args: [],
     });
@@ -112,8 +112,14 @@ describe('the CRL', () => {
   });
 
   it('is refreshed by the crl-refresh schedule the core worker creates at start', async () => {
-    const schedule = await planes.temporal.schedule.getHandle(CRL_REFRESH_SCHEDULE).describe();
-    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'crlRefreshWorkflow' });
+    const schedule = await planes.temporal.schedule
+      .getHandle(crlRefreshScheduleId(planes.coreConfig.core.taskQueue))
+      .describe();
+    expect(schedule.action).toMatchObject({
+      type: 'startWorkflow',
+      workflowType: 'crlRefreshWorkflow',
+      taskQueue: planes.coreConfig.core.taskQueue,
+    });
     expect(schedule.spec.intervals?.[0]?.every).toBe(planes.coreConfig.core.crlRefreshHours * 3_600_000);
     expect(schedule.policies.overlap).toBe(ScheduleOverlapPolicy.SKIP);
   });

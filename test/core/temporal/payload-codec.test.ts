@@ -65,7 +65,10 @@ describe('EncryptionCodec', () => {
   it('refuses a payload whose ciphertext was altered or whose key is not in the ring', async () => {
     const codec = new EncryptionCodec(new KeyRing([{ id: 'a', key: Buffer.alloc(32, 1) }]));
     const [encoded] = await codec.encode([{ metadata: {}, data: text.encode('x') }]);
-    const tampered = { ...encoded!, data: Buffer.from(encoded!.data!).fill(0, 20, 21) };
+    // Flip every bit of one byte: a change whatever the byte held (setting it to 0 missed one time in 256).
+    const altered = Buffer.from(encoded!.data!);
+    altered[20] = altered[20]! ^ 0xff;
+    const tampered = { ...encoded!, data: altered };
     await expect(codec.decode([tampered])).rejects.toThrow(/authentication/);
     const stranger = new EncryptionCodec(new KeyRing([{ id: 'b', key: Buffer.alloc(32, 1) }]));
     await expect(stranger.decode([encoded!])).rejects.toThrow(/no key "a"/);

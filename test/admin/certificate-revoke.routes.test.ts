@@ -2,11 +2,10 @@
 // the core serves is down (that edge gets it when it is back).
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createAdminApp } from '../../admin/app.js';
-import { generateToken, hashToken } from '../../admin/auth/token-hash.js';
-import { createLogger } from '../../core/log/logger.js';
+import { generateToken } from '../../admin/auth/token-hash.js';
 import { keepIdentities } from '../support/keep-identity.js';
 import { useTestPlanes } from '../support/test-context.js';
+import { planesAdminApp } from '../support/planes-admin.js';
 
 describe('revoking a certificate from the admin API', () => {
   const downEdge = `edge-down-${randomUUID()}`;
@@ -14,16 +13,7 @@ describe('revoking a certificate from the admin API', () => {
   const token = generateToken();
 
   it('answers once the core recorded it, saying an edge that is down does not have it yet', async () => {
-    const admin = createAdminApp({
-      log: createLogger('test', 'silent'),
-      healthProbes: {},
-      db: planes.database.core.db,
-      temporal: planes.temporal,
-      bootstrapTokenHash: hashToken(token),
-      coreTaskQueue: planes.coreConfig.core.taskQueue,
-      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-      temporalTimeoutMs: 20_000,
-    });
+    const admin = planesAdminApp(planes, token);
     const identity = await keepIdentities(planes).enroll();
     const serial = new X509Certificate(identity.cert).serialNumber.toLowerCase().replace(/^0+/, '');
     const res = await admin.request(`/v1/certificates/${serial}/revoke`, {

@@ -5,9 +5,8 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../../admin/app.js';
-import { hashToken, generateToken } from '../../admin/auth/token-hash.js';
-import { createLogger } from '../../core/log/logger.js';
+import type { createAdminApp } from '../../admin/app.js';
+import { generateToken } from '../../admin/auth/token-hash.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { freePort } from '../support/global-setup.js';
@@ -15,6 +14,7 @@ import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { eventually } from '../support/apple-requests.js';
 import { useTestPlanes } from '../support/test-context.js';
+import { planesAdminApp } from '../support/planes-admin.js';
 
 /** A bound, not a speed claim: other test files generating RSA keys can starve this process for seconds. */
 const PUSH_WAIT_MS = 90_000;
@@ -81,16 +81,7 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
       );
     });
     expect((server.address() as AddressInfo).port).toBe(port);
-    admin = createAdminApp({
-      log: createLogger('test', 'silent'),
-      healthProbes: {},
-      db: planes.database.core.db,
-      temporal: planes.temporal,
-      bootstrapTokenHash: hashToken(token),
-      coreTaskQueue: planes.coreConfig.core.taskQueue,
-      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-      temporalTimeoutMs: 20_000,
-    });
+    admin = planesAdminApp(planes, token);
   }, 120_000);
 
   afterAll(async () => {

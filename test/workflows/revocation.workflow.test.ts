@@ -2,14 +2,14 @@
 // starts with the full list: two edge workers, each with its own database, through the real Temporal and core CA.
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createAdminApp } from '../../admin/app.js';
-import { generateToken, hashToken } from '../../admin/auth/token-hash.js';
+import type { createAdminApp } from '../../admin/app.js';
+import { generateToken } from '../../admin/auth/token-hash.js';
 import type { PlistValue } from '../../core/apple/plist-codec.js';
-import { createLogger } from '../../core/log/logger.js';
 import { eventually, signedRequest, type Identity } from '../support/apple-requests.js';
 import { keepIdentities, type KeepIdentity } from '../support/keep-identity.js';
 import type { TestEdge } from '../support/planes.js';
 import { useTestPlanes } from '../support/test-context.js';
+import { planesAdminApp } from '../support/planes-admin.js';
 
 const TOPIC = 'com.apple.mgmt.External.revocation';
 
@@ -43,16 +43,7 @@ describe('revocation reaches every edge', () => {
   beforeAll(async () => {
     second = planes.secondEdge!;
     identities = keepIdentities(planes);
-    admin = createAdminApp({
-      log: createLogger('test', 'silent'),
-      healthProbes: {},
-      db: planes.database.core.db,
-      temporal: planes.temporal,
-      bootstrapTokenHash: hashToken(token),
-      coreTaskQueue: planes.coreConfig.core.taskQueue,
-      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-      temporalTimeoutMs: 20_000,
-    });
+    admin = planesAdminApp(planes, token);
   }, 120_000);
 
   it('both edges refuse a certificate after an admin revokes it', async () => {

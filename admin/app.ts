@@ -20,6 +20,7 @@ import { roleGrantRoutes } from './role-grant.routes.js';
 import { teamRoutes } from './team.routes.js';
 import type { AdminEnv } from './auth/principal.js';
 import { deviceCommandRoutes } from './device-command.routes.js';
+import { bulkCommandRoutes } from './bulk-command.routes.js';
 import { deviceRoutes } from './device.routes.js';
 import { defineRoute, mountRoutes } from './define-route.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
@@ -136,6 +137,13 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       db: deps.db,
       temporal: deps.temporal,
       commandTimeoutMs: timeoutMs,
+      platforms,
+    }),
+    ...bulkCommandRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      timeoutMs,
       platforms,
     }),
     ...platforms.flatMap(

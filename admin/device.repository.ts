@@ -1,5 +1,5 @@
 // Reads of the device inventory (core.devices) for the admin API; the device workflow writes it.
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { Device } from '../core/db/core/device.table.js';
 import type { Scope } from './auth/rbac.js';
@@ -9,8 +9,8 @@ import { isUuid } from './ids.js';
 export const PENDING_STATUSES = ['queued', 'not-now'] as const;
 
 /** Devices the caller may see: all, or those in one of the scope's teams; in SQL, so no page or cursor leaks. */
-function inScope(scope: Scope) {
-  return (eb: ExpressionBuilder<CoreDatabase, 'devices'>) => {
+export function inScope(scope: Scope) {
+  return (eb: ExpressionBuilder<CoreDatabase, 'devices'>): Expression<SqlBool> => {
     if (scope === 'all') return sql<boolean>`true`;
     if (scope.length === 0) return sql<boolean>`false`;
     return eb(

@@ -37,6 +37,18 @@ export interface EnqueueCommandsResult {
   outcome: string;
 }
 
+/** The same command for many enrollments, each with its own UUID (a bulk command's page). */
+export interface EnqueueBulkInput {
+  commands: Array<DeviceCommand & { enrollmentId: string }>;
+}
+
+export interface EnqueueBulkResult {
+  /** Enrollments this edge does not hold: nothing was queued for them here. */
+  unknown: string[];
+  /** Devices woken now (the others collect their queue at their next check-in). */
+  pushed: number;
+}
+
 /** A platform running in one edge process. */
 export interface StartedEdgePlatform {
   /** Mounted at the root of the edge app: a platform owns its paths (Apple: /mdm/checkin, /mdm/connect). */
@@ -45,6 +57,11 @@ export interface StartedEdgePlatform {
   activities: ActivityFunctions;
   /** Queues commands for one enrollment and wakes the device (the device workflow's `enqueueCommands`). */
   enqueueCommands(input: EnqueueCommandsInput): Promise<EnqueueCommandsResult>;
+  /**
+   * Queues one command per enrollment in one write and wakes each device once; idempotent by command UUID, and a
+   * retry wakes only devices whose command it queued (a bulk command's `enqueueBulkCommands`).
+   */
+  enqueueBulk(input: EnqueueBulkInput): Promise<EnqueueBulkResult>;
   /** Closes what the platform holds open (Apple: its APNs connections), after the worker stopped. */
   close(): Promise<void>;
 }

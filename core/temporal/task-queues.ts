@@ -14,6 +14,8 @@ export const workflowIds = {
   /** One per edge task queue (an operator-chosen name, not a person's). */
   edgeProvisioning: (edgeTaskQueue: string) => `edge-provisioning-${edgeTaskQueue}`,
   revocation: (id: string) => `revocation-${id}`,
+  /** Keep's bulk command id (POST /v1/commands). */
+  bulkCommand: (bulkId: string) => `bulk-command-${bulkId}`,
   enrollmentProfile: (enrollmentId: string) => `enrollment-${enrollmentId}`,
   scepChallenge: (id: string) => `scep-challenge-${id}`,
   pushCertificate: (importId: string) => `push-certificate-${importId}`,

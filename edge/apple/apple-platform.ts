@@ -1,7 +1,7 @@
 // Apple at the edge: the MDM check-in and command endpoints, the APNs push service, the command queue.
 import { readFileSync } from 'node:fs';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from '../platform.js';
-import { createAppleEdgeActivities, enqueueAppleCommands } from './apple.activities.js';
+import { createAppleEdgeActivities, enqueueAppleBulk, enqueueAppleCommands } from './apple.activities.js';
 import { appleRoutes } from './index.js';
 import { createPushService, type PushService } from './push-service.js';
 
@@ -35,6 +35,7 @@ export function startAppleEdge(deps: EdgePlatformDeps): StartedAppleEdge {
     }),
     activities: createAppleEdgeActivities({ db, push }),
     enqueueCommands: (input) => enqueueAppleCommands({ db, push }, input),
+    enqueueBulk: (input) => enqueueAppleBulk({ db, push }, input),
     close: () => push.close(),
   };
 }

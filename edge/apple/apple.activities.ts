@@ -2,8 +2,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
-import type { EnqueueCommandsInput, EnqueueCommandsResult } from '../platform.js';
-import { enqueueCommand } from './command-queue.repository.js';
+import type {
+  EnqueueBulkInput,
+  EnqueueBulkResult,
+  EnqueueCommandsInput,
+  EnqueueCommandsResult,
+} from '../platform.js';
+import { enqueueCommand, enqueueCommandBatch } from './command-queue.repository.js';
 import type { PushService } from './push-service.js';
 
 interface AppleEdgeDeps {
@@ -42,6 +47,40 @@ export async function enqueueAppleCommands(
   });
   const [outcome = 'skipped'] = await deps.push.wake([input.enrollmentId]).catch(() => ['failed' as const]);
   return { pushed: outcome === 'sent', outcome };
+}
+
+/**
+ * A bulk command's page: one insert for every enrollment this edge holds, then one push per device whose command
+ * was queued now (the push coalescer sends them per topic), so a retried page does not wake devices twice.
+ */
+export async function enqueueAppleBulk(
+  deps: AppleEdgeDeps,
+  input: EnqueueBulkInput,
+): Promise<EnqueueBulkResult> {
+  const ids = [...new Set(input.commands.map((command) => command.enrollmentId))];
+  const held = new Set(
+    ids.length === 0
+      ? []
+      : (await deps.db.selectFrom('apple_enrollments').select('id').where('id', 'in', ids).execute()).map(
+          (row) => row.id,
+        ),
+  );
+  const queued = await enqueueCommandBatch(
+    deps.db,
+    input.commands
+      .filter((command) => held.has(command.enrollmentId))
+      .map((command) => ({
+        enrollmentId: command.enrollmentId,
+        commandUuid: command.commandUuid,
+        requestType: command.requestType,
+        body: Buffer.from(command.payload, 'utf8'),
+      })),
+  );
+  const outcomes = await deps.push.wake(queued).catch(() => []);
+  return {
+    unknown: ids.filter((id) => !held.has(id)),
+    pushed: outcomes.filter((outcome) => outcome === 'sent').length,
+  };
 }
 
 export function createAppleEdgeActivities(deps: AppleEdgeDeps) {

@@ -31,6 +31,29 @@ export async function enqueueCommand(db: Db, command: EnqueueCommand): Promise<b
 }
 
 /**
+ * Many commands in one statement (a bulk command's page), idempotent as `enqueueCommand`; answers the enrollments
+ * whose command it queued now.
+ */
+export async function enqueueCommandBatch(db: Db, commands: readonly EnqueueCommand[]): Promise<string[]> {
+  if (commands.length === 0) return [];
+  const rows = await db
+    .insertInto('command_queue')
+    .values(
+      commands.map((command) => ({
+        enrollment_id: command.enrollmentId,
+        command_uuid: command.commandUuid,
+        request_type: command.requestType,
+        body: command.body,
+        priority: command.priority ?? 100,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['enrollment_id', 'command_uuid']).doNothing())
+    .returning('enrollment_id')
+    .execute();
+  return rows.map((row) => row.enrollment_id);
+}
+
+/**
  * The next command for the device, marked sent. A command the device answered NotNow waits for its
  * next Idle (a new session), so it is skipped for the rest of this one; a command sent but never
  * answered is sent again. SKIP LOCKED keeps two concurrent requests of one device from taking the same row.

@@ -46,6 +46,12 @@ export function testEdgePlatform(secret: string, record: TestEdgeRecord): EdgePl
         record.queued.push({ ...input, taskQueue: Context.current().info.taskQueue });
         return { pushed: true, outcome: 'sent' };
       },
+      enqueueBulk: async ({ commands }) => {
+        const taskQueue = Context.current().info.taskQueue;
+        for (const { enrollmentId, ...command } of commands)
+          record.queued.push({ enrollmentId, commands: [command], taskQueue });
+        return { unknown: [], pushed: commands.length };
+      },
       close: async () => undefined,
     }),
   };

@@ -1,0 +1,36 @@
+// One command sent to many devices with one admin call (POST /v1/commands), and what became of each target.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+export interface BulkCommandTable {
+  id: string;
+  /** The admin subject who asked; with `idempotency_key`, unique. */
+  requested_by: string;
+  idempotency_key: string;
+  /** SHA-256 of the request as sent (hex): the same key for another request is a conflict, not a retry. */
+  request_digest: string;
+  platform: string;
+  request_type: string;
+  /** When the fan-out workflow had handed every target to its edge (or refused it). */
+  finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  created_at: Generated<Date>;
+}
+
+/**
+ * Why a target got no command: not a device Keep knows, outside the caller's scope, not enrolled, of another
+ * platform than the command's, or not enrolled at any edge the core serves.
+ */
+export type BulkTargetRefusal =
+  'unknown' | 'out-of-scope' | 'not-enrolled' | 'other-platform' | 'not-at-edge';
+
+export interface BulkCommandTargetTable {
+  bulk_id: string;
+  device_id: string;
+  /** The device's own command (`device_commands.command_uuid`); null when refused before it had one. */
+  command_uuid: string | null;
+  /** `pending` until the fan-out hands it to the device's edge. */
+  state: 'pending' | 'queued' | 'refused';
+  reason: BulkTargetRefusal | null;
+}
+
+export type BulkCommand = Selectable<BulkCommandTable>;
+export type BulkCommandTarget = Selectable<BulkCommandTargetTable>;

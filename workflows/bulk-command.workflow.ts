@@ -1,0 +1,71 @@
+// One command to many devices (`bulk-command-<id>`): page by page, the commands are recorded in the core with one
+// statement, then queued at the edges with one activity per page and edge, which pushes each device once.
+import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { BulkCommandActivities, BulkPageTarget } from '../activities/device/bulk-command.activities.js';
+import type { PkiActivities } from '../activities/pki/pki.activities.js';
+import type { CommandTemplate } from '../core/device/command-template.js';
+import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
+
+export interface BulkCommandInput {
+  bulkId: string;
+  platform: string;
+  requestedBy: string;
+  template: CommandTemplate;
+  /** Targets per page: one core statement and one activity per edge each (default 500). */
+  pageSize?: number;
+  /** The last device id handed out, carried across continue-as-new. */
+  after?: string;
+}
+
+const PAGE_SIZE = 500;
+
+export async function bulkCommandWorkflow(input: BulkCommandInput): Promise<void> {
+  const core = proxyLocalActivities<BulkCommandActivities & Pick<PkiActivities, 'edgeTaskQueues'>>({
+    startToCloseTimeout: '1 minute',
+  });
+  const edgeAt = (taskQueue: string) =>
+    proxyActivities<DeviceCommandActivities>({
+      taskQueue,
+      startToCloseTimeout: '1 minute',
+      retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+    });
+  // Read in the core, never passed by the caller: the edges this core serves, tried in order for each page.
+  const edges = await core.edgeTaskQueues();
+  let after = input.after ?? '';
+  for (;;) {
+    const page = await core.recordBulkCommandPage({
+      bulkId: input.bulkId,
+      after,
+      limit: input.pageSize ?? PAGE_SIZE,
+      requestType: input.template.requestType,
+      requestedBy: input.requestedBy,
+    });
+    const last = page.at(-1);
+    if (!last) break;
+    let remaining = page.filter((target) => target.enrollmentId !== null);
+    const queued: BulkPageTarget[] = [];
+    for (const taskQueue of edges) {
+      if (remaining.length === 0) break;
+      const { unknown } = await edgeAt(taskQueue).enqueueBulkCommands({
+        platform: input.platform,
+        template: input.template,
+        targets: remaining.map((target) => ({
+          enrollmentId: target.enrollmentId!,
+          commandUuid: target.commandUuid,
+        })),
+      });
+      const elsewhere = new Set(unknown);
+      queued.push(...remaining.filter((target) => !elsewhere.has(target.enrollmentId!)));
+      remaining = remaining.filter((target) => elsewhere.has(target.enrollmentId!));
+    }
+    await core.recordBulkCommandOutcome({
+      bulkId: input.bulkId,
+      queued: queued.map((target) => target.deviceId),
+      notAtEdge: page.filter((target) => !queued.includes(target)).map((target) => target.deviceId),
+    });
+    after = last.deviceId;
+    if (workflowInfo().continueAsNewSuggested)
+      await continueAsNew<typeof bulkCommandWorkflow>({ ...input, after });
+  }
+  await core.finishBulkCommand({ bulkId: input.bulkId });
+}

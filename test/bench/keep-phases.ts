@@ -1,5 +1,7 @@
 // The phases a benchmark runs against Keep split into processes: enrolment until inventory is answered, Idle
 // check-ins and command round trips through the admin API, each with the edge's CPU and Temporal's work counted.
+import { randomUUID } from 'node:crypto';
+import { runBulkRounds, type BulkRoundOptions } from './bulk-rounds.js';
 import { watchCommands, inventoryDone } from './command-watcher.js';
 import type { FleetProcesses } from './fleet-processes.js';
 import type { KeepProcesses } from './keep-processes.js';
@@ -35,6 +37,33 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
     work = settled;
     return { result, edge: { before, after, cpuPercent: cpuPercent(before, after) }, perOperation };
   }
+
+  /** Keep's device id of each fleet device, by fleet index. */
+  async function deviceIds(): Promise<string[]> {
+    const rows = await keep.database.core.db.selectFrom('devices').select(['id', 'udid']).execute();
+    const byUdid = new Map(rows.map((d) => [d.udid, d.id]));
+    return fleet.udids.map((udid, index) => {
+      const id = byUdid.get(udid);
+      if (!id) throw new Error(`device ${index} is not in core.devices`);
+      return id;
+    });
+  }
+
+  async function postJson(path: string, body: unknown): Promise<unknown> {
+    const response = await fetch(`${keep.admin.baseUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keep.admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 202)
+      throw new Error(`admin API answered ${response.status}: ${await response.text()}`);
+    return response.json();
+  }
+
+  const deviceInformation = {
+    requestType: 'DeviceInformation',
+    parameters: { queries: ['DeviceName', 'OSVersion'] },
+  };
 
   return {
     /**
@@ -81,12 +110,7 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
       return measure(
         (r: LoadReport) => r.ok,
         async () => {
-          const ids = new Map(
-            (await keep.database.core.db.selectFrom('devices').select(['id', 'udid']).execute()).map((d) => [
-              d.udid,
-              d.id,
-            ]),
-          );
+          const ids = await deviceIds();
           const watcher = watchCommands(keep.database.core.db);
           try {
             // Two commands for one device at once would share a session: never more in flight than devices.
@@ -94,22 +118,10 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
               { ...loop, concurrency: Math.min(loop.concurrency, fleet.size) },
               async (i) => {
                 const index = i % fleet.size;
-                const deviceId = ids.get(fleet.udids[index]!);
-                if (!deviceId) throw new Error(`device ${index} is not in core.devices`);
-                const response = await fetch(`${keep.admin.baseUrl}/v1/devices/${deviceId}/commands`, {
-                  method: 'POST',
-                  headers: {
-                    authorization: `Bearer ${keep.admin.token}`,
-                    'content-type': 'application/json',
-                  },
-                  body: JSON.stringify({
-                    requestType: 'DeviceInformation',
-                    parameters: { queries: ['DeviceName', 'OSVersion'] },
-                  }),
-                });
-                if (response.status !== 202)
-                  throw new Error(`admin API answered ${response.status}: ${await response.text()}`);
-                const { commandUuid } = (await response.json()) as { commandUuid: string };
+                const { commandUuid } = (await postJson(
+                  `/v1/devices/${ids[index]!}/commands`,
+                  deviceInformation,
+                )) as { commandUuid: string };
                 const { commands } = await fleet.session(index);
                 if (!commands.some((c) => c.commandUuid === commandUuid)) {
                   throw new Error('the device session did not fetch the command');
@@ -117,6 +129,54 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
                 // Asked only now, so a failed session leaves no wait behind; a row already stored is found at once.
                 const status = await watcher.settled(commandUuid, 60_000);
                 if (status !== 'acknowledged') throw new Error(`command ended ${status}`);
+              },
+            );
+          } finally {
+            watcher.stop();
+          }
+        },
+      );
+    },
+
+    /**
+     * Bulk command round trips: each round one POST /v1/commands (DeviceInformation to every device) → the
+     * bulk-command workflow → one edge activity per page; each device's session fetches and answers it; done
+     * per device when its result is stored in core.device_commands.
+     */
+    bulkCommands(options: Omit<BulkRoundOptions, 'devices'>) {
+      return measure(
+        (r: LoadReport) => r.ok,
+        async () => {
+          const ids = await deviceIds();
+          const watcher = watchCommands(keep.database.core.db);
+          try {
+            return await runBulkRounds(
+              { ...options, devices: fleet.size },
+              {
+                async send() {
+                  const { id } = (await postJson('/v1/commands', {
+                    idempotencyKey: randomUUID(),
+                    platform: 'apple',
+                    devices: ids,
+                    command: deviceInformation,
+                  })) as { id: string };
+                  const targets = await keep.database.core.db
+                    .selectFrom('bulk_command_targets')
+                    .select(['device_id', 'command_uuid'])
+                    .where('bulk_id', '=', id)
+                    .execute();
+                  const uuids = new Map(targets.map((t) => [t.device_id, t.command_uuid]));
+                  return (index) => {
+                    const commandUuid = uuids.get(ids[index]!);
+                    if (!commandUuid) throw new Error(`device ${index} was refused`);
+                    return commandUuid;
+                  };
+                },
+                session: (index) => fleet.session(index),
+                async stored(commandUuid) {
+                  const status = await watcher.settled(commandUuid, 60_000);
+                  if (status !== 'acknowledged') throw new Error(`command ended ${status}`);
+                },
               },
             );
           } finally {

@@ -12,6 +12,7 @@ import { FleetProcesses, MAX_FLEET_PROCESSES } from './fleet-processes.js';
 import { keepPhases } from './keep-phases.js';
 import { startKeepProcesses } from './keep-processes.js';
 import { runLoad, type LoadReport } from './load-loop.js';
+import { runBulkRounds } from './bulk-rounds.js';
 import { buildNanoMdm, NANOMDM_VERSION, startNanoMdm, type NanoMdmBuild } from './nanomdm-server.js';
 import { sampleProcess } from './proc-stats.js';
 
@@ -23,6 +24,8 @@ interface Params {
   commands: number;
   concurrency: number;
   commandConcurrency: number;
+  /** Bulk rounds: the same command to every device with one call, each round. */
+  bulkRounds: number;
   warmup: number;
   fleets: number;
   maxSeconds: number;
@@ -31,6 +34,7 @@ interface Params {
 interface ServerRun {
   idle: LoadReport & { commandsMet: number };
   commands: LoadReport;
+  bulk: LoadReport;
   /** The server process's resident memory after the run. */
   rssBytes: number;
   extra: Record<string, Metric>;
@@ -102,9 +106,30 @@ async function measureNanoMdm(
           throw new Error('the device session did not answer the command');
       },
     );
+    // The same command to every device with one enqueue call (NanoMDM takes a comma-separated id list).
+    const bulk = await runBulkRounds(
+      { rounds: params.bulkRounds, devices: devices.size, concurrency: params.commandConcurrency, maxMs },
+      {
+        async send() {
+          const commandUuid = randomUUID();
+          const response = await fetch(`${nano.baseUrl}/v1/enqueue/${devices.udids.join(',')}?nopush=1`, {
+            method: 'PUT',
+            headers: { authorization, 'content-type': 'application/xml' },
+            body: commandPlist(commandUuid),
+          });
+          if (!response.ok) throw new Error(`NanoMDM enqueue answered ${response.status}`);
+          await response.arrayBuffer();
+          return () => commandUuid;
+        },
+        session: (index) => devices.session(index),
+        // NanoMDM stores the result before it answers the report.
+        stored: async () => undefined,
+      },
+    );
     return {
       idle,
       commands,
+      bulk,
       rssBytes: sampleProcess(nano.pid).rssBytes,
       extra: { nanomdm_pg_sessions_opened: metric(sessionsOpened, 'sessions') },
     };
@@ -137,15 +162,23 @@ async function measureKeep(running: RunningKeepTestStack, params: Params): Promi
       concurrency: params.commandConcurrency,
       maxMs,
     });
+    const bulk = await phases.bulkCommands({
+      rounds: params.bulkRounds,
+      concurrency: params.commandConcurrency,
+      maxMs,
+    });
     return {
       idle: idle.result,
       commands: commands.result,
-      rssBytes: commands.edge.after.rssBytes,
+      bulk: bulk.result,
+      rssBytes: bulk.edge.after.rssBytes,
       extra: {
         keep_edge_cpu_idle: metric(idle.edge.cpuPercent, '% of a core'),
         keep_workflow_tasks_per_idle_checkin: metric(idle.perOperation.workflowTasks, 'tasks'),
         keep_workflow_tasks_per_command: metric(commands.perOperation.workflowTasks, 'tasks'),
         keep_history_events_per_command: metric(commands.perOperation.historyEvents, 'events'),
+        keep_workflow_tasks_per_bulk_command: metric(bulk.perOperation.workflowTasks, 'tasks'),
+        keep_history_events_per_bulk_command: metric(bulk.perOperation.historyEvents, 'events'),
       },
     };
   } finally {
@@ -155,7 +188,7 @@ async function measureKeep(running: RunningKeepTestStack, params: Params): Promi
 }
 
 function side(prefix: string, run: ServerRun): Record<string, Metric> {
-  for (const report of [run.idle, run.commands])
+  for (const report of [run.idle, run.commands, run.bulk])
     if (report.errors.length) console.error(prefix, report.errors);
   return {
     [`${prefix}_idle_checkins`]: metric(run.idle.ok, 'count'),
@@ -169,6 +202,11 @@ function side(prefix: string, run: ServerRun): Record<string, Metric> {
     [`${prefix}_commands_per_s`]: metric(run.commands.perSecond, 'commands/s'),
     [`${prefix}_command_p50`]: metric(run.commands.latencyMs.p50, 'ms'),
     [`${prefix}_command_p99`]: metric(run.commands.latencyMs.p99, 'ms'),
+    [`${prefix}_bulk_command_round_trips`]: metric(run.bulk.ok, 'count'),
+    [`${prefix}_bulk_command_failures`]: metric(run.bulk.failed, 'count'),
+    [`${prefix}_bulk_commands_per_s`]: metric(run.bulk.perSecond, 'commands/s'),
+    [`${prefix}_bulk_command_p50`]: metric(run.bulk.latencyMs.p50, 'ms'),
+    [`${prefix}_bulk_command_p99`]: metric(run.bulk.latencyMs.p99, 'ms'),
     [`${prefix}_server_rss`]: metric(run.rssBytes / MiB, 'MiB'),
     ...run.extra,
   };
@@ -181,6 +219,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
     commands: intParam(raw, 'commands', 300, 20_000),
     concurrency: intParam(raw, 'concurrency', 32, 256),
     commandConcurrency: intParam(raw, 'commandConcurrency', 16, 256),
+    bulkRounds: intParam(raw, 'bulkRounds', 3, 100),
     warmup: intParam(raw, 'warmup', 300, 10_000),
     fleets: intParam(raw, 'fleets', 2, MAX_FLEET_PROCESSES),
     maxSeconds: intParam(raw, 'maxSeconds', 120, 600),
@@ -209,12 +248,16 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
         keep_over_nanomdm_commands_per_s: ratio(keep.commands.perSecond, nano.commands.perSecond),
         keep_over_nanomdm_command_p50: ratio(keep.commands.latencyMs.p50, nano.commands.latencyMs.p50),
         keep_over_nanomdm_command_p99: ratio(keep.commands.latencyMs.p99, nano.commands.latencyMs.p99),
+        keep_over_nanomdm_bulk_commands_per_s: ratio(keep.bulk.perSecond, nano.bulk.perSecond),
+        keep_over_nanomdm_bulk_command_p50: ratio(keep.bulk.latencyMs.p50, nano.bulk.latencyMs.p50),
+        keep_over_nanomdm_bulk_command_p99: ratio(keep.bulk.latencyMs.p99, nano.bulk.latencyMs.p99),
       },
       notes: [
         `both servers in processes of their own over plain HTTP on 127.0.0.1, the fleet in ${params.fleets} others; same embedded Postgres, same fleet code and signing, ${params.warmup} unmeasured Idle sessions first`,
         `NanoMDM ${NANOMDM_VERSION}: pgsql storage, Mdm-Signature verified against -ca/-intermediate, default request logging (drained); commands through PUT /v1/enqueue/<udid>?nopush=1`,
         'Keep: `keep edge` (under tsx) with its outbox relay and edge worker; the core worker and admin API in the bench process; commands through POST /v1/devices/{id}/commands (which also pushes, to a fake APNs)',
         'command round trip: enqueue → the device session the bench starts fetches and answers it → result stored (NanoMDM: before it answers the report; Keep: in core device_commands, relayed from the edge)',
+        `bulk: ${params.bulkRounds} rounds of the same command to all ${params.devices} devices with one call (NanoMDM: PUT /v1/enqueue/<udid,udid,…>?nopush=1; Keep: POST /v1/commands, fanned out by the bulk-command workflow), then each device's session; latency per device from the call to its result stored`,
       ],
     };
   } finally {

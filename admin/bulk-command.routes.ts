@@ -48,7 +48,7 @@ const bulkRequest = z
       .string()
       .min(1)
       .describe('The platform of the targets (`apple`); devices of another are refused.'),
-    devices: z.array(z.string()).min(1).max(MAX_TARGETS).optional().describe("Keep's device ids."),
+    devices: z.array(z.string().max(100)).min(1).max(MAX_TARGETS).optional().describe("Keep's device ids."),
     teamId: z.guid().optional().describe('Every device of this team, instead of `devices`.'),
     command: z
       .unknown()

@@ -58,10 +58,11 @@ export async function bulkCommandWorkflow(input: BulkCommandInput): Promise<void
       queued.push(...remaining.filter((target) => !elsewhere.has(target.enrollmentId!)));
       remaining = remaining.filter((target) => elsewhere.has(target.enrollmentId!));
     }
+    const queuedIds = new Set(queued.map((target) => target.deviceId));
     await core.recordBulkCommandOutcome({
       bulkId: input.bulkId,
-      queued: queued.map((target) => target.deviceId),
-      notAtEdge: page.filter((target) => !queued.includes(target)).map((target) => target.deviceId),
+      queued: [...queuedIds],
+      notAtEdge: page.filter((target) => !queuedIds.has(target.deviceId)).map((target) => target.deviceId),
     });
     after = last.deviceId;
     if (workflowInfo().continueAsNewSuggested)

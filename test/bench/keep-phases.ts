@@ -1,6 +1,7 @@
 // The phases a benchmark runs against Keep split into processes: enrolment until inventory is answered, Idle
 // check-ins and command round trips through the admin API, each with the edge's CPU and Temporal's work counted.
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { runBulkRounds, type BulkRoundOptions } from './bulk-rounds.js';
 import { watchCommands, inventoryDone } from './command-watcher.js';
 import type { FleetProcesses } from './fleet-processes.js';
@@ -145,12 +146,12 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
      */
     bulkCommands(options: Omit<BulkRoundOptions, 'devices'>) {
       return measure(
-        (r: LoadReport) => r.ok,
+        (r: { report: LoadReport }) => r.report.ok,
         async () => {
           const ids = await deviceIds();
           const watcher = watchCommands(keep.database.core.db);
           try {
-            return await runBulkRounds(
+            const report = await runBulkRounds(
               { ...options, devices: fleet.size },
               {
                 async send() {
@@ -179,6 +180,11 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
                 },
               },
             );
+            // The fan-out alone: from the call's record to every target queued at its edge (or refused).
+            const { rows } = await sql<{ ms: number }>`
+              select extract(epoch from finished_at - created_at) * 1000 as ms
+              from core.bulk_commands where finished_at is not null`.execute(keep.database.core.db);
+            return { report, fanOutMs: rows.map((row) => Number(row.ms)) };
           } finally {
             watcher.stop();
           }

@@ -15,6 +15,7 @@ import { runLoad, type LoadReport } from './load-loop.js';
 import { runBulkRounds } from './bulk-rounds.js';
 import { buildNanoMdm, NANOMDM_VERSION, startNanoMdm, type NanoMdmBuild } from './nanomdm-server.js';
 import { sampleProcess } from './proc-stats.js';
+import { summarize } from '../sim/apple/fleet.js';
 
 const MiB = 1024 * 1024;
 
@@ -170,13 +171,14 @@ async function measureKeep(running: RunningKeepTestStack, params: Params): Promi
     return {
       idle: idle.result,
       commands: commands.result,
-      bulk: bulk.result,
+      bulk: bulk.result.report,
       rssBytes: bulk.edge.after.rssBytes,
       extra: {
         keep_edge_cpu_idle: metric(idle.edge.cpuPercent, '% of a core'),
         keep_workflow_tasks_per_idle_checkin: metric(idle.perOperation.workflowTasks, 'tasks'),
         keep_workflow_tasks_per_command: metric(commands.perOperation.workflowTasks, 'tasks'),
         keep_history_events_per_command: metric(commands.perOperation.historyEvents, 'events'),
+        keep_bulk_fan_out_p50: metric(summarize(bulk.result.fanOutMs).p50, 'ms'),
         keep_workflow_tasks_per_bulk_command: metric(bulk.perOperation.workflowTasks, 'tasks'),
         keep_history_events_per_bulk_command: metric(bulk.perOperation.historyEvents, 'events'),
       },

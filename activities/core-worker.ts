@@ -6,6 +6,7 @@ import { openCoreDatabase } from '../runtime/db/connect.js';
 import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
+import { createDeviceEventIngestActivities } from './device/device-event-ingest.activities.js';
 import type { CorePlatform } from './platform.js';
 import { corePlatforms } from './platforms.js';
 import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
@@ -45,6 +46,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
   return mergeActivities([
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
+    createDeviceEventIngestActivities({ db: deps.db, platforms }),
     pki,
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
     createDirectoryActivities(deps),

@@ -103,13 +103,14 @@ export function startOutboxRelay(options: OutboxRelayOptions, autostart = true):
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
     });
-    // Bounded well inside the lease: past it another relayer may send the same rows (harmless, deduped).
+    // Bounded well inside the lease (past it another relayer may send the same rows: harmless, deduped), and
+    // short enough that a starved core delays the next try by seconds, not minutes.
     await withDeadline(
       options.temporal.workflow.executeUpdateWithStart(ingestDeviceEventsUpdate, {
         args: [events],
         startWorkflowOperation,
       }),
-      Math.max(1_000, leaseMs / 2),
+      Math.min(10_000, leaseMs / 2),
     );
   }
 

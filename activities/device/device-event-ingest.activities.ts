@@ -2,7 +2,7 @@
 // activity (one transaction: dedupe, then the bulk writes); waking device workflows is a regular one (it
 // talks to Temporal, and a slow wake must not hold up the next batch's Update).
 import { Context } from '@temporalio/activity';
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { DeviceWake, RelayedDeviceEvent } from '../../core/device/device-event-batch.js';
 import { wakesDeviceWorkflow } from '../../core/device/device-event-wake.js';
@@ -14,6 +14,22 @@ import { applyDeviceEvents } from './device-event-apply.js';
 
 /** The device workflow's signal for events (`deviceEventSignal` in workflows/device.messages.ts). */
 const DEVICE_EVENT_SIGNAL = 'deviceEvent';
+
+/**
+ * How long an ingested event's key is kept for dedupe: an edge re-sends only rows it never marked relayed,
+ * which it does seconds after the first delivery, so a week covers an edge that crashed in between and was
+ * down for days.
+ */
+const DEDUPE_DAYS = 7;
+
+/** Retention: each batch removes as many expired keys as it adds (at least 100), so the table keeps pace. */
+async function pruneIngested(db: Transaction<CoreDatabase>, added: number): Promise<void> {
+  await sql`
+    delete from core.device_events where ctid in (
+      select ctid from core.device_events
+      where received_at < now() - make_interval(days => ${DEDUPE_DAYS}) and not wake_pending
+      limit ${Math.max(100, added)})`.execute(db);
+}
 
 export function createDeviceEventIngestActivities(deps: {
   db: Kysely<CoreDatabase>;
@@ -66,6 +82,7 @@ export function createDeviceEventIngestActivities(deps: {
           )
           .where('wake_pending', '=', true)
           .execute();
+        await pruneIngested(tx, events.length);
         const pending = new Set(owed.map((r) => r.outbox_id));
         return {
           wakes: events

@@ -129,4 +129,29 @@ describe('device event ingest', () => {
     expect(a.wakes).toHaveLength(1);
     expect(b.wakes).toHaveLength(1);
   });
+
+  it('forgets keys older than a week as new batches arrive, but never a wake still owed', async () => {
+    const old = { edge_queue: 'edge-old', device_id: randomUUID(), kind: 'facts-reported', at: new Date() };
+    await database.core.db
+      .insertInto('device_events')
+      .values([
+        { ...old, outbox_id: 1, wake_pending: false, received_at: new Date(Date.now() - 8 * 86_400_000) },
+        { ...old, outbox_id: 2, wake_pending: true, received_at: new Date(Date.now() - 8 * 86_400_000) },
+        { ...old, outbox_id: 3, wake_pending: false, received_at: new Date(Date.now() - 86_400_000) },
+      ])
+      .execute();
+    await activities().ingestDeviceEvents({
+      edgeTaskQueue: 'edge-e',
+      events: [
+        relayed(randomUUID(), { kind: 'facts-reported', enrollmentId: randomUUID(), data: { facts: {} } }),
+      ],
+    });
+    const kept = await database.core.db
+      .selectFrom('device_events')
+      .select('outbox_id')
+      .where('edge_queue', '=', 'edge-old')
+      .orderBy('outbox_id')
+      .execute();
+    expect(kept.map((r) => Number(r.outbox_id))).toEqual([2, 3]);
+  });
 });

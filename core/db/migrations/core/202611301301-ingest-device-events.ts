@@ -21,6 +21,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['edge_queue', 'outbox_id'])
     .where(sql.ref('wake_pending'), '=', true)
     .execute();
+  await core.createIndex('device_events_received').on('device_events').column('received_at').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

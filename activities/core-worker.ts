@@ -7,6 +7,7 @@ import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
 import { createDeviceActivities } from './device/device.activities.js';
 import { createBulkCommandActivities } from './device/bulk-command.activities.js';
+import { createDeviceEventIngestActivities } from './device/device-event-ingest.activities.js';
 import type { CorePlatform } from './platform.js';
 import { corePlatforms } from './platforms.js';
 import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
@@ -47,6 +48,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
     createBulkCommandActivities({ db: deps.db }),
+    createDeviceEventIngestActivities({ db: deps.db, platforms }),
     pki,
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
     createDirectoryActivities(deps),

@@ -37,7 +37,11 @@ export function edgeErrorHandler(log: Logger) {
   return function onEdgeError(err: Error, c: Context): Response {
     if (err instanceof DeviceRefusal)
       log.info({ reason: err.reason, subject: err.subject, path: c.req.path }, 'device request refused');
-    if (err instanceof HTTPException) return c.text(err.message || 'bad request', err.status);
+    if (err instanceof HTTPException) {
+      // A 503 (the core did not answer in time) is overload, not failure: the device is told when to retry.
+      if (err.status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));
+      return c.text(err.message || 'bad request', err.status);
+    }
     // The client closed or was cut off (timeouts, slow clients) while its body was read: not Keep's fault.
     if (clientGone(c)) {
       log.info({ path: c.req.path }, 'client went away mid-request');

@@ -18,8 +18,6 @@ export interface DeviceWorkflowState {
   platform?: string;
   enrollmentId?: string;
   enrolled: boolean;
-  /** Commands queued whose outcome is not final yet. */
-  pending: string[];
   /** Whether Keep queued its own inventory commands after the first TokenUpdate. */
   inventoryRequested: boolean;
 }
@@ -36,7 +34,10 @@ export interface QueueCommandResult {
   pushed: boolean;
 }
 
-/** Neutral events; the Apple-only shape of earlier edges is still accepted (normalised on receipt). */
+/**
+ * The events that need a decision (sent by the device-events workflow); every event, in runs from before bulk
+ * ingest. The Apple-only shape of earlier edges is still accepted (normalised on receipt).
+ */
 export const deviceEventSignal = defineSignal<[ReceivedDeviceEvent]>('deviceEvent');
 export const queueCommandUpdate = defineUpdate<QueueCommandResult, [QueueCommandRequest]>('queueCommand');
 /** Escrows (or, with no token, forgets) the device's bootstrap token (base64) in the core vault. */

@@ -1,5 +1,7 @@
 // One long-running workflow per device (`device-<keepId>`): the single owner of its desired state and of
-// every command's lifecycle. Started by the edge's first event (signal-with-start); ends at check-out.
+// every command's lifecycle. Woken (signal-with-start) only by events that need a decision
+// (core/device/device-event-wake.ts): the device-events workflow has already written every event to the core
+// DB, the state of record. Ends at check-out.
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -36,17 +38,16 @@ import {
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 
+/** The patch that ends the activity per event: the device-events workflow has written it already. */
+const EVENTS_INGESTED_IN_BULK = 'events-ingested-in-bulk';
+
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
 
 export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> {
   const { deviceId } = input;
   const maxHistory = input.maxHistoryEvents ?? MAX_HISTORY_EVENTS;
-  const state: DeviceWorkflowState = input.state ?? {
-    enrolled: false,
-    pending: [],
-    inventoryRequested: false,
-  };
+  const state: DeviceWorkflowState = input.state ?? { enrolled: false, inventoryRequested: false };
   const core = proxyActivities<DeviceActivities & BootstrapTokenActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -95,7 +96,6 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         ...(priority === undefined ? {} : { priority }),
       })),
     });
-    state.pending.push(...requests.map((r) => r.commandUuid));
     return { pushed };
   }
 
@@ -119,7 +119,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   setHandler(getBootstrapTokenUpdate, () => core.readBootstrapToken({ deviceId }));
 
   async function handle(event: DeviceEvent): Promise<void> {
-    await core.recordDeviceEvent({ deviceId, event });
+    // Runs whose history recorded an activity per event replay it; new runs read events written in bulk.
+    if (!patched(EVENTS_INGESTED_IN_BULK)) await core.recordDeviceEvent({ deviceId, event });
     state.enrollmentId ??= event.enrollmentId;
     state.platform ??= event.platform;
     switch (event.kind) {
@@ -130,6 +131,11 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         return;
       case 'channel-ready':
         if (event.data.userChannel) return;
+        // Authenticate no longer wakes this workflow: a channel ready under another enrollment is a re-enrolment.
+        if (state.enrollmentId !== event.enrollmentId) {
+          state.enrollmentId = event.enrollmentId;
+          state.inventoryRequested = false;
+        }
         state.enrolled = true;
         if (!state.inventoryRequested) {
           state.inventoryRequested = true;
@@ -158,10 +164,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         // The device spoke with its renewed identity, so the one it replaced is no longer needed by anyone.
         await revoke({ fingerprint: event.data.previousFingerprint, reason: 'superseded' });
         return;
+      // Only runs from before bulk ingest receive these (they do not wake a workflow): recorded above, nothing to decide.
       case 'command-report':
-        if (event.data.outcome !== 'not-now')
-          state.pending = state.pending.filter((uuid) => uuid !== event.data.commandUuid);
-        return;
       case 'facts-reported':
         return;
       default: {
@@ -185,7 +189,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     if (checkedOut) {
       await condition(allHandlersFinished);
       if (events.length === 0) return;
-      checkedOut = events.every((e) => e.kind !== 'authenticated');
+      // The device enrolled again (Authenticate, or a channel-ready event: the only one of the two that wakes).
+      checkedOut = events.every((e) => e.kind !== 'authenticated' && e.kind !== 'channel-ready');
       continue;
     }
     if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > maxHistory) {

@@ -10,3 +10,4 @@ export { scepChallengeWorkflow } from './scep-challenge.workflow.js';
 export { directorySyncWorkflow } from './directory-sync.workflow.js';
 export { crlRefreshWorkflow } from './crl-refresh.workflow.js';
 export { bulkCommandWorkflow } from './bulk-command.workflow.js';
+export { deviceEventsWorkflow } from './device-events.workflow.js';

@@ -23,6 +23,7 @@ import type {
 import type { DirectorySyncStateTable } from './core/directory-sync-state.table.js';
 import type { DirectoryChangeTable } from './core/directory-change.table.js';
 import type { BulkCommandTable, BulkCommandTargetTable } from './core/bulk-command.table.js';
+import type { DeviceEventTable } from './core/device-event.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -49,4 +50,5 @@ export interface CoreDatabase {
   directory_changes: DirectoryChangeTable;
   bulk_commands: BulkCommandTable;
   bulk_command_targets: BulkCommandTargetTable;
+  device_events: DeviceEventTable;
 }

@@ -11,6 +11,8 @@ export function newOpaqueId(): string {
 export const workflowIds = {
   planeCheck: (id: string) => `plane-check-${id}`,
   device: (keepId: string) => `device-${keepId}`,
+  /** One per edge task queue: that edge's device events enter the core through it, in batches. */
+  deviceEvents: (edgeTaskQueue: string) => `device-events-${edgeTaskQueue}`,
   /** One per edge task queue (an operator-chosen name, not a person's). */
   edgeProvisioning: (edgeTaskQueue: string) => `edge-provisioning-${edgeTaskQueue}`,
   revocation: (id: string) => `revocation-${id}`,

@@ -1,5 +1,5 @@
 // The relay outbox: events written in the same transaction as what they describe, relayed at least once.
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DeviceEvent } from '../../core/device/device-event.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { OutboxRow } from '../../core/db/edge/outbox.table.js';
@@ -13,12 +13,20 @@ export async function addDeviceEvent(db: Db, deviceId: string, event: DeviceEven
     .execute();
 }
 
-/** Locks a batch of pending rows for this relayer; others skip them. */
-export function lockPending(db: Transaction<EdgeDatabase>, limit: number): Promise<OutboxRow[]> {
+/**
+ * Candidates for a claim: pending rows no relayer holds (no live lease, no row lock), oldest first, with their
+ * size. Row-locked until the caller's transaction ends, which is only as long as the claim takes.
+ */
+export function claimable(
+  db: Transaction<EdgeDatabase>,
+  limit: number,
+): Promise<Array<OutboxRow & { bytes: number }>> {
   return db
     .selectFrom('outbox')
     .selectAll()
+    .select(sql<number>`octet_length(event::text)`.as('bytes'))
     .where('relayed_at', 'is', null)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', sql<Date>`now()`)]))
     .orderBy('id')
     .limit(limit)
     .forUpdate()
@@ -26,7 +34,17 @@ export function lockPending(db: Transaction<EdgeDatabase>, limit: number): Promi
     .execute();
 }
 
-/** The oldest pending event of each device, locked or not: a relayer may only start a device there. */
+/** Holds the rows for this relayer until `leaseMs` from now; another relayer may take them after that. */
+export async function lease(db: Db, ids: readonly string[], leaseMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ lease_until: sql<Date>`now() + ${`${leaseMs} milliseconds`}::interval` })
+    .where('id', 'in', ids)
+    .execute();
+}
+
+/** The oldest pending event of each device, leased, locked or not: a relayer may only start a device there. */
 export function oldestPending(
   db: Db,
   deviceIds: readonly string[],
@@ -50,7 +68,8 @@ export async function markFailed(db: Db, ids: readonly string[], error: string):
   if (!ids.length) return;
   await db
     .updateTable('outbox')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+    // The lease ends with the failure: the next drain may try again at once.
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500), lease_until: null }))
     .where('id', 'in', ids)
     .execute();
 }

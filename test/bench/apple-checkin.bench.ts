@@ -97,13 +97,18 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
           history_events_per_idle_checkin: metric(idle.perOperation.historyEvents, 'events'),
           workflow_tasks_per_command: metric(commands.perOperation.workflowTasks, 'tasks'),
           history_events_per_command: metric(commands.perOperation.historyEvents, 'events'),
+          // An Idle check-in carrying a command result wakes no device workflow: its whole cost is the ingest's share.
+          workflow_tasks_per_command_result: metric(commands.perOperation.ingest.workflowTasks, 'tasks'),
+          history_events_per_command_result: metric(commands.perOperation.ingest.historyEvents, 'events'),
+          ingest_workflow_tasks_per_enrolment: metric(enrol.perOperation.ingest.workflowTasks, 'tasks'),
+          ingest_history_events_per_enrolment: metric(enrol.perOperation.ingest.historyEvents, 'events'),
         },
         notes: [
           `edge: \`keep edge\` in its own process (pid ${keep.edge.pid}, under tsx), HTTPS on 127.0.0.1; core worker and admin API in this process; fleet in ${params.fleets} processes`,
           `identities: ${params.devices} certificates from Keep's own issuing CA, recorded as issued, RSA keys from a pool of 8; enrolment = Authenticate + TokenUpdate, then sessions until the inventory its workflow queued is answered (${enrol.result.sweeps} sweeps)`,
           `Idle: one signed PUT /mdm/connect answered empty (${idle.result.commandsMet} commands met on the way)`,
           'command: POST /v1/devices/{id}/commands → Update → edge queue (+ push to a fake APNs nobody listens to) → the device session the bench starts → result in core device_commands (polled every 20 ms)',
-          "workflow tasks and history events: every execution in the run's namespace, counted after each phase (once the counts stop moving) and divided by the phase's operations",
+          "workflow tasks and history events: every execution in the run's namespace (the edge's device-events workflow included, so its share is amortised over the devices), counted after each phase (once the counts stop moving) and divided by the phase's operations; *_command_result and ingest_* are the device-events workflow's share alone",
         ],
       };
     } finally {

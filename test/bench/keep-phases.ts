@@ -8,14 +8,17 @@ import type { FleetProcesses } from './fleet-processes.js';
 import type { KeepProcesses } from './keep-processes.js';
 import { runLoad, type LoadOptions, type LoadReport } from './load-loop.js';
 import { cpuPercent, sampleProcess, type ProcessSample } from './proc-stats.js';
-import { workflowCostCounter, workPerOperation, type WorkflowWork } from './workflow-cost.js';
+import { workflowCostCounter, workPerOperation, type Work, type WorkflowWork } from './workflow-cost.js';
 
 export interface Measured<T> {
   result: T;
   /** The edge process before and after the phase. */
   edge: { before: ProcessSample; after: ProcessSample; cpuPercent: number };
-  /** Temporal's work per operation of the phase (operations as the phase defines them). */
-  perOperation: { historyEvents: number; workflowTasks: number };
+  /**
+   * Temporal's work per operation of the phase (operations as the phase defines them), every workflow
+   * included; `ingest` is the device-events workflow's share of it (one per edge, amortised over the devices).
+   */
+  perOperation: Work & { ingest: Work };
 }
 
 /** How long to wait for relayed events to reach Temporal after a phase before counting its work. */
@@ -34,7 +37,10 @@ export function keepPhases(keep: KeepProcesses, fleet: FleetProcesses) {
     const result = await phase();
     const after = sampleProcess(keep.edge.pid);
     const settled = await cost.settled(SETTLE_MS);
-    const perOperation = workPerOperation(work, settled, operations(result));
+    const perOperation = {
+      ...workPerOperation(work, settled, operations(result)),
+      ingest: workPerOperation(work, settled, operations(result), 'deviceEventsWorkflow'),
+    };
     work = settled;
     return { result, edge: { before, after, cpuPercent: cpuPercent(before, after) }, perOperation };
   }

@@ -4,11 +4,16 @@ import proto from '@temporalio/proto';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
-export interface WorkflowWork {
-  executions: number;
+export interface Work {
   historyEvents: number;
   /** WorkflowTaskCompleted events: each is one round of workflow code on a worker. */
   workflowTasks: number;
+}
+
+export interface WorkflowWork extends Work {
+  executions: number;
+  /** The same totals per workflow type (e.g. the device-events workflow's share of a phase). */
+  byType: Record<string, Work>;
 }
 
 export interface WorkflowCostCounter {
@@ -18,16 +23,21 @@ export interface WorkflowCostCounter {
   settled(maxMs: number): Promise<WorkflowWork>;
 }
 
-/** Per operation of a phase: `(after - before) / operations`, 0 when the phase did nothing. */
+/**
+ * Per operation of a phase: `(after - before) / operations`, 0 when the phase did nothing; of one workflow
+ * type when `type` is given.
+ */
 export function workPerOperation(
   before: WorkflowWork,
   after: WorkflowWork,
   operations: number,
-): { historyEvents: number; workflowTasks: number } {
-  if (operations <= 0) return { historyEvents: 0, workflowTasks: 0 };
+  type?: string,
+): Work {
+  const [from, to] = type ? [before.byType[type], after.byType[type]] : [before, after];
+  if (operations <= 0 || !to) return { historyEvents: 0, workflowTasks: 0 };
   return {
-    historyEvents: (after.historyEvents - before.historyEvents) / operations,
-    workflowTasks: (after.workflowTasks - before.workflowTasks) / operations,
+    historyEvents: (to.historyEvents - (from?.historyEvents ?? 0)) / operations,
+    workflowTasks: (to.workflowTasks - (from?.workflowTasks ?? 0)) / operations,
   };
 }
 
@@ -48,23 +58,32 @@ export function workflowCostCounter(
   }
 
   async function count(): Promise<WorkflowWork> {
-    const pending: Array<{ workflowId: string; runId: string; running: boolean }> = [];
+    const pending: Array<{ workflowId: string; runId: string; type: string; running: boolean }> = [];
     for await (const info of client.workflow.list()) {
       pending.push({
         workflowId: info.workflowId,
         runId: info.runId,
+        type: info.type,
         running: info.status.name === 'RUNNING',
       });
     }
-    const total: WorkflowWork = { executions: pending.length, historyEvents: 0, workflowTasks: 0 };
+    const total: WorkflowWork = {
+      executions: pending.length,
+      historyEvents: 0,
+      workflowTasks: 0,
+      byType: {},
+    };
     let next = 0;
     const worker = async () => {
       while (next < pending.length) {
-        const { workflowId, runId, running } = pending[next++]!;
+        const { workflowId, runId, type, running } = pending[next++]!;
         const counted = closed.get(runId) ?? (await countOne(workflowId, runId));
         if (!running) closed.set(runId, counted);
         total.historyEvents += counted.historyEvents;
         total.workflowTasks += counted.workflowTasks;
+        const ofType = (total.byType[type] ??= { historyEvents: 0, workflowTasks: 0 });
+        ofType.historyEvents += counted.historyEvents;
+        ofType.workflowTasks += counted.workflowTasks;
       }
     };
     await Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));

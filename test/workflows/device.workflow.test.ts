@@ -24,7 +24,7 @@ describe('deviceWorkflow', () => {
     const input: DeviceWorkflowInput = {
       deviceId,
       edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
-      maxHistoryEvents: 40,
+      maxHistoryEvents: 20,
     };
     const signal = (event: ReceivedDeviceEvent) =>
       planes.temporal.workflow.signalWithStart('deviceWorkflow', {
@@ -35,22 +35,17 @@ describe('deviceWorkflow', () => {
         signalArgs: [event],
       });
     const at = () => new Date().toISOString();
-    const first = await signal({
-      platform: 'apple',
-      kind: 'authenticated',
-      enrollmentId,
-      at: at(),
-      data: { hardwareId: 'CAN-TEST', serialNumber: 'CAN1', facts: {} },
-    });
-    const firstRunId = first.signaledRunId;
-    for (let i = 0; i < 12; i++)
-      await signal({
+    // A user channel's readiness wakes nothing in production; here it grows the history without side effects.
+    const userChannel = () =>
+      signal({
         platform: 'apple',
-        kind: 'facts-reported',
+        kind: 'channel-ready',
         enrollmentId,
         at: at(),
-        data: { facts: { declarativeStatus: { i } } },
+        data: { userChannel: true, awaitingConfiguration: false },
       });
+    const firstRunId = (await userChannel()).signaledRunId;
+    for (let i = 0; i < 12; i++) await userChannel();
 
     const handle = planes.temporal.workflow.getHandle(workflowIds.device(deviceId));
     const description = await eventually(async () => {
@@ -60,12 +55,10 @@ describe('deviceWorkflow', () => {
     expect(description.status.name).toBe('RUNNING');
     const state = await handle.query(deviceStateQuery);
     expect(state.enrollmentId).toBe(enrollmentId);
-    const device = await planes.database.core.db
-      .selectFrom('devices')
-      .selectAll()
-      .where('id', '=', deviceId)
-      .executeTakeFirstOrThrow();
-    expect((device.facts as { declarativeStatus?: { i: number } }).declarativeStatus?.i).toBe(11);
+    // Events are written by the bulk ingest, not by the device workflow.
+    expect(
+      await planes.database.core.db.selectFrom('devices').where('id', '=', deviceId).executeTakeFirst(),
+    ).toBeUndefined();
 
     // The run that continued as new replays against today's bundle without a non-determinism error.
     const history = await planes.temporal.workflow
@@ -80,11 +73,8 @@ describe('deviceWorkflow', () => {
     );
     // KEEP_RECORD_HISTORIES=1 refreshes the fixture that test/workflows/replay.test.ts replays on every run.
     if (process.env.KEEP_RECORD_HISTORIES) {
-      // device-workflow.history.pb is the recording from before events were neutral: it stays, and replays.
-      const file = new URL(
-        '../fixtures/histories/device-workflow-neutral-events.history.pb',
-        import.meta.url,
-      );
+      // The recordings from before events were neutral (device-workflow) and before bulk ingest (-neutral-events) stay, and replay.
+      const file = new URL('../fixtures/histories/device-workflow-woken.history.pb', import.meta.url);
       writeFileSync(file, await recordableHistory(history, testStack().payloadKeys));
     }
   });
@@ -93,46 +83,26 @@ describe('deviceWorkflow', () => {
     const deviceId = randomUUID();
     const enrollmentId = randomUUID();
     const input: DeviceWorkflowInput = { deviceId, edgeTaskQueue: planes.edgeConfig.edge.taskQueue };
-    const signal = (event: ReceivedDeviceEvent) =>
-      planes.temporal.workflow.signalWithStart('deviceWorkflow', {
-        workflowId: workflowIds.device(deviceId),
-        taskQueue: planes.coreConfig.core.taskQueue,
-        args: [input],
-        signal: deviceEventSignal,
-        signalArgs: [event],
-      });
-    const at = new Date().toISOString();
-    await signal({
-      kind: 'authenticated',
-      enrollmentId,
-      at,
-      udid: 'OLD-SHAPE',
-      serialNumber: 'OLD1',
-      modelName: 'Mac',
+    await planes.temporal.workflow.signalWithStart('deviceWorkflow', {
+      workflowId: workflowIds.device(deviceId),
+      taskQueue: planes.coreConfig.core.taskQueue,
+      args: [input],
+      signal: deviceEventSignal,
+      signalArgs: [
+        {
+          kind: 'token-updated',
+          enrollmentId,
+          at: new Date().toISOString(),
+          user: true,
+          awaitingConfiguration: false,
+        },
+      ],
     });
-    await signal({ kind: 'declarative-status', enrollmentId, at, report: { old: true } });
-
-    const device = await eventually(async () => {
-      const row = await planes.database.core.db
-        .selectFrom('devices')
-        .selectAll()
-        .where('id', '=', deviceId)
-        .executeTakeFirst();
-      return (row?.facts as { declarativeStatus?: unknown } | undefined)?.declarativeStatus ? row : undefined;
+    const handle = planes.temporal.workflow.getHandle(workflowIds.device(deviceId));
+    const state = await eventually(async () => {
+      const s = await handle.query(deviceStateQuery);
+      return s.enrollmentId ? s : undefined;
     });
-    expect(device).toMatchObject({
-      platform: 'apple',
-      udid: 'OLD-SHAPE',
-      serial_number: 'OLD1',
-      model: 'Mac',
-    });
-    expect(device.facts).toMatchObject({
-      authenticate: { kind: 'authenticated', udid: 'OLD-SHAPE' },
-      declarativeStatus: { old: true },
-    });
-    const state = await planes.temporal.workflow
-      .getHandle(workflowIds.device(deviceId))
-      .query(deviceStateQuery);
-    expect(state).toMatchObject({ platform: 'apple', enrollmentId });
+    expect(state).toMatchObject({ platform: 'apple', enrollmentId, enrolled: false });
   });
 });

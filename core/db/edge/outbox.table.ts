@@ -9,6 +9,8 @@ export interface OutboxTable {
   event: unknown;
   created_at: Generated<Date>;
   relayed_at: Date | null;
+  /** Until when a relayer holds the row (it is sending it); a lapsed lease is claimed again. */
+  lease_until: Date | null;
   attempts: Generated<number>;
   last_error: string | null;
 }

@@ -1,0 +1,133 @@
+// The core's side of an edge's outbox drain: the device-events workflow runs these. Ingest is a local
+// activity (one transaction: dedupe, then the bulk writes); waking device workflows is a regular one (it
+// talks to Temporal, and a slow wake must not hold up the next batch's Update).
+import { Context } from '@temporalio/activity';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { DeviceWake, RelayedDeviceEvent } from '../../core/device/device-event-batch.js';
+import { wakesDeviceWorkflow } from '../../core/device/device-event-wake.js';
+import { normalizeDeviceEvent } from '../../core/device/received-device-event.js';
+import type { DeviceWorkflowInput } from '../../workflows/device.messages.js';
+import type { CorePlatform } from '../platform.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { applyDeviceEvents } from './device-event-apply.js';
+
+/** The device workflow's signal for events (`deviceEventSignal` in workflows/device.messages.ts). */
+const DEVICE_EVENT_SIGNAL = 'deviceEvent';
+
+/**
+ * How long an ingested event's key is kept for dedupe: an edge re-sends only rows it never marked relayed,
+ * which it does seconds after the first delivery, so a week covers an edge that crashed in between and was
+ * down for days.
+ */
+const DEDUPE_DAYS = 7;
+
+/** Retention: each batch removes as many expired keys as it adds (at least 100), so the table keeps pace. */
+async function pruneIngested(db: Transaction<CoreDatabase>, added: number): Promise<void> {
+  await sql`
+    delete from core.device_events where ctid in (
+      select ctid from core.device_events
+      where received_at < now() - make_interval(days => ${DEDUPE_DAYS}) and not wake_pending
+      limit ${Math.max(100, added)})`.execute(db);
+}
+
+export function createDeviceEventIngestActivities(deps: {
+  db: Kysely<CoreDatabase>;
+  platforms: readonly CorePlatform[];
+}) {
+  const { db } = deps;
+
+  return {
+    /**
+     * Writes a batch once, however often it is relayed (key: edge queue + outbox id; only new events are
+     * applied), and returns every event of the batch whose device workflow is still owed a wake: the new ones
+     * that need a decision, and those of an earlier delivery not yet woken (the workflow may have lost them
+     * when it crashed between this write and recording the result).
+     */
+    async ingestDeviceEvents(input: {
+      edgeTaskQueue: string;
+      events: RelayedDeviceEvent[];
+    }): Promise<{ wakes: DeviceWake[] }> {
+      const events = input.events.map((e) => ({ ...e, event: normalizeDeviceEvent(e.event) }));
+      if (events.length === 0) return { wakes: [] };
+      const keys = events.map((e) => ({
+        outbox_id: e.outboxId,
+        device_id: e.deviceId,
+        kind: e.event.kind,
+        at: e.event.at,
+        wake: wakesDeviceWorkflow(e.event),
+      }));
+      return db.transaction().execute(async (tx) => {
+        const inserted = await sql<{ outbox_id: string }>`
+          insert into core.device_events (edge_queue, outbox_id, device_id, kind, at, wake_pending)
+          select ${input.edgeTaskQueue}, v.outbox_id, v.device_id, v.kind, v.at, v.wake
+          from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(
+            outbox_id bigint, device_id uuid, kind text, at timestamptz, wake boolean)
+          on conflict do nothing
+          returning outbox_id::text`.execute(tx);
+        const fresh = new Set(inserted.rows.map((r) => r.outbox_id));
+        await applyDeviceEvents(
+          tx,
+          deps.platforms,
+          events.filter((e) => fresh.has(e.outboxId)),
+        );
+        const owed = await tx
+          .selectFrom('device_events')
+          .select(sql<string>`outbox_id::text`.as('outbox_id'))
+          .where('edge_queue', '=', input.edgeTaskQueue)
+          .where(
+            'outbox_id',
+            'in',
+            events.map((e) => e.outboxId),
+          )
+          .where('wake_pending', '=', true)
+          .execute();
+        await pruneIngested(tx, events.length);
+        const pending = new Set(owed.map((r) => r.outbox_id));
+        return {
+          wakes: events
+            .filter((e) => pending.has(e.outboxId))
+            .map(({ outboxId, deviceId, event }) => ({ outboxId, deviceId, event })),
+        };
+      });
+    },
+
+    /**
+     * Hands each wake to its device workflow (signal-with-start), in order per device, devices in parallel;
+     * then marks them woken. At least once: a retry after a partial page signals some workflows again, and
+     * the device workflow's handlers are idempotent for the kinds that wake it.
+     */
+    async wakeDeviceWorkflows(input: { edgeTaskQueue: string; wakes: DeviceWake[] }): Promise<void> {
+      const { client, info } = Context.current();
+      const byDevice = new Map<string, DeviceWake[]>();
+      for (const wake of input.wakes)
+        byDevice.set(wake.deviceId, [...(byDevice.get(wake.deviceId) ?? []), wake]);
+      await Promise.all(
+        [...byDevice].map(async ([deviceId, wakes]) => {
+          const workflowInput: DeviceWorkflowInput = { deviceId, edgeTaskQueue: input.edgeTaskQueue };
+          for (const wake of wakes) {
+            await client.workflow.signalWithStart('deviceWorkflow', {
+              workflowId: workflowIds.device(deviceId),
+              taskQueue: info.taskQueue,
+              args: [workflowInput],
+              signal: DEVICE_EVENT_SIGNAL,
+              signalArgs: [wake.event],
+            });
+          }
+        }),
+      );
+      await db
+        .updateTable('device_events')
+        .set({ wake_pending: false })
+        .where('edge_queue', '=', input.edgeTaskQueue)
+        .where(
+          'outbox_id',
+          'in',
+          input.wakes.map((w) => w.outboxId),
+        )
+        .execute();
+    },
+  };
+}
+
+export type DeviceEventIngestActivities = ReturnType<typeof createDeviceEventIngestActivities>;

@@ -1,0 +1,17 @@
+// The device events the core has ingested: the dedupe key of the bulk ingest and the wakes still owed.
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+export interface DeviceEventTable {
+  /** The edge task queue whose outbox held the event. */
+  edge_queue: string;
+  /** The event's id in that edge's outbox (bigserial, as text). */
+  outbox_id: ColumnType<string, string | number, never>;
+  device_id: string;
+  kind: string;
+  at: ColumnType<Date, Date | string, never>;
+  /** The event needs its device workflow and that workflow has not been told yet. */
+  wake_pending: boolean;
+  received_at: Generated<Date>;
+}
+
+export type DeviceEventRow = Selectable<DeviceEventTable>;

@@ -1,0 +1,21 @@
+// Which device events need a decision from the device's workflow. Everything else (results, facts,
+// Authenticate) is state the bulk ingest writes to the core DB; waking a workflow for it would cost a
+// workflow task per event and decide nothing. One row per kind: a feature that must react to a kind
+// (policy, escrow, enrolment) changes its row, and a new kind fails to compile until it has one.
+import type { DeviceEvent, DeviceEventData, DeviceEventKind } from './device-event.js';
+
+const wakes: { [K in DeviceEventKind]: (data: DeviceEventData[K]) => boolean } = {
+  authenticated: () => false,
+  // The device channel is ready: the workflow sends the first inventory. A user channel enrols nothing.
+  'channel-ready': (data) => !data.userChannel,
+  // The device left: its identities are revoked.
+  'checked-out': () => true,
+  // The renewed identity is in use: the one it replaced is revoked.
+  'identity-renewed': () => true,
+  'command-report': () => false,
+  'facts-reported': () => false,
+};
+
+export function wakesDeviceWorkflow(event: DeviceEvent): boolean {
+  return (wakes[event.kind] as (data: DeviceEvent['data']) => boolean)(event.data);
+}

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowsAdminPlatform } from '../../../admin/windows/windows-platform.js';
 import { workflowIds } from '../../../core/temporal/task-queues.js';
+import { createEdgeApp } from '../../../edge/app.js';
 import { serveEdgeApp } from '../../../edge/serve-edge.js';
+import { windowsEdgePlatform } from '../../../edge/windows/windows-platform.js';
+import { createLogger } from '../../../core/log/logger.js';
 import { queueCommandUpdate } from '../../../workflows/device.messages.js';
 import { addUser, settingsFor } from '../../support/directory-seed.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
@@ -254,6 +257,40 @@ describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge
     const other = await enrolled();
     // A's certificate speaking for B's DeviceID.
     expect((await pc.post(firstMessage(other.pc.deviceId, pc.provisioned!.managementUrl))).status).toBe(403);
+  });
+
+  it('accepts the PC’s certificate from a trusted TLS-terminating proxy (RFC 9440 Client-Cert), and only from it', async () => {
+    const { pc } = await enrolled();
+    const deps = planes.edge.platformDeps;
+    const windows = windowsEdgePlatform.start({
+      ...deps,
+      settings: { ...deps.settings, trustedProxies: ['10.9.8.7'] },
+    });
+    const proxied = createEdgeApp({
+      log: createLogger('test', 'silent'),
+      temporal: planes.temporal,
+      coreTaskQueue: planes.edgeConfig.edge.coreTaskQueue,
+      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+      probeEnabled: false,
+      healthProbes: {},
+      maxBodyBytes: planes.edgeConfig.edge.maxBodyBytes,
+      platformRoutes: [windows.routes],
+    });
+    const request = (from: string) =>
+      proxied.request(
+        pc.provisioned!.managementUrl,
+        {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/vnd.syncml.dm+xml',
+            'Client-Cert': `:${pc.provisioned!.deviceCertDer.toString('base64')}:`,
+          },
+          body: firstMessage(pc.deviceId, pc.provisioned!.managementUrl),
+        },
+        { incoming: { socket: { remoteAddress: from } } },
+      );
+    expect((await request('192.0.2.10')).status).toBe(401);
+    expect((await request('10.9.8.7')).status).toBe(200);
   });
 
   it('unenrols on Alert 1226 and refuses the PC’s sessions afterwards', async () => {

@@ -144,6 +144,28 @@ describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge
     );
   });
 
+  it('sends a command again in the next session when the session it was sent in was never answered', async () => {
+    const { pc, enrollment } = await enrolled();
+    await pc.session();
+    await vi.waitFor(async () => expect(await openCommands(enrollment.id)).toHaveLength(1), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    // A session the PC abandons after the server's first answer (a reboot, a lost network).
+    const abandoned = await pc.post(firstMessage(pc.deviceId, pc.provisioned!.managementUrl, '70000'));
+    expect(abandoned.body.toString()).toContain('<Get>');
+    expect(await openCommands(enrollment.id)).toHaveLength(0);
+    const log = await pc.session();
+    expect(log.received[0]!.commands.some((c) => c.command === 'Get')).toBe(true);
+    const [row] = await planes.database.edge.db
+      .selectFrom('windows_commands')
+      .select(['status', 'session_id'])
+      .where('enrollment_id', '=', enrollment.id)
+      .execute();
+    expect(row).toMatchObject({ status: 'acknowledged' });
+    expect(row!.session_id).not.toBe('70000');
+  });
+
   it('matches statuses and results to the right commands across a multi-message package', async () => {
     const { pc, enrollment } = await enrolled({ maxAnswersPerMessage: 2 });
     await pc.session();
@@ -304,9 +326,21 @@ describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('unenrolled');
     expect((await pc.post(firstMessage(pc.deviceId, pc.provisioned!.managementUrl))).status).toBe(403);
+    // The device workflow took the check-out: the enrolment's identity is revoked in the core.
+    await vi.waitFor(
+      async () => {
+        const certificate = await planes.database.core.db
+          .selectFrom('certificates')
+          .select('revoked_at')
+          .where('enrollment_id', '=', enrollment.id)
+          .executeTakeFirstOrThrow();
+        expect(certificate.revoked_at).not.toBeNull();
+      },
+      { timeout: 20_000, interval: 100 },
+    );
   });
 });
 
-function firstMessage(source: string, target: string): string {
-  return `<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>1</SessionID><MsgID>1</MsgID><Target><LocURI>${target}</LocURI></Target><Source><LocURI>${source}</LocURI></Source></SyncHdr><SyncBody><Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Final/></SyncBody></SyncML>`;
+function firstMessage(source: string, target: string, sessionId = '1'): string {
+  return `<SyncML xmlns="SYNCML:SYNCML1.2"><SyncHdr><VerDTD>1.2</VerDTD><VerProto>DM/1.2</VerProto><SessionID>${sessionId}</SessionID><MsgID>1</MsgID><Target><LocURI>${target}</LocURI></Target><Source><LocURI>${source}</LocURI></Source></SyncHdr><SyncBody><Alert><CmdID>1</CmdID><Data>1201</Data></Alert><Final/></SyncBody></SyncML>`;
 }

@@ -36,7 +36,7 @@ export const WINDOWS_PATHS = {
 } as const;
 
 /** Shown in Settings as the management server, and the DM account's name on the PC. */
-const PROVIDER_ID = 'Keep';
+export const PROVIDER_ID = 'Keep';
 /** Between the sessions a PC opens on its own once the first configuration has arrived. */
 const POLL_MINUTES = 15;
 const DEVICE_CERTIFICATE_DAYS = 365;

@@ -18,13 +18,14 @@ import {
 } from '../apple/device-identity.js';
 import { DeviceRefusal, fingerprintPrefix } from '../errors.js';
 import { WINDOWS_PATHS } from './enrollment.routes.js';
-import { handleSyncMLMessage } from './syncml-session.js';
+import { handleSyncMLMessage, type SessionOptions } from './syncml-session.js';
 import { findWindowsEnrollment } from './windows-enrollment.repository.js';
 
 export interface WindowsManagementDeps {
   db: Kysely<EdgeDatabase>;
   identity: DeviceIdentityOptions;
   onOutbox: () => void;
+  session: SessionOptions;
 }
 
 export function windowsManagementRoutes(deps: WindowsManagementDeps) {
@@ -62,7 +63,7 @@ export function windowsManagementRoutes(deps: WindowsManagementDeps) {
           enrollment.id,
           'SyncHdr Source is not the enrolled device',
         );
-      const reply = await handleSyncMLMessage(deps.db, enrollment, received);
+      const reply = await handleSyncMLMessage(deps.db, enrollment, received, deps.session);
       deps.onOutbox();
       const answer = Buffer.from(encodeSyncML(reply), 'utf8');
       return c.body(answer, 200, {

@@ -20,7 +20,8 @@ import {
   saveAnswer,
   sentCommandAt,
 } from './windows-command-queue.repository.js';
-import { markUnenrolled, recordSession } from './windows-enrollment.repository.js';
+import { applyEdgeCommand, isEdgeCommand, requestPushChannel } from './push/push-channel.js';
+import { lockWindowsEnrollment, markUnenrolled, recordSession } from './windows-enrollment.repository.js';
 
 /** Commands per server message: a session carries more in later messages, each answered before the next. */
 const COMMANDS_PER_MESSAGE = 20;
@@ -41,10 +42,16 @@ interface Answer {
 /** OMA-DM RepPro §10: 1xx informational and 2xx success; 3xx–5xx did not do what was asked. */
 const succeeded = (code: string) => /^[12]\d\d$/.test(code);
 
+export interface SessionOptions {
+  /** With WNS configured: the package family name the PC opens its push channel for. */
+  pushPackageFamilyName?: string | undefined;
+}
+
 export async function handleSyncMLMessage(
   db: Kysely<EdgeDatabase>,
   enrollment: WindowsEnrollment,
   received: SyncMLMessage,
+  options: SessionOptions = {},
 ): Promise<SyncMLMessage> {
   const { sessionId } = received.header;
   const now = new Date();
@@ -52,6 +59,7 @@ export async function handleSyncMLMessage(
     ({ platform: 'windows', kind, enrollmentId: enrollment.id, at: now.toISOString(), data }) as DeviceEvent;
 
   return db.transaction().execute(async (tx) => {
+    await lockWindowsEnrollment(tx, enrollment.id);
     const events: DeviceEvent[] = [];
     const alerts = received.commands.filter((c) => c.command === 'Alert');
     if (alerts.some((a) => a.data === ALERT.clientInitiated || a.data === ALERT.clientEvent)) {
@@ -62,6 +70,8 @@ export async function handleSyncMLMessage(
         if (Object.keys(devInfo).length)
           events.push(event('facts-reported', { facts: { windowsDevInfo: devInfo } }));
       }
+      if (options.pushPackageFamilyName && enrollment.push_channel_uri === null)
+        await requestPushChannel(tx, enrollment.id, options.pushPackageFamilyName);
     }
     if (
       alerts.some(
@@ -144,6 +154,10 @@ async function finishAnswered(
     const answer = row.result as Answer;
     const outcome = succeeded(answer.status!) ? 'acknowledged' : 'error';
     await saveAnswer(tx, row.id, { status: outcome, result: answer });
+    if (isEdgeCommand(row.request_type)) {
+      await applyEdgeCommand(tx, row, answer);
+      continue;
+    }
     events.push({
       platform: 'windows',
       kind: 'command-report',

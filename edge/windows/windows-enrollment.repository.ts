@@ -43,6 +43,8 @@ export async function bindWindowsEnrollment(
       status: 'enrolled',
       first_session_at: null,
       last_seen_at: null,
+      push_channel_uri: null,
+      push_expired_at: null,
     })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute();
@@ -72,4 +74,29 @@ export async function markUnenrolled(db: Db, id: string): Promise<boolean> {
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** The channel the PC reported, or null when WNS said it expired (the PC reports a new one at its next session). */
+export async function savePushChannel(db: Db, id: string, channelUri: string | null): Promise<void> {
+  await db
+    .updateTable('windows_enrollments')
+    .set({ push_channel_uri: channelUri, push_expired_at: channelUri === null ? new Date() : null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Locks the enrolment for the rest of the transaction. A session message and a new command take it, so a
+ * command is either in the queue the session reads or sees the push channel that session saved: never neither.
+ */
+export async function lockWindowsEnrollment(
+  tx: Transaction<EdgeDatabase>,
+  id: string,
+): Promise<{ push_channel_uri: string | null } | undefined> {
+  return tx
+    .selectFrom('windows_enrollments')
+    .select('push_channel_uri')
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
 }

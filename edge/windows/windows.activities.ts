@@ -1,21 +1,24 @@
-// Queues OMA-DM commands for a Windows enrolment; the PC collects them at its next session (it polls).
+// Queues OMA-DM commands for a Windows enrolment and wakes the PC through WNS; it collects them in its next session.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { EnqueueCommandsInput, EnqueueCommandsResult } from '../platform.js';
 import { enqueueWindowsCommand } from './windows-command-queue.repository.js';
-import { findWindowsEnrollment } from './windows-enrollment.repository.js';
+import type { WnsClient } from './push/wns-client.js';
+import { lockWindowsEnrollment, savePushChannel } from './windows-enrollment.repository.js';
 
 export async function enqueueWindowsCommands(
   db: Kysely<EdgeDatabase>,
+  wns: WnsClient | undefined,
   input: EnqueueCommandsInput,
 ): Promise<EnqueueCommandsResult> {
-  if (!(await findWindowsEnrollment(db, input.enrollmentId)))
-    throw ApplicationFailure.nonRetryable(
-      `no enrollment ${input.enrollmentId} at this edge`,
-      'UnknownEnrollment',
-    );
-  await db.transaction().execute(async (tx) => {
+  const channel = await db.transaction().execute(async (tx) => {
+    const enrollment = await lockWindowsEnrollment(tx, input.enrollmentId);
+    if (!enrollment)
+      throw ApplicationFailure.nonRetryable(
+        `no enrollment ${input.enrollmentId} at this edge`,
+        'UnknownEnrollment',
+      );
     for (const command of input.commands)
       await enqueueWindowsCommand(tx, {
         enrollmentId: input.enrollmentId,
@@ -23,7 +26,11 @@ export async function enqueueWindowsCommands(
         requestType: command.requestType,
         body: command.payload,
       });
+    return enrollment.push_channel_uri;
   });
-  // No WNS yet: the PC's poll schedule (set in its provisioning document) brings it back.
-  return { pushed: false, outcome: 'polling' };
+  // Without WNS, or before the PC reported a channel, its poll schedule (from its provisioning document) brings it back.
+  if (!wns || !channel) return { pushed: false, outcome: 'polling' };
+  const outcome = await wns.push(channel);
+  if (outcome === 'expired') await savePushChannel(db, input.enrollmentId, null);
+  return { pushed: outcome === 'sent', outcome };
 }

@@ -15,6 +15,9 @@ export interface WindowsEnrollmentTable {
   /** Set at the first OMA-DM session: the management channel works. */
   first_session_at: Date | null;
   last_seen_at: Date | null;
+  /** The WNS channel the PC reported (DMClient Push/ChannelURI); null until then, or once WNS said it expired. */
+  push_channel_uri: string | null;
+  push_expired_at: Date | null;
 }
 
 export type WindowsCommandStatus = 'queued' | 'sent' | 'acknowledged' | 'error';

@@ -13,6 +13,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('first_session_at', 'timestamptz')
     .addColumn('last_seen_at', 'timestamptz')
+    .addColumn('push_channel_uri', 'text')
+    .addColumn('push_expired_at', 'timestamptz')
     .execute();
   await edge
     .createTable('windows_commands')

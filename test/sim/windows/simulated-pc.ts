@@ -44,6 +44,8 @@ export interface SimulatedPcOptions {
   deviceId?: string;
   /** CSP state at start (node path → value). */
   nodes?: Record<string, string>;
+  /** The WNS channel URI Windows opens once the server sets the DMClient push PFN. */
+  pushChannelUri?: string;
   /** Statuses and results per message before the PC splits its package (Alert 1222); default no split. */
   maxAnswersPerMessage?: number;
 }
@@ -210,7 +212,13 @@ export class SimulatedPc {
         }
         case 'Add':
         case 'Replace':
-          for (const i of command.items) if (i.target) this.nodes.set(i.target, i.data ?? '');
+          for (const i of command.items) {
+            if (!i.target) continue;
+            this.nodes.set(i.target, i.data ?? '');
+            // Windows opens a WNS channel for the package family name and publishes its URI beside it.
+            if (i.target.endsWith('/Push/PFN') && this.options.pushChannelUri)
+              this.nodes.set(i.target.replace(/PFN$/, 'ChannelURI'), this.options.pushChannelUri);
+          }
           out.push(status(command, reply.header.msgId, '200'));
           return;
         case 'Delete': {

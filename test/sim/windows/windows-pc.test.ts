@@ -2,52 +2,35 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowsAdminPlatform } from '../../../admin/windows/windows-platform.js';
 import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { createEdgeApp } from '../../../edge/app.js';
-import { serveEdgeApp } from '../../../edge/serve-edge.js';
 import { windowsEdgePlatform } from '../../../edge/windows/windows-platform.js';
 import { createLogger } from '../../../core/log/logger.js';
 import { queueCommandUpdate } from '../../../workflows/device.messages.js';
-import { addUser, settingsFor } from '../../support/directory-seed.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
-import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
-import { slapdInstalled, startSlapd, type Slapd } from '../../support/slapd.js';
-import { createTestCa, issueCertificate, issueLoopbackServerCertificate } from '../../support/test-ca.js';
-import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { pem } from '../scep/x509-builder.js';
+import type { TestPlanes } from '../../support/planes.js';
+import type { ServedEdge } from '../../support/served-edge.js';
+import { slapdInstalled } from '../../support/slapd.js';
+import { createTestCa, issueCertificate } from '../../support/test-ca.js';
 import { SimulatedPc } from './simulated-pc.js';
-
-const PASSWORD = 'c0rrect horse & battery';
+import { PASSWORD, startWindowsEnvironment, type WindowsEnvironment } from './windows-environment.js';
 
 describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge, core and directory', () => {
-  let slapd: Slapd;
+  let env: WindowsEnvironment;
   let planes: TestPlanes;
   let served: ServedEdge;
-  const tlsCa = createTestCa('Windows edge TLS CA');
   const pcs: SimulatedPc[] = [];
 
   beforeAll(async () => {
-    slapd = await startSlapd();
-    await addUser(slapd, { uid: 'ada', mail: 'ada@keep.test', password: PASSWORD });
-    await addUser(slapd, { uid: 'bob', password: PASSWORD });
-    await addUser(slapd, { uid: 'carol', password: PASSWORD });
-    planes = await startTestPlanes({ directory: settingsFor(slapd) });
-    const tls = issueLoopbackServerCertificate(tlsCa);
-    const server = await serveEdgeApp(planes.edgeApp, {
-      host: '127.0.0.1',
-      port: 0,
-      limits: planes.edgeConfig.edge,
-      tls: { cert: tls.certPem, key: tls.keyPem, requestCert: true },
-    });
-    served = servedOnLoopback(server, true);
+    env = await startWindowsEnvironment({ users: ['ada', 'bob', 'carol'] });
+    ({ planes, served } = env);
   });
   afterAll(async () => {
     pcs.forEach((pc) => pc.close());
-    await served?.close();
-    await planes?.close();
-    await slapd?.close();
+    await env?.close();
   });
 
   function newPc(options: { maxAnswersPerMessage?: number } = {}): SimulatedPc {
-    const pc = new SimulatedPc({ edgeCa: tlsCa.certPem, ...options });
+    const pc = new SimulatedPc({ edgeCa: env.tlsCa.certPem, ...options });
     pcs.push(pc);
     return pc;
   }

@@ -122,3 +122,12 @@ export async function saveAnswer(
     .where('id', '=', id)
     .execute();
 }
+
+/** Retention (`edge.commandRetentionHours`): finished commands older than the cut-off go. */
+export async function pruneFinishedWindowsCommands(db: Db, olderThan: Date): Promise<number> {
+  const deleted = await db
+    .deleteFrom('windows_commands')
+    .where('finished_at', '<', olderThan)
+    .executeTakeFirst();
+  return Number(deleted.numDeletedRows);
+}

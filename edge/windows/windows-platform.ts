@@ -6,6 +6,7 @@ import { windowsEnrollmentRoutes } from './enrollment.routes.js';
 import { windowsManagementRoutes } from './management.routes.js';
 import { createWnsClient, type WnsClient } from './push/wns-client.js';
 import { enqueueWindowsCommands } from './windows.activities.js';
+import { startWindowsRetention } from './windows-retention.js';
 
 /** Five wrong passwords per user name in 15 minutes: under AD's usual lockout threshold of ten. */
 const THROTTLE = { maxFailures: 5, windowMs: 15 * 60_000 };
@@ -30,6 +31,7 @@ function wnsFrom(settings: EdgePlatformDeps['settings']): WnsClient | undefined 
 export function startWindowsEdge(deps: EdgePlatformDeps): StartedEdgePlatform {
   const { db, settings } = deps;
   const wns = wnsFrom(settings);
+  const retention = startWindowsRetention(db, settings.commandRetentionHours, deps.log);
   return {
     routes: windowsEnrollmentRoutes({
       db,
@@ -55,7 +57,10 @@ export function startWindowsEdge(deps: EdgePlatformDeps): StartedEdgePlatform {
     ),
     activities: {},
     enqueueCommands: (input) => enqueueWindowsCommands(db, wns, input),
-    close: () => Promise.resolve(),
+    close: () => {
+      retention.stop();
+      return Promise.resolve();
+    },
   };
 }
 

@@ -52,7 +52,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     pki,
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
     createDirectoryActivities(deps),
-    ...platforms.map((platform) => platform.activities(deps)),
+    ...platforms.map((platform) => platform.activities({ ...deps, ca })),
   ]);
 }
 

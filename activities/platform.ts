@@ -1,15 +1,23 @@
 // The core side of a platform: what the neutral device activities ask of it, and the activities it adds to
 // the core worker. Each platform's folder exports one CorePlatform; activities/platforms.ts lists them.
 import type { Kysely } from 'kysely';
+import type { DirectorySettings } from '../core/config/config.schema.js';
 import type { KeyRing } from '../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { DeviceCommand } from '../core/device/device-command.js';
 import type { DeviceFactsPatch } from '../core/device/device-facts.js';
 import type { ActivityFunctions } from '../runtime/activity-functions.js';
+import type { CaLoader } from './pki/ca-loader.js';
+import type { PkiSettings } from './pki/pki.activities.js';
 
 export interface CorePlatformDeps {
   db: Kysely<CoreDatabase>;
   keyRing: KeyRing;
+  /** Keep's CA (opened in this worker only), for a platform that enrols devices without SCEP. */
+  ca: CaLoader;
+  pki: PkiSettings;
+  /** The directory, for a platform that checks users' credentials at enrolment. */
+  directory?: DirectorySettings | undefined;
 }
 
 export interface CorePlatform {

@@ -2,8 +2,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { appleCorePlatform } from './apple/apple-platform.js';
 import type { CorePlatform } from './platform.js';
+import { windowsCorePlatform } from './windows/windows-platform.js';
 
-const PLATFORMS: readonly CorePlatform[] = [appleCorePlatform];
+const PLATFORMS: readonly CorePlatform[] = [appleCorePlatform, windowsCorePlatform];
 
 /** The registered platforms, plus `extra` (tests register a platform of their own this way). */
 export function corePlatforms(extra: readonly CorePlatform[] = []): readonly CorePlatform[] {

@@ -2,8 +2,9 @@
 import { HTTPException } from 'hono/http-exception';
 import { appleAdminPlatform } from './apple/apple-platform.js';
 import type { AdminPlatform } from './platform.js';
+import { windowsAdminPlatform } from './windows/windows-platform.js';
 
-const PLATFORMS: readonly AdminPlatform[] = [appleAdminPlatform];
+const PLATFORMS: readonly AdminPlatform[] = [appleAdminPlatform, windowsAdminPlatform];
 
 /** The registered platforms, plus `extra` (tests register a platform of their own this way). */
 export function adminPlatforms(extra: readonly AdminPlatform[] = []): readonly AdminPlatform[] {

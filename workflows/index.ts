@@ -11,3 +11,4 @@ export { directorySyncWorkflow } from './directory-sync.workflow.js';
 export { crlRefreshWorkflow } from './crl-refresh.workflow.js';
 export { bulkCommandWorkflow } from './bulk-command.workflow.js';
 export { deviceEventsWorkflow } from './device-events.workflow.js';
+export { windowsEnrollmentWorkflow } from './windows-enrollment.workflow.js';

@@ -84,6 +84,39 @@ export const edgeSettings = z.strictObject({
     .string()
     .optional()
     .describe('Extra CA (PEM) to trust for APNs: only for a local fake APNs in tests.'),
+  wnsClientId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Windows push (WNS): the package SID Keep authenticates as; absent = no push, Windows PCs come back on their poll schedule.',
+    ),
+  wnsClientSecret: z.string().min(1).optional().describe('WNS: the client secret of wnsClientId.'),
+  wnsPackageFamilyName: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('WNS: the package family name PCs open their push channel for (DMClient Push/PFN).'),
+  wnsTokenUrl: z
+    .url()
+    .default('https://login.live.com/accesstoken.srf')
+    .describe('WNS: where the edge gets its access token (OAuth client credentials).'),
+  wnsChannelHosts: z
+    .string()
+    .default('notify.windows.com')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .describe(
+      'WNS: comma-separated host names (and their subdomains) a PC-reported channel URI may point to; the edge pushes nowhere else.',
+    ),
+  wnsCaFile: z
+    .string()
+    .optional()
+    .describe('Extra CA (PEM) to trust for WNS: only for a local fake WNS in tests.'),
   trustedProxies: z
     .string()
     .default('')

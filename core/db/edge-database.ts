@@ -6,6 +6,7 @@ import type { EdgePushCertificateTable } from './edge/push-certificate.table.js'
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
 import type { CrlTable, IssuedIdentityTable, ScepRaTable } from './edge/scep.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
+import type { WindowsCommandTable, WindowsEnrollmentTable } from './edge/windows.table.js';
 
 export interface EdgeDatabase {
   plane_checks: PlaneCheckTable;
@@ -19,4 +20,6 @@ export interface EdgeDatabase {
   scep_ra: ScepRaTable;
   issued_identities: IssuedIdentityTable;
   crl: CrlTable;
+  windows_enrollments: WindowsEnrollmentTable;
+  windows_commands: WindowsCommandTable;
 }

@@ -28,4 +28,6 @@ export const workflowIds = {
   /** Fixed: one CRL, refreshed by one schedule. */
   /** Per core task queue, so cores sharing a namespace (tests, several sites) refresh their own CRL. */
   crlRefresh: (coreTaskQueue: string) => `crl-refresh-${coreTaskQueue}`,
+  /** One per Windows enrolment request, named by the enrolment the edge opened for it. */
+  windowsEnrollment: (enrollmentId: string) => `windows-enrollment-${enrollmentId}`,
 };

@@ -16,7 +16,7 @@ export interface ScepWorkLimitOptions {
 const RETRY_AFTER_SECONDS = 5;
 
 /** The socket's peer; undefined when the app is called without a server (`app.request()` in tests). */
-function peerOf(c: Context): string {
+export function peerOf(c: Context): string {
   const env = c.env as { incoming?: unknown } | undefined;
   return (env?.incoming ? getConnInfo(c).remote.address : undefined) ?? 'unknown';
 }

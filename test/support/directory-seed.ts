@@ -8,6 +8,8 @@ import type { Slapd } from './slapd.js';
 export interface SeedUser {
   uid: string;
   mail?: string;
+  /** Set as userPassword, so the user can bind (enrolment with directory credentials). */
+  password?: string;
   /** AD-like entries only. */
   ad?: { guid?: string; userAccountControl?: number; usn: number };
 }
@@ -46,6 +48,7 @@ export async function addUser(slapd: Slapd, user: SeedUser): Promise<void> {
       new Attribute({ type: 'cn', values: [user.uid] }),
       new Attribute({ type: 'sn', values: [user.uid] }),
       ...(user.mail ? [new Attribute({ type: 'mail', values: [user.mail] })] : []),
+      ...(user.password ? [new Attribute({ type: 'userPassword', values: [user.password] })] : []),
     ];
     const ad = user.ad
       ? adAttributes(user.ad, {

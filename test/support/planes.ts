@@ -15,6 +15,7 @@ import {
   coreProcessConfig,
   edgeProcessConfig,
   type CoreProcessConfig,
+  type DirectorySettings,
   type EdgeProcessConfig,
 } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
@@ -51,6 +52,8 @@ export interface TestPlanesOptions {
   edgeEnv?: Record<string, string>;
   /** The edge's logger (default silent); tests of what is logged pass their own. */
   log?: Logger;
+  /** The directory the core reads (and checks enrolment credentials against). */
+  directory?: DirectorySettings;
   /** Platforms registered beside the built-in ones, through the same registries (edge and core). */
   platforms?: { edge?: readonly EdgePlatform[]; core?: readonly CorePlatform[] };
 }
@@ -98,7 +101,7 @@ export async function startTestPlanes(
     KEEP_TEMPORAL_NAMESPACE: stack.temporalNamespace,
     KEEP_TEMPORAL_PAYLOAD_KEYS: stack.payloadKeys,
   };
-  const coreConfig = loadConfig(coreProcessConfig, {
+  const loadedCoreConfig = loadConfig(coreProcessConfig, {
     env: {
       ...temporalEnv,
       KEEP_DATABASE_URL: database.coreUrl,
@@ -113,6 +116,9 @@ export async function startTestPlanes(
       ...(options.edgePublicUrl ? { KEEP_CORE_EDGE_PUBLIC_URL: options.edgePublicUrl } : {}),
     },
   });
+  const coreConfig: CoreProcessConfig = options.directory
+    ? { ...loadedCoreConfig, directory: options.directory }
+    : loadedCoreConfig;
   const loadedEdgeConfig = loadConfig(edgeProcessConfig, {
     env: {
       ...temporalEnv,

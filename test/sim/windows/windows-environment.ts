@@ -1,0 +1,53 @@
+// The real planes with a directory (slapd, users with passwords) and the edge served over TLS that asks for
+// client certificates, as simulated Windows PCs need them.
+import { serveEdgeApp } from '../../../edge/serve-edge.js';
+import { addUser, settingsFor } from '../../support/directory-seed.js';
+import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
+import { startSlapd, type Slapd } from '../../support/slapd.js';
+import { createTestCa, issueLoopbackServerCertificate, type TestCa } from '../../support/test-ca.js';
+
+export const PASSWORD = 'c0rrect horse & battery';
+
+export interface WindowsEnvironment {
+  slapd: Slapd;
+  planes: TestPlanes;
+  served: ServedEdge;
+  /** The CA of the edge's TLS certificate, for the PCs to trust. */
+  tlsCa: TestCa;
+  close(): Promise<void>;
+}
+
+/** `users` get PASSWORD; `edgeEnv` adds `KEEP_EDGE_*` settings (WNS). */
+export async function startWindowsEnvironment(options: {
+  users: string[];
+  edgeEnv?: Record<string, string>;
+}): Promise<WindowsEnvironment> {
+  const slapd = await startSlapd();
+  for (const uid of options.users)
+    await addUser(slapd, { uid, mail: `${uid}@keep.test`, password: PASSWORD });
+  const planes = await startTestPlanes({
+    directory: settingsFor(slapd),
+    ...(options.edgeEnv ? { edgeEnv: options.edgeEnv } : {}),
+  });
+  const tlsCa = createTestCa('Windows edge TLS CA');
+  const tls = issueLoopbackServerCertificate(tlsCa);
+  const server = await serveEdgeApp(planes.edgeApp, {
+    host: '127.0.0.1',
+    port: 0,
+    limits: planes.edgeConfig.edge,
+    tls: { cert: tls.certPem, key: tls.keyPem, requestCert: true },
+  });
+  const served = servedOnLoopback(server, true);
+  return {
+    slapd,
+    planes,
+    served,
+    tlsCa,
+    async close() {
+      await served.close();
+      await planes.close();
+      await slapd.close();
+    },
+  };
+}

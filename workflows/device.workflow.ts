@@ -35,6 +35,7 @@ import {
 } from './device.messages.js';
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { tellZeroTouch } from './zero-touch-hook.js';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -181,7 +182,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         workflowInfo().continueAsNewSuggested ||
         workflowInfo().historyLength > maxHistory,
     );
-    while (events.length > 0) await handle(events.shift()!);
+    while (events.length > 0) {
+      const event = events.shift()!;
+      await handle(event);
+      // zero-touch hook (dep): tells an ADE enrollment about AwaitingConfiguration and command reports.
+      await tellZeroTouch(deviceId, event, state);
+    }
     if (checkedOut) {
       await condition(allHandlersFinished);
       if (events.length === 0) return;

@@ -9,3 +9,7 @@ export { enrollmentProfileWorkflow } from './enrollment-profile.workflow.js';
 export { scepChallengeWorkflow } from './scep-challenge.workflow.js';
 export { directorySyncWorkflow } from './directory-sync.workflow.js';
 export { crlRefreshWorkflow } from './crl-refresh.workflow.js';
+export { depServerCreateWorkflow, depTokenImportWorkflow } from './dep-token.workflow.js';
+export { depSyncWorkflow } from './dep-sync.workflow.js';
+export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
+export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';

@@ -3,6 +3,7 @@
 import { appleCommands, isRequestType, redactSecrets } from '../../core/apple/commands/index.js';
 import type { AdminPlatform } from '../platform.js';
 import { appleCommandRequestBody, buildAppleCommandRequest } from './command-request.js';
+import { depRoutes } from './dep.routes.js';
 import { enrollmentRoutes } from './enrollment.routes.js';
 import { pushCertificateRoutes } from './push-certificate.routes.js';
 
@@ -22,5 +23,7 @@ export const appleAdminPlatform: AdminPlatform = {
     ...pushCertificateRoutes(deps),
     // Building and signing a profile takes the core longer than a query.
     ...enrollmentRoutes({ ...deps, timeoutMs: Math.max(deps.timeoutMs, 30_000) }),
+    // A sync may page through many devices at Apple.
+    ...depRoutes({ ...deps, timeoutMs: Math.max(deps.timeoutMs, 60_000) }),
   ],
 };

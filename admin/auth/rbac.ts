@@ -23,6 +23,10 @@ export const PERMISSIONS = {
   'push-certificate:write': ['admin'],
   'tokens:manage': ['admin'],
   'enrollments:create': ['admin', 'operator'],
+  /** Apple Business Manager: server entries (never the token), synced devices, zero-touch progress. */
+  'dep:read': ['admin', 'operator', 'auditor'],
+  /** Import the ABM server token, sync now, pre-stage a device for its owner. */
+  'dep:write': ['admin'],
   'challenges:create': ['admin', 'operator'],
   'certificates:revoke': ['admin'],
   'audit:read': ['admin', 'auditor'],

@@ -22,6 +22,9 @@ import type {
 } from './core/admin-session.table.js';
 import type { DirectorySyncStateTable } from './core/directory-sync-state.table.js';
 import type { DirectoryChangeTable } from './core/directory-change.table.js';
+import type { DepServerTable } from './core/dep-server.table.js';
+import type { DepDeviceTable } from './core/dep-device.table.js';
+import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -46,4 +49,7 @@ export interface CoreDatabase {
   admin_bootstrap_token: AdminBootstrapTokenTable;
   directory_sync_state: DirectorySyncStateTable;
   directory_changes: DirectoryChangeTable;
+  dep_servers: DepServerTable;
+  dep_devices: DepDeviceTable;
+  zero_touch_enrollments: ZeroTouchEnrollmentTable;
 }

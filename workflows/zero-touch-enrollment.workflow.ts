@@ -1,0 +1,107 @@
+// One zero-touch (ADE) enrollment (`zero-touch-<enrollmentId>`): waits for the device, places it in its owner's
+// teams, waits for its baseline, then sends DeviceConfigured so Setup Assistant lets the user in. Every step
+// is an activity Temporal retries, so a worker restart or a directory outage only delays it.
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { DeviceActivities } from '../activities/device/device.activities.js';
+import type {
+  ZeroTouchActivities,
+  ZeroTouchProgress,
+} from '../activities/apple/dep/zero-touch.activities.js';
+import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
+import type { CommandOutcome } from '../core/device/device-event.js';
+import type { ZeroTouchStatus } from '../core/db/core/zero-touch-enrollment.table.js';
+import { zeroTouchDeviceSignal, zeroTouchStateQuery } from './zero-touch.messages.js';
+
+export interface ZeroTouchEnrollmentInput {
+  enrollmentId: string;
+  depDeviceId: string;
+  edgeTaskQueue: string;
+  /** DeviceConfigured goes out after this long even if the baseline is not acknowledged (`dep.configuredTimeoutMinutes`). */
+  configuredTimeoutMinutes: number;
+}
+
+/** A profile downloaded but never installed leaves nothing to wait for. */
+const DEVICE_WAIT = '7 days';
+/** A device that never answers DeviceConfigured has left Setup Assistant some other way (or was wiped). */
+const CONFIGURED_ANSWER_WAIT = '1 day';
+
+export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInput): Promise<void> {
+  const { enrollmentId, depDeviceId } = input;
+  const core = proxyActivities<ZeroTouchActivities & Pick<DeviceActivities, 'recordCommandQueued'>>({
+    startToCloseTimeout: '2 minutes',
+    // No attempt limit: a directory or database outage ends, and the enrollment then finishes.
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  const edge = proxyActivities<DeviceCommandActivities>({
+    taskQueue: input.edgeTaskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+
+  let status: ZeroTouchStatus = 'waiting-for-device';
+  let reason: string | undefined;
+  let deviceId: string | undefined;
+  let pending: number | undefined;
+  const outcomes = new Map<string, CommandOutcome>();
+  setHandler(zeroTouchStateQuery, () => ({ status, ...(reason === undefined ? {} : { reason }) }));
+  setHandler(zeroTouchDeviceSignal, (event) => {
+    if (event.kind === 'awaiting-configuration') deviceId = event.deviceId;
+    else outcomes.set(event.commandUuid, event.outcome);
+    pending = event.pending;
+  });
+
+  async function record(next: ZeroTouchStatus, why?: string, extra: Partial<ZeroTouchProgress> = {}) {
+    status = next;
+    reason = why;
+    await core.recordZeroTouchProgress({
+      enrollmentId,
+      depDeviceId,
+      status: next,
+      ...(why === undefined ? {} : { reason: why }),
+      ...(deviceId === undefined ? {} : { deviceId }),
+      ...extra,
+    });
+  }
+
+  if (!(await condition(() => deviceId !== undefined, DEVICE_WAIT))) {
+    await record('failed', `the device did not enrol within ${DEVICE_WAIT}`);
+    return;
+  }
+  await record('awaiting-configuration');
+  const placement = await core.placeZeroTouchDevice({ depDeviceId, deviceId: deviceId! });
+  await core.recordZeroTouchProgress({
+    enrollmentId,
+    depDeviceId,
+    status,
+    deviceId: deviceId!,
+    placement,
+    ...(placement.reason === undefined ? {} : { reason: placement.reason }),
+  });
+
+  const baselineDone = await condition(() => pending === 0, `${input.configuredTimeoutMinutes} minutes`);
+  const why = baselineDone
+    ? 'baseline acknowledged'
+    : `DeviceConfigured sent after ${input.configuredTimeoutMinutes} minutes without the baseline acknowledged`;
+  const command = await core.buildDeviceConfigured();
+  await core.recordCommandQueued({
+    deviceId: deviceId!,
+    commandUuid: command.commandUuid,
+    requestType: command.requestType,
+    requestedBy: 'keep',
+  });
+  await edge.enqueueCommands({ platform: 'apple', enrollmentId, commands: [command] });
+
+  const answered = await condition(() => {
+    const outcome = outcomes.get(command.commandUuid);
+    return outcome !== undefined && outcome !== 'not-now';
+  }, CONFIGURED_ANSWER_WAIT);
+  const outcome = outcomes.get(command.commandUuid);
+  if (answered && outcome === 'acknowledged') await record('configured', why);
+  else
+    await record(
+      'failed',
+      answered
+        ? `the device answered DeviceConfigured with ${outcome}`
+        : 'the device did not answer DeviceConfigured',
+    );
+}

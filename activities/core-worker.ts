@@ -29,6 +29,7 @@ import { workflowIds } from '../core/temporal/task-queues.js';
 import { createDepTokenActivities } from './apple/dep/dep-token.activities.js';
 import { createDepSyncActivities } from './apple/dep/dep-sync.activities.js';
 import { createZeroTouchActivities } from './apple/dep/zero-touch.activities.js';
+import { createOnboardingWebhookActivities } from './apple/dep/onboarding-webhook.activities.js';
 import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
 
 export interface CoreActivityDeps {
@@ -60,6 +61,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createDepTokenActivities(deps),
     createDepSyncActivities({ ...deps, dep }),
     createZeroTouchActivities({ db: deps.db, dep, directory: deps.directory?.url ? directory : undefined }),
+    createOnboardingWebhookActivities({ db: deps.db, dep }),
     ...platforms.map((platform) => platform.activities(deps)),
   ]);
 }

@@ -7,6 +7,7 @@ import type {
   ZeroTouchActivities,
   ZeroTouchProgress,
 } from '../activities/apple/dep/zero-touch.activities.js';
+import type { OnboardingWebhookActivities } from '../activities/apple/dep/onboarding-webhook.activities.js';
 import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
 import type { CommandOutcome } from '../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../core/db/core/zero-touch-enrollment.table.js';
@@ -27,7 +28,9 @@ const CONFIGURED_ANSWER_WAIT = '1 day';
 
 export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInput): Promise<void> {
   const { enrollmentId, depDeviceId } = input;
-  const core = proxyActivities<ZeroTouchActivities & Pick<DeviceActivities, 'recordCommandQueued'>>({
+  const core = proxyActivities<
+    ZeroTouchActivities & OnboardingWebhookActivities & Pick<DeviceActivities, 'recordCommandQueued'>
+  >({
     startToCloseTimeout: '2 minutes',
     // No attempt limit: a directory or database outage ends, and the enrollment then finishes.
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -96,8 +99,11 @@ export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInpu
     return outcome !== undefined && outcome !== 'not-now';
   }, CONFIGURED_ANSWER_WAIT);
   const outcome = outcomes.get(command.commandUuid);
-  if (answered && outcome === 'acknowledged') await record('configured', why);
-  else
+  if (answered && outcome === 'acknowledged') {
+    await record('configured', why);
+    // The onboarding system that pre-staged the device learns it is ready (retried until its receiver is up).
+    await core.notifyOnboarding({ depDeviceId, enrollmentId, deviceId: deviceId! });
+  } else
     await record(
       'failed',
       answered

@@ -5,6 +5,7 @@ import type { AdminPlatform } from '../platform.js';
 import { appleCommandRequestBody, buildAppleCommandRequest } from './command-request.js';
 import { depRoutes } from './dep.routes.js';
 import { enrollmentRoutes } from './enrollment.routes.js';
+import { onboardingRoutes } from './onboarding.routes.js';
 import { pushCertificateRoutes } from './push-certificate.routes.js';
 
 export const appleAdminPlatform: AdminPlatform = {
@@ -25,5 +26,6 @@ export const appleAdminPlatform: AdminPlatform = {
     ...enrollmentRoutes({ ...deps, timeoutMs: Math.max(deps.timeoutMs, 30_000) }),
     // A sync may page through many devices at Apple.
     ...depRoutes({ ...deps, timeoutMs: Math.max(deps.timeoutMs, 60_000) }),
+    ...onboardingRoutes(deps),
   ],
 };

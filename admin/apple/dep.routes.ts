@@ -78,7 +78,9 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
   }
 
   async function serverById(id: string): Promise<z.infer<typeof serverView>> {
-    const row = await deps.db.selectFrom('dep_servers').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = z.uuid().safeParse(id).success
+      ? await deps.db.selectFrom('dep_servers').selectAll().where('id', '=', id).executeTakeFirst()
+      : undefined;
     if (!row) throw new HTTPException(404, { message: 'no such ABM server entry' });
     return {
       id: row.id,
@@ -131,7 +133,7 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
           404: { description: 'No such entry.', schema: errorBody },
         },
       },
-      async (c) => c.json(await serverById(z.uuid().catch('').parse(c.req.param('id')) || 'none')),
+      async (c) => c.json(await serverById(c.req.param('id'))),
     ),
     defineRoute(
       {
@@ -150,7 +152,7 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
       },
       async (c) => {
         const body = await readJson(c, tokenBody);
-        const { id } = await serverById(z.uuid().catch('').parse(c.req.param('id')) || 'none');
+        const { id } = await serverById(c.req.param('id'));
         await recordAudit(deps.db, c.get('principal'), {
           action: 'dep.token.import',
           targetKind: 'dep-server',

@@ -3,8 +3,11 @@ import type { MiddlewareHandler } from 'hono';
 import type { AdminEnv, Principal } from './principal.js';
 
 const ADMIN_ROLES = ['admin', 'operator', 'helpdesk', 'auditor'] as const;
-/** `scim` is an identity provider's token: it may provision directory users and groups, nothing else. */
-export const ROLES = [...ADMIN_ROLES, 'scim'] as const;
+/**
+ * Machine roles: `scim` is an identity provider's token (it may provision directory users and groups, nothing
+ * else); `onboarding` is an HR or onboarding system's (it may pre-stage devices for new hires, nothing else).
+ */
+export const ROLES = [...ADMIN_ROLES, 'scim', 'onboarding'] as const;
 export type Role = (typeof ROLES)[number];
 
 const everyone = ADMIN_ROLES;
@@ -33,6 +36,8 @@ export const PERMISSIONS = {
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],
   'scim:write': ['scim'],
+  /** Pre-stage an ABM device for a person (POST /v1/onboarding). */
+  'onboarding:write': ['admin', 'onboarding'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

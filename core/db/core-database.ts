@@ -25,6 +25,7 @@ import type { DirectoryChangeTable } from './core/directory-change.table.js';
 import type { DepServerTable } from './core/dep-server.table.js';
 import type { DepDeviceTable } from './core/dep-device.table.js';
 import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
+import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -52,4 +53,5 @@ export interface CoreDatabase {
   dep_servers: DepServerTable;
   dep_devices: DepDeviceTable;
   zero_touch_enrollments: ZeroTouchEnrollmentTable;
+  onboarding_requests: OnboardingRequestTable;
 }

@@ -2,9 +2,12 @@
 // fake ABM assigns to Keep and assigns them the zero-touch profile; a simulated Mac in Setup Assistant fetches its
 // profile, enrols through the real edge (HTTPS), Temporal and core, joins its owner's teams from a real slapd, and
 // gets DeviceConfigured once its baseline is acknowledged.
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onboardingSignature } from '../../activities/apple/dep/onboarding-webhook.activities.js';
+import { startCoreWorker } from '../../activities/core-worker.js';
 import type { createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import { createTokenKeyPair } from '../../core/apple/dep/index.js';
@@ -44,6 +47,17 @@ describe.skipIf(!slapdInstalled())(
     let admin: ReturnType<typeof createAdminApp>;
     let serverId: string;
     const devices: SimulatedAppleDevice[] = [];
+    const webhookSecret = 'onboarding-webhook-secret-of-32-bytes!';
+    const webhooks: { headers: IncomingHttpHeaders; body: string }[] = [];
+    const receiver = createHttpServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        webhooks.push({ headers: req.headers, body });
+        res.writeHead(204).end();
+      });
+    });
+    let receiverPort: number;
 
     const api = (method: string, path: string, body?: unknown) =>
       admin.request(path, {
@@ -62,6 +76,8 @@ describe.skipIf(!slapdInstalled())(
         startSlapd(),
         freePort(),
       ]);
+      receiverPort = await freePort();
+      await new Promise<void>((resolve) => receiver.listen(receiverPort, '127.0.0.1', resolve));
       for (const uid of ['alice', 'bob']) await addUser(slapd, { uid, mail: `${uid}@keep.test` });
       await addGroup(slapd, { cn: 'platform', members: [userDn(slapd, 'bob')] });
       await addGroup(slapd, {
@@ -82,6 +98,8 @@ describe.skipIf(!slapdInstalled())(
         KEEP_DIRECTORY_BIND_PASSWORD: slapd.adminPassword,
         KEEP_DIRECTORY_BASE_DN: slapd.baseDn,
         KEEP_DIRECTORY_CA_FILE: slapd.caFile,
+        KEEP_DEP_ONBOARDING_WEBHOOK_URL: `http://127.0.0.1:${receiverPort}/keep-events`,
+        KEEP_DEP_ONBOARDING_WEBHOOK_SECRET: webhookSecret,
       },
     }));
 
@@ -113,6 +131,7 @@ describe.skipIf(!slapdInstalled())(
       for (const device of devices) device.close();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await Promise.all([runningApns?.close(), runningDep?.close(), slapd?.close()]);
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
     });
 
     /** What a device in Setup Assistant posts to the profile's `url` (unsigned here; Apple's devices sign it). */
@@ -186,10 +205,12 @@ describe.skipIf(!slapdInstalled())(
       dep.addDevices(
         { serial_number: 'C02ZT0000001', model: 'MacBook Air', os: 'OSX', device_family: 'Mac' },
         { serial_number: 'C02ZT0000002', model: 'MacBook Pro', os: 'OSX', device_family: 'Mac' },
+        { serial_number: 'C02ZT0000003', model: 'MacBook Pro', os: 'OSX', device_family: 'Mac' },
+        { serial_number: 'C02ZT0000004', model: 'iPhone', os: 'iOS', device_family: 'iPhone' },
       );
       const synced = await api('POST', '/v1/apple/dep/sync');
       expect(synced.status).toBe(200);
-      expect(await synced.json()).toMatchObject({ servers: 1, added: 2, assigned: 2, restarted: false });
+      expect(await synced.json()).toMatchObject({ servers: 1, added: 4, assigned: 4, restarted: false });
       const [profileUuid, profile] = [...dep.profiles.entries()][0]!;
       expect(profile).toMatchObject({
         url: `https://127.0.0.1:${port}/mdm/dep/enroll`,
@@ -311,6 +332,89 @@ describe.skipIf(!slapdInstalled())(
       expect(done.status).toBe('configured');
       expect(done.owner_user_id).not.toBeNull();
       expect(mac.state.awaitingConfiguration).toBe(false);
+    });
+
+    it('lets an onboarding system pre-stage a device for a new hire, idempotently, and signs the webhook that follows', async () => {
+      const created = await api('POST', '/v1/tokens', { name: 'hr', role: 'onboarding', expiresInDays: 1 });
+      const { token } = (await created.json()) as { token: string };
+      const onboard = (body: unknown) =>
+        admin.request('/v1/onboarding', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const request = {
+        key: 'hire-4711',
+        person: { email: 'alice@keep.test' },
+        device: { serialNumber: 'C02ZT0000004' },
+      };
+      const first = await onboard(request);
+      expect(first.status).toBe(201);
+      const again = await onboard({ device: request.device, person: request.person, key: request.key });
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual(await first.json());
+      expect((await onboard({ ...request, person: { email: 'bob@keep.test' } })).status).toBe(409);
+      const unknown = await onboard({ ...request, key: 'hire-4712', device: { serialNumber: 'NOPE' } });
+      expect(unknown.status).toBe(404);
+      expect(((await unknown.json()) as { error: string }).error).toContain('device.serialNumber');
+      // The onboarding role pre-stages and nothing else.
+      expect(
+        (await admin.request('/v1/devices', { headers: { authorization: `Bearer ${token}` } })).status,
+      ).toBe(403);
+
+      const phone = new SimulatedAppleDevice({
+        kind: 'iphone',
+        state: { serialNumber: 'C02ZT0000004', awaitingConfiguration: true },
+      });
+      devices.push(phone);
+      const profile = await machineInfo(phone.state.serialNumber, phone.udid);
+      await phone.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+        edgeCa: tlsCa.certPem,
+        fakeApns: apns,
+      });
+      const deviceId = await enrolledDeviceId(phone);
+      const webhook = await eventually(async () => webhooks[0], WAIT_MS);
+      const event = JSON.parse(webhook.body) as Record<string, string>;
+      expect(event).toMatchObject({ event: 'device.configured', key: 'hire-4711', deviceId });
+      const signature = String(webhook.headers['keep-signature']);
+      const at = new Date(Number(/t=(\d+)/.exec(signature)![1]) * 1000);
+      expect(signature).toBe(onboardingSignature(webhookSecret, webhook.body, at));
+      expect((await zeroTouchOf(deviceId))?.teams).toEqual(['Engineering']);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(webhooks).toHaveLength(1);
+    });
+
+    it('finishes an enrollment the core worker was stopped in the middle of, once a new worker runs', async () => {
+      const mac = new SimulatedAppleDevice({
+        kind: 'mac',
+        state: { serialNumber: 'C02ZT0000003', awaitingConfiguration: true },
+      });
+      devices.push(mac);
+      const profile = await machineInfo(mac.state.serialNumber, mac.udid);
+      await mac.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+        edgeCa: tlsCa.certPem,
+        fakeApns: apns,
+      });
+      // Stopped, not closed: the planes close its connection and database at the end.
+      planes.coreWorker.worker.shutdown();
+      await planes.coreWorker.done;
+      const deviceId = await enrolledDeviceId(mac);
+      const replacement = await startCoreWorker(planes.coreConfig, planes.coreConfig.core.workflowBundle);
+      try {
+        const done = await eventually(async () => {
+          const row = await zeroTouchOf(deviceId);
+          return row?.status === 'configured' || row?.status === 'failed' ? row : undefined;
+        }, WAIT_MS);
+        expect(done.status).toBe('configured');
+        expect(mac.state.awaitingConfiguration).toBe(false);
+      } finally {
+        await replacement.close();
+      }
+    });
+
+    it('answers 404 for an ABM server entry or a zero-touch enrollment that does not exist', async () => {
+      expect((await api('GET', '/v1/apple/dep/servers/not-a-uuid')).status).toBe(404);
+      expect((await api('GET', `/v1/apple/zero-touch/${crypto.randomUUID()}`)).status).toBe(404);
     });
 
     it('never puts a serial number into a workflow id', async () => {

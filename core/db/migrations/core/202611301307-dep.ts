@@ -1,5 +1,5 @@
 // Apple Business Manager in the core: each ABM server entry (key pair, sealed token, cursor, default profile),
-// the devices ABM assigned to it, and each zero-touch enrollment's progress.
+// the devices ABM assigned to it, each zero-touch enrollment's progress, and onboarding systems' pre-staging.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -55,10 +55,28 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
+  // An onboarding system's pre-staging requests, idempotent by the caller's own key.
+  await core
+    .createTable('onboarding_requests')
+    .addColumn('caller', 'text', (c) => c.notNull())
+    .addColumn('key', 'text', (c) => c.notNull())
+    .addColumn('request', 'jsonb', (c) => c.notNull())
+    .addColumn('dep_device_id', 'uuid', (c) =>
+      c.notNull().references('core.dep_devices.id').onDelete('cascade'),
+    )
+    .addColumn('notified_at', 'timestamptz')
+    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('onboarding_requests_pk', ['caller', 'key'])
+    .execute();
+  await core
+    .createIndex('onboarding_requests_device')
+    .on('onboarding_requests')
+    .column('dep_device_id')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['zero_touch_enrollments', 'dep_devices', 'dep_servers']) {
+  for (const table of ['onboarding_requests', 'zero_touch_enrollments', 'dep_devices', 'dep_servers']) {
     await db.schema.withSchema('core').dropTable(table).execute();
   }
 }

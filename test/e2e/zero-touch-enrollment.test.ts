@@ -247,6 +247,20 @@ describe.skipIf(!slapdInstalled())(
       dep.setRepeatSyncCursor(false);
     });
 
+    it('stops a run at once when ABM needs its administrator, and says why on the server entry', async () => {
+      dep.setTermsSigned(false);
+      try {
+        expect((await api('POST', '/v1/apple/dep/sync')).status).toBe(503);
+        const entry = (await (await api('GET', `/v1/apple/dep/servers/${serverId}`)).json()) as {
+          lastError: string;
+        };
+        expect(entry.lastError).toMatch(/^terms-not-signed/);
+      } finally {
+        dep.setTermsSigned(true);
+      }
+      expect((await api('POST', '/v1/apple/dep/sync')).status).toBe(200);
+    });
+
     it('refuses a profile to a serial ABM does not assign to Keep', async () => {
       const answer = await machineInfo('C02UNKNOWN99', 'UNKNOWN-UDID');
       expect(answer.status).toBe(403);

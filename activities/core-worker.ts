@@ -1,6 +1,7 @@
 // The on-premises core worker: runs every workflow and the core's activities on task queue "core".
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { CoreProcessConfig, DirectorySettings } from '../core/config/config.schema.js';
+import type { CoreProcessConfig, DepSettings, DirectorySettings } from '../core/config/config.schema.js';
+import { depSettings } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from '../runtime/db/connect.js';
 import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
@@ -27,12 +28,19 @@ import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { createDepTokenActivities } from './apple/dep/dep-token.activities.js';
+import { createDepSyncActivities } from './apple/dep/dep-sync.activities.js';
+import { createZeroTouchActivities } from './apple/dep/zero-touch.activities.js';
+import { createOnboardingWebhookActivities } from './apple/dep/onboarding-webhook.activities.js';
+import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
   keyRing: KeyRing;
   pki: PkiSettings & CaImportSettings;
   directory?: DirectorySettings | undefined;
+  /** Apple Business Manager settings (default: the schema's defaults). */
+  dep?: DepSettings | undefined;
   /** Every platform this core serves (default: the registry, activities/platforms.ts). */
   platforms?: readonly CorePlatform[];
 }
@@ -44,6 +52,8 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
   });
   const pki = createPkiActivities({ ...deps, ca });
   const platforms = deps.platforms ?? corePlatforms();
+  const directory = createDirectoryActivities(deps);
+  const dep = deps.dep ?? depSettings.parse({});
   return mergeActivities([
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
@@ -51,7 +61,11 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createDeviceEventIngestActivities({ db: deps.db, platforms }),
     pki,
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
-    createDirectoryActivities(deps),
+    directory,
+    createDepTokenActivities(deps),
+    createDepSyncActivities({ ...deps, dep }),
+    createZeroTouchActivities({ db: deps.db, dep, directory: deps.directory?.url ? directory : undefined }),
+    createOnboardingWebhookActivities({ db: deps.db, dep }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca })),
   ]);
 }
@@ -86,6 +100,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.core.crlRefreshHours,
     });
+    await ensureDepSyncSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalMinutes: config.dep.syncIntervalMinutes,
+    });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
         taskQueue: config.core.taskQueue,
@@ -118,6 +136,7 @@ export async function startCoreWorker(
       keyRing: KeyRing.parse(config.core.secretKeys),
       pki: config.core,
       directory: config.directory,
+      dep: config.dep,
       platforms,
     }),
     workflowBundle: { codePath: bundlePath },

@@ -20,6 +20,8 @@ export interface DeviceWorkflowState {
   enrolled: boolean;
   /** Whether Keep queued its own inventory commands after the first TokenUpdate. */
   inventoryRequested: boolean;
+  /** Set while a zero-touch enrollment (`zero-touch-<id>`) waits on this device (workflows/zero-touch-hook.ts). */
+  zeroTouchEnrollmentId?: string | undefined;
 }
 
 /** A command built and validated by its platform (Apple: core/apple/commands), for the device's edge to send. */

@@ -37,6 +37,7 @@ import {
 } from './device.messages.js';
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { tellZeroTouch } from './zero-touch-hook.js';
 
 /** The patch that ends the activity per event: the device-events workflow has written it already. */
 const EVENTS_INGESTED_IN_BULK = 'events-ingested-in-bulk';
@@ -185,7 +186,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         workflowInfo().continueAsNewSuggested ||
         workflowInfo().historyLength > maxHistory,
     );
-    while (events.length > 0) await handle(events.shift()!);
+    while (events.length > 0) {
+      const event = events.shift()!;
+      await handle(event);
+      // zero-touch hook (dep): tells an ADE enrollment about AwaitingConfiguration and command reports.
+      await tellZeroTouch(deviceId, event, state);
+    }
     if (checkedOut) {
       await condition(allHandlersFinished);
       if (events.length === 0) return;

@@ -12,3 +12,7 @@ export { crlRefreshWorkflow } from './crl-refresh.workflow.js';
 export { bulkCommandWorkflow } from './bulk-command.workflow.js';
 export { deviceEventsWorkflow } from './device-events.workflow.js';
 export { windowsEnrollmentWorkflow } from './windows-enrollment.workflow.js';
+export { depServerCreateWorkflow, depTokenImportWorkflow } from './dep-token.workflow.js';
+export { depSyncWorkflow } from './dep-sync.workflow.js';
+export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
+export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';

@@ -50,12 +50,27 @@ export function createDeviceEventIngestActivities(deps: {
     }): Promise<{ wakes: DeviceWake[] }> {
       const events = input.events.map((e) => ({ ...e, event: normalizeDeviceEvent(e.event) }));
       if (events.length === 0) return { wakes: [] };
+      const reporting = [
+        ...new Set(events.filter((e) => e.event.kind === 'command-report').map((e) => e.deviceId)),
+      ];
+      const awaitingConfiguration = new Set(
+        reporting.length === 0
+          ? []
+          : (
+              await db
+                .selectFrom('zero_touch_enrollments')
+                .select('device_id')
+                .where('status', '=', 'awaiting-configuration')
+                .where('device_id', 'in', reporting)
+                .execute()
+            ).map((row) => row.device_id!),
+      );
       const keys = events.map((e) => ({
         outbox_id: e.outboxId,
         device_id: e.deviceId,
         kind: e.event.kind,
         at: e.event.at,
-        wake: wakesDeviceWorkflow(e.event),
+        wake: wakesDeviceWorkflow(e.event, e.deviceId, { awaitingConfiguration }),
       }));
       return db.transaction().execute(async (tx) => {
         const inserted = await sql<{ outbox_id: string }>`

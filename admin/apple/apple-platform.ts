@@ -3,7 +3,9 @@
 import { appleCommands, isRequestType, redactSecrets } from '../../core/apple/commands/index.js';
 import type { AdminPlatform } from '../platform.js';
 import { appleCommandRequestBody, buildAppleCommandRequest } from './command-request.js';
+import { depRoutes } from './dep.routes.js';
 import { enrollmentRoutes } from './enrollment.routes.js';
+import { onboardingRoutes } from './onboarding.routes.js';
 import { pushCertificateRoutes } from './push-certificate.routes.js';
 
 export const appleAdminPlatform: AdminPlatform = {
@@ -22,5 +24,8 @@ export const appleAdminPlatform: AdminPlatform = {
     ...pushCertificateRoutes(deps),
     // Building and signing a profile takes the core longer than a query.
     ...enrollmentRoutes({ ...deps, timeoutMs: Math.max(deps.timeoutMs, 30_000) }),
+    // A sync may page through many devices at Apple.
+    ...depRoutes({ ...deps, timeoutMs: Math.max(deps.timeoutMs, 60_000) }),
+    ...onboardingRoutes(deps),
   ],
 };

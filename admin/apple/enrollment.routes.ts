@@ -1,7 +1,7 @@
 // /v1/enrollments/apple: a new Apple enrollment — a signed .mobileconfig holding a one-time SCEP challenge
 // bound to a fresh enrollment id. The profile is a secret until installed: audited, never logged.
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure, ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
+import { ServiceError, WorkflowFailedError, type Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -11,22 +11,13 @@ import { defineRoute, type AdminRoute } from '../define-route.js';
 import { errorBody } from '../openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
+import { failureType } from '../failure-type.js';
 
 export interface EnrollmentDeps {
   db: Kysely<CoreDatabase>;
   temporal: Client;
   coreTaskQueue: string;
   timeoutMs: number;
-}
-
-/** The type of the innermost ApplicationFailure behind a failed workflow (workflow → activity → cause). */
-function failureType(error: Error): string | undefined {
-  let cause: unknown = error;
-  while (cause instanceof Error) {
-    if (cause instanceof ApplicationFailure) return cause.type ?? undefined;
-    cause = cause.cause;
-  }
-  return undefined;
 }
 
 export const APPLE_PROFILE_CONTENT_TYPE = 'application/x-apple-aspen-config';

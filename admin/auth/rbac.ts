@@ -3,8 +3,11 @@ import type { MiddlewareHandler } from 'hono';
 import type { AdminEnv, Principal } from './principal.js';
 
 const ADMIN_ROLES = ['admin', 'operator', 'helpdesk', 'auditor'] as const;
-/** `scim` is an identity provider's token: it may provision directory users and groups, nothing else. */
-export const ROLES = [...ADMIN_ROLES, 'scim'] as const;
+/**
+ * Machine roles: `scim` is an identity provider's token (it may provision directory users and groups, nothing
+ * else); `onboarding` is an HR or onboarding system's (it may pre-stage devices for new hires, nothing else).
+ */
+export const ROLES = [...ADMIN_ROLES, 'scim', 'onboarding'] as const;
 export type Role = (typeof ROLES)[number];
 
 const everyone = ADMIN_ROLES;
@@ -23,12 +26,18 @@ export const PERMISSIONS = {
   'push-certificate:write': ['admin'],
   'tokens:manage': ['admin'],
   'enrollments:create': ['admin', 'operator'],
+  /** Apple Business Manager: server entries (never the token), synced devices, zero-touch progress. */
+  'dep:read': ['admin', 'operator', 'auditor'],
+  /** Import the ABM server token, sync now, pre-stage a device for its owner. */
+  'dep:write': ['admin'],
   'challenges:create': ['admin', 'operator'],
   'certificates:revoke': ['admin'],
   'audit:read': ['admin', 'auditor'],
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],
   'scim:write': ['scim'],
+  /** Pre-stage an ABM device for a person (POST /v1/onboarding). */
+  'onboarding:write': ['admin', 'onboarding'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -404,6 +404,62 @@ export const directorySettings = z
 
 export type DirectorySettings = z.infer<typeof directorySettings>;
 
+/** Apple Business Manager (zero-touch enrollment): where to reach it and how enrolled devices are placed. */
+export const depSettings = z
+  .strictObject({
+    url: z
+      .url()
+      .default('https://mdmenrollment.apple.com')
+      .describe("Apple's Device Assignment API; tests point it at a local fake."),
+    syncIntervalMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(30)
+      .describe('How often the dep-sync schedule reads the devices ABM assigned to Keep.'),
+    teamRules: z
+      .string()
+      .regex(/^([^,=]+=[^,=]+)?(,[^,=]+=[^,=]+)*$/, 'expected <directory group>=<team>[,<group>=<team>…]')
+      .default('')
+      .describe(
+        'Directory groups to teams for zero-touch devices, e.g. "engineering=Engineering,staff=All staff"; a device joins the team of every group its owner is in (nested groups count).',
+      ),
+    configuredTimeoutMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(30)
+      .describe(
+        'A device awaiting configuration gets DeviceConfigured after this long even if its baseline is not acknowledged (the reason is recorded).',
+      ),
+    onboardingWebhookUrl: z
+      .url()
+      .optional()
+      .describe(
+        'Where Keep POSTs "device.configured" for devices an onboarding system pre-staged; absent = no webhook. Fixed here, never given by a caller, so a caller cannot aim the core at an internal address.',
+      ),
+    onboardingWebhookSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe(
+        'HMAC-SHA256 key of the webhook\'s Keep-Signature header (t=<unix time>,v1=<hex of HMAC over "<t>.<body>">).',
+      ),
+  })
+  .superRefine((dep, ctx) => {
+    // An unsigned webhook could be forged by anyone who can reach the receiver.
+    if (dep.onboardingWebhookUrl && !dep.onboardingWebhookSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['onboardingWebhookSecret'],
+        message: 'required with onboardingWebhookUrl',
+      });
+  });
+
+export type DepSettings = z.infer<typeof depSettings>;
+
 /** 127.0.0.0/8, ::1 and localhost: the only places the admin API may serve plain HTTP. */
 function isLoopback(host: string): boolean {
   return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
@@ -532,6 +588,7 @@ export const coreProcessConfig = z.strictObject({
   temporal: temporalSettings,
   core: coreSettings,
   directory: directorySettings.prefault({}),
+  dep: depSettings.prefault({}),
   log: logSettings.prefault({}),
 });
 

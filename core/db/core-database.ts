@@ -24,6 +24,10 @@ import type { DirectorySyncStateTable } from './core/directory-sync-state.table.
 import type { DirectoryChangeTable } from './core/directory-change.table.js';
 import type { BulkCommandTable, BulkCommandTargetTable } from './core/bulk-command.table.js';
 import type { DeviceEventTable } from './core/device-event.table.js';
+import type { DepServerTable } from './core/dep-server.table.js';
+import type { DepDeviceTable } from './core/dep-device.table.js';
+import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
+import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -51,4 +55,8 @@ export interface CoreDatabase {
   bulk_commands: BulkCommandTable;
   bulk_command_targets: BulkCommandTargetTable;
   device_events: DeviceEventTable;
+  dep_servers: DepServerTable;
+  dep_devices: DepDeviceTable;
+  zero_touch_enrollments: ZeroTouchEnrollmentTable;
+  onboarding_requests: OnboardingRequestTable;
 }

@@ -4,7 +4,15 @@
 // (policy, escrow, enrolment) changes its row, and a new kind fails to compile until it has one.
 import type { DeviceEvent, DeviceEventData, DeviceEventKind } from './device-event.js';
 
-const wakes: { [K in DeviceEventKind]: (data: DeviceEventData[K]) => boolean } = {
+/** What the ingest knows beyond the event itself, read in one statement per batch. */
+export interface WakeContext {
+  /** Devices whose zero-touch enrollment waits for their baseline: their command reports decide DeviceConfigured. */
+  awaitingConfiguration: ReadonlySet<string>;
+}
+
+const wakes: {
+  [K in DeviceEventKind]: (data: DeviceEventData[K], deviceId: string, context: WakeContext) => boolean;
+} = {
   authenticated: () => false,
   // The device channel is ready: the workflow sends the first inventory. A user channel enrols nothing.
   'channel-ready': (data) => !data.userChannel,
@@ -12,10 +20,18 @@ const wakes: { [K in DeviceEventKind]: (data: DeviceEventData[K]) => boolean } =
   'checked-out': () => true,
   // The renewed identity is in use: the one it replaced is revoked.
   'identity-renewed': () => true,
-  'command-report': () => false,
+  'command-report': (_data, deviceId, context) => context.awaitingConfiguration.has(deviceId),
   'facts-reported': () => false,
 };
 
-export function wakesDeviceWorkflow(event: DeviceEvent): boolean {
-  return (wakes[event.kind] as (data: DeviceEvent['data']) => boolean)(event.data);
+export function wakesDeviceWorkflow(
+  event: DeviceEvent,
+  deviceId: string,
+  context: WakeContext = { awaitingConfiguration: new Set() },
+): boolean {
+  return (wakes[event.kind] as (data: DeviceEvent['data'], id: string, ctx: WakeContext) => boolean)(
+    event.data,
+    deviceId,
+    context,
+  );
 }

@@ -30,4 +30,12 @@ export const workflowIds = {
   crlRefresh: (coreTaskQueue: string) => `crl-refresh-${coreTaskQueue}`,
   /** One per Windows enrolment request, named by the enrolment the edge opened for it. */
   windowsEnrollment: (enrollmentId: string) => `windows-enrollment-${enrollmentId}`,
+  /** Per core task queue, like crl-refresh: each core syncs the ABM servers in its own database. */
+  depSync: (coreTaskQueue: string) => `dep-sync-${coreTaskQueue}`,
+  /** `serverId` is Keep's id of an ABM server entry. */
+  depToken: (serverId: string, action: 'create' | 'import', requestId: string) =>
+    `dep-token-${serverId}-${action}-${requestId}`,
+  /** One request for a zero-touch profile; the serial travels only inside the encrypted payload. */
+  zeroTouchAdmission: (requestId: string) => `zero-touch-admission-${requestId}`,
+  zeroTouchEnrollment: (enrollmentId: string) => `zero-touch-${enrollmentId}`,
 };

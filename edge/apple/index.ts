@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
 import { connectRoutes } from './connect.routes.js';
+import { depEnrollRoutes } from './dep-enroll.routes.js';
 
 export type AppleRoutesDeps = CheckinDeps & {
   /** `edge.maxCheckinBodyBytes`: a check-in is small, so it gets a tighter cap than the edge's default. */
@@ -19,5 +20,6 @@ export function appleRoutes(deps: AppleRoutesDeps) {
       }),
     )
     .route('/', checkinRoutes(deps))
-    .route('/', connectRoutes(deps));
+    .route('/', connectRoutes(deps))
+    .route('/', depEnrollRoutes(deps));
 }

@@ -15,4 +15,5 @@ export const COMMAND_SCHEMA_FILES: Record<RequestType, string> = {
   DeclarativeManagement: 'declarativemanagement',
   RestartDevice: 'device.restart',
   ShutDownDevice: 'device.shutdown',
+  DeviceConfigured: 'device.configured',
 };

@@ -50,6 +50,8 @@ export interface TestPlanesOptions {
   secondEdge?: boolean;
   /** Extra `KEEP_EDGE_*` settings (connection and SCEP limits), as the environment would give them. */
   edgeEnv?: Record<string, string>;
+  /** Extra core settings (`KEEP_DEP_*`, `KEEP_DIRECTORY_*`), as the environment would give them. */
+  coreEnv?: Record<string, string>;
   /** The edge's logger (default silent); tests of what is logged pass their own. */
   log?: Logger;
   /** The directory the core reads (and checks enrolment credentials against). */
@@ -114,6 +116,7 @@ export async function startTestPlanes(
         ...(options.edgesDown ?? []),
       ].join(','),
       ...(options.edgePublicUrl ? { KEEP_CORE_EDGE_PUBLIC_URL: options.edgePublicUrl } : {}),
+      ...options.coreEnv,
     },
   });
   const coreConfig: CoreProcessConfig = options.directory

@@ -224,6 +224,16 @@ export const appleCommands = {
   }),
   /** https://developer.apple.com/documentation/devicemanagement/shutdowndevicecommand */
   ShutDownDevice: command({ params: appleObject({}), build: () => ({}), helpdesk: false, secretResults: [] }),
+  /**
+   * Lets a device in Setup Assistant's AwaitingConfiguration go on; Keep's zero-touch enrollment sends it.
+   * https://developer.apple.com/documentation/devicemanagement/deviceconfiguredcommand
+   */
+  DeviceConfigured: command({
+    params: appleObject({}),
+    build: () => ({}),
+    helpdesk: false,
+    secretResults: [],
+  }),
 };
 
 /**

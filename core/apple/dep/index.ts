@@ -15,5 +15,7 @@ export type { OAuth1Credentials, OAuth1Nonce } from './oauth1.js';
 export { appleErrorCode, classifyFailure, parseRetryAfter } from './dep-response.js';
 export type { DepFailure } from './dep-response.js';
 export { buildEnrollmentProfile } from './dep-profile.js';
+export { parseTeamRules, teamsFor } from './team-rules.js';
+export type { TeamRules } from './team-rules.js';
 export type { EnrollmentProfileInput } from './dep-profile.js';
 export * from './dep-types.js';

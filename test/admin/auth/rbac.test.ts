@@ -15,12 +15,15 @@ describe('admin roles', () => {
     deviceId = await insertDevice(database.core.db);
   });
 
-  it('gives every admin role read access to devices, only admins token management, and scim only SCIM', () => {
-    for (const role of ROLES.filter((r) => r !== 'scim'))
+  it('gives every admin role read access to devices, only admins token management, scim only SCIM and onboarding only onboarding', () => {
+    for (const role of ROLES.filter((r) => r !== 'scim' && r !== 'onboarding'))
       expect(hasPermission(role, 'devices:read')).toBe(true);
     expect(
       Object.keys(PERMISSIONS).filter((p) => hasPermission('scim', p as keyof typeof PERMISSIONS)),
     ).toEqual(['scim:write']);
+    expect(
+      Object.keys(PERMISSIONS).filter((p) => hasPermission('onboarding', p as keyof typeof PERMISSIONS)),
+    ).toEqual(['onboarding:write']);
     expect(ROLES.filter((role) => hasPermission(role, 'tokens:manage'))).toEqual(['admin']);
     expect(Object.keys(PERMISSIONS)).toContain('push-certificate:write');
   });

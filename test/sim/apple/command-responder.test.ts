@@ -33,6 +33,13 @@ describe('command responder', () => {
     expect(outcome).toMatchObject({ status: 'Error', errorChain: [{ ErrorDomain: 'MCProfileErrorDomain' }] });
   });
 
+  it('leaves Setup Assistant on DeviceConfigured, and refuses it when nothing awaits configuration', () => {
+    const state = createDeviceState('mac', { awaitingConfiguration: true });
+    expect(answer({ requestType: 'DeviceConfigured' }, 'mac', state).status).toBe('Acknowledged');
+    expect(state.awaitingConfiguration).toBe(false);
+    expect(answer({ requestType: 'DeviceConfigured' }, 'mac', state).status).toBe('Error');
+  });
+
   it('refuses to remove a profile that is not installed', () => {
     expect(answer({ requestType: 'RemoveProfile', identifier: 'com.example.none' }).status).toBe('Error');
   });

@@ -193,6 +193,13 @@ const handlers: { [T in RequestType]: Handler } = {
   },
   RestartDevice: (_command, _state) => ok({}, 'restart'),
   ShutDownDevice: (_command, _state) => ok({}, 'shut-down'),
+  DeviceConfigured: (_command, state) => {
+    // Only meaningful in Setup Assistant; elsewhere Apple's devices answer it with an error.
+    if (!state.awaitingConfiguration)
+      return errorOutcome('MCMDMErrorDomain', 12021, 'The device is not awaiting configuration.');
+    state.awaitingConfiguration = false;
+    return ok();
+  },
 };
 
 /** Answers one command dictionary (the `Command` of the server's plist). */

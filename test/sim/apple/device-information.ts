@@ -19,7 +19,7 @@ const common: Record<string, Query> = {
   BatteryLevel: (s) => s.batteryLevel,
   IsSupervised: (s) => s.supervised,
   IsActivationLockEnabled: () => false,
-  AwaitingConfiguration: () => false,
+  AwaitingConfiguration: (s) => s.awaitingConfiguration ?? false,
   WiFiMAC: (s) => s.wifiMac,
   BluetoothMAC: (s) => s.bluetoothMac,
 };

@@ -74,6 +74,8 @@ export interface DeviceState {
   bootstrapToken?: Uint8Array;
   /** The last DeclarativeManagement SyncTokens the server sent (JSON). */
   declarativeSyncTokens?: unknown;
+  /** In Setup Assistant after an ADE enrollment whose profile awaits DeviceConfigured. */
+  awaitingConfiguration?: boolean;
 }
 
 const SERIAL_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';

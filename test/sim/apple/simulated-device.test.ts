@@ -206,6 +206,7 @@ describe('simulated Apple device against a local MDM server', () => {
         'DeclarativeManagement',
         'RestartDevice',
         'ShutDownDevice',
+        'DeviceConfigured',
       ].sort(),
     );
   });

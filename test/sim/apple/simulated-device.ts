@@ -407,7 +407,11 @@ export class SimulatedAppleDevice {
   private tokenUpdateFields(): PlistDict {
     const push = this.push;
     if (!push) throw new Error('no push token yet');
-    const fields: PlistDict = { Token: push.token, PushMagic: push.magic, AwaitingConfiguration: false };
+    const fields: PlistDict = {
+      Token: push.token,
+      PushMagic: push.magic,
+      AwaitingConfiguration: this.state.awaitingConfiguration ?? false,
+    };
     if (this.state.kind === 'iphone') fields.UnlockToken = randomBytes(64);
     else fields.NotOnConsole = false;
     return fields;

@@ -31,6 +31,7 @@ const specs: CommandSpec[] = [
   { requestType: 'DeclarativeManagement', data: new TextEncoder().encode('{"SyncTokens":{}}') },
   { requestType: 'RestartDevice', notifyUser: true },
   { requestType: 'ShutDownDevice' },
+  { requestType: 'DeviceConfigured' },
 ];
 
 describe('buildCommand', () => {

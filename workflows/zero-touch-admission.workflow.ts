@@ -1,0 +1,34 @@
+// A device in Setup Assistant asks for its enrollment profile (through the edge): admitted only if ABM assigns
+// it to Keep; then its zero-touch enrollment starts and it gets a profile bound to a fresh enrollment id.
+import { ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
+import type { ZeroTouchActivities } from '../activities/apple/dep/zero-touch.activities.js';
+import type { EnrollmentProfileActivities } from '../activities/pki/enrollment-profile.activities.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
+import { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
+
+export interface ZeroTouchAdmissionInput {
+  /** From the device's MachineInfo; kept inside the encrypted payload, never in an id. */
+  serialNumber: string;
+  edgeTaskQueue: string;
+}
+
+export async function zeroTouchAdmissionWorkflow(
+  input: ZeroTouchAdmissionInput,
+): Promise<{ enrollmentId: string; profileBase64: string }> {
+  const core = proxyActivities<ZeroTouchActivities & EnrollmentProfileActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['NotAdmitted', 'NoPushCertificate'] },
+  });
+  const { depDeviceId, configuredTimeoutMinutes } = await core.admitZeroTouchDevice({
+    serialNumber: input.serialNumber,
+  });
+  const enrollmentId = uuid4();
+  await core.recordZeroTouchProgress({ enrollmentId, depDeviceId, status: 'waiting-for-device' });
+  await startChild(zeroTouchEnrollmentWorkflow, {
+    workflowId: workflowIds.zeroTouchEnrollment(enrollmentId),
+    args: [{ enrollmentId, depDeviceId, edgeTaskQueue: input.edgeTaskQueue, configuredTimeoutMinutes }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
+  const { profileBase64 } = await core.createAppleEnrollmentProfile({ enrollmentId });
+  return { enrollmentId, profileBase64 };
+}

@@ -16,7 +16,9 @@ import { workflowIds } from '../../core/temporal/task-queues.js';
 import { getBootstrapTokenUpdate, queueCommandUpdate } from '../../workflows/device.messages.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
-import { eventually } from '../support/apple-requests.js';
+import { eventually, identityFrom, signedRequest, type Identity } from '../support/apple-requests.js';
+import type { PlistValue } from '../../core/apple/plist-codec.js';
+import { generateBoxKeyPair } from '../../core/crypto/sealed-box.js';
 import { freePort } from '../support/global-setup.js';
 import { planesAdminApp } from '../support/planes-admin.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
@@ -30,6 +32,13 @@ function readable(text: string): string {
     Buffer.from(m[1]!, 'base64').toString('latin1'),
   );
   return [text, ...nested].join('\n');
+}
+
+/** Every message along an error's cause chain (Update failure → activity failure → the refusal). */
+function causes(error: unknown): string {
+  const messages: string[] = [];
+  for (let e = error; e instanceof Error; e = e.cause) messages.push(e.message);
+  return messages.join(' <- ');
 }
 
 describe('an attacker holding only the edge configuration', { timeout: 240_000 }, () => {
@@ -194,6 +203,32 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
     );
   });
 
+  it('is refused a token with a signed message that is not the device asking for it', async () => {
+    const handle = attacker.workflow.getHandle(workflowIds.device(deviceId));
+    const signedBy = (identity: Identity, message: Record<string, PlistValue>) => {
+      const request = signedRequest('/mdm/checkin', message, identity);
+      return request.arrayBuffer().then((body) => ({
+        bodyBase64: Buffer.from(body).toString('base64'),
+        signatureBase64: request.headers.get('mdm-signature')!,
+      }));
+    };
+    const own = { cert: mac.identity!.certificate, key: mac.identity!.privateKey };
+    const stranger = identityFrom(createTestCa('Not Keep'), 'stranger');
+    const replyTo = generateBoxKeyPair().recipient;
+    const attempts = [
+      // The device's own signature, over another message type.
+      await signedBy(own, { MessageType: 'CheckOut', UDID: mac.udid, Topic: 'com.apple.mgmt.test' }),
+      // A well-formed GetBootstrapToken signed by a certificate Keep did not issue for this enrollment.
+      await signedBy(stranger, { MessageType: 'GetBootstrapToken', UDID: mac.udid }),
+    ];
+    for (const signed of attempts) {
+      const refused = await handle
+        .executeUpdate(getBootstrapTokenUpdate, { args: [{ replyTo, signed }] })
+        .catch((error: unknown) => error);
+      expect(causes(refused)).toMatch(/the device request is not proven/);
+    }
+  });
+
   it('is refused when it queues a command of its own through Temporal', async () => {
     const handle = attacker.workflow.getHandle(workflowIds.device(deviceId));
     const built = buildCommand({ requestType: 'EraseDevice', pin: '123456' });
@@ -207,9 +242,7 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
       args: [command],
       updateId: command.commandUuid,
     });
-    await expect(attempt).rejects.toMatchObject({
-      cause: { message: expect.stringMatching(/not authorised by an admin/) as unknown },
-    });
+    expect(causes(await attempt.catch((error: unknown) => error))).toMatch(/not authorised by an admin/);
     const rows = await planes.database.core.db
       .selectFrom('device_commands')
       .select('command_uuid')

@@ -16,6 +16,9 @@ import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
+import { createCoreSealingActivities } from './core-sealing.activities.js';
+import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
+import { createSealedScepChallengeActivities } from './pki/sealed-scep-challenge.activities.js';
 import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
 import { ensureCrlRefreshSchedule } from './pki/crl-refresh.schedule.js';
 import { findLatestCrl } from './pki/crl-state.repository.js';
@@ -66,6 +69,9 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createDepSyncActivities({ ...deps, dep }),
     createZeroTouchActivities({ db: deps.db, dep, directory: deps.directory?.url ? directory : undefined }),
     createOnboardingWebhookActivities({ db: deps.db, dep }),
+    createCoreSealingActivities(deps),
+    createSealedScepChallengeActivities({ pki }),
+    createAdminCommandProofActivities(deps),
     ...platforms.map((platform) => platform.activities({ ...deps, ca })),
   ]);
 }

@@ -1,5 +1,6 @@
 // Bulk commands in the core DB: which targets a caller may command, the request and its targets written at once,
 // and progress read back (each target's state, and the protocol's own answers from core.device_commands).
+import type { CommandTemplate } from '../core/device/command-template.js';
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
@@ -77,7 +78,7 @@ export interface NewBulkCommand {
   /** A digest of the request, so a key reused for another command is told apart from a retry. */
   requestDigest: string;
   platform: string;
-  requestType: string;
+  template: CommandTemplate;
 }
 
 /** The request and every target (each accepted one with its own command UUID), in one transaction. */
@@ -112,7 +113,9 @@ export async function insertBulkCommand(
         idempotency_key: bulk.idempotencyKey,
         request_digest: bulk.requestDigest,
         platform: bulk.platform,
-        request_type: bulk.requestType,
+        request_type: bulk.template.requestType,
+        payload: bulk.template.payload,
+        placeholder_uuid: bulk.template.placeholderUuid,
       })
       .execute();
     for (let at = 0; at < rows.length; at += INSERT_CHUNK)

@@ -175,13 +175,7 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
           if (earlier.request_digest !== requestDigest)
             throw new HTTPException(409, { message: 'idempotencyKey: already used for another request' });
           const seen = await bulkProgress(deps.db, earlier.id);
-          if (!earlier.finished_at)
-            await startFanOut({
-              bulkId: earlier.id,
-              platform: earlier.platform,
-              requestedBy: key.requestedBy,
-              template,
-            });
+          if (!earlier.finished_at) await startFanOut({ bulkId: earlier.id });
           const total = seen.targets.pending + seen.targets.queued + seen.targets.refused;
           return c.json(acceptedBody(earlier, total - seen.refused.length, seen.refused), 202);
         }
@@ -210,7 +204,7 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
         await insertBulkCommand(
           deps.db,
           bulkId,
-          { ...key, requestDigest, platform: body.platform, requestType: built.requestType },
+          { ...key, requestDigest, platform: body.platform, template },
           targets,
         ).catch(async (error: unknown) => {
           // The same key at the same moment: the other call wrote it first.
@@ -221,7 +215,7 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
             });
           throw error;
         });
-        await startFanOut({ bulkId, platform: body.platform, requestedBy: key.requestedBy, template });
+        await startFanOut({ bulkId });
         const bulk = (await findBulkCommand(deps.db, { id: bulkId }))!;
         return c.json(acceptedBody(bulk, targets.accepted.length, targets.refused), 202);
       },

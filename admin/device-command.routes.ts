@@ -154,7 +154,7 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
           details: { commandUuid, requestType, raw },
         });
         const result = await queueCommandOnDevice(
-          deps.temporal,
+          deps,
           device.id,
           { commandUuid, requestType, payload, requestedBy: principal.subject },
           deps.commandTimeoutMs,

@@ -18,6 +18,8 @@ import { readJson } from './json-body.js';
 import { errorBody } from './openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { generateBoxKeyPair, openSealed } from '../core/crypto/sealed-box.js';
+import { challengeReplyContext } from '../core/pki/scep-challenge.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
 
 export interface PkiRoutesDeps {
@@ -95,15 +97,25 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
           targetId: boundTo.id,
           details: { purpose: body.purpose },
         });
-        const result = await inCore(deps, () =>
+        // The challenge crosses Temporal sealed to a key that lives only in this request.
+        const reply = generateBoxKeyPair();
+        const { sealedChallenge, expiresAt } = await inCore(deps, () =>
           deps.temporal.workflow.execute<typeof scepChallengeWorkflow>('scepChallengeWorkflow', {
             workflowId: workflowIds.scepChallenge(id),
             taskQueue: deps.coreTaskQueue,
-            args: [{ purpose: body.purpose, boundTo, ...(body.minutes ? { minutes: body.minutes } : {}) }],
+            args: [
+              {
+                purpose: body.purpose,
+                boundTo,
+                replyTo: reply.recipient,
+                ...(body.minutes ? { minutes: body.minutes } : {}),
+              },
+            ],
           }),
         );
+        const challenge = openSealed(reply, sealedChallenge, challengeReplyContext(boundTo)).toString();
         c.header('Cache-Control', 'no-store');
-        return c.json(result, 201);
+        return c.json({ challenge, expiresAt }, 201);
       },
     ),
     defineRoute(

@@ -1,4 +1,7 @@
 // Hands a built command to the device workflow (Temporal Update), bounded in time, with typed outcomes.
+import type { Kysely } from 'kysely';
+import type { CoreDatabase } from '../core/db/core-database.js';
+import { recordAdminCommandRequest } from './admin-command-request.repository.js';
 import {
   ServiceError,
   WorkflowNotFoundError,
@@ -16,11 +19,14 @@ import {
 } from '../workflows/device.messages.js';
 
 export async function queueCommandOnDevice(
-  temporal: Client,
+  deps: { db: Kysely<CoreDatabase>; temporal: Client },
   deviceId: string,
   request: QueueCommandRequest,
   timeoutMs: number,
 ): Promise<QueueCommandResult> {
+  const { temporal } = deps;
+  // The proof the device workflow checks: only the core role can write it, so the edge cannot queue commands.
+  await recordAdminCommandRequest(deps.db, { deviceId, ...request });
   const handle = temporal.workflow.getHandle(workflowIds.device(deviceId));
   try {
     // The command UUID is the update id, so Temporal's own retries of this call queue it once.

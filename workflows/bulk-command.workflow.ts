@@ -3,14 +3,14 @@
 import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { BulkCommandActivities, BulkPageTarget } from '../activities/device/bulk-command.activities.js';
 import type { PkiActivities } from '../activities/pki/pki.activities.js';
-import type { CommandTemplate } from '../core/device/command-template.js';
 import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
 
+/**
+ * Only the id: the command, its platform and who asked are read from the row the admin API wrote, so whoever can
+ * start a workflow but cannot write the core schema (a compromised edge) cannot fan out a command of its own.
+ */
 export interface BulkCommandInput {
   bulkId: string;
-  platform: string;
-  requestedBy: string;
-  template: CommandTemplate;
   /** Targets per page: one core statement and one activity per edge each (default 500). */
   pageSize?: number;
   /** The last device id handed out, carried across continue-as-new. */
@@ -31,14 +31,15 @@ export async function bulkCommandWorkflow(input: BulkCommandInput): Promise<void
     });
   // Read in the core, never passed by the caller: the edges this core serves, tried in order for each page.
   const edges = await core.edgeTaskQueues();
+  const { platform, requestedBy, template } = await core.loadBulkCommand({ bulkId: input.bulkId });
   let after = input.after ?? '';
   for (;;) {
     const page = await core.recordBulkCommandPage({
       bulkId: input.bulkId,
       after,
       limit: input.pageSize ?? PAGE_SIZE,
-      requestType: input.template.requestType,
-      requestedBy: input.requestedBy,
+      requestType: template.requestType,
+      requestedBy,
     });
     const last = page.at(-1);
     if (!last) break;
@@ -47,8 +48,8 @@ export async function bulkCommandWorkflow(input: BulkCommandInput): Promise<void
     for (const taskQueue of edges) {
       if (remaining.length === 0) break;
       const { unknown } = await edgeAt(taskQueue).enqueueBulkCommands({
-        platform: input.platform,
-        template: input.template,
+        platform,
+        template: template,
         targets: remaining.map((target) => ({
           enrollmentId: target.enrollmentId!,
           commandUuid: target.commandUuid,

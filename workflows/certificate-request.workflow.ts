@@ -10,7 +10,8 @@ import {
 import type { PkiActivities, SignOutcome } from '../activities/pki/pki.activities.js';
 
 export interface SignCsrRequest {
-  csrBase64: string;
+  /** The CSR (it holds the challenge) sealed by the edge to the core's sealing key: no history holds it in clear. */
+  sealedCsr: string;
   /** The enrollment the request's URL named, if any. */
   enrollmentId?: string;
   /** For a RenewalReq: the SHA-256 of the certificate that signed it. */
@@ -30,9 +31,9 @@ export async function certificateRequestWorkflow(): Promise<SignOutcome> {
   setHandler(signCsrUpdate, (request) => {
     signing ??= (
       request.renewalOf
-        ? pki.renewIdentity({ csrBase64: request.csrBase64, currentFingerprint: request.renewalOf })
+        ? pki.renewIdentity({ sealedCsr: request.sealedCsr, currentFingerprint: request.renewalOf })
         : pki.signScepRequest({
-            csrBase64: request.csrBase64,
+            sealedCsr: request.sealedCsr,
             ...(request.enrollmentId ? { enrollmentId: request.enrollmentId } : {}),
           })
     ).then((result) => (outcome = result));

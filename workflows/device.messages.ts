@@ -1,6 +1,8 @@
 // The device workflow's signals and updates, declared beside it: the edge and the admin API use these.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { BoxRecipient } from '../core/crypto/sealed-box.js';
 import type { DeviceCommand } from '../core/device/device-command.js';
+import type { SignedDeviceRequest } from '../core/device/signed-device-request.js';
 import type { ReceivedDeviceEvent } from '../core/device/received-device-event.js';
 
 export interface DeviceWorkflowInput {
@@ -42,9 +44,18 @@ export interface QueueCommandResult {
  */
 export const deviceEventSignal = defineSignal<[ReceivedDeviceEvent]>('deviceEvent');
 export const queueCommandUpdate = defineUpdate<QueueCommandResult, [QueueCommandRequest]>('queueCommand');
-/** Escrows (or, with no token, forgets) the device's bootstrap token (base64) in the core vault. */
-export const setBootstrapTokenUpdate = defineUpdate<void, [{ token?: string }]>('setBootstrapToken');
-/** Reads the escrowed bootstrap token (base64) back for the device; audited in the core. */
-export const getBootstrapTokenUpdate = defineUpdate<{ token?: string }, []>('getBootstrapToken');
+/**
+ * Escrows (or, with no token, forgets) the device's bootstrap token in the core vault: sealed by the edge to the
+ * core's sealing key (core/crypto/core-sealing-key.ts), so neither the history nor the edge can read it back.
+ */
+export const setBootstrapTokenUpdate = defineUpdate<void, [{ sealedToken?: string }]>('setBootstrapToken');
+/**
+ * Reads the escrowed bootstrap token back for the device: only with the device's own signed GetBootstrapToken;
+ * audited in the core with the signer's fingerprint; the answer is sealed to `replyTo`.
+ */
+export const getBootstrapTokenUpdate = defineUpdate<
+  { sealedToken?: string },
+  [{ replyTo: BoxRecipient; signed: SignedDeviceRequest }]
+>('getBootstrapToken');
 /** The workflow's own view: enrollment, enrolled, commands still waiting for an answer. */
 export const deviceStateQuery = defineQuery<DeviceWorkflowState>('deviceState');

@@ -36,6 +36,7 @@ import {
   type QueueCommandResult,
 } from './device.messages.js';
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
+import { requireAdminProof } from './admin-command-proof.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { tellZeroTouch } from './zero-touch-hook.js';
 
@@ -109,15 +110,20 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   setHandler(deviceEventSignal, (event) => {
     events.push(normalizeDeviceEvent(event));
   });
-  setHandler(queueCommandUpdate, queueOne, {
-    validator: (request) => {
-      if (!state.enrollmentId || checkedOut) throw new Error('the device is not enrolled');
-      if (!request.commandUuid || !request.payload || !request.requestType)
-        throw new Error('commandUuid, requestType and payload are required');
+  // Escrow/issue 12: an Update may come from the edge, so a command is queued only with the admin's recorded proof.
+  setHandler(
+    queueCommandUpdate,
+    (request) => requireAdminProof(deviceId, request).then(() => queueOne(request)),
+    {
+      validator: (request) => {
+        if (!state.enrollmentId || checkedOut) throw new Error('the device is not enrolled');
+        if (!request.commandUuid || !request.payload || !request.requestType)
+          throw new Error('commandUuid, requestType and payload are required');
+      },
     },
-  });
+  );
   setHandler(setBootstrapTokenUpdate, (request) => core.escrowBootstrapToken({ deviceId, ...request }));
-  setHandler(getBootstrapTokenUpdate, () => core.readBootstrapToken({ deviceId }));
+  setHandler(getBootstrapTokenUpdate, (request) => core.readBootstrapToken({ deviceId, ...request }));
 
   async function handle(event: DeviceEvent): Promise<void> {
     // Runs whose history recorded an activity per event replay it; new runs read events written in bulk.

@@ -1,11 +1,11 @@
 // Makes one Apple enrollment profile (`enrollment-<uuid>`): the enrollment id is Keep's opaque id, and the
-// signed profile (which holds a one-time challenge) is the result, encrypted like every payload.
+// signed profile (which holds a one-time challenge) is the result, sealed to the asking admin's one-time key.
 import { proxyActivities } from '@temporalio/workflow';
 import type { EnrollmentProfileActivities } from '../activities/pki/enrollment-profile.activities.js';
 
-export async function enrollmentProfileWorkflow(input: {
-  enrollmentId: string;
-}): Promise<{ profileBase64: string; expiresAt: string }> {
+export async function enrollmentProfileWorkflow(
+  input: Parameters<EnrollmentProfileActivities['createAppleEnrollmentProfile']>[0],
+): Promise<{ sealedProfile: string; expiresAt: string }> {
   const { createAppleEnrollmentProfile } = proxyActivities<EnrollmentProfileActivities>({
     startToCloseTimeout: '1 minute',
     retry: { maximumAttempts: 5 },

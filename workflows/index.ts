@@ -16,3 +16,4 @@ export { depServerCreateWorkflow, depTokenImportWorkflow } from './dep-token.wor
 export { depSyncWorkflow } from './dep-sync.workflow.js';
 export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
 export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
+export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';

@@ -1,13 +1,14 @@
-// Issues one SCEP challenge for the admin API (`scep-challenge-<uuid>`); only the core can hash and store it.
+// Issues one SCEP challenge for the admin API (`scep-challenge-<uuid>`); only the core can hash and store it, and
+// the challenge comes back sealed to the asking admin's one-time key, so the history never holds it in clear.
 import { proxyActivities } from '@temporalio/workflow';
-import type { PkiActivities } from '../activities/pki/pki.activities.js';
+import type { SealedScepChallengeActivities } from '../activities/pki/sealed-scep-challenge.activities.js';
 
 export async function scepChallengeWorkflow(
-  input: Parameters<PkiActivities['createScepChallenge']>[0],
-): Promise<{ challenge: string; expiresAt: string }> {
-  const { createScepChallenge } = proxyActivities<PkiActivities>({
+  input: Parameters<SealedScepChallengeActivities['createSealedScepChallenge']>[0],
+): Promise<{ sealedChallenge: string; expiresAt: string }> {
+  const { createSealedScepChallenge } = proxyActivities<SealedScepChallengeActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { maximumAttempts: 5 },
   });
-  return createScepChallenge(input);
+  return createSealedScepChallenge(input);
 }

@@ -3,6 +3,7 @@
 import { ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { ZeroTouchActivities } from '../activities/apple/dep/zero-touch.activities.js';
 import type { EnrollmentProfileActivities } from '../activities/pki/enrollment-profile.activities.js';
+import type { BoxRecipient } from '../core/crypto/sealed-box.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
 
@@ -10,11 +11,13 @@ export interface ZeroTouchAdmissionInput {
   /** From the device's MachineInfo; kept inside the encrypted payload, never in an id. */
   serialNumber: string;
   edgeTaskQueue: string;
+  /** The edge's one-time key for this request: the profile (it holds a challenge) is sealed to it. */
+  replyTo: BoxRecipient;
 }
 
 export async function zeroTouchAdmissionWorkflow(
   input: ZeroTouchAdmissionInput,
-): Promise<{ enrollmentId: string; profileBase64: string }> {
+): Promise<{ enrollmentId: string; sealedProfile: string }> {
   const core = proxyActivities<ZeroTouchActivities & EnrollmentProfileActivities>({
     startToCloseTimeout: '1 minute',
     retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['NotAdmitted', 'NoPushCertificate'] },
@@ -29,6 +32,6 @@ export async function zeroTouchAdmissionWorkflow(
     args: [{ enrollmentId, depDeviceId, edgeTaskQueue: input.edgeTaskQueue, configuredTimeoutMinutes }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  const { profileBase64 } = await core.createAppleEnrollmentProfile({ enrollmentId });
-  return { enrollmentId, profileBase64 };
+  const { sealedProfile } = await core.createAppleEnrollmentProfile({ enrollmentId, replyTo: input.replyTo });
+  return { enrollmentId, sealedProfile };
 }

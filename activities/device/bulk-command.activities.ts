@@ -1,7 +1,9 @@
 // The core's side of a bulk command's fan-out: each page of targets recorded in core.device_commands with one
 // statement, then what their edges made of it. Run as local activities: the same worker, and safe to repeat.
 import { sql, type Kysely } from 'kysely';
+import { ApplicationFailure } from '@temporalio/common';
 import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { CommandTemplate } from '../../core/device/command-template.js';
 
 export interface BulkPageTarget {
   deviceId: string;
@@ -13,6 +15,27 @@ export interface BulkPageTarget {
 export function createBulkCommandActivities(deps: { db: Kysely<CoreDatabase> }) {
   const { db } = deps;
   return {
+    /** The bulk command as the admin API recorded it; none is a request no admin made, refused for good. */
+    async loadBulkCommand(input: {
+      bulkId: string;
+    }): Promise<{ platform: string; requestedBy: string; template: CommandTemplate }> {
+      const row = await db
+        .selectFrom('bulk_commands')
+        .select(['platform', 'requested_by', 'request_type', 'payload', 'placeholder_uuid'])
+        .where('id', '=', input.bulkId)
+        .executeTakeFirst();
+      if (!row) throw ApplicationFailure.nonRetryable('no such bulk command', 'UnknownBulkCommand');
+      return {
+        platform: row.platform,
+        requestedBy: row.requested_by,
+        template: {
+          requestType: row.request_type,
+          payload: row.payload,
+          placeholderUuid: row.placeholder_uuid,
+        },
+      };
+    },
+
     /**
      * The next `limit` targets still pending after `after` (by device id), their commands recorded as queued in
      * the same statement, so a result the device sends at once finds its row. Idempotent by command UUID.

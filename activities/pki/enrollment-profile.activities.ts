@@ -1,7 +1,8 @@
 // Builds and signs an Apple enrollment profile: a one-time SCEP challenge bound to the enrollment, the
 // MDM payload with the push topic, Keep's CA as anchor, signed with the core's profile-signing key.
 import type { Kysely } from 'kysely';
-import { buildEnrollmentProfile } from '../../core/apple/enrollment-profile.js';
+import { buildEnrollmentProfile, profileReplyContext } from '../../core/apple/enrollment-profile.js';
+import { sealTo, type BoxRecipient } from '../../core/crypto/sealed-box.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -16,9 +17,11 @@ export function createEnrollmentProfileActivities(deps: {
   ca: CaLoader;
 }) {
   return {
+    /** The signed profile holds a live challenge: it leaves this activity sealed to the admin's `replyTo` only. */
     async createAppleEnrollmentProfile(input: {
       enrollmentId: string;
-    }): Promise<{ profileBase64: string; expiresAt: string }> {
+      replyTo: BoxRecipient;
+    }): Promise<{ sealedProfile: string; expiresAt: string }> {
       const push = await deps.db
         .selectFrom('push_certificates')
         .select('topic')
@@ -58,7 +61,10 @@ export function createEnrollmentProfileActivities(deps: {
         keyPem: profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
         chainPem: [issuing.certificatePem, ...(rootPem !== issuing.certificatePem ? [rootPem] : [])],
       });
-      return { profileBase64: Buffer.from(signed).toString('base64'), expiresAt };
+      return {
+        sealedProfile: sealTo(input.replyTo, signed, profileReplyContext(input.enrollmentId)),
+        expiresAt,
+      };
     },
   };
 }

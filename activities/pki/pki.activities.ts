@@ -8,7 +8,8 @@ import type { RevocationReason } from '../../core/pki/crl.js';
 import { pemBlocks } from '../../core/pki/pem.js';
 import { generateSerialNumber } from '../../core/pki/serial-number.js';
 import { issueCertificate, type IssuedCertificate } from '../../core/pki/issue-certificate.js';
-import { checkCsr, CsrPolicyError } from '../../core/pki/csr-policy.js';
+import { checkCsr, CsrPolicyError, CSR_SEALING_CONTEXT } from '../../core/pki/csr-policy.js';
+import { coreSealingKey } from '../../core/crypto/core-sealing-key.js';
 import { enrollmentUri } from '../../core/pki/device-identity-profile.js';
 import {
   generateChallenge,
@@ -83,6 +84,8 @@ export function createPkiActivities(deps: {
   const crlUrl = crlUrlFor(pki.edgePublicUrl);
   const ca = deps.ca ?? createCaLoader(db, keyRing, { organization: pki.organization, crlUrl });
   const pepper = challengePepper(keyRing);
+  const sealing = coreSealingKey(keyRing);
+  const openCsr = (sealedCsr: string) => sealing.open(sealedCsr, CSR_SEALING_CONTEXT);
   const publishFreshCrl = async () =>
     publishCrl(db, (await ca()).issuing, { now: new Date(), validityHours: pki.crlValidityHours });
 
@@ -148,8 +151,8 @@ export function createPkiActivities(deps: {
      * Signs a device-identity CSR from SCEP. `enrollmentId` is what the request's URL claimed; a
      * challenge bound to another enrollment is foreign. Idempotent: a retry returns the same certificate.
      */
-    async signScepRequest(input: { csrBase64: string; enrollmentId?: string }): Promise<SignOutcome> {
-      const csrDer = Buffer.from(input.csrBase64, 'base64');
+    async signScepRequest(input: { sealedCsr: string; enrollmentId?: string }): Promise<SignOutcome> {
+      const csrDer = openCsr(input.sealedCsr);
       let binding: ChallengeBinding | undefined;
       try {
         const challenge = checkCsr(csrDer).challengePassword;
@@ -194,13 +197,13 @@ export function createPkiActivities(deps: {
      * is the certificate bound to its enrollment). Only the latest identity of an enrollment may renew, and
      * only once: the same transaction retried (same key) gets the successor already issued back.
      */
-    async renewIdentity(input: { csrBase64: string; currentFingerprint: string }): Promise<SignOutcome> {
+    async renewIdentity(input: { sealedCsr: string; currentFingerprint: string }): Promise<SignOutcome> {
       const current = await findCertificateByFingerprint(db, input.currentFingerprint);
       if (!current || current.revoked_at || current.profile !== 'device-identity' || !current.enrollment_id)
         return { status: 'rejected', reason: 'unknown-certificate' };
       let csr: ReturnType<typeof checkCsr>;
       try {
-        csr = checkCsr(Buffer.from(input.csrBase64, 'base64'));
+        csr = checkCsr(openCsr(input.sealedCsr));
       } catch (error) {
         if (error instanceof CsrPolicyError) return { status: 'rejected', reason: error.code };
         throw error;

@@ -12,6 +12,8 @@ import { errorBody } from '../openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { failureType } from '../failure-type.js';
+import { profileReplyContext } from '../../core/apple/enrollment-profile.js';
+import { generateBoxKeyPair, openSealed } from '../../core/crypto/sealed-box.js';
 
 export interface EnrollmentDeps {
   db: Kysely<CoreDatabase>;
@@ -46,13 +48,14 @@ export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
         targetId: enrollmentId,
         details: { platform: 'apple' },
       });
-      let result: { profileBase64: string; expiresAt: string };
+      const reply = generateBoxKeyPair();
+      let result: { sealedProfile: string; expiresAt: string };
       try {
         result = await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
           deps.temporal.workflow.execute<typeof enrollmentProfileWorkflow>('enrollmentProfileWorkflow', {
             workflowId: workflowIds.enrollmentProfile(enrollmentId),
             taskQueue: deps.coreTaskQueue,
-            args: [{ enrollmentId }],
+            args: [{ enrollmentId, replyTo: reply.recipient }],
           }),
         );
       } catch (error) {
@@ -74,7 +77,8 @@ export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
         }
         throw error;
       }
-      return c.body(new Uint8Array(Buffer.from(result.profileBase64, 'base64')), 201, {
+      const profile = openSealed(reply, result.sealedProfile, profileReplyContext(enrollmentId));
+      return c.body(new Uint8Array(profile), 201, {
         'Content-Type': APPLE_PROFILE_CONTENT_TYPE,
         'Content-Disposition': `attachment; filename="keep-enrollment-${enrollmentId}.mobileconfig"`,
         'Keep-Enrollment-Id': enrollmentId,

@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { PlistDict } from './plist-codec.js';
 import { scepPayloadContent, type ScepPayloadInput } from './scep-payload.js';
 
+/** The sealed-box context of a signed profile (it holds a challenge) on its way to the admin who asked for it. */
+export const profileReplyContext = (enrollmentId: string) => `enrollment-profile:${enrollmentId}`;
+
 /** All rights (1 + 2 + … + 4096): Keep decides per policy what to use, the profile does not narrow it. */
 export const MDM_ACCESS_RIGHTS_ALL = 8191;
 export const MDM_SERVER_CAPABILITIES = ['com.apple.mdm.bootstraptoken', 'com.apple.mdm.per-user-connections'];

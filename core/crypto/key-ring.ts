@@ -1,5 +1,5 @@
 // AES-256-GCM envelope encryption with a key ring, shared by the Temporal payload codec and secrets at rest.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
 /** One 256-bit key and the id written beside every ciphertext it produced. */
 export interface RingKey {
@@ -59,6 +59,16 @@ export class KeyRing {
 
   has(id: string): boolean {
     return this.#byId.has(id);
+  }
+
+  /**
+   * 32 bytes derived (HKDF-SHA256) from one key, for one `purpose`: other keys (e.g. a sealing key pair) follow
+   * the ring's rotation without a setting of their own, and never reveal the ring key itself.
+   */
+  derive(purpose: string, keyId: string = this.primary.id): Buffer {
+    const key = this.#byId.get(keyId);
+    if (!key) throw new KeyRingError(`no key "${keyId}" in the key ring`);
+    return Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), `keep:${purpose}`, 32));
   }
 
   /** Encrypts with the primary key; `aad` binds the ciphertext to its context (e.g. a table and row). */

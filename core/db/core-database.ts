@@ -28,6 +28,7 @@ import type { DepServerTable } from './core/dep-server.table.js';
 import type { DepDeviceTable } from './core/dep-device.table.js';
 import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
 import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
+import type { AdminCommandRequestTable } from './core/admin-command-request.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -59,4 +60,5 @@ export interface CoreDatabase {
   dep_devices: DepDeviceTable;
   zero_touch_enrollments: ZeroTouchEnrollmentTable;
   onboarding_requests: OnboardingRequestTable;
+  admin_command_requests: AdminCommandRequestTable;
 }

@@ -4,6 +4,12 @@ import * as asn1js from 'asn1js';
 import { CertificationRequest } from 'pkijs';
 import { describeName } from './x509-name.js';
 
+/**
+ * The sealed-box context of a SCEP CSR on its way from the edge to the core: it carries the device's challenge,
+ * so the edge seals it to the core's sealing key before it enters Temporal.
+ */
+export const CSR_SEALING_CONTEXT = 'scep-csr';
+
 export type CsrRejection = 'weak-key' | 'bad-signature' | 'unsupported-key' | 'malformed';
 
 /** The CA refuses the request; `code` is stable for callers (SCEP answers badRequest/badAlg from it). */

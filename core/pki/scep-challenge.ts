@@ -9,6 +9,10 @@ export interface ChallengeBinding {
   id: string;
 }
 
+/** The sealed-box context of a challenge on its way to the admin who asked for it (never in clear in Temporal). */
+export const challengeReplyContext = (boundTo: ChallengeBinding) =>
+  `scep-challenge:${boundTo.kind}:${boundTo.id}`;
+
 /** As stored: only the hash of the challenge, never the challenge itself. */
 export interface ChallengeRecord {
   hash: string;

@@ -17,13 +17,12 @@ import {
 } from '../../core/apple/declarative/index.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { newOpaqueId } from '../../core/temporal/task-queues.js';
-import { getBootstrapTokenUpdate, setBootstrapTokenUpdate } from '../../workflows/device.messages.js';
-import { updateDeviceWorkflow } from '../device-workflow.js';
 import { authorizeAuthenticate } from './authenticate-binding.js';
 import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
 import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
 import { bindOnAuthenticate, markCheckedOut, updatePushToken } from './enrollment.repository.js';
 import { addToOutbox } from './apple-outbox.js';
+import { escrowBootstrapToken, fetchBootstrapToken } from './bootstrap-token.js';
 import { deviceMessage } from './parse-device-body.js';
 
 export interface CheckinDeps {
@@ -143,23 +142,20 @@ function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handle
     UserAuthenticate: (c) => c.text('user channel declined', 410),
 
     async SetBootstrapToken(c, m) {
-      // The token goes straight to the core vault (through Temporal, encrypted); the edge never stores it.
-      const token = m.bootstrapToken?.length ? Buffer.from(m.bootstrapToken).toString('base64') : undefined;
-      await updateDeviceWorkflow(askDeviceWorkflow, c.get('enrollment').device_id, setBootstrapTokenUpdate, [
-        token ? { token } : {},
-      ]);
+      // Sealed to the core before it enters Temporal (edge/apple/bootstrap-token.ts); the edge never stores it.
+      await escrowBootstrapToken(askDeviceWorkflow, c.get('enrollment').device_id, m.bootstrapToken);
       return c.body(null, 200);
     },
 
     async GetBootstrapToken(c) {
-      const { token } = await updateDeviceWorkflow(
+      const token = await fetchBootstrapToken(
         askDeviceWorkflow,
         c.get('enrollment').device_id,
-        getBootstrapTokenUpdate,
-        [],
+        c.get('device'),
+        c.req.header('Mdm-Signature'),
       );
       c.header('Content-Type', 'application/xml');
-      return c.body(buildGetBootstrapTokenResponse(token ? Buffer.from(token, 'base64') : undefined));
+      return c.body(buildGetBootstrapTokenResponse(token));
     },
 
     async DeclarativeManagement(c, m) {

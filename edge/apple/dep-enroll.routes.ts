@@ -10,6 +10,8 @@ import { verifySignedData } from '../../core/cms/index.js';
 import { withDeadline } from '../../core/concurrency/deadline.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { optional } from '../../core/apple/plist-fields.js';
+import { profileReplyContext } from '../../core/apple/enrollment-profile.js';
+import { generateBoxKeyPair, openSealed } from '../../core/crypto/sealed-box.js';
 import type { zeroTouchAdmissionWorkflow } from '../../workflows/zero-touch-admission.workflow.js';
 import { parseDeviceBody } from './parse-device-body.js';
 
@@ -61,13 +63,14 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
           throw new HTTPException(400, { message: 'malformed request: MachineInfo has no SERIAL' });
         return serial;
       });
-      let result: { enrollmentId: string; profileBase64: string };
+      const reply = generateBoxKeyPair();
+      let result: { enrollmentId: string; sealedProfile: string };
       try {
         result = await withDeadline(
           deps.temporal.workflow.execute<typeof zeroTouchAdmissionWorkflow>('zeroTouchAdmissionWorkflow', {
             workflowId: workflowIds.zeroTouchAdmission(randomUUID()),
             taskQueue: deps.coreTaskQueue,
-            args: [{ serialNumber, edgeTaskQueue: deps.edgeTaskQueue }],
+            args: [{ serialNumber, edgeTaskQueue: deps.edgeTaskQueue, replyTo: reply.recipient }],
           }),
           deps.temporalTimeoutMs ?? 30_000,
         );
@@ -76,7 +79,8 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
           throw new HTTPException(403, { message: 'this device is not assigned to this MDM server', cause });
         throw new HTTPException(503, { message: 'the core is not reachable; try again later', cause });
       }
-      return c.body(new Uint8Array(Buffer.from(result.profileBase64, 'base64')), 200, {
+      const profile = openSealed(reply, result.sealedProfile, profileReplyContext(result.enrollmentId));
+      return c.body(new Uint8Array(profile), 200, {
         'Content-Type': 'application/x-apple-aspen-config',
         'Cache-Control': 'no-store',
       });

@@ -25,6 +25,9 @@ import {
   type ScepRequest,
 } from '../../core/scep/index.js';
 import { signCsrUpdate } from '../../workflows/certificate-request.workflow.js';
+import { sealTo } from '../../core/crypto/sealed-box.js';
+import { CSR_SEALING_CONTEXT } from '../../core/pki/csr-policy.js';
+import { coreSealingRecipient } from '../core-sealing-key.js';
 import { findEnrollmentByCertificate } from '../apple/enrollment.repository.js';
 import type { RaState } from './ra-state.js';
 import { scepWorkLimit, type ScepWorkLimitOptions } from './scep-work-limit.js';
@@ -127,10 +130,14 @@ export function scepRoutes(deps: ScepDeps) {
       renewalOf = request.signer.sha256;
     }
     const workflowId = requestWorkflowId(request.transactionId, enrollmentId ?? '');
+    // The CSR carries the device's challenge: sealed to the core before it enters Temporal. The key is fetched
+    // once per process, with its own bound: the sign timeout may be far shorter than one workflow round trip.
+    const core = { temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue };
+    const sealedCsr = sealTo(await coreSealingRecipient(core), request.csr.der, CSR_SEALING_CONTEXT);
     const update = deps.temporal.workflow.executeUpdateWithStart(signCsrUpdate, {
       args: [
         {
-          csrBase64: request.csr.der.toString('base64'),
+          sealedCsr,
           ...(enrollmentId ? { enrollmentId } : {}),
           ...(renewalOf ? { renewalOf } : {}),
         },

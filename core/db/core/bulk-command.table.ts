@@ -10,6 +10,9 @@ export interface BulkCommandTable {
   request_digest: string;
   platform: string;
   request_type: string;
+  /** The command built once around `placeholder_uuid` (core/device/command-template.ts), read by the fan-out. */
+  payload: string;
+  placeholder_uuid: string;
   /** When the fan-out workflow had handed every target to its edge (or refused it). */
   finished_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Generated<Date>;

@@ -13,27 +13,9 @@ import {
 import { testStack } from '../../support/stack.js';
 import type { FailingActivities } from './fixtures/failing.workflow.js';
 import { useTestPlanes } from '../../support/test-context.js';
+import { collectPayloads } from '../../support/history-payloads.js';
 
 const text = new TextEncoder();
-
-interface RawPayload {
-  metadata?: Record<string, Uint8Array> | null;
-  data?: Uint8Array | null;
-}
-
-/** Every payload anywhere in a history, found by walking it (inputs, signals, results). */
-function collectPayloads(node: unknown, found: RawPayload[] = []): RawPayload[] {
-  if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return found;
-  if (Array.isArray(node)) {
-    for (const item of node) collectPayloads(item, found);
-    return found;
-  }
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'payloads' && Array.isArray(value)) found.push(...(value as RawPayload[]));
-    else collectPayloads(value, found);
-  }
-  return found;
-}
 
 describe('EncryptionCodec', () => {
   it('round-trips a payload and hides its data and encoding', async () => {

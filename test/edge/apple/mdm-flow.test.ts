@@ -4,11 +4,10 @@ import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { buildPlist, parsePlistDict, type PlistValue } from '../../../core/apple/plist-codec.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { signSignedData } from '../../../core/cms/index.js';
-import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { createLogger } from '../../../core/log/logger.js';
 import { createEdgeApp } from '../../../edge/app.js';
 import { appleEdgePlatform } from '../../../edge/apple/apple-platform.js';
-import { queueCommandUpdate } from '../../../workflows/device.messages.js';
+import { queueCommandOnDevice } from '../../../admin/send-command.js';
 import { createTestCa, type TestCa } from '../../support/test-ca.js';
 import { useTestPlanes } from '../../support/test-context.js';
 
@@ -150,13 +149,14 @@ describe('Apple MDM at the edge', () => {
       .select('id')
       .where('udid', '=', UDID_A)
       .executeTakeFirstOrThrow();
-    const handle = planes.temporal.workflow.getHandle(workflowIds.device(device.id));
     const plist = buildPlist({ CommandUUID: 'cmd-offline-1', Command: { RequestType: 'ProfileList' } });
-    const queued = await handle.executeUpdate(queueCommandUpdate, {
-      args: [
-        { commandUuid: 'cmd-offline-1', requestType: 'ProfileList', payload: plist, requestedBy: 'test' },
-      ],
-    });
+    // As the admin API sends it: with the recorded request the device workflow checks.
+    const queued = await queueCommandOnDevice(
+      { db: planes.database.core.db, temporal: planes.temporal },
+      device.id,
+      { commandUuid: 'cmd-offline-1', requestType: 'ProfileList', payload: plist, requestedBy: 'test' },
+      20_000,
+    );
     expect(queued).toMatchObject({ commandUuid: 'cmd-offline-1', status: 'queued', pushed: false });
 
     const got = parsePlistDict(

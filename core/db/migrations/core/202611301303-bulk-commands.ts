@@ -13,6 +13,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('request_digest', 'text', (c) => c.notNull())
     .addColumn('platform', 'text', (c) => c.notNull())
     .addColumn('request_type', 'text', (c) => c.notNull())
+    // The command as built, read back by the fan-out workflow: its input names only the id, so a caller that can
+    // start workflows but not write the core schema (a compromised edge) cannot send a command of its own.
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('placeholder_uuid', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('bulk_commands_idempotency', ['requested_by', 'idempotency_key'])

@@ -1,0 +1,253 @@
+// Plays an attacker who owns the edge: its Temporal address, namespace and payload key, nothing of the core's.
+// After a full scenario it decodes every payload of every history it can list and searches them for the
+// secrets the scenario handled; then it asks the device workflow for a bootstrap token and to queue a command.
+import { createServer } from 'node:https';
+import { createHash } from 'node:crypto';
+import { serve, type ServerType } from '@hono/node-server';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken } from '../../admin/auth/token-hash.js';
+import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
+import { parseSignedData } from '../../core/cms/index.js';
+import { EncryptionCodec } from '../../core/temporal/payload-codec.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
+import { temporalClientOptions } from '../../core/temporal/connection-options.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { getBootstrapTokenUpdate, queueCommandUpdate } from '../../workflows/device.messages.js';
+import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
+import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
+import { eventually, identityFrom, signedRequest, type Identity } from '../support/apple-requests.js';
+import type { PlistValue } from '../../core/apple/plist-codec.js';
+import { generateBoxKeyPair } from '../../core/crypto/sealed-box.js';
+import { freePort } from '../support/global-setup.js';
+import { planesAdminApp } from '../support/planes-admin.js';
+import { createTestPushCertificate } from '../support/push-cert.js';
+import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
+import { useTestPlanes } from '../support/test-context.js';
+import { collectPayloads } from '../support/history-payloads.js';
+
+/** A decoded payload as text, plus every base64 string in it decoded (command plists, profiles travel so). */
+function readable(text: string): string {
+  const nested = [...text.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)].map((m) =>
+    Buffer.from(m[1]!, 'base64').toString('latin1'),
+  );
+  return [text, ...nested].join('\n');
+}
+
+/** Every message along an error's cause chain (Update failure → activity failure → the refusal). */
+function causes(error: unknown): string {
+  const messages: string[] = [];
+  for (let e = error; e instanceof Error; e = e.cause) messages.push(e.message);
+  return messages.join(' <- ');
+}
+
+describe('an attacker holding only the edge configuration', { timeout: 240_000 }, () => {
+  const token = generateToken();
+  const tlsCa = createTestCa('Keep Test TLS CA');
+  const pushCa = createTestCa('Keep Test Push CA');
+  let apns: RunningFakeApns;
+  let fake: ReturnType<typeof createFakeApns>;
+  let port: number;
+  let server: ServerType;
+  let admin: ReturnType<typeof planesAdminApp>;
+  let mac: SimulatedAppleDevice;
+  let deviceId: string;
+  let attacker: Client;
+  let attackerConnection: Connection;
+  const secrets: Record<string, string> = {};
+  const controls: Record<string, string> = {};
+  const api = (method: string, path: string, body?: unknown) =>
+    admin.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+
+  beforeAll(async () => {
+    fake = createFakeApns({ clientCaPem: pushCa.certPem });
+    apns = await fake.start();
+    port = await freePort();
+  });
+  const planes = useTestPlanes(() => ({
+    apns: { url: apns.url, caPem: apns.caPem },
+    edgePublicUrl: `https://127.0.0.1:${port}`,
+  }));
+
+  beforeAll(async () => {
+    const tls = issueLoopbackServerCertificate(tlsCa);
+    server = await new Promise<ServerType>((resolve) => {
+      const s: ServerType = serve(
+        {
+          fetch: planes.edgeApp.fetch,
+          hostname: '127.0.0.1',
+          port,
+          createServer,
+          serverOptions: { cert: tls.certPem, key: tls.keyPem },
+        },
+        () => resolve(s),
+      );
+    });
+    admin = planesAdminApp(planes, token);
+    // The edge's own settings, and only those.
+    const edgeTemporal = planes.edgeConfig.temporal;
+    attackerConnection = await Connection.connect({ address: edgeTemporal.address });
+    attacker = new Client({
+      connection: attackerConnection,
+      namespace: edgeTemporal.namespace,
+      dataConverter: { payloadCodecs: [new EncryptionCodec(KeyRing.parse(edgeTemporal.payloadKeys))] },
+    });
+    expect(temporalClientOptions(edgeTemporal).namespace).toBe(edgeTemporal.namespace);
+  }, 120_000);
+
+  afterAll(async () => {
+    mac?.close();
+    await attackerConnection?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await apns?.close();
+  });
+
+  it('runs the scenario: profile, challenge, enrolment, bootstrap token, a PIN lock and an admin command', async () => {
+    const push = createTestPushCertificate({ ca: pushCa });
+    const imported = await api('POST', '/v1/push-certificate', {
+      certPem: push.certPem,
+      keyPem: push.keyPem,
+    });
+    const { workflowId } = (await imported.json()) as { workflowId: string };
+    await planes.temporal.workflow.getHandle(workflowId).result();
+
+    const profile = await api('POST', '/v1/enrollments/apple');
+    expect(profile.status).toBe(201);
+    const profileBytes = new Uint8Array(await profile.arrayBuffer());
+    const plist = Buffer.from(parseSignedData(profileBytes).content!).toString('utf8');
+    secrets.profileChallenge = /<key>Challenge<\/key>\s*<string>([^<]+)<\/string>/.exec(plist)![1]!;
+
+    mac = new SimulatedAppleDevice({ kind: 'mac' });
+    await mac.enrollFromProfile(profileBytes, {
+      edgeCa: tlsCa.certPem,
+      fakeApns: fake,
+      bootstrapToken: true,
+    });
+    secrets.bootstrapToken = Buffer.from(mac.state.bootstrapToken!).toString('base64');
+    deviceId = (
+      await eventually(async () =>
+        planes.database.core.db
+          .selectFrom('devices')
+          .select(['id', 'enrollment_status'])
+          .where('udid', '=', mac.udid)
+          .executeTakeFirst()
+          .then((r) => (r?.enrollment_status === 'enrolled' ? r : undefined)),
+      )
+    ).id;
+    controls.deviceId = deviceId;
+
+    const answer = await mac.checkIn('GetBootstrapToken', { AwaitingConfiguration: false });
+    expect(answer.status).toBe(200);
+    expect(answer.body.toString()).toContain(secrets.bootstrapToken);
+
+    const challenge = await api('POST', '/v1/scep/challenges', { purpose: 'wifi', deviceId });
+    expect(challenge.status).toBe(201);
+    secrets.adminChallenge = ((await challenge.json()) as { challenge: string }).challenge;
+
+    const pin = String(100000 + Math.floor(Math.random() * 900000));
+    secrets.pin = `<string>${pin}</string>`;
+    const lock = await api('POST', `/v1/devices/${deviceId}/commands`, {
+      requestType: 'DeviceLock',
+      parameters: { pin, message: 'compromised-edge test' },
+    });
+    expect(lock.status).toBe(202);
+    const listed = await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'ProfileList' });
+    expect(listed.status).toBe(202);
+    controls.commandUuid = ((await listed.json()) as { commandUuid: string }).commandUuid;
+    // The command's plist, found only by decoding base64 inside a payload: proves the nested search works.
+    controls.commandPlist = '<string>ProfileList</string>';
+    await mac.runSession();
+  });
+
+  it('finds no challenge, bootstrap token or profile secret in any history it can decode', async () => {
+    const codec = new EncryptionCodec(KeyRing.parse(planes.edgeConfig.temporal.payloadKeys));
+    const texts: string[] = [];
+    const workflowsSeen: string[] = [];
+    const query = `TaskQueue = '${planes.coreConfig.core.taskQueue}'`;
+    for await (const execution of attacker.workflow.list({ query })) {
+      workflowsSeen.push(execution.workflowId);
+      const handle = attacker.workflow.getHandle(execution.workflowId, execution.runId);
+      const history = await handle.fetchHistory();
+      const decoded = await codec.decode(collectPayloads(history.events));
+      for (const payload of decoded) texts.push(readable(Buffer.from(payload.data ?? []).toString('latin1')));
+    }
+    const haystack = texts.join('\n');
+    expect(workflowsSeen).toContain(workflowIds.device(deviceId));
+    for (const [name, control] of Object.entries(controls))
+      expect(haystack.includes(control), name).toBe(true);
+    for (const name of ['profileChallenge', 'adminChallenge', 'bootstrapToken'] as const)
+      expect(haystack.includes(secrets[name]!), name).toBe(false);
+  });
+
+  it('is refused a bootstrap token read through Temporal', async () => {
+    const handle = attacker.workflow.getHandle(workflowIds.device(deviceId));
+    const attempt = handle.executeUpdate(getBootstrapTokenUpdate, { args: [] as never });
+    await expect(attempt).rejects.toThrow();
+    const reads = await planes.database.core.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'bootstrap-token.read')
+      .where('target_id', '=', deviceId)
+      .execute();
+    // Only the device's own read, bound to its certificate fingerprint.
+    expect(reads).toHaveLength(1);
+    expect(JSON.stringify(reads[0]!.details)).toContain(
+      createHash('sha256').update(mac.identity!.certificate).digest('hex'),
+    );
+  });
+
+  it('is refused a token with a signed message that is not the device asking for it', async () => {
+    const handle = attacker.workflow.getHandle(workflowIds.device(deviceId));
+    const signedBy = (identity: Identity, message: Record<string, PlistValue>) => {
+      const request = signedRequest('/mdm/checkin', message, identity);
+      return request.arrayBuffer().then((body) => ({
+        bodyBase64: Buffer.from(body).toString('base64'),
+        signatureBase64: request.headers.get('mdm-signature')!,
+      }));
+    };
+    const own = { cert: mac.identity!.certificate, key: mac.identity!.privateKey };
+    const stranger = identityFrom(createTestCa('Not Keep'), 'stranger');
+    const replyTo = generateBoxKeyPair().recipient;
+    const attempts = [
+      // The device's own signature, over another message type.
+      await signedBy(own, { MessageType: 'CheckOut', UDID: mac.udid, Topic: 'com.apple.mgmt.test' }),
+      // A well-formed GetBootstrapToken signed by a certificate Keep did not issue for this enrollment.
+      await signedBy(stranger, { MessageType: 'GetBootstrapToken', UDID: mac.udid }),
+    ];
+    for (const signed of attempts) {
+      const refused = await handle
+        .executeUpdate(getBootstrapTokenUpdate, { args: [{ replyTo, signed }] })
+        .catch((error: unknown) => error);
+      expect(causes(refused)).toMatch(/the device request is not proven/);
+    }
+  });
+
+  it('is refused when it queues a command of its own through Temporal', async () => {
+    const handle = attacker.workflow.getHandle(workflowIds.device(deviceId));
+    const built = buildCommand({ requestType: 'EraseDevice', pin: '123456' });
+    const command = {
+      commandUuid: built.CommandUUID,
+      requestType: 'EraseDevice',
+      payload: serializeCommand(built),
+      requestedBy: 'admin@example.com',
+    };
+    const attempt = handle.executeUpdate(queueCommandUpdate, {
+      args: [command],
+      updateId: command.commandUuid,
+    });
+    expect(causes(await attempt.catch((error: unknown) => error))).toMatch(/not authorised by an admin/);
+    const rows = await planes.database.core.db
+      .selectFrom('device_commands')
+      .select('command_uuid')
+      .where('command_uuid', '=', command.commandUuid)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+});

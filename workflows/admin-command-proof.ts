@@ -1,0 +1,14 @@
+// The device workflow's gate for admin-only Updates: the core checks the admin API's recorded request (a local
+// activity, same worker) before anything is queued; a command without one fails the Update with the reason.
+import { patched, proxyLocalActivities } from '@temporalio/workflow';
+import type { AdminCommandProofActivities } from '../activities/device/admin-command-proof.activities.js';
+import type { QueueCommandRequest } from './device.messages.js';
+
+const proof = proxyLocalActivities<AdminCommandProofActivities>({ startToCloseTimeout: '30 seconds' });
+
+export async function requireAdminProof(deviceId: string, request: QueueCommandRequest): Promise<void> {
+  // Histories recorded before the gate replay as they ran; every Update handled from now on is checked.
+  if (!patched('admin-command-proof')) return;
+  const { commandUuid, requestType, payload, requestedBy } = request;
+  await proof.checkAdminCommand({ deviceId, commandUuid, requestType, payload, requestedBy });
+}

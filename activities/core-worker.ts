@@ -10,6 +10,7 @@ import type { CorePlatform } from './platform.js';
 import { corePlatforms } from './platforms.js';
 import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
+import { createScepBatchActivities } from './pki/scep-batch.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
@@ -46,6 +47,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
     pki,
+    createScepBatchActivities({ db: deps.db, pki }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
     createDirectoryActivities(deps),
     ...platforms.map((platform) => platform.activities(deps)),

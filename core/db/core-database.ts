@@ -22,6 +22,7 @@ import type {
 } from './core/admin-session.table.js';
 import type { DirectorySyncStateTable } from './core/directory-sync-state.table.js';
 import type { DirectoryChangeTable } from './core/directory-change.table.js';
+import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -46,4 +47,5 @@ export interface CoreDatabase {
   admin_bootstrap_token: AdminBootstrapTokenTable;
   directory_sync_state: DirectorySyncStateTable;
   directory_changes: DirectoryChangeTable;
+  scep_transactions: ScepTransactionTable;
 }

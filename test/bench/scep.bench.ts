@@ -34,7 +34,11 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
     parses: intParam(raw, 'parses', 500, 20_000),
     verifies: intParam(raw, 'verifies', 5_000, 200_000),
   };
-  const bench = await startBenchPlanes();
+  // Every simulated device connects from 127.0.0.1: the per-peer SCEP limit must admit the whole load.
+  const limit = String(params.concurrency);
+  const bench = await startBenchPlanes({
+    edgeEnv: { KEEP_EDGE_SCEP_MAX_CONCURRENT_PER_PEER: limit, KEEP_EDGE_SCEP_MAX_CONCURRENT: limit },
+  });
   const { planes } = bench;
   const edge = await serveEdge(planes);
   const agents = createHttpAgents({ maxSockets: params.concurrency });

@@ -23,8 +23,11 @@ export interface ScepSignItem {
   renewalOf?: string;
 }
 
-/** How many requests of a batch wait on the database at once while another is being signed. */
-const IN_FLIGHT = 8;
+/**
+ * Requests signed at once across every batch this worker runs: enough to overlap one request's database
+ * round trips with another's signing, few enough to leave most of the core's connection pool to others.
+ */
+const SIGNING_AT_ONCE = 4;
 /** Devices poll a PENDING transaction for minutes; a day of outcomes is plenty. */
 const RETENTION_MS = 24 * 3_600_000;
 
@@ -45,6 +48,7 @@ export function createScepBatchActivities(deps: {
   pki: Pick<PkiActivities, 'signScepRequest' | 'renewIdentity'>;
 }) {
   const { db, pki } = deps;
+  const limit = createConcurrencyLimit(SIGNING_AT_ONCE);
 
   function signOne(item: ScepSignItem): Promise<SignOutcome> {
     return item.renewalOf
@@ -57,16 +61,16 @@ export function createScepBatchActivities(deps: {
 
   return {
     /**
-     * Outcomes in the order of `items`. An unexpected error on one request rejects that request alone
-     * (unrecorded, so the device may try again); when every request of the batch fails so, the activity
-     * fails and Temporal retries it, since then the CA or the database is down, not a CSR bad.
+     * Outcomes in the order of `items`; a refusal (bad CSR, used challenge) is one request's outcome. An
+     * unexpected error (the database away) fails the activity after the others' outcomes are recorded, so
+     * Temporal's retry signs only what is missing; a retry that never succeeds leaves the recorded outcomes
+     * to GetCertInitial.
      */
     async signScepBatch(input: { items: ScepSignItem[] }): Promise<{ outcomes: SignOutcome[] }> {
       const stored = await findScepOutcomes(
         db,
         input.items.map((item) => item.key),
       );
-      const limit = createConcurrencyLimit(IN_FLIGHT);
       // The same transaction twice in one batch (a device retrying quickly) is signed once.
       const signing = new Map<string, Promise<SignOutcome | Error>>();
       for (const item of input.items) {
@@ -80,19 +84,20 @@ export function createScepBatchActivities(deps: {
       }
       const fresh = new Map<string, SignOutcome | Error>();
       for (const [key, outcome] of signing) fresh.set(key, await outcome);
-      const failures = [...fresh.values()].filter((outcome) => outcome instanceof Error);
-      if (failures.length && failures.length === fresh.size)
-        throw new Error(`signing failed for all ${fresh.size} requests of the batch`, { cause: failures[0] });
       await recordScepOutcomes(
         db,
         [...fresh].flatMap(([key, outcome]) => (outcome instanceof Error ? [] : [{ key, outcome }])),
       );
+      const failures = [...fresh.values()].filter((outcome) => outcome instanceof Error);
+      if (failures.length)
+        throw new Error(`signing failed for ${failures.length} of ${fresh.size} requests`, {
+          cause: failures[0],
+        });
       return {
         outcomes: input.items.map((item): SignOutcome => {
           const earlier = stored.get(item.key);
           if (earlier) return answersRetry(earlier, item.csrBase64);
-          const outcome = fresh.get(item.key)!;
-          return outcome instanceof Error ? { status: 'rejected', reason: 'internal' } : outcome;
+          return fresh.get(item.key) as SignOutcome;
         }),
       };
     },

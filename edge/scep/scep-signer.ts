@@ -16,7 +16,7 @@ export interface ScepSignerOptions {
   temporal: Client;
   coreTaskQueue: string;
   edgeTaskQueue: string;
-  batch: BatcherOptions;
+  batch: Omit<BatcherOptions, 'maxInFlight'>;
 }
 
 export interface ScepSigner {
@@ -26,6 +26,11 @@ export interface ScepSigner {
   state(key: string): Promise<ScepTransactionState>;
 }
 
+/**
+ * Batches one edge process has out at once. The server admits 10 in-flight Updates per workflow by default,
+ * so three edge replicas on one task queue fit; beyond that a refused batch waits and is sent again.
+ */
+const BATCHES_IN_FLIGHT = 3;
 /** Tries of one batch: the signer refuses Updates for the moment it takes to continue as new. */
 const ATTEMPTS = 8;
 
@@ -58,7 +63,7 @@ export function createScepSigner(options: ScepSignerOptions): ScepSigner {
     }
   }
 
-  const batcher = createSignBatcher(sendBatch, options.batch);
+  const batcher = createSignBatcher(sendBatch, { ...options.batch, maxInFlight: BATCHES_IN_FLIGHT });
 
   return {
     async sign(item) {

@@ -48,7 +48,7 @@ export interface ScepDeps {
   log: Logger;
   workLimit: ScepWorkLimitOptions;
   /** How signing requests are gathered into batches for the core (`edge.scepBatchWaitMs`, `…MaxSize`). */
-  batch: BatcherOptions;
+  batch: Omit<BatcherOptions, 'maxInFlight'>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

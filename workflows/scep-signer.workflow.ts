@@ -1,5 +1,5 @@
 // One per edge (`scep-signer-<edge task queue>`): the edge hands it the SCEP requests it gathered for a few
-// milliseconds as one Update, signed by one local activity; GetCertInitial asks it for recorded outcomes.
+// milliseconds as one Update, signed by one activity; GetCertInitial asks it for recorded outcomes.
 // The per-transaction certificateRequestWorkflow before it still finishes in-flight requests.
 import {
   allHandlersFinished,
@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   defineUpdate,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
@@ -24,9 +25,16 @@ export const scepTransactionsUpdate = defineUpdate<ScepTransactionState[], [stri
 const UPDATES_PER_RUN = 500;
 
 export async function scepSignerWorkflow(): Promise<void> {
-  const signer = proxyLocalActivities<ScepBatchActivities>({
-    startToCloseTimeout: '30 seconds',
+  // A batch is a regular activity, not a local one: signing it can take seconds on a busy core, and a local
+  // activity that long holds the workflow task open, whose timeout would abort every Update in flight.
+  const signer = proxyActivities<ScepBatchActivities>({
+    startToCloseTimeout: '60 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 20 },
+  });
+  // Reading outcomes and pruning are single statements: local activities, no task queue round trip.
+  const records = proxyLocalActivities<ScepBatchActivities>({
+    startToCloseTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 10 },
   });
   const signing = new Map<string, number>();
   let accepted = 0;
@@ -60,7 +68,7 @@ export async function scepSignerWorkflow(): Promise<void> {
       accepted++;
       // Taken before the read: a signing that ends during it was recorded before it ended.
       const wasSigning = keys.map((key) => signing.has(key));
-      const { outcomes } = await signer.findScepOutcomes({ keys });
+      const { outcomes } = await records.findScepOutcomes({ keys });
       return keys.map(
         (key, i): ScepTransactionState =>
           outcomes[i] ?? { status: wasSigning[i] || signing.has(key) ? 'pending' : 'unknown' },
@@ -72,6 +80,6 @@ export async function scepSignerWorkflow(): Promise<void> {
   await condition(() => accepted >= UPDATES_PER_RUN || workflowInfo().continueAsNewSuggested);
   draining = true;
   await condition(allHandlersFinished);
-  await signer.pruneScepOutcomes();
+  await records.pruneScepOutcomes();
   await continueAsNew<typeof scepSignerWorkflow>();
 }

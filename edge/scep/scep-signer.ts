@@ -1,5 +1,5 @@
-// The edge's side of the core's SCEP signer workflow: requests go in batches (sign-batcher.ts), polls ask
-// for one transaction's recorded outcome. A batch the core refuses while it continues as new is sent again.
+// The edge's side of the core's SCEP signer workflow: requests and polls go in batches (sign-batcher.ts).
+// A batch the core refuses (while it continues as new, or at its limit of Updates in flight) is sent again.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import type { SignOutcome } from '../../activities/pki/pki.activities.js';
@@ -27,10 +27,12 @@ export interface ScepSigner {
 }
 
 /**
- * Batches one edge process has out at once. The server admits 10 in-flight Updates per workflow by default,
- * so three edge replicas on one task queue fit; beyond that a refused batch waits and is sent again.
+ * Updates one edge process has out at once: three batches to sign and one of polls. The server admits 10
+ * in-flight Updates per workflow by default, so two edge replicas on one task queue fit; beyond that a
+ * refused batch waits and is sent again.
  */
-const BATCHES_IN_FLIGHT = 3;
+const SIGN_BATCHES_IN_FLIGHT = 3;
+const POLL_BATCHES_IN_FLIGHT = 1;
 /** Tries of one batch: the signer refuses Updates for the moment it takes to continue as new. */
 const ATTEMPTS = 8;
 
@@ -48,28 +50,44 @@ export function createScepSigner(options: ScepSignerOptions): ScepSigner {
     });
   }
 
-  async function sendBatch(items: ScepSignItem[]): Promise<SignOutcome[]> {
+  /** Signing and reading outcomes are idempotent per transaction key, so sending a batch again is harmless. */
+  async function withRetries<T>(update: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await temporal.workflow.executeUpdateWithStart(signScepBatchUpdate, {
-          args: [items],
-          startWorkflowOperation: startOperation(),
-        });
+        return await update();
       } catch (error) {
-        // Signing is idempotent per transaction key, so sending a batch again never signs twice.
         if (attempt >= ATTEMPTS) throw error;
         await sleep(Math.min(50 * 2 ** attempt, 2_000));
       }
     }
   }
 
-  const batcher = createSignBatcher(sendBatch, { ...options.batch, maxInFlight: BATCHES_IN_FLIGHT });
+  const signBatcher = createSignBatcher(
+    (items: ScepSignItem[]) =>
+      withRetries(() =>
+        temporal.workflow.executeUpdateWithStart(signScepBatchUpdate, {
+          args: [items],
+          startWorkflowOperation: startOperation(),
+        }),
+      ),
+    { ...options.batch, maxInFlight: SIGN_BATCHES_IN_FLIGHT },
+  );
+  const pollBatcher = createSignBatcher(
+    (keys: string[]) =>
+      withRetries(() =>
+        temporal.workflow.executeUpdateWithStart(scepTransactionsUpdate, {
+          args: [keys],
+          startWorkflowOperation: startOperation(),
+        }),
+      ),
+    { ...options.batch, maxInFlight: POLL_BATCHES_IN_FLIGHT },
+  );
 
   return {
     async sign(item) {
       signing.set(item.key, (signing.get(item.key) ?? 0) + 1);
       try {
-        return await batcher.submit(item);
+        return await signBatcher.submit(item);
       } finally {
         const left = signing.get(item.key)! - 1;
         if (left) signing.set(item.key, left);
@@ -77,12 +95,7 @@ export function createScepSigner(options: ScepSignerOptions): ScepSigner {
       }
     },
     async state(key) {
-      if (signing.has(key)) return { status: 'pending' };
-      const [state] = await temporal.workflow.executeUpdateWithStart(scepTransactionsUpdate, {
-        args: [[key]],
-        startWorkflowOperation: startOperation(),
-      });
-      return state!;
+      return signing.has(key) ? { status: 'pending' } : pollBatcher.submit(key);
     },
   };
 }

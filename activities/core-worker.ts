@@ -13,6 +13,7 @@ import type { CorePlatform } from './platform.js';
 import { corePlatforms } from './platforms.js';
 import { mergeActivities, type ActivityFunctions } from '../runtime/activity-functions.js';
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
+import { createScepBatchActivities } from './pki/scep-batch.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
@@ -63,6 +64,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createBulkCommandActivities({ db: deps.db }),
     createDeviceEventIngestActivities({ db: deps.db, platforms }),
     pki,
+    createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
     directory,
     createDepTokenActivities(deps),

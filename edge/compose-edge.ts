@@ -90,6 +90,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
       db,
       temporal,
       coreTaskQueue: settings.coreTaskQueue,
+      edgeTaskQueue: settings.taskQueue,
       ra,
       trust: trust.trust,
       caChain: trust.chain,
@@ -98,6 +99,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
       allowSingleDes: settings.scepAllowSingleDes,
       log,
       workLimit: { perPeer: settings.scepMaxConcurrentPerPeer, total: settings.scepMaxConcurrent },
+      batch: { waitMs: settings.scepBatchWaitMs, maxSize: settings.scepBatchMaxSize },
     },
   });
   return {

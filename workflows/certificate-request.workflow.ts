@@ -1,5 +1,6 @@
-// One SCEP transaction (`certificate-request-<hash of its transactionID>`): the edge asks with an Update and
-// waits a bounded time; if it answers PENDING, the device's GetCertInitial reads this workflow's result.
+// One SCEP transaction (`certificate-request-<hash of its transactionID>`), as the edge signed before batches
+// (scep-signer.workflow.ts). Kept registered so that transactions in flight across an upgrade finish and the
+// edge's GetCertInitial can still read their result; the edge starts no new ones.
 import {
   allHandlersFinished,
   condition,

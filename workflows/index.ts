@@ -17,3 +17,4 @@ export { depSyncWorkflow } from './dep-sync.workflow.js';
 export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
 export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
 export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';
+export { scepSignerWorkflow } from './scep-signer.workflow.js';

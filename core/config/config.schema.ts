@@ -164,6 +164,20 @@ export const edgeSettings = z.strictObject({
     .min(1)
     .default(64)
     .describe('SCEP PKIOperations in progress across all peers; more get 503 with Retry-After.'),
+  scepBatchWaitMs: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000)
+    .default(5)
+    .describe('How long a SCEP signing request waits for others to join its batch to the core.'),
+  scepBatchMaxSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .default(64)
+    .describe('SCEP signing requests in one batch to the core; a full batch goes at once.'),
   headersTimeoutMs: z.coerce
     .number()
     .int()

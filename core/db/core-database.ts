@@ -29,6 +29,7 @@ import type { DepDeviceTable } from './core/dep-device.table.js';
 import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
 import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
 import type { AdminCommandRequestTable } from './core/admin-command-request.table.js';
+import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -61,4 +62,5 @@ export interface CoreDatabase {
   zero_touch_enrollments: ZeroTouchEnrollmentTable;
   onboarding_requests: OnboardingRequestTable;
   admin_command_requests: AdminCommandRequestTable;
+  scep_transactions: ScepTransactionTable;
 }

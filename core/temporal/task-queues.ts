@@ -24,6 +24,8 @@ export const workflowIds = {
   pushCertificate: (importId: string) => `push-certificate-${importId}`,
   /** `digest` is a hash of the device-chosen SCEP transaction ID, never the ID itself. */
   certificateRequest: (digest: string) => `certificate-request-${digest}`,
+  /** One per edge task queue: signs the SCEP requests that edge gathers into batches. */
+  scepSigner: (edgeTaskQueue: string) => `scep-signer-${edgeTaskQueue}`,
   /** Fixed: one directory, synchronised by one schedule. */
   directorySync: () => 'directory-sync',
   /** Fixed: one CRL, refreshed by one schedule. */

@@ -1,12 +1,12 @@
 // The SCEP registration authority at the edge (RFC 8894): GetCACaps, GetCACert and PKIOperation over GET
-// and POST. Requests are decrypted here with the RA key; the core signs through a Temporal Update, and a
-// core that does not answer in time makes the answer PENDING, which the device polls with GetCertInitial.
+// and POST. Requests are decrypted here with the RA key; the core signs them in batches (scep-signer.ts), and
+// a core that does not answer in time makes the answer PENDING, which the device polls with GetCertInitial.
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
-import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SignOutcome } from '../../activities/pki/pki.activities.js';
 import type { TrustStore } from '../../core/cms/index.js';
 import { withDeadline } from '../../core/concurrency/deadline.js';
@@ -24,12 +24,13 @@ import {
   type CertRepOutcome,
   type ScepRequest,
 } from '../../core/scep/index.js';
-import { signCsrUpdate } from '../../workflows/certificate-request.workflow.js';
 import { sealTo } from '../../core/crypto/sealed-box.js';
 import { CSR_SEALING_CONTEXT } from '../../core/pki/csr-policy.js';
 import { coreSealingRecipient } from '../core-sealing-key.js';
 import { findEnrollmentByCertificate } from '../apple/enrollment.repository.js';
 import type { RaState } from './ra-state.js';
+import { createScepSigner } from './scep-signer.js';
+import type { BatcherOptions } from './sign-batcher.js';
 import { scepWorkLimit, type ScepWorkLimitOptions } from './scep-work-limit.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 
@@ -37,6 +38,8 @@ export interface ScepDeps {
   db: Kysely<EdgeDatabase>;
   temporal: Client;
   coreTaskQueue: string;
+  /** Names this edge's signer workflow in the core. */
+  edgeTaskQueue: string;
   ra: RaState;
   trust: () => TrustStore | undefined;
   caChain: () => Buffer[];
@@ -47,16 +50,16 @@ export interface ScepDeps {
   /** Refusals are logged here at info, with a reason and opaque ids only. */
   log: Logger;
   workLimit: ScepWorkLimitOptions;
+  /** How signing requests are gathered into batches for the core (`edge.scepBatchWaitMs`, `…MaxSize`). */
+  batch: Omit<BatcherOptions, 'maxInFlight'>;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** Opaque, and the same for a retried transaction: the device-chosen transaction ID is hashed. */
-const requestWorkflowId = (transactionId: string, enrollmentId: string) =>
-  workflowIds.certificateRequest(
-    createHash('sha256').update(`${enrollmentId}\0${transactionId}`).digest('hex').slice(0, 40),
-  );
+const transactionKey = (transactionId: string, enrollmentId: string) =>
+  createHash('sha256').update(`${enrollmentId}\0${transactionId}`).digest('hex').slice(0, 40);
 
 /**
  * A PKCSReq must carry a challenge of the shape Keep issues (core/pki/scep-challenge.ts); one that does not
@@ -87,6 +90,13 @@ async function readMessage(c: Context): Promise<Buffer> {
 }
 
 export function scepRoutes(deps: ScepDeps) {
+  const signer = createScepSigner({
+    temporal: deps.temporal,
+    coreTaskQueue: deps.coreTaskQueue,
+    edgeTaskQueue: deps.edgeTaskQueue,
+    batch: deps.batch,
+  });
+
   function credentials() {
     const ra = deps.ra.credentials();
     if (!ra) throw new HTTPException(503, { message: 'the SCEP RA is not provisioned yet' });
@@ -129,35 +139,45 @@ export function scepRoutes(deps: ScepDeps) {
       if (!bound || bound.status === 'checked-out') return { status: 'FAILURE', failInfo: 'badRequest' };
       renewalOf = request.signer.sha256;
     }
-    const workflowId = requestWorkflowId(request.transactionId, enrollmentId ?? '');
     // The CSR carries the device's challenge: sealed to the core before it enters Temporal. The key is fetched
     // once per process, with its own bound: the sign timeout may be far shorter than one workflow round trip.
     const core = { temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue };
     const sealedCsr = sealTo(await coreSealingRecipient(core), request.csr.der, CSR_SEALING_CONTEXT);
-    const update = deps.temporal.workflow.executeUpdateWithStart(signCsrUpdate, {
-      args: [
-        {
-          sealedCsr,
-          ...(enrollmentId ? { enrollmentId } : {}),
-          ...(renewalOf ? { renewalOf } : {}),
-        },
-      ],
-      startWorkflowOperation: new WithStartWorkflowOperation('certificateRequestWorkflow', {
-        workflowId,
-        taskQueue: deps.coreTaskQueue,
-        args: [],
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      }),
+    const signing = signer.sign({
+      key: transactionKey(request.transactionId, enrollmentId ?? ''),
+      sealedCsr,
+      ...(enrollmentId ? { enrollmentId } : {}),
+      ...(renewalOf ? { renewalOf } : {}),
     });
-    update.catch(() => undefined); // a late failure after PENDING is read back by GetCertInitial
-    const result = await withDeadline(update, deps.signTimeoutMs, () => undefined).catch(() => undefined);
+    signing.catch(() => undefined); // a late outcome after PENDING is read back by GetCertInitial
+    const result = await withDeadline(signing, deps.signTimeoutMs, () => undefined).catch(() => undefined);
     return result ? outcomeOf(result, enrollmentId) : { status: 'PENDING' };
   }
 
   async function poll(request: ScepRequest, enrollmentId: string | undefined): Promise<CertRepOutcome> {
-    const handle = deps.temporal.workflow.getHandle(
-      requestWorkflowId(request.transactionId, enrollmentId ?? ''),
-    );
+    const key = transactionKey(request.transactionId, enrollmentId ?? '');
+    const state = await withDeadline(signer.state(key), 1_000, () => ({ status: 'pending' }) as const);
+    switch (state.status) {
+      case 'pending':
+        return { status: 'PENDING' };
+      case 'unknown':
+        return legacyOutcome(key, enrollmentId);
+      case 'issued':
+      case 'rejected':
+        return outcomeOf(state, enrollmentId);
+      default: {
+        const unknown: never = state;
+        throw new Error(`unknown transaction state ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * A transaction begun before batch signing has its own certificateRequestWorkflow; one still running after
+   * an upgrade is answered from there. Never seen anywhere: badCertId.
+   */
+  async function legacyOutcome(key: string, enrollmentId: string | undefined): Promise<CertRepOutcome> {
+    const handle = deps.temporal.workflow.getHandle(workflowIds.certificateRequest(key));
     try {
       const result = await withDeadline(handle.result() as Promise<SignOutcome>, 1_000, () => undefined);
       return result ? outcomeOf(result, enrollmentId) : { status: 'PENDING' };
@@ -177,9 +197,9 @@ export function scepRoutes(deps: ScepDeps) {
       {
         reason,
         ...refusal,
-        // The same opaque id as the Temporal workflow: never the device's own transactionID.
+        // The same opaque key as the core records: never the device's own transactionID.
         ...(transactionId !== undefined
-          ? { request: requestWorkflowId(transactionId, enrollmentId ?? '') }
+          ? { request: transactionKey(transactionId, enrollmentId ?? '') }
           : {}),
         ...(enrollmentId ? { enrollmentId } : {}),
       },

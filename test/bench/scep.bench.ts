@@ -4,7 +4,16 @@ import { promisify } from 'node:util';
 import { createPkiActivities } from '../../activities/pki/pki.activities.js';
 import { TrustStore, verifySignedData } from '../../core/cms/index.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
-import { buildPkiMessage, parsePkiMessage, transactionIdFor } from '../../core/scep/index.js';
+import { loadOrCreateCa } from '../../activities/pki/ca-operations.js';
+import { issueCertificate as issueWithCa } from '../../core/pki/issue-certificate.js';
+import { generateSerialNumber } from '../../core/pki/serial-number.js';
+import {
+  buildCertRep,
+  buildPkiMessage,
+  parsePkiMessage,
+  transactionIdFor,
+  type ScepRequest,
+} from '../../core/scep/index.js';
 import { createHttpAgents, destroyHttpAgents, fetchOver } from '../sim/apple/mdm-http.js';
 import { MdmSigner } from '../sim/apple/mdm-signature.js';
 import { ScepClient } from '../sim/scep/scep-client.js';
@@ -34,7 +43,11 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
     parses: intParam(raw, 'parses', 500, 20_000),
     verifies: intParam(raw, 'verifies', 5_000, 200_000),
   };
-  const bench = await startBenchPlanes();
+  // Every simulated device connects from 127.0.0.1: the per-peer SCEP limit must admit the whole load.
+  const limit = String(params.concurrency);
+  const bench = await startBenchPlanes({
+    edgeEnv: { KEEP_EDGE_SCEP_MAX_CONCURRENT_PER_PEER: limit, KEEP_EDGE_SCEP_MAX_CONCURRENT: limit },
+  });
   const { planes } = bench;
   const edge = await serveEdge(planes);
   const agents = createHttpAgents({ maxSockets: params.concurrency });
@@ -100,6 +113,42 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       parsePkiMessage(messages[i % messages.length]!, { ra });
     });
 
+    // (c) The rest of one certificate's server-side CPU, stage by stage: the core's CA signing (the live
+    // issuing key, signed natively) and the edge's CertRep (envelope to the device, RA signature).
+    const keyRing = KeyRing.parse(planes.coreConfig.core.secretKeys);
+    const { issuing } = await loadOrCreateCa(planes.database.core.db, keyRing, {
+      organization: planes.coreConfig.core.organization,
+    });
+    const requests = messages.map(
+      (der) => parsePkiMessage(der, { ra }) as Extract<ScepRequest, { csr: unknown }>,
+    );
+    const issued = requests.map(
+      (request) =>
+        issueWithCa({
+          ca: issuing,
+          csrDer: request.csr.der,
+          profile: 'device-identity',
+          template: { commonName: 'bench', organization: 'Bench' },
+          serial: generateSerialNumber(),
+          now: new Date(),
+        }).der,
+    );
+    const caIssue = timeSync(params.parses, (i) => {
+      issueWithCa({
+        ca: issuing,
+        csrDer: requests[i % requests.length]!.csr.der,
+        profile: 'device-identity',
+        template: { commonName: 'bench', organization: 'Bench' },
+        serial: generateSerialNumber(),
+        now: new Date(),
+      });
+    });
+    const chain = planes.trust.chain();
+    const certRep = timeSync(params.parses, (i) => {
+      const n = i % requests.length;
+      buildCertRep(requests[n]!, { status: 'SUCCESS', certificates: [issued[n]!, ...chain] }, ra);
+    });
+
     // Mdm-Signature as devices send it: SHA-1, detached, no signed attributes, over a 1.2 KB body.
     const ca = createTestCa('Bench Device CA');
     const trust = new TrustStore([new X509Certificate(ca.certPem).raw]);
@@ -125,12 +174,16 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
         enrolment_failures: metric(enrol.failed + enrol.skipped, 'count'),
         ...rateMetrics('enrol', enrol, 'certificates/s'),
         ...rateMetrics('pkcsreq_parse', parse, 'ops/s'),
+        ...rateMetrics('ca_issue', caIssue, 'ops/s'),
+        ...rateMetrics('certrep_build', certRep, 'ops/s'),
         ...rateMetrics('mdm_signature_verify', verify, 'ops/s'),
       },
       notes: [
         'enrol: GetCACaps + GetCACert + PKIOperation over keep-alive HTTP on 127.0.0.1, signed by the core worker in this process',
         'device key generation and challenge creation happen before the clock starts',
         `pkcsreq_parse: ${messages.length} distinct PKCSReq (RSA-2048 signer, AES-128 envelope to the RA), one at a time`,
+        'ca_issue: one device identity from a parsed CSR with the live issuing CA (RSA-3072), no database',
+        'certrep_build: the SUCCESS CertRep for a parsed PKCSReq: envelope to the device and the RA (RSA-3072) signature',
         `mdm_signature_verify: ${signed.length} device identities, warm certificate and chain caches`,
       ],
     };

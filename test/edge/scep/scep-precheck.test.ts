@@ -78,7 +78,7 @@ describe('SCEP PKCSReq pre-check at the edge', () => {
         level: 30,
         reason: 'PKCSReq challengePassword is not a Keep challenge',
         failInfo: 'badRequest',
-        request: expect.stringMatching(/^certificate-request-[0-9a-f]{40}$/),
+        request: expect.stringMatching(/^[0-9a-f]{40}$/),
       }),
     );
     expect(logLines.join('\n')).not.toContain(secretLooking);

@@ -4,7 +4,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createPkiActivities, type PkiActivities } from '../../../activities/pki/pki.activities.js';
+import { generateKeyPairSync } from 'node:crypto';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
+import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { ScepClient, ScepClientError } from '../../sim/scep/scep-client.js';
 import { signedRequest } from '../../support/apple-requests.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
@@ -158,6 +160,60 @@ describe('SCEP at the edge', () => {
       expect(issued.polls).toBeGreaterThan(0);
     } finally {
       await slow.close();
+    }
+  }, 120_000);
+
+  it('signs concurrent PKCSReqs in batches: one core Update per full batch, each device its own certificate', async () => {
+    // A whole second's window: 8 requests arriving together fill exactly 2 batches of 4, each sent when full.
+    const batched = await startTestPlanes({
+      edgeEnv: { KEEP_EDGE_SCEP_BATCH_WAIT_MS: '1000', KEEP_EDGE_SCEP_BATCH_MAX_SIZE: '4' },
+    });
+    try {
+      const batchedPki = createPkiActivities({
+        db: batched.database.core.db,
+        keyRing: KeyRing.parse(batched.coreConfig.core.secretKeys),
+        pki: batched.coreConfig.core,
+      });
+      const devices = await Promise.all(
+        Array.from({ length: 8 }, async (_, i) => ({
+          i,
+          keyPair: generateKeyPairSync('rsa', { modulusLength: 2048 }),
+          challenge: (
+            await batchedPki.createScepChallenge({
+              purpose: 'device-identity',
+              boundTo: { kind: 'enrollment', id: enrollmentId },
+            })
+          ).challenge,
+        })),
+      );
+      const batchedClient = new ScepClient({
+        url: `http://edge/scep/${enrollmentId}`,
+        fetch: ((url: string, init?: RequestInit) => batched.edgeApp.request(url, init)) as typeof fetch,
+        pollIntervalMs: 50,
+        maxPolls: 100,
+      });
+      const issued = await Promise.all(
+        devices.map(({ i, keyPair, challenge }) =>
+          batchedClient.enroll({
+            subject: [{ name: 'commonName', value: `batched ${i}` }],
+            challengePassword: challenge,
+            keyPair,
+          }),
+        ),
+      );
+      expect(new Set(issued.map((enrolled) => enrolled.certificatePem)).size).toBe(8);
+      expect(issued.every((enrolled) => enrolled.polls === 0)).toBe(true);
+      const history = await batched.temporal.workflow
+        .getHandle(workflowIds.scepSigner(batched.edgeConfig.edge.taskQueue))
+        .fetchHistory();
+      const batches = (history.events ?? []).filter(
+        (event) =>
+          event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name ===
+          'signScepBatch',
+      );
+      expect(batches).toHaveLength(2);
+    } finally {
+      await batched.close();
     }
   }, 120_000);
 

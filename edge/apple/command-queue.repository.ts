@@ -76,7 +76,7 @@ export function takeNextCommand(
 }
 
 /** How stale `last_seen_at` may get before an Idle check-in moves it: a write per Idle would be a write per request. */
-export const LAST_SEEN_RESOLUTION_SECONDS = 60;
+const LAST_SEEN_RESOLUTION_SECONDS = 60;
 
 /**
  * An Idle check-in in one statement, when the certificate is the one bound to the UDID's live enrollment
@@ -87,7 +87,7 @@ export const LAST_SEEN_RESOLUTION_SECONDS = 60;
 export async function takeNextCommandIfBound(
   db: Kysely<EdgeDatabase>,
   claim: { udid: string; fingerprint: string },
-): Promise<{ enrollmentId: string; command: QueuedCommand | undefined } | undefined> {
+): Promise<{ command: QueuedCommand | undefined } | undefined> {
   const row = await db
     .with('bound', (q) =>
       q
@@ -129,8 +129,8 @@ export async function takeNextCommandIfBound(
     .selectAll('taken')
     .executeTakeFirst();
   if (!row) return undefined;
-  const { bound_enrollment_id: enrollmentId, ...command } = row;
-  return { enrollmentId, command: command.id === null ? undefined : (command as QueuedCommand) };
+  const { bound_enrollment_id: _bound, ...command } = row;
+  return { command: command.id === null ? undefined : (command as QueuedCommand) };
 }
 
 const FINAL: Record<string, CommandQueueStatus> = {

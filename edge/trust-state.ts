@@ -26,9 +26,14 @@ export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_
       db.selectFrom('ca_chain').select(['der', 'role']).orderBy('role', 'desc').execute(),
       db.selectFrom('revoked_certificates').select('fingerprint').execute(),
     ]);
-    chain = anchors.map((a) => a.der);
-    // Issuing CAs are anchors too: a device chain is leaf → issuing, and both are Keep's own.
-    store = anchors.length ? new TrustStore(chain) : undefined;
+    const loaded = anchors.map((a) => a.der);
+    // The store keeps each device's chain verdict: a periodic reload that finds the same chain keeps the store,
+    // or every device would pay a full chain check again every refresh. Revocation is checked apart, below.
+    if (!sameChain(chain, loaded)) {
+      // Issuing CAs are anchors too: a device chain is leaf → issuing, and both are Keep's own.
+      store = loaded.length ? new TrustStore(loaded) : undefined;
+    }
+    chain = loaded;
     revoked = new Set(revokedRows.map((r) => r.fingerprint));
   }
 
@@ -65,4 +70,8 @@ export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_
     },
     close: () => clearInterval(timer),
   };
+}
+
+function sameChain(a: readonly Buffer[], b: readonly Buffer[]): boolean {
+  return a.length === b.length && a.every((der, i) => der.equals(b[i]!));
 }

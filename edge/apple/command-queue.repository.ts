@@ -1,5 +1,5 @@
 // The per-enrollment command queue: enqueue, hand out the next command, store the device's report.
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Expression, type Transaction } from 'kysely';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { CommandQueueStatus, QueuedCommand } from '../../core/db/edge/command-queue.table.js';
 
@@ -30,6 +30,12 @@ export async function enqueueCommand(db: Db, command: EnqueueCommand): Promise<b
   return inserted !== undefined;
 }
 
+/** Statuses a session may be handed: at Idle (a new session) also what was sent or deferred before. */
+const TAKEABLE = {
+  idle: ['queued', 'sent', 'not-now'],
+  session: ['queued'],
+} as const satisfies Record<string, readonly CommandQueueStatus[]>;
+
 /**
  * Many commands in one statement (a bulk command's page), idempotent as `enqueueCommand`; answers the enrollments
  * whose command it queued now.
@@ -54,34 +60,100 @@ export async function enqueueCommandBatch(db: Db, commands: readonly EnqueueComm
 }
 
 /**
- * The next command for the device, marked sent. A command the device answered NotNow waits for its
- * next Idle (a new session), so it is skipped for the rest of this one; a command sent but never
- * answered is sent again. SKIP LOCKED keeps two concurrent requests of one device from taking the same row.
+ * The id of the next command for `enrollmentId` (a value or a subquery), locked; SKIP LOCKED keeps two
+ * concurrent requests of one device from taking the same row.
  */
-export async function takeNextCommand(
+function nextCommandId(
+  eb: ExpressionBuilder<EdgeDatabase, 'command_queue'>,
+  enrollmentId: string | Expression<string>,
+  idle: boolean,
+) {
+  return eb
+    .selectFrom('command_queue as next')
+    .select('next.id')
+    .where('next.enrollment_id', '=', enrollmentId)
+    .where('next.status', 'in', idle ? TAKEABLE.idle : TAKEABLE.session)
+    .orderBy('next.priority')
+    .orderBy('next.id')
+    .limit(1)
+    .forUpdate()
+    .skipLocked();
+}
+
+/**
+ * The next command for the device, marked sent, in one statement. A command the device answered NotNow
+ * waits for its next Idle (a new session), so it is skipped for the rest of this one; a command sent but
+ * never answered is sent again.
+ */
+export function takeNextCommand(
   db: Db,
   enrollmentId: string,
   idle: boolean,
 ): Promise<QueuedCommand | undefined> {
-  const statuses: CommandQueueStatus[] = idle ? ['queued', 'sent', 'not-now'] : ['queued'];
-  const next = await db
-    .selectFrom('command_queue')
-    .select('id')
-    .where('enrollment_id', '=', enrollmentId)
-    .where('status', 'in', statuses)
-    .orderBy('priority')
-    .orderBy('id')
-    .limit(1)
-    .forUpdate()
-    .skipLocked()
-    .executeTakeFirst();
-  if (!next) return undefined;
   return db
     .updateTable('command_queue')
     .set({ status: 'sent', sent_at: new Date() })
-    .where('id', '=', next.id)
+    .where('id', '=', (eb) => nextCommandId(eb, enrollmentId, idle))
     .returningAll()
     .executeTakeFirst();
+}
+
+/** How stale `last_seen_at` may get before an Idle check-in moves it: a write per Idle would be a write per request. */
+const LAST_SEEN_RESOLUTION_SECONDS = 60;
+
+/**
+ * An Idle check-in in one statement, when the certificate is the one bound to the UDID's live enrollment
+ * (exactly the case bound-enrollment.ts lets through unchanged): the enrollment's last-seen time moves
+ * (at most every LAST_SEEN_RESOLUTION_SECONDS) and its next command is taken. Undefined when the binding is
+ * anything else (not enrolled, checked out, a renewal to adopt, another certificate): the full path decides.
+ */
+export async function takeNextCommandIfBound(
+  db: Kysely<EdgeDatabase>,
+  claim: { udid: string; fingerprint: string },
+): Promise<{ command: QueuedCommand | undefined } | undefined> {
+  const row = await db
+    .with('bound', (q) =>
+      q
+        .selectFrom('apple_enrollments')
+        .select(['id', 'last_seen_at'])
+        .where('udid', '=', claim.udid)
+        .where('cert_fingerprint', '=', claim.fingerprint)
+        .where('status', '<>', 'checked-out'),
+    )
+    .with('seen', (q) =>
+      q
+        .updateTable('apple_enrollments')
+        .set({ last_seen_at: sql<Date>`now()` })
+        .where('id', '=', (eb) => eb.selectFrom('bound').select('bound.id'))
+        .where((eb) =>
+          eb.or([
+            eb('last_seen_at', 'is', null),
+            eb(
+              'last_seen_at',
+              '<',
+              sql<Date>`now() - make_interval(secs => ${LAST_SEEN_RESOLUTION_SECONDS})`,
+            ),
+          ]),
+        )
+        .returning('id'),
+    )
+    .with('taken', (q) =>
+      q
+        .updateTable('command_queue')
+        .set({ status: 'sent', sent_at: sql<Date>`now()` })
+        .where('id', '=', (eb) =>
+          nextCommandId(eb, eb.selectFrom('bound').select('bound.id').$asScalar(), true),
+        )
+        .returningAll(),
+    )
+    .selectFrom('bound')
+    .leftJoin('taken', (join) => join.onTrue())
+    .select('bound.id as bound_enrollment_id')
+    .selectAll('taken')
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { bound_enrollment_id: _bound, ...command } = row;
+  return { command: command.id === null ? undefined : (command as QueuedCommand) };
 }
 
 const FINAL: Record<string, CommandQueueStatus> = {

@@ -7,6 +7,7 @@ import { decodeCommandReport, type CommandReport } from '../../core/apple/comman
 import { plistToJson } from '../../core/apple/plist-json.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { takeNextCommand, recordReport } from './command-queue.repository.js';
+import { answerBoundIdle, commandResponse } from './bound-idle.js';
 import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js';
 import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
 import { addToOutbox } from './apple-outbox.js';
@@ -25,6 +26,7 @@ export function connectRoutes(deps: ConnectDeps) {
     '/mdm/connect',
     deviceIdentity(deps.identity),
     deviceMessage(decodeCommandReport),
+    answerBoundIdle(deps.db, routingId),
     boundEnrollment(deps, routingId),
     async (c) => {
       const { body } = c.get('device');
@@ -64,9 +66,7 @@ export function connectRoutes(deps: ConnectDeps) {
         return takeNextCommand(tx, enrollment.id, report.status === 'Idle');
       });
       if (report.status !== 'Idle') deps.onOutbox?.();
-      if (!next) return c.body(null, 200);
-      c.header('Content-Type', 'application/xml; charset=utf-8');
-      return c.body(new Uint8Array(next.body));
+      return commandResponse(c, next);
     },
   );
 }

@@ -40,7 +40,10 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
   }
   const port = await freePort();
   const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'cli/keep.ts', 'edge'], {
+  // KEEP_BENCH_EDGE_CPU_PROF=<dir>: the edge writes a V8 CPU profile there when it stops, to see where time goes.
+  const profileDir = process.env.KEEP_BENCH_EDGE_CPU_PROF;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'cli/keep.ts', 'edge'], {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',

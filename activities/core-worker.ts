@@ -25,6 +25,8 @@ import { createLogger } from '../core/log/logger.js';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { createDevicePolicyActivities } from './policy/device-policy.activities.js';
+import { createPolicyFanOutActivities } from './policy/policy-fanout.activities.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -48,6 +50,8 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     pki,
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
     createDirectoryActivities(deps),
+    createPolicyFanOutActivities(deps),
+    createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
     ...platforms.map((platform) => platform.activities(deps)),
   ]);
 }

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { DeviceCommand } from '../core/device/device-command.js';
 import type { ReceivedDeviceEvent } from '../core/device/received-device-event.js';
+import type { DevicePolicyState } from './device-policy.messages.js';
 
 export interface DeviceWorkflowInput {
   deviceId: string;
@@ -22,6 +23,8 @@ export interface DeviceWorkflowState {
   pending: string[];
   /** Whether Keep queued its own inventory commands after the first TokenUpdate. */
   inventoryRequested: boolean;
+  /** Policy reconciliation (workflows/device-policy.ts); absent in state from before policies. */
+  policy?: DevicePolicyState;
 }
 
 /** A command built and validated by its platform (Apple: core/apple/commands), for the device's edge to send. */

@@ -35,6 +35,8 @@ import {
 } from './device.messages.js';
 import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { devicePolicies, initialDevicePolicyState } from './device-policy.js';
+import { policiesChangedSignal } from './device-policy.messages.js';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -104,6 +106,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     return { commandUuid: request.commandUuid, status: 'queued', pushed };
   }
 
+  // Policies: desired state, drift and compliance live in device-policy.ts; these lines only wire it in.
+  const policies = devicePolicies(deviceId, (state.policy ??= initialDevicePolicyState()), (commands) =>
+    queue(commands.map((command) => ({ ...command, requestedBy: 'policy' }))),
+  );
+  setHandler(policiesChangedSignal, () => policies.changed());
+
   setHandler(deviceStateQuery, () => state);
   setHandler(deviceEventSignal, (event) => {
     events.push(normalizeDeviceEvent(event));
@@ -135,6 +143,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
           state.inventoryRequested = true;
           const inventory = await core.buildInventoryCommands({ platform: event.platform });
           await queue(inventory.map((command) => ({ ...command, requestedBy: 'keep' })));
+          if (patched('device-policies')) policies.enrolled(inventory.map((c) => c.commandUuid));
         }
         return;
       case 'checked-out': {
@@ -161,6 +170,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       case 'command-report':
         if (event.data.outcome !== 'not-now')
           state.pending = state.pending.filter((uuid) => uuid !== event.data.commandUuid);
+        await policies.onEvent(event);
         return;
       case 'facts-reported':
         return;
@@ -178,10 +188,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     await condition(
       () =>
         events.length > 0 ||
+        (state.policy!.due && state.enrolled && !checkedOut) ||
         workflowInfo().continueAsNewSuggested ||
         workflowInfo().historyLength > maxHistory,
     );
     while (events.length > 0) await handle(events.shift()!);
+    await policies.reconcile(state.enrolled && !checkedOut);
     if (checkedOut) {
       await condition(allHandlersFinished);
       if (events.length === 0) return;

@@ -9,3 +9,4 @@ export { enrollmentProfileWorkflow } from './enrollment-profile.workflow.js';
 export { scepChallengeWorkflow } from './scep-challenge.workflow.js';
 export { directorySyncWorkflow } from './directory-sync.workflow.js';
 export { crlRefreshWorkflow } from './crl-refresh.workflow.js';
+export { policyFanOutWorkflow } from './policy-fanout.workflow.js';

@@ -28,6 +28,9 @@ export const PERMISSIONS = {
   'audit:read': ['admin', 'auditor'],
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],
+  'policies:read': everyone,
+  /** Store policy versions and assign them: what every device in the target then enforces. */
+  'policies:write': ['admin', 'operator'],
   'scim:write': ['scim'],
 } as const satisfies Record<string, readonly Role[]>;
 

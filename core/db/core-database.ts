@@ -22,6 +22,14 @@ import type {
 } from './core/admin-session.table.js';
 import type { DirectorySyncStateTable } from './core/directory-sync-state.table.js';
 import type { DirectoryChangeTable } from './core/directory-change.table.js';
+import type {
+  DevicePolicyComplianceTable,
+  DevicePolicyProfileTable,
+  DevicePolicyTable,
+  PolicyAssignmentTable,
+  PolicyTable,
+  PolicyVersionTable,
+} from './core/policy.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -46,4 +54,10 @@ export interface CoreDatabase {
   admin_bootstrap_token: AdminBootstrapTokenTable;
   directory_sync_state: DirectorySyncStateTable;
   directory_changes: DirectoryChangeTable;
+  policies: PolicyTable;
+  policy_versions: PolicyVersionTable;
+  policy_assignments: PolicyAssignmentTable;
+  device_policies: DevicePolicyTable;
+  device_policy_profiles: DevicePolicyProfileTable;
+  device_policy_compliance: DevicePolicyComplianceTable;
 }

@@ -24,4 +24,6 @@ export const workflowIds = {
   /** Fixed: one CRL, refreshed by one schedule. */
   /** Per core task queue, so cores sharing a namespace (tests, several sites) refresh their own CRL. */
   crlRefresh: (coreTaskQueue: string) => `crl-refresh-${coreTaskQueue}`,
+  /** One per change of a policy's version or assignments. */
+  policyFanOut: (id: string) => `policy-fanout-${id}`,
 };

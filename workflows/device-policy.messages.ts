@@ -8,8 +8,6 @@ export const policiesChangedSignal = defineSignal<[]>(POLICIES_CHANGED_SIGNAL);
 export interface DevicePolicyState {
   /** A reconcile is due (a change was signalled, the device enrolled, or drift was found). */
   due: boolean;
-  /** The next reconcile first derives the desired set from the assignments (set at enrolment). */
-  recompute: boolean;
   /** ProfileList commands Keep sent as proof, whose answers are verified. */
   proofCommands: string[];
   /** Inventory commands sent at enrolment: once answered, the device's platform and OS are known to target. */

@@ -7,7 +7,7 @@ import type { DeviceCommand } from '../core/device/device-command.js';
 import type { DevicePolicyState } from './device-policy.messages.js';
 
 export function initialDevicePolicyState(): DevicePolicyState {
-  return { due: false, recompute: false, proofCommands: [] };
+  return { due: false, proofCommands: [] };
 }
 
 /** Whether an event answers one of Keep's policy proofs, so the device workflow must see it (for ingest's batching). */
@@ -44,7 +44,6 @@ export function devicePolicies(
         if (state.inventoryCommands.length === 0) {
           delete state.inventoryCommands;
           state.due = true;
-          state.recompute = true;
         }
         return;
       }
@@ -56,8 +55,7 @@ export function devicePolicies(
     async reconcile(enrolled: boolean): Promise<void> {
       if (!state.due || !enrolled) return;
       state.due = false;
-      const plan = await core.planDevicePolicies({ deviceId, recompute: state.recompute });
-      state.recompute = false;
+      const plan = await core.planDevicePolicies({ deviceId });
       if (plan.commands.length > 0) await queue(plan.commands);
       if (plan.proofCommandUuid) state.proofCommands.push(plan.proofCommandUuid);
     },

@@ -51,7 +51,7 @@ export function createDevicePolicyActivities(deps: {
   const { db } = deps;
   const now = deps.now ?? (() => new Date());
 
-  /** The device's own desired set against every policy's assignments (at enrolment, before any fan-out). */
+  /** The device's own desired set against every policy's assignments (the fan-out does the same in bulk). */
   async function recomputeDevice(tx: Db, deviceId: string): Promise<void> {
     const assignments = await tx.selectFrom('policy_assignments').selectAll().execute();
     const byPolicy = new Map<string, typeof assignments>();
@@ -207,15 +207,15 @@ export function createDevicePolicyActivities(deps: {
     /**
      * What the device must be sent to hold its desired policies: InstallProfile for each profile it lacks (new,
      * changed, or removed by someone), RemoveProfile for each it should no longer have, then ProfileList and
-     * SecurityInfo as proof. `recompute` first derives its desired set from the assignments (at enrolment).
+     * SecurityInfo as proof. The device's own desired set is first derived from the assignments again, so a
+     * device that enrolled, moved team or reported a new OS version is judged by what selects it now.
      */
     async planDevicePolicies(input: {
       deviceId: string;
-      recompute?: boolean;
     }): Promise<{ commands: DeviceCommand[]; proofCommandUuid?: string }> {
       const { deviceId } = input;
       const { signer, plan } = await db.transaction().execute(async (tx) => {
-        if (input.recompute) await recomputeDevice(tx, deviceId);
+        await recomputeDevice(tx, deviceId);
         const { device, target } = await loadDevice(tx, deviceId);
         if (!target) return { signer: undefined, plan: undefined };
         const context = await translationContext();

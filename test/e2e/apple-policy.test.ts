@@ -244,4 +244,22 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
     expect(iphone.state.profiles.has(PASSCODE)).toBe(true);
     expect((await compliance(ids.iphone!)).length).toBe(1);
   });
+
+  it('applies the policy to a device put in an assigned team, and removes it when the device leaves', async () => {
+    const teamDevice = (method: string) =>
+      admin.request(`/v1/teams/${ids.team}/devices/${ids.mac}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await teamDevice('DELETE')).status).toBe(204);
+    expect((await api('POST', `/v1/policies/${ids.policy}/assignments`, { teamId: ids.team })).status).toBe(
+      201,
+    );
+    expect((await teamDevice('PUT')).status).toBe(204);
+    await complianceUntil(ids.mac!, (p) => p?.version === 2 && p.status === 'compliant');
+    expect(mac.state.profiles.has(FIREWALL)).toBe(true);
+    expect((await teamDevice('DELETE')).status).toBe(204);
+    await eventually(async () => (mac.state.profiles.has(FIREWALL) ? undefined : true), WAIT_MS);
+    await eventually(async () => ((await compliance(ids.mac!)).length === 0 ? true : undefined), WAIT_MS);
+  });
 });

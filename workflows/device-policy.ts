@@ -1,6 +1,6 @@
 // The device workflow's policy part: reconcile the device with its desired policies (the core plans and signs,
 // the workflow queues), and verify the proof the device answers with, re-applying on drift.
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { DevicePolicyActivities } from '../activities/policy/device-policy.activities.js';
 import type { DeviceEvent } from '../core/device/device-event.js';
 import type { DeviceCommand } from '../core/device/device-command.js';
@@ -10,7 +10,10 @@ export function initialDevicePolicyState(): DevicePolicyState {
   return { due: false, proofCommands: [] };
 }
 
-/** Whether an event answers one of Keep's policy proofs, so the device workflow must see it (for ingest's batching). */
+/**
+ * Whether an event answers one of this workflow's policy proofs or its enrolment inventory. A batched ingest,
+ * which has no workflow state, decides the same from the command row with `policyReportNeedsWorkflow`.
+ */
 export function isPolicyProofReport(event: DeviceEvent, state: DevicePolicyState | undefined): boolean {
   if (event.kind !== 'command-report' || !state) return false;
   const uuid = event.data.commandUuid;
@@ -24,8 +27,18 @@ export function devicePolicies(
 ) {
   const core = proxyActivities<DevicePolicyActivities>({
     startToCloseTimeout: '1 minute',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+    // Bounded: a plan that keeps failing must not hold up the device's other events; the next change retries.
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 5 },
   });
+  /** Runs a policy step; its failure is logged and left to the next change, never failing the device workflow. */
+  async function attempt(what: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn(`device policies: ${what} failed`, { deviceId, cause: error.cause?.message });
+    }
+  }
   return {
     changed() {
       state.due = true;
@@ -49,15 +62,19 @@ export function devicePolicies(
       }
       state.proofCommands = state.proofCommands.filter((uuid) => uuid !== event.data.commandUuid);
       if (event.data.outcome !== 'acknowledged') return;
-      const { reconcile } = await core.verifyDevicePolicies({ deviceId });
-      if (reconcile) state.due = true;
+      await attempt('verify', async () => {
+        const { reconcile } = await core.verifyDevicePolicies({ deviceId });
+        if (reconcile) state.due = true;
+      });
     },
     async reconcile(enrolled: boolean): Promise<void> {
       if (!state.due || !enrolled) return;
       state.due = false;
-      const plan = await core.planDevicePolicies({ deviceId });
-      if (plan.commands.length > 0) await queue(plan.commands);
-      if (plan.proofCommandUuid) state.proofCommands.push(plan.proofCommandUuid);
+      await attempt('plan', async () => {
+        const plan = await core.planDevicePolicies({ deviceId });
+        if (plan.commands.length > 0) await queue(plan.commands);
+        if (plan.proofCommandUuid) state.proofCommands.push(plan.proofCommandUuid);
+      });
     },
   };
 }

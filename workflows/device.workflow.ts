@@ -37,6 +37,7 @@ import { revocationWorkflow, type RevocationInput } from './revocation.workflow.
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { devicePolicies, initialDevicePolicyState } from './device-policy.js';
 import { policiesChangedSignal } from './device-policy.messages.js';
+import { POLICY_REQUESTER } from '../core/policy/policy-report.js';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -108,7 +109,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
 
   // Policies: desired state, drift and compliance live in device-policy.ts; these lines only wire it in.
   const policies = devicePolicies(deviceId, (state.policy ??= initialDevicePolicyState()), (commands) =>
-    queue(commands.map((command) => ({ ...command, requestedBy: 'policy' }))),
+    queue(commands.map((command) => ({ ...command, requestedBy: POLICY_REQUESTER }))),
   );
   setHandler(policiesChangedSignal, () => policies.changed());
 

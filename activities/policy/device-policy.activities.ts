@@ -216,6 +216,17 @@ export function createDevicePolicyActivities(deps: {
       const { deviceId } = input;
       const { signer, plan } = await db.transaction().execute(async (tx) => {
         await recomputeDevice(tx, deviceId);
+        // Most devices of a fleet without policies stop here, before the CA is loaded.
+        const holds = await tx
+          .selectFrom('device_policies')
+          .select('policy_id')
+          .where('device_id', '=', deviceId)
+          .union(
+            tx.selectFrom('device_policy_profiles').select('policy_id').where('device_id', '=', deviceId),
+          )
+          .limit(1)
+          .executeTakeFirst();
+        if (!holds) return { signer: undefined, plan: undefined };
         const { device, target } = await loadDevice(tx, deviceId);
         if (!target) return { signer: undefined, plan: undefined };
         const context = await translationContext();

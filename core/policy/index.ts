@@ -6,3 +6,4 @@ export * from './os-version.js';
 export * from './os-update-compliance.js';
 export * from './policy-diff.js';
 export * from './policy-target.js';
+export * from './policy-report.js';

@@ -37,6 +37,8 @@ import { createDepSyncActivities } from './apple/dep/dep-sync.activities.js';
 import { createZeroTouchActivities } from './apple/dep/zero-touch.activities.js';
 import { createOnboardingWebhookActivities } from './apple/dep/onboarding-webhook.activities.js';
 import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
+import { createDevicePolicyActivities } from './policy/device-policy.activities.js';
+import { createPolicyFanOutActivities } from './policy/policy-fanout.activities.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -74,6 +76,8 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCoreSealingActivities(deps),
     createSealedScepChallengeActivities({ pki }),
     createAdminCommandProofActivities(deps),
+    createPolicyFanOutActivities(deps),
+    createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca })),
   ]);
 }

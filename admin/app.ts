@@ -29,6 +29,9 @@ import { adminPlatforms } from './platforms.js';
 import { pkiRoutes } from './pki.routes.js';
 import { securityHeaders } from './security-headers.js';
 import { scimDocs, scimRoutes } from './scim/scim.routes.js';
+import { policyRoutes } from './policy/policy.routes.js';
+import { policyAssignmentRoutes } from './policy/policy-assignment.routes.js';
+import { policyComplianceRoutes } from './policy/policy-compliance.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -168,6 +171,14 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     ...teamRoutes(deps),
     ...roleGrantRoutes(deps),
     ...bootstrapTokenRoutes({ db: deps.db, now }),
+    ...policyRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
+    ...policyAssignmentRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      timeoutMs,
+    }),
+    ...policyComplianceRoutes(deps),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

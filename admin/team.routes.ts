@@ -1,4 +1,5 @@
 // /v1/teams: admins create, rename and delete teams and put devices in them; role grants are scoped by them.
+import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
@@ -18,6 +19,7 @@ import {
   renameTeam,
 } from './team.repository.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
+import { tellDevicePolicies } from './policy/tell-device-policies.js';
 
 const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200).describe('Unique team name.') });
 const teamSchema = z.object({ id: z.uuid(), name: z.string(), createdAt: z.iso.datetime() });
@@ -43,7 +45,12 @@ async function teamOr404(db: Kysely<CoreDatabase>, id: string): Promise<Team> {
 const teamParams = { id: 'The team id.' };
 const membershipParams = { id: 'The team id.', deviceId: "Keep's device id." };
 
-export function teamRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
+export function teamRoutes(deps: {
+  db: Kysely<CoreDatabase>;
+  /** Devices that join or leave a team are told, since policies may be assigned by team. */
+  temporal: Client;
+  temporalTimeoutMs?: number | undefined;
+}): AdminRoute[] {
   return [
     defineRoute(
       {
@@ -136,12 +143,16 @@ export function teamRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
       {
         method: 'put',
         path: '/v1/teams/{id}/devices/{deviceId}',
-        summary: 'Put a device in a team (idempotent).',
+        summary: 'Put a device in a team (idempotent); the device reconciles the policies assigned by team.',
         permission: 'teams:manage',
         params: membershipParams,
         responses: {
           204: { description: 'The device is in the team.' },
           404: { description: 'No such team or device.', schema: errorBody },
+          503: {
+            description: 'Stored, but the device could not be told yet; send it again.',
+            schema: errorBody,
+          },
         },
       },
       async (c) => {
@@ -154,6 +165,7 @@ export function teamRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
           details: { teamId: team.id },
         });
         await addDeviceToTeam(deps.db, team.id, device.id);
+        await tellDevicePolicies(deps, device.id);
         return c.body(null, 204);
       },
     ),
@@ -161,11 +173,15 @@ export function teamRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
       {
         method: 'delete',
         path: '/v1/teams/{id}/devices/{deviceId}',
-        summary: 'Take a device out of a team.',
+        summary: 'Take a device out of a team; the device reconciles the policies assigned by team.',
         permission: 'teams:manage',
         params: membershipParams,
         responses: {
           204: { description: 'Removed.' },
+          503: {
+            description: 'Removed, but the device could not be told yet; send it again.',
+            schema: errorBody,
+          },
           404: { description: 'No such team or device, or the device is not in it.', schema: errorBody },
         },
       },
@@ -181,6 +197,7 @@ export function teamRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
         if (!(await removeDeviceFromTeam(deps.db, team.id, device.id))) {
           throw new HTTPException(404, { message: 'deviceId: the device is not in this team' });
         }
+        await tellDevicePolicies(deps, device.id);
         return c.body(null, 204);
       },
     ),

@@ -4,6 +4,7 @@ import type { BoxRecipient } from '../core/crypto/sealed-box.js';
 import type { DeviceCommand } from '../core/device/device-command.js';
 import type { SignedDeviceRequest } from '../core/device/signed-device-request.js';
 import type { ReceivedDeviceEvent } from '../core/device/received-device-event.js';
+import type { DevicePolicyState } from './device-policy.messages.js';
 
 export interface DeviceWorkflowInput {
   deviceId: string;
@@ -24,6 +25,8 @@ export interface DeviceWorkflowState {
   inventoryRequested: boolean;
   /** Set while a zero-touch enrollment (`zero-touch-<id>`) waits on this device (workflows/zero-touch-hook.ts). */
   zeroTouchEnrollmentId?: string | undefined;
+  /** Policy reconciliation (workflows/device-policy.ts); absent in state from before policies. */
+  policy?: DevicePolicyState;
 }
 
 /** A command built and validated by its platform (Apple: core/apple/commands), for the device's edge to send. */

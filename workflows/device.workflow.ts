@@ -39,6 +39,9 @@ import { revocationWorkflow, type RevocationInput } from './revocation.workflow.
 import { requireAdminProof } from './admin-command-proof.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { tellZeroTouch } from './zero-touch-hook.js';
+import { devicePolicies, initialDevicePolicyState } from './device-policy.js';
+import { policiesChangedSignal } from './device-policy.messages.js';
+import { POLICY_REQUESTER } from '../core/policy/policy-report.js';
 
 /** The patch that ends the activity per event: the device-events workflow has written it already. */
 const EVENTS_INGESTED_IN_BULK = 'events-ingested-in-bulk';
@@ -106,6 +109,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     return { commandUuid: request.commandUuid, status: 'queued', pushed };
   }
 
+  // Policies: desired state, drift and compliance live in device-policy.ts; these lines only wire it in.
+  const policies = devicePolicies(deviceId, (state.policy ??= initialDevicePolicyState()), (commands) =>
+    queue(commands.map((command) => ({ ...command, requestedBy: POLICY_REQUESTER }))),
+  );
+  setHandler(policiesChangedSignal, () => policies.changed());
+
   setHandler(deviceStateQuery, () => state);
   setHandler(deviceEventSignal, (event) => {
     events.push(normalizeDeviceEvent(event));
@@ -148,6 +157,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
           state.inventoryRequested = true;
           const inventory = await core.buildInventoryCommands({ platform: event.platform });
           await queue(inventory.map((command) => ({ ...command, requestedBy: 'keep' })));
+          if (patched('device-policies')) policies.enrolled(inventory.map((c) => c.commandUuid));
         }
         return;
       case 'checked-out': {
@@ -171,8 +181,10 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         // The device spoke with its renewed identity, so the one it replaced is no longer needed by anyone.
         await revoke({ fingerprint: event.data.previousFingerprint, reason: 'superseded' });
         return;
-      // Only runs from before bulk ingest receive these (they do not wake a workflow): recorded above, nothing to decide.
+      // Woken only for answers a decision hangs on (policy proofs, Keep's inventory: core/device/device-event-wake.ts).
       case 'command-report':
+        await policies.onEvent(event);
+        return;
       case 'facts-reported':
         return;
       default: {
@@ -189,6 +201,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     await condition(
       () =>
         events.length > 0 ||
+        (state.policy!.due && state.enrolled && !checkedOut) ||
         workflowInfo().continueAsNewSuggested ||
         workflowInfo().historyLength > maxHistory,
     );
@@ -198,6 +211,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       // zero-touch hook (dep): tells an ADE enrollment about AwaitingConfiguration and command reports.
       await tellZeroTouch(deviceId, event, state);
     }
+    await policies.reconcile(state.enrolled && !checkedOut);
     if (checkedOut) {
       await condition(allHandlersFinished);
       if (events.length === 0) return;

@@ -18,3 +18,4 @@ export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
 export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
 export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';
 export { scepSignerWorkflow } from './scep-signer.workflow.js';
+export { policyFanOutWorkflow } from './policy-fanout.workflow.js';

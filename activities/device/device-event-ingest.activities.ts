@@ -6,6 +6,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { DeviceWake, RelayedDeviceEvent } from '../../core/device/device-event-batch.js';
 import { wakesDeviceWorkflow } from '../../core/device/device-event-wake.js';
+import { policyReportNeedsWorkflow } from '../../core/policy/policy-report.js';
 import { normalizeDeviceEvent } from '../../core/device/received-device-event.js';
 import type { DeviceWorkflowInput } from '../../workflows/device.messages.js';
 import type { CorePlatform } from '../platform.js';
@@ -50,9 +51,24 @@ export function createDeviceEventIngestActivities(deps: {
     }): Promise<{ wakes: DeviceWake[] }> {
       const events = input.events.map((e) => ({ ...e, event: normalizeDeviceEvent(e.event) }));
       if (events.length === 0) return { wakes: [] };
-      const reporting = [
-        ...new Set(events.filter((e) => e.event.kind === 'command-report').map((e) => e.deviceId)),
-      ];
+      const reports = events.flatMap((e) => (e.event.kind === 'command-report' ? [e] : []));
+      const reporting = [...new Set(reports.map((e) => e.deviceId))];
+      const reportedUuids = reports.map((e) => (e.event.data as { commandUuid: string }).commandUuid);
+      const decidingCommands = new Set(
+        reportedUuids.length === 0
+          ? []
+          : (
+              await db
+                .selectFrom('device_commands')
+                .select(['command_uuid', 'request_type', 'requested_by'])
+                .where('command_uuid', 'in', reportedUuids)
+                .execute()
+            )
+              .filter((row) =>
+                policyReportNeedsWorkflow({ requestType: row.request_type, requestedBy: row.requested_by }),
+              )
+              .map((row) => row.command_uuid),
+      );
       const awaitingConfiguration = new Set(
         reporting.length === 0
           ? []
@@ -70,7 +86,7 @@ export function createDeviceEventIngestActivities(deps: {
         device_id: e.deviceId,
         kind: e.event.kind,
         at: e.event.at,
-        wake: wakesDeviceWorkflow(e.event, e.deviceId, { awaitingConfiguration }),
+        wake: wakesDeviceWorkflow(e.event, e.deviceId, { awaitingConfiguration, decidingCommands }),
       }));
       return db.transaction().execute(async (tx) => {
         const inserted = await sql<{ outbox_id: string }>`

@@ -35,6 +35,9 @@ export const PERMISSIONS = {
   'audit:read': ['admin', 'auditor'],
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],
+  'policies:read': everyone,
+  /** Store policy versions and assign them: what every device in the target then enforces. */
+  'policies:write': ['admin', 'operator'],
   'scim:write': ['scim'],
   /** Pre-stage an ABM device for a person (POST /v1/onboarding). */
   'onboarding:write': ['admin', 'onboarding'],

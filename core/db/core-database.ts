@@ -30,6 +30,14 @@ import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.tabl
 import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
 import type { AdminCommandRequestTable } from './core/admin-command-request.table.js';
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
+import type {
+  DevicePolicyComplianceTable,
+  DevicePolicyProfileTable,
+  DevicePolicyTable,
+  PolicyAssignmentTable,
+  PolicyTable,
+  PolicyVersionTable,
+} from './core/policy.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -63,4 +71,10 @@ export interface CoreDatabase {
   onboarding_requests: OnboardingRequestTable;
   admin_command_requests: AdminCommandRequestTable;
   scep_transactions: ScepTransactionTable;
+  policies: PolicyTable;
+  policy_versions: PolicyVersionTable;
+  policy_assignments: PolicyAssignmentTable;
+  device_policies: DevicePolicyTable;
+  device_policy_profiles: DevicePolicyProfileTable;
+  device_policy_compliance: DevicePolicyComplianceTable;
 }

@@ -8,6 +8,8 @@ import type { DeviceEvent, DeviceEventData, DeviceEventKind } from './device-eve
 export interface WakeContext {
   /** Devices whose zero-touch enrollment waits for their baseline: their command reports decide DeviceConfigured. */
   awaitingConfiguration: ReadonlySet<string>;
+  /** Commands whose answer a device workflow decides on: policy proofs and Keep's inventory (core/policy/policy-report.ts). */
+  decidingCommands: ReadonlySet<string>;
 }
 
 const wakes: {
@@ -20,14 +22,15 @@ const wakes: {
   'checked-out': () => true,
   // The renewed identity is in use: the one it replaced is revoked.
   'identity-renewed': () => true,
-  'command-report': (_data, deviceId, context) => context.awaitingConfiguration.has(deviceId),
+  'command-report': (data, deviceId, context) =>
+    context.decidingCommands.has(data.commandUuid) || context.awaitingConfiguration.has(deviceId),
   'facts-reported': () => false,
 };
 
 export function wakesDeviceWorkflow(
   event: DeviceEvent,
   deviceId: string,
-  context: WakeContext = { awaitingConfiguration: new Set() },
+  context: WakeContext = { awaitingConfiguration: new Set(), decidingCommands: new Set() },
 ): boolean {
   return (wakes[event.kind] as (data: DeviceEvent['data'], id: string, ctx: WakeContext) => boolean)(
     event.data,

@@ -4,3 +4,6 @@ export * from './parse-policy.js';
 export * from './policy-hash.js';
 export * from './os-version.js';
 export * from './os-update-compliance.js';
+export * from './policy-diff.js';
+export * from './policy-target.js';
+export * from './policy-report.js';

@@ -41,4 +41,6 @@ export const workflowIds = {
   /** One request for a zero-touch profile; the serial travels only inside the encrypted payload. */
   zeroTouchAdmission: (requestId: string) => `zero-touch-admission-${requestId}`,
   zeroTouchEnrollment: (enrollmentId: string) => `zero-touch-${enrollmentId}`,
+  /** One per change of a policy's version or assignments. */
+  policyFanOut: (id: string) => `policy-fanout-${id}`,
 };

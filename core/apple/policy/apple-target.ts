@@ -24,6 +24,11 @@ export interface AppleTranslationContext {
   escrowCertificateDer?: Uint8Array;
   /** A SCEP request for an identity from Keep's CA, used by enterprise Wi-Fi. */
   scep?: ScepPayloadInput;
+  /**
+   * Whether the device is served Declarative Device Management (default true). With false every setting takes
+   * its profile or command form, and a setting that has only a declaration is reported not applicable.
+   */
+  declarativeManagement?: boolean;
 }
 
 /** The payloads of one setting, installed as one profile so that each setting changes on its own. */

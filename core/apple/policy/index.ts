@@ -3,3 +3,6 @@ export * from './apple-target.js';
 export * from './apple-translation-error.js';
 export { buildPolicyProfile, LEGACY_DECLARATION } from './policy-profile.js';
 export { translatePolicy } from './translate-policy.js';
+export { appleTargetOf, type AppleDeviceRecord } from './device-target.js';
+export { applePolicyCompliance, type SettingCompliance, type ProfileState } from './policy-compliance.js';
+export { reportedProfileIdentifiers, verifyProfiles, type RecordedProfile } from './profile-verification.js';

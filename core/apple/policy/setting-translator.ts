@@ -55,6 +55,9 @@ export function settingEnv(
       PayloadOrganization: context.organization,
       ...content,
     }),
-    declarationReason: (type) => supportReason(target, declarationSchema(type)),
+    declarationReason: (type) =>
+      context.declarativeManagement === false
+        ? `not applicable on ${target.platform} ${target.osVersion}: Keep serves this device no declarations`
+        : supportReason(target, declarationSchema(type)),
   };
 }

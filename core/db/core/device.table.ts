@@ -14,6 +14,8 @@ export interface DeviceTable {
   name: string | null;
   model: string | null;
   os_version: string | null;
+  /** The OS family a policy targets (`macOS`, `iOS`, `iPadOS`), computed by Postgres from the reported product name. */
+  os_platform: ColumnType<string | null, never, never>;
   enrollment_status: 'authenticated' | 'enrolled' | 'checked-out';
   /** Everything the device reported (Authenticate, DeviceInformation, SecurityInfo), merged by source. */
   facts: ColumnType<Record<string, unknown>, string | undefined, string>;

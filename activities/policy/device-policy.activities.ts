@@ -1,0 +1,341 @@
+// A device's policies on the core side: plan what to send (sign missing profiles, remove withdrawn ones, ask
+// for proof), and verify the device's answers into per-setting compliance. The device workflow calls these.
+import { createHash, X509Certificate } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Kysely, Transaction } from 'kysely';
+import { buildCommand, serializeCommand, type CommandSpec } from '../../core/apple/commands/index.js';
+import { buildPlist } from '../../core/apple/plist-codec.js';
+import {
+  applePolicyCompliance,
+  appleTargetOf,
+  AppleTranslationError,
+  buildPolicyProfile,
+  reportedProfileIdentifiers,
+  translatePolicy,
+  verifyProfiles,
+  type AppleTarget,
+  type AppleTranslation,
+  type AppleTranslationContext,
+  type ProfileState,
+  type SettingCompliance,
+} from '../../core/apple/policy/index.js';
+import { signProfile } from '../../core/apple/profile-signer.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { Device } from '../../core/db/core/device.table.js';
+import type { DeviceCommand } from '../../core/device/device-command.js';
+import { targetOf, type Policy } from '../../core/policy/index.js';
+import { devicesMatching } from '../../core/policy/policy-target.query.js';
+import type { CaLoader } from '../pki/ca-loader.js';
+import type { PkiSettings } from '../pki/pki.activities.js';
+
+/** Every profile Keep installs for a policy is `keep.policy.<policy name>.…`, like `keep.enrollment.…`. */
+const IDENTIFIER_PREFIX = 'keep';
+
+interface DesiredPolicy {
+  policyId: string;
+  version: number;
+  policy: Policy;
+  /** Undefined when Keep could not translate it (a bug or missing deployment fact, reported as failing). */
+  translation?: AppleTranslation;
+  error?: string;
+}
+
+type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+
+export function createDevicePolicyActivities(deps: {
+  db: Kysely<CoreDatabase>;
+  pki: Pick<PkiSettings, 'organization' | 'edgePublicUrl'>;
+  ca: CaLoader;
+  now?: () => Date;
+}) {
+  const { db } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** The device's own desired set against every policy's assignments (the fan-out does the same in bulk). */
+  async function recomputeDevice(tx: Db, deviceId: string): Promise<void> {
+    const assignments = await tx.selectFrom('policy_assignments').selectAll().execute();
+    const byPolicy = new Map<string, typeof assignments>();
+    for (const a of assignments) byPolicy.set(a.policy_id, [...(byPolicy.get(a.policy_id) ?? []), a]);
+    const current = await tx
+      .selectFrom('device_policies')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .execute();
+    for (const policyId of new Set([...byPolicy.keys(), ...current.map((c) => c.policy_id)])) {
+      const targets = (byPolicy.get(policyId) ?? []).map(targetOf);
+      const selected = await devicesMatching(tx, targets)
+        .select('devices.id')
+        .where('devices.id', '=', deviceId)
+        .executeTakeFirst();
+      const held = current.find((c) => c.policy_id === policyId);
+      const policy = await tx
+        .selectFrom('policies')
+        .select('latest_version')
+        .where('id', '=', policyId)
+        .executeTakeFirstOrThrow();
+      const version = selected ? policy.latest_version : null;
+      if (held?.version === version || (!held && version === null)) continue;
+      await tx
+        .insertInto('device_policies')
+        .values({ device_id: deviceId, policy_id: policyId, version, fanout_id: deviceId })
+        .onConflict((oc) =>
+          oc.columns(['device_id', 'policy_id']).doUpdateSet({ version, updated_at: now() }),
+        )
+        .execute();
+    }
+  }
+
+  async function loadDevice(tx: Db, deviceId: string): Promise<{ device: Device; target?: AppleTarget }> {
+    const device = await tx.selectFrom('devices').selectAll().where('id', '=', deviceId).executeTakeFirst();
+    if (!device) throw ApplicationFailure.nonRetryable('no such device', 'NoSuchDevice');
+    const target = device.platform === 'apple' ? appleTargetOf(device) : undefined;
+    return target ? { device, target } : { device };
+  }
+
+  async function translationContext(): Promise<AppleTranslationContext> {
+    const { escrow } = await deps.ca();
+    return {
+      identifierPrefix: IDENTIFIER_PREFIX,
+      organization: deps.pki.organization,
+      profileBaseUrl: `${deps.pki.edgePublicUrl.replace(/\/$/, '')}/mdm/profiles/`,
+      escrowCertificateDer: new X509Certificate(escrow.certificatePem).raw,
+      // The edge serves no declarations yet: every setting takes its profile or command form.
+      declarativeManagement: false,
+    };
+  }
+
+  async function desiredPolicies(
+    tx: Db,
+    deviceId: string,
+    target: AppleTarget,
+    context: AppleTranslationContext,
+  ): Promise<DesiredPolicy[]> {
+    const rows = await tx
+      .selectFrom('device_policies')
+      .innerJoin('policy_versions', (j) =>
+        j
+          .onRef('policy_versions.policy_id', '=', 'device_policies.policy_id')
+          .onRef('policy_versions.version', '=', 'device_policies.version'),
+      )
+      .select(['device_policies.policy_id', 'device_policies.version', 'policy_versions.document'])
+      .where('device_policies.device_id', '=', deviceId)
+      .execute();
+    return rows.map((row) => {
+      const policy = row.document as Policy;
+      const base = { policyId: row.policy_id, version: row.version!, policy };
+      try {
+        return { ...base, translation: translatePolicy(policy, target, context) };
+      } catch (error) {
+        if (!(error instanceof AppleTranslationError)) throw error;
+        return { ...base, error: `Keep could not translate the policy: ${error.message}` };
+      }
+    });
+  }
+
+  async function writeCompliance(
+    tx: Db,
+    device: Device,
+    target: AppleTarget,
+    desired: DesiredPolicy[],
+  ): Promise<void> {
+    const profiles = new Map<string, ProfileState>(
+      (
+        await tx.selectFrom('device_policy_profiles').selectAll().where('device_id', '=', device.id).execute()
+      ).map((p) => [p.identifier, { status: p.status, verifiedAt: p.verified_at }]),
+    );
+    const securityInfo = device.facts.securityInfo as Record<string, unknown> | undefined;
+    await tx.deleteFrom('device_policy_compliance').where('device_id', '=', device.id).execute();
+    const rows = desired.flatMap((d) => {
+      const settings: SettingCompliance[] = d.translation
+        ? applePolicyCompliance({
+            policy: d.policy,
+            target,
+            translation: d.translation,
+            profiles,
+            securityInfo: securityInfo && { info: securityInfo, at: device.updated_at },
+            osVersionAt: device.updated_at,
+            now: now(),
+          })
+        : Object.keys(d.policy.settings).map((setting) => ({ setting, status: 'failing', reason: d.error! }));
+      return settings.map((s) => ({
+        device_id: device.id,
+        policy_id: d.policyId,
+        version: d.version,
+        setting: s.setting,
+        status: s.status,
+        reason: s.reason ?? null,
+        proven_at: s.provenAt ?? null,
+        updated_at: now(),
+      }));
+    });
+    if (rows.length > 0) await tx.insertInto('device_policy_compliance').values(rows).execute();
+  }
+
+  /** The profiles the desired policies translate to, each with the hash that tells a changed profile. */
+  function wantedProfiles(desired: DesiredPolicy[], context: AppleTranslationContext) {
+    return desired.flatMap((d) =>
+      (d.translation?.profiles ?? [])
+        .filter((p) => p.delivery === 'command')
+        .map((set) => {
+          const plist = buildPlist(buildPolicyProfile(set, context));
+          return { set, policyId: d.policyId, plist, hash: createHash('sha256').update(plist).digest('hex') };
+        }),
+    );
+  }
+
+  /** New, changed, or removed by someone since it was proven installed. */
+  function toInstall(
+    wanted: ReturnType<typeof wantedProfiles>,
+    recorded: ReadonlyArray<{ identifier: string; content_hash: string; status: string }>,
+  ) {
+    return wanted.filter((w) => {
+      const r = recorded.find((p) => p.identifier === w.set.identifier);
+      return !r || r.content_hash !== w.hash || r.status === 'missing';
+    });
+  }
+
+  function command(spec: CommandSpec): DeviceCommand {
+    const built = buildCommand(spec);
+    return {
+      commandUuid: built.CommandUUID,
+      requestType: built.Command.RequestType,
+      payload: serializeCommand(built),
+    };
+  }
+
+  return {
+    /**
+     * What the device must be sent to hold its desired policies: InstallProfile for each profile it lacks (new,
+     * changed, or removed by someone), RemoveProfile for each it should no longer have, then ProfileList and
+     * SecurityInfo as proof. The device's own desired set is first derived from the assignments again, so a
+     * device that enrolled, moved team or reported a new OS version is judged by what selects it now.
+     */
+    async planDevicePolicies(input: {
+      deviceId: string;
+    }): Promise<{ commands: DeviceCommand[]; proofCommandUuid?: string }> {
+      const { deviceId } = input;
+      const { signer, plan } = await db.transaction().execute(async (tx) => {
+        await recomputeDevice(tx, deviceId);
+        // Most devices of a fleet without policies stop here, before the CA is loaded.
+        const holds = await tx
+          .selectFrom('device_policies')
+          .select('policy_id')
+          .where('device_id', '=', deviceId)
+          .union(
+            tx.selectFrom('device_policy_profiles').select('policy_id').where('device_id', '=', deviceId),
+          )
+          .limit(1)
+          .executeTakeFirst();
+        if (!holds) return { signer: undefined, plan: undefined };
+        const { device, target } = await loadDevice(tx, deviceId);
+        if (!target) return { signer: undefined, plan: undefined };
+        const context = await translationContext();
+        const desired = await desiredPolicies(tx, deviceId, target, context);
+        const recorded = await tx
+          .selectFrom('device_policy_profiles')
+          .selectAll()
+          .where('device_id', '=', deviceId)
+          .forUpdate()
+          .execute();
+        const wanted = wantedProfiles(desired, context);
+        const install = toInstall(wanted, recorded);
+        const remove = recorded.filter((r) => !wanted.some((w) => w.set.identifier === r.identifier));
+        for (const w of install)
+          await tx
+            .insertInto('device_policy_profiles')
+            .values({
+              device_id: deviceId,
+              identifier: w.set.identifier,
+              policy_id: w.policyId,
+              setting: w.set.setting,
+              content_hash: w.hash,
+              status: 'sent',
+              sent_at: now(),
+              verified_at: null,
+            })
+            .onConflict((oc) =>
+              oc.columns(['device_id', 'identifier']).doUpdateSet({
+                policy_id: w.policyId,
+                setting: w.set.setting,
+                content_hash: w.hash,
+                status: 'sent',
+                sent_at: now(),
+              }),
+            )
+            .execute();
+        if (remove.length > 0)
+          await tx
+            .deleteFrom('device_policy_profiles')
+            .where('device_id', '=', deviceId)
+            .where(
+              'identifier',
+              'in',
+              remove.map((r) => r.identifier),
+            )
+            .execute();
+        // Withdrawn policies are done once their profiles' removal is queued.
+        await tx
+          .deleteFrom('device_policies')
+          .where('device_id', '=', deviceId)
+          .where('version', 'is', null)
+          .execute();
+        await writeCompliance(tx, device, target, desired);
+        const proof = desired.length > 0 || recorded.length > 0;
+        return { signer: install.length > 0 ? await deps.ca() : undefined, plan: { install, remove, proof } };
+      });
+      if (!plan) return { commands: [] };
+      const commands: DeviceCommand[] = [];
+      for (const w of plan.install) {
+        // Signed here in the core worker: the signing key never travels through Temporal.
+        const signed = signProfile(Buffer.from(w.plist), {
+          certPem: signer!.profileSigning.certificatePem,
+          keyPem: signer!.profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+          chainPem: [signer!.issuing.certificatePem],
+        });
+        commands.push(command({ requestType: 'InstallProfile', payload: signed }));
+      }
+      for (const r of plan.remove)
+        commands.push(command({ requestType: 'RemoveProfile', identifier: r.identifier }));
+      if (!plan.proof) return { commands };
+      const proof = command({ requestType: 'ProfileList' });
+      commands.push(proof, command({ requestType: 'SecurityInfo' }));
+      return { commands, proofCommandUuid: proof.commandUuid };
+    },
+
+    /**
+     * Reads the device's last ProfileList (already in its facts) against the profiles Keep installed, records
+     * per-setting compliance, and says whether the device needs a reconcile: a profile proven installed has
+     * gone (drift), or what it reported since (e.g. supervision) changes what it should have.
+     */
+    async verifyDevicePolicies(input: { deviceId: string }): Promise<{ drift: boolean; reconcile: boolean }> {
+      return db.transaction().execute(async (tx) => {
+        const { device, target } = await loadDevice(tx, input.deviceId);
+        if (!target) return { drift: false, reconcile: false };
+        const recorded = await tx
+          .selectFrom('device_policy_profiles')
+          .select(['identifier', 'status', 'content_hash'])
+          .where('device_id', '=', device.id)
+          .forUpdate()
+          .execute();
+        const { statuses, drift } = verifyProfiles(
+          recorded,
+          reportedProfileIdentifiers(device.facts.profileList),
+        );
+        for (const { identifier, status } of statuses)
+          await tx
+            .updateTable('device_policy_profiles')
+            .set({ status, ...(status === 'installed' ? { verified_at: now() } : {}) })
+            .where('device_id', '=', device.id)
+            .where('identifier', '=', identifier)
+            .execute();
+        const context = await translationContext();
+        const desired = await desiredPolicies(tx, device.id, target, context);
+        await writeCompliance(tx, device, target, desired);
+        const changed = toInstall(wantedProfiles(desired, context), recorded).length > 0;
+        return { drift, reconcile: drift || changed };
+      });
+    },
+  };
+}
+
+export type DevicePolicyActivities = ReturnType<typeof createDevicePolicyActivities>;

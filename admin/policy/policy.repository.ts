@@ -1,0 +1,84 @@
+// Policies in core.policies and their versions in core.policy_versions: a new version on every change.
+import type { Kysely } from 'kysely';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { PolicyRow, PolicyVersionRow } from '../../core/db/core/policy.table.js';
+import { policyContentHash, type Policy } from '../../core/policy/index.js';
+import { isUuid } from '../ids.js';
+
+export interface StoredVersion {
+  policy: PolicyRow;
+  version: PolicyVersionRow;
+  /** False when the content equals the latest version's: nothing new was stored. */
+  created: boolean;
+}
+
+/** Stores `document` as the next version of the policy of its name (the first for a new name). */
+export async function storePolicyVersion(
+  db: Kysely<CoreDatabase>,
+  document: Policy,
+  createdBy: string,
+): Promise<StoredVersion> {
+  const hash = policyContentHash(document);
+  return db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('policies')
+      .values({ name: document.name, latest_version: 0 })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute();
+    // Locked, so two admins saving at once get versions n+1 and n+2, never two n+1.
+    const policy = await tx
+      .selectFrom('policies')
+      .selectAll()
+      .where('name', '=', document.name)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const latest = await tx
+      .selectFrom('policy_versions')
+      .selectAll()
+      .where('policy_id', '=', policy.id)
+      .where('version', '=', policy.latest_version)
+      .executeTakeFirst();
+    if (latest?.content_hash === hash) return { policy, version: latest, created: false };
+    const next = policy.latest_version + 1;
+    const version = await tx
+      .insertInto('policy_versions')
+      .values({
+        policy_id: policy.id,
+        version: next,
+        document: JSON.stringify({ ...document, version: next }),
+        content_hash: hash,
+        created_by: createdBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const updated = await tx
+      .updateTable('policies')
+      .set({ latest_version: next })
+      .where('id', '=', policy.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { policy: updated, version, created: true };
+  });
+}
+
+export async function listPolicies(db: Kysely<CoreDatabase>): Promise<PolicyRow[]> {
+  return db.selectFrom('policies').selectAll().where('latest_version', '>', 0).orderBy('name').execute();
+}
+
+export async function findPolicy(db: Kysely<CoreDatabase>, id: string): Promise<PolicyRow | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom('policies').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findPolicyVersion(
+  db: Kysely<CoreDatabase>,
+  policyId: string,
+  version: number,
+): Promise<PolicyVersionRow | undefined> {
+  return db
+    .selectFrom('policy_versions')
+    .selectAll()
+    .where('policy_id', '=', policyId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}

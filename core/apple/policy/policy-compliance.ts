@@ -1,0 +1,148 @@
+// Per-setting compliance of one policy on one Apple device, from the device's own answers (ProfileList,
+// SecurityInfo, its reported OS version), never from "Keep sent it". Pure, so any writer can call it.
+import type { ComplianceStatus, PolicyProfileStatus } from '../../db/core/policy.table.js';
+import { osUpdateCompliance, type Policy, type PolicySettingName } from '../../policy/index.js';
+import type { AppleTarget, AppleTranslation } from './apple-target.js';
+
+export interface SettingCompliance {
+  setting: string;
+  status: ComplianceStatus;
+  reason?: string;
+  /** The time of the device answer that proves the status. */
+  provenAt?: Date;
+}
+
+export interface ProfileState {
+  status: PolicyProfileStatus;
+  verifiedAt: Date | null;
+}
+
+export interface ComplianceInput {
+  policy: Policy;
+  target: AppleTarget;
+  translation: AppleTranslation;
+  /** Keep's profiles on the device by identifier, as the last ProfileList proved them. */
+  profiles: ReadonlyMap<string, ProfileState>;
+  /** The device's last SecurityInfo answer, and when it was recorded. */
+  securityInfo?: { info: Record<string, unknown>; at: Date } | undefined;
+  /** When the device last reported its OS version. */
+  osVersionAt?: Date | undefined;
+  now: Date;
+}
+
+export function applePolicyCompliance(input: ComplianceInput): SettingCompliance[] {
+  const { policy, translation } = input;
+  const out: SettingCompliance[] = [];
+  for (const name of Object.keys(policy.settings) as PolicySettingName[]) {
+    if (policy.settings[name] === undefined) continue;
+    const whole = translation.notApplicable.find(
+      (n) => n.setting === name || n.setting.startsWith(`${name}[`),
+    );
+    out.push(
+      whole
+        ? { setting: whole.setting, status: 'not-applicable', reason: whole.reason }
+        : settingStatus(name, input),
+    );
+    // Fields the device cannot take are reported beside the setting, which is judged on what it can.
+    for (const field of translation.notApplicable)
+      if (field.setting.startsWith(`${name}.`))
+        out.push({ setting: field.setting, status: 'not-applicable', reason: field.reason });
+  }
+  return out;
+}
+
+function settingStatus(name: PolicySettingName, input: ComplianceInput): SettingCompliance {
+  const { translation, target } = input;
+  if (name === 'osUpdates') return osUpdateStatus(input);
+  const profile = translation.profiles.find((p) => p.setting === name);
+  if (profile) {
+    const state = input.profiles.get(profile.identifier);
+    const fromProfile = profileStatus(name, profile.identifier, state);
+    if (fromProfile.status !== 'compliant' || name !== 'diskEncryption') return fromProfile;
+    return fileVaultStatus(input, fromProfile);
+  }
+  if (translation.commands.some((c) => c.setting === name || c.setting.startsWith(`${name}[`)))
+    return { setting: name, status: 'unknown', reason: `Keep does not send ${name} commands yet` };
+  if (translation.declarations.length > 0)
+    return {
+      setting: name,
+      status: 'unknown',
+      reason: `waiting for a status report from ${target.platform}`,
+    };
+  // Nothing to enforce (e.g. encryption not required): the device meets it as it is.
+  return { setting: name, status: 'compliant' };
+}
+
+function profileStatus(
+  setting: string,
+  identifier: string,
+  state: ProfileState | undefined,
+): SettingCompliance {
+  switch (state?.status) {
+    case 'installed':
+      return { setting, status: 'compliant', ...(state.verifiedAt ? { provenAt: state.verifiedAt } : {}) };
+    case 'missing':
+      return {
+        setting,
+        status: 'failing',
+        reason: `profile ${identifier} was removed from the device; re-applying`,
+      };
+    case 'failed':
+      return { setting, status: 'failing', reason: `the device did not install profile ${identifier}` };
+    case 'sent':
+    case undefined:
+      return { setting, status: 'unknown', reason: `waiting for the device's ProfileList` };
+    default: {
+      const unknown: never = state!.status;
+      throw new TypeError(`unknown profile status ${String(unknown)}`);
+    }
+  }
+}
+
+/** FileVault turns on at the user's next logout, so the installed profile alone does not prove encryption. */
+function fileVaultStatus(input: ComplianceInput, installed: SettingCompliance): SettingCompliance {
+  const security = input.securityInfo;
+  if (!security)
+    return { setting: 'diskEncryption', status: 'unknown', reason: `waiting for the device's SecurityInfo` };
+  if (security.info.FDE_Enabled !== true)
+    return {
+      setting: 'diskEncryption',
+      status: 'failing',
+      reason: 'FileVault is not on yet (it turns on at the next logout)',
+      provenAt: security.at,
+    };
+  return { ...installed, provenAt: security.at };
+}
+
+function osUpdateStatus(input: ComplianceInput): SettingCompliance {
+  const updates = input.policy.settings.osUpdates ?? [];
+  const index = updates.findIndex((u) => u.platform === input.target.platform);
+  const update = updates[index];
+  if (!update)
+    return {
+      setting: 'osUpdates',
+      status: 'not-applicable',
+      reason: `not applicable on ${input.target.platform} ${input.target.osVersion}: no update named for it`,
+    };
+  const setting = `osUpdates[${index}]`;
+  const provenAt = input.osVersionAt ? { provenAt: input.osVersionAt } : {};
+  switch (osUpdateCompliance(update, input.target.osVersion, input.now)) {
+    case 'compliant':
+      return { setting, status: 'compliant', ...provenAt };
+    case 'pending':
+      // Before the deadline the device is within its grace period.
+      return {
+        setting,
+        status: 'compliant',
+        reason: `below ${update.minimumVersion}; the deadline ${update.deadline} has not passed`,
+        ...provenAt,
+      };
+    case 'overdue':
+      return {
+        setting,
+        status: 'failing',
+        reason: `${input.target.osVersion} is below ${update.minimumVersion} past the deadline ${update.deadline}`,
+        ...provenAt,
+      };
+  }
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import {
+  applePolicyCompliance,
+  translatePolicy,
+  type AppleTarget,
+  type ProfileState,
+} from '../../../../core/apple/policy/index.js';
+import type { Policy } from '../../../../core/policy/index.js';
+
+const context = {
+  identifierPrefix: 'keep',
+  organization: 'Example',
+  profileBaseUrl: 'https://mdm.example.com/mdm/profiles/',
+  declarativeManagement: false,
+};
+const mac: AppleTarget = { platform: 'macOS', osVersion: '15.1', supervised: false, enrollment: 'device' };
+const iphone: AppleTarget = { platform: 'iOS', osVersion: '17.5', supervised: false, enrollment: 'device' };
+const now = new Date('2026-11-30T12:00:00Z');
+const provenAt = new Date('2026-11-30T11:00:00Z');
+
+const policy: Policy = {
+  schemaVersion: 1,
+  name: 'baseline',
+  settings: {
+    firewall: { enabled: true },
+    passcode: { minLength: 8 },
+    osUpdates: [{ platform: 'macOS', minimumVersion: '15.2', deadline: '2026-12-01T18:00:00' }],
+  },
+};
+
+function compliance(target: AppleTarget, profiles: Record<string, ProfileState['status']>, at = now) {
+  const translation = translatePolicy(policy, target, context);
+  return applePolicyCompliance({
+    policy,
+    target,
+    translation,
+    profiles: new Map(Object.entries(profiles).map(([id, status]) => [id, { status, verifiedAt: provenAt }])),
+    osVersionAt: provenAt,
+    now: at,
+  });
+}
+
+describe('applePolicyCompliance', () => {
+  it('is compliant where ProfileList proved the profile installed, with the time of that proof', () => {
+    const result = compliance(mac, {
+      'keep.policy.baseline.profile.firewall': 'installed',
+      'keep.policy.baseline.profile.passcode': 'installed',
+    });
+    expect(result).toContainEqual({ setting: 'firewall', status: 'compliant', provenAt });
+    expect(result).toContainEqual({ setting: 'passcode', status: 'compliant', provenAt });
+  });
+
+  it('is unknown while a sent profile is unproven, and failing when it was removed or never installed', () => {
+    const result = compliance(mac, {
+      'keep.policy.baseline.profile.firewall': 'missing',
+      'keep.policy.baseline.profile.passcode': 'sent',
+    });
+    expect(result.find((r) => r.setting === 'firewall')).toMatchObject({ status: 'failing' });
+    expect(result.find((r) => r.setting === 'passcode')).toMatchObject({ status: 'unknown' });
+    expect(compliance(mac, { 'keep.policy.baseline.profile.passcode': 'failed' })).toContainEqual(
+      expect.objectContaining({ setting: 'passcode', status: 'failing' }),
+    );
+  });
+
+  it('reports a macOS-only setting, and an OS update named for another platform, not applicable on an iPhone', () => {
+    const result = compliance(iphone, { 'keep.policy.baseline.profile.passcode': 'installed' });
+    expect(result.find((r) => r.setting === 'firewall')).toMatchObject({
+      status: 'not-applicable',
+      reason: expect.stringMatching(/^not applicable on iOS 17\.5/),
+    });
+    expect(result.find((r) => r.setting === 'osUpdates')).toMatchObject({ status: 'not-applicable' });
+  });
+
+  it('judges an OS update by the reported version: compliant before the deadline, failing after it', () => {
+    // ScheduleOSUpdate needs supervision on macOS; unsupervised, the update is not applicable.
+    const supervised = { ...mac, supervised: true };
+    const before = compliance(supervised, {}).find((r) => r.setting === 'osUpdates[0]');
+    expect(before).toMatchObject({ status: 'compliant', reason: expect.stringContaining('has not passed') });
+    const after = compliance(supervised, {}, new Date('2026-12-02T00:00:00Z')).find(
+      (r) => r.setting === 'osUpdates[0]',
+    );
+    expect(after).toMatchObject({ status: 'failing', provenAt });
+  });
+});

@@ -1,0 +1,265 @@
+// A policy applied to a simulated Mac and iPhone through the real edge (HTTPS on loopback), Postgres, Temporal,
+// the core and a fake APNs: assigned, installed, proven by each device's ProfileList, drift repaired, changed and
+// withdrawn. Compliance is read from the admin API, as an admin sees it.
+import { createServer } from 'node:https';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { createAdminApp } from '../../admin/app.js';
+import { generateToken } from '../../admin/auth/token-hash.js';
+import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
+import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
+import { freePort } from '../support/global-setup.js';
+import { createTestPushCertificate } from '../support/push-cert.js';
+import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
+import { eventually } from '../support/apple-requests.js';
+import { useTestPlanes } from '../support/test-context.js';
+import { planesAdminApp } from '../support/planes-admin.js';
+
+/** A bound, not a speed claim: pushes, sessions and workflow tasks on a shared 2-core machine. */
+const WAIT_MS = 90_000;
+
+interface PolicyOnDevice {
+  policyId: string;
+  version: number;
+  status: string;
+  settings: Array<{ setting: string; status: string; reason: string | null; provenAt: string | null }>;
+}
+
+const FIREWALL = 'keep.policy.baseline.profile.firewall';
+const PASSCODE = 'keep.policy.baseline.profile.passcode';
+
+function baseline(minLength: number) {
+  return {
+    schemaVersion: 1,
+    name: 'baseline',
+    settings: {
+      firewall: { enabled: true },
+      passcode: { minLength },
+      screenLock: { idleTimeoutMinutes: 5 },
+    },
+  };
+}
+
+describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
+  const token = generateToken();
+  const tlsCa = createTestCa('Keep Test TLS CA');
+  const pushCa = createTestCa('Keep Test Push CA');
+  let apns: RunningFakeApns;
+  let fake: ReturnType<typeof createFakeApns>;
+  let port: number;
+  let server: ServerType;
+  let admin: ReturnType<typeof createAdminApp>;
+  const mac = new SimulatedAppleDevice({ kind: 'mac' });
+  const iphone = new SimulatedAppleDevice({ kind: 'iphone' });
+  const ids: { mac?: string; iphone?: string; policy?: string; team?: string; teamAssignment?: string } = {};
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await admin.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  };
+  const compliance = async (deviceId: string) =>
+    (await api('GET', `/v1/devices/${deviceId}/compliance`)).body.items as PolicyOnDevice[];
+  /** Waits until the device's compliance with the policy passes `check`; on timeout shows the last answer. */
+  async function complianceUntil(deviceId: string, check: (p: PolicyOnDevice | undefined) => boolean) {
+    let last: PolicyOnDevice[] = [];
+    return eventually(async () => {
+      last = await compliance(deviceId);
+      const entry = last.find((p) => p.policyId === ids.policy);
+      return check(entry) ? entry : undefined;
+    }, WAIT_MS).catch((error: Error) => {
+      throw new Error(`${error.message}; last compliance ${JSON.stringify(last)}`, { cause: error });
+    });
+  }
+  const settingStatus = (p: PolicyOnDevice | undefined, setting: string) =>
+    p?.settings.find((s) => s.setting === setting)?.status;
+
+  beforeAll(async () => {
+    fake = createFakeApns({ clientCaPem: pushCa.certPem });
+    apns = await fake.start();
+    port = await freePort();
+  });
+  const planes = useTestPlanes(() => ({
+    apns: { url: apns.url, caPem: apns.caPem },
+    edgePublicUrl: `https://127.0.0.1:${port}`,
+  }));
+
+  async function enroll(device: SimulatedAppleDevice): Promise<string> {
+    const profile = await admin.request('/v1/enrollments/apple', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(profile.status).toBe(201);
+    await device.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+      edgeCa: tlsCa.certPem,
+      fakeApns: fake,
+    });
+    const row = await eventually(async () => {
+      const r = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('udid', '=', device.udid)
+        .executeTakeFirst();
+      // Targeting needs the OS family, which the device's DeviceInformation answer gives.
+      return r?.enrollment_status === 'enrolled' && r.os_platform ? r : undefined;
+    }, WAIT_MS);
+    return row.id;
+  }
+
+  beforeAll(async () => {
+    const tls = issueLoopbackServerCertificate(tlsCa);
+    server = await new Promise<ServerType>((resolve) => {
+      const s: ServerType = serve(
+        {
+          fetch: planes.edgeApp.fetch,
+          hostname: '127.0.0.1',
+          port,
+          createServer,
+          serverOptions: { cert: tls.certPem, key: tls.keyPem },
+        },
+        () => resolve(s),
+      );
+    });
+    admin = planesAdminApp(planes, token);
+    const push = createTestPushCertificate({ ca: pushCa });
+    const imported = await api('POST', '/v1/push-certificate', {
+      certPem: push.certPem,
+      keyPem: push.keyPem,
+    });
+    expect(imported.status).toBe(202);
+    await planes.temporal.workflow.getHandle(imported.body.workflowId as string).result();
+    ids.mac = await enroll(mac);
+    ids.team = (await api('POST', '/v1/teams', { name: 'Engineering' })).body.id as string;
+    expect(
+      (
+        await admin.request(`/v1/teams/${ids.team}/devices/${ids.mac}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${token}` },
+        })
+      ).status,
+    ).toBe(204);
+  }, 180_000);
+
+  afterAll(async () => {
+    mac.close();
+    iphone.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await apns?.close();
+  });
+
+  it('stores a policy, and a dry run of its assignment lists the devices it selects without sending anything', async () => {
+    const stored = await api('POST', '/v1/policies', baseline(8));
+    expect(stored.status).toBe(201);
+    expect(stored.body).toMatchObject({ version: 1, created: true, fanOutWorkflowId: null });
+    ids.policy = stored.body.policyId as string;
+    const dryRun = await api('POST', `/v1/policies/${ids.policy}/assignments?dryRun=true`, {
+      teamId: ids.team,
+    });
+    expect(dryRun.status).toBe(200);
+    expect(dryRun.body).toMatchObject({ count: 1, devices: [{ id: ids.mac, osPlatform: 'macOS' }] });
+    expect((await api('GET', `/v1/policies/${ids.policy}/assignments`)).body.items).toEqual([]);
+    expect(await compliance(ids.mac!)).toEqual([]);
+  });
+
+  it('applies the policy to the Mac in the assigned team, which ends compliant by its own ProfileList', async () => {
+    const assigned = await api('POST', `/v1/policies/${ids.policy}/assignments`, { teamId: ids.team });
+    expect(assigned.status).toBe(201);
+    ids.teamAssignment = (assigned.body.assignment as { id: string }).id;
+    const entry = await complianceUntil(ids.mac!, (p) => p?.status === 'compliant');
+    expect(entry.version).toBe(1);
+    expect(entry.settings.map((s) => [s.setting, s.status]).sort()).toEqual([
+      ['firewall', 'compliant'],
+      ['passcode', 'compliant'],
+      ['screenLock', 'compliant'],
+    ]);
+    for (const s of entry.settings) expect(s.provenAt).not.toBeNull();
+    expect([...mac.state.profiles.keys()]).toEqual(expect.arrayContaining([FIREWALL, PASSCODE]));
+  });
+
+  it('applies it to an iPhone that enrols into an assigned platform, reporting the macOS-only firewall not applicable', async () => {
+    expect((await api('POST', `/v1/policies/${ids.policy}/assignments`, { platforms: ['iOS'] })).status).toBe(
+      201,
+    );
+    ids.iphone = await enroll(iphone);
+    const entry = await complianceUntil(ids.iphone, (p) => p?.status === 'compliant');
+    expect(settingStatus(entry, 'firewall')).toBe('not-applicable');
+    expect(entry.settings.find((s) => s.setting === 'firewall')?.reason).toMatch(/^not applicable on iOS /);
+    expect(settingStatus(entry, 'passcode')).toBe('compliant');
+    expect(iphone.state.profiles.has(FIREWALL)).toBe(false);
+    expect(iphone.state.profiles.has(PASSCODE)).toBe(true);
+  });
+
+  it('notices a profile the user removed at the next verification, re-applies it, and the Mac is compliant again', async () => {
+    expect(mac.drift.removeProfile(FIREWALL)).toBe(true);
+    // Sending the policy again unchanged stores nothing, and has every assigned device prove its state.
+    const again = await api('POST', '/v1/policies', baseline(8));
+    expect(again.status).toBe(200);
+    expect(again.body.created).toBe(false);
+    await eventually(async () => (mac.state.profiles.has(FIREWALL) ? true : undefined), WAIT_MS);
+    const entry = await complianceUntil(
+      ids.mac!,
+      (p) => p?.status === 'compliant' && settingStatus(p, 'firewall') === 'compliant',
+    );
+    expect(entry.version).toBe(1);
+  });
+
+  it('sends a changed setting as a new version, and the diff names the field', async () => {
+    const v2 = await api('POST', '/v1/policies', baseline(12));
+    expect(v2.status).toBe(201);
+    expect(v2.body.version).toBe(2);
+    const diff = await api('GET', `/v1/policies/${ids.policy}/diff?from=1&to=2`);
+    expect(diff.body.changes).toEqual([
+      { path: 'settings.passcode.minLength', change: 'changed', before: 8, after: 12 },
+    ]);
+    await complianceUntil(ids.mac!, (p) => p?.version === 2 && p.status === 'compliant');
+    const passcode = mac.state.profiles.get(PASSCODE)!;
+    expect(passcode.payloads[0]).toMatchObject({ minLength: 12 });
+    const summary = await api('GET', '/v1/compliance/summary');
+    expect(summary.body.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          policyName: 'baseline',
+          setting: 'firewall',
+          compliant: 1,
+          notApplicable: 1,
+        }),
+      ]),
+    );
+  });
+
+  it('removes the policy from a device whose assignment is withdrawn, and keeps it on the other', async () => {
+    const withdrawn = await api('DELETE', `/v1/policies/${ids.policy}/assignments/${ids.teamAssignment}`);
+    expect(withdrawn.status).toBe(200);
+    await eventually(
+      async () =>
+        [...mac.state.profiles.keys()].some((k) => k.startsWith('keep.policy.')) ? undefined : true,
+      WAIT_MS,
+    );
+    await eventually(async () => ((await compliance(ids.mac!)).length === 0 ? true : undefined), WAIT_MS);
+    expect(iphone.state.profiles.has(PASSCODE)).toBe(true);
+    expect((await compliance(ids.iphone!)).length).toBe(1);
+  });
+
+  it('applies the policy to a device put in an assigned team, and removes it when the device leaves', async () => {
+    const teamDevice = (method: string) =>
+      admin.request(`/v1/teams/${ids.team}/devices/${ids.mac}`, {
+        method,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    expect((await teamDevice('DELETE')).status).toBe(204);
+    expect((await api('POST', `/v1/policies/${ids.policy}/assignments`, { teamId: ids.team })).status).toBe(
+      201,
+    );
+    expect((await teamDevice('PUT')).status).toBe(204);
+    await complianceUntil(ids.mac!, (p) => p?.version === 2 && p.status === 'compliant');
+    expect(mac.state.profiles.has(FIREWALL)).toBe(true);
+    expect((await teamDevice('DELETE')).status).toBe(204);
+    await eventually(async () => (mac.state.profiles.has(FIREWALL) ? undefined : true), WAIT_MS);
+    await eventually(async () => ((await compliance(ids.mac!)).length === 0 ? true : undefined), WAIT_MS);
+  });
+});

@@ -1,0 +1,80 @@
+// The device workflow's policy part: reconcile the device with its desired policies (the core plans and signs,
+// the workflow queues), and verify the proof the device answers with, re-applying on drift.
+import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import type { DevicePolicyActivities } from '../activities/policy/device-policy.activities.js';
+import type { DeviceEvent } from '../core/device/device-event.js';
+import type { DeviceCommand } from '../core/device/device-command.js';
+import type { DevicePolicyState } from './device-policy.messages.js';
+
+export function initialDevicePolicyState(): DevicePolicyState {
+  return { due: false, proofCommands: [] };
+}
+
+/**
+ * Whether an event answers one of this workflow's policy proofs or its enrolment inventory. A batched ingest,
+ * which has no workflow state, decides the same from the command row with `policyReportNeedsWorkflow`.
+ */
+export function isPolicyProofReport(event: DeviceEvent, state: DevicePolicyState | undefined): boolean {
+  if (event.kind !== 'command-report' || !state) return false;
+  const uuid = event.data.commandUuid;
+  return state.proofCommands.includes(uuid) || (state.inventoryCommands?.includes(uuid) ?? false);
+}
+
+export function devicePolicies(
+  deviceId: string,
+  state: DevicePolicyState,
+  queue: (commands: DeviceCommand[]) => Promise<unknown>,
+) {
+  const core = proxyActivities<DevicePolicyActivities>({
+    startToCloseTimeout: '1 minute',
+    // Bounded: a plan that keeps failing must not hold up the device's other events; the next change retries.
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 5 },
+  });
+  /** Runs a policy step; its failure is logged and left to the next change, never failing the device workflow. */
+  async function attempt(what: string, step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn(`device policies: ${what} failed`, { deviceId, cause: error.cause?.message });
+    }
+  }
+  return {
+    changed() {
+      state.due = true;
+    },
+    /** The device enrolled: once it has answered its inventory, derive its desired set and reconcile. */
+    enrolled(inventoryCommands: string[]) {
+      state.inventoryCommands = [...inventoryCommands];
+    },
+    /** Verifies a proof's answer (facts already recorded by the core); drift makes a reconcile due. */
+    async onEvent(event: DeviceEvent): Promise<void> {
+      if (!isPolicyProofReport(event, state) || event.kind !== 'command-report') return;
+      if (event.data.outcome === 'not-now') return;
+      const uuid = event.data.commandUuid;
+      if (state.inventoryCommands?.includes(uuid)) {
+        state.inventoryCommands = state.inventoryCommands.filter((u) => u !== uuid);
+        if (state.inventoryCommands.length === 0) {
+          delete state.inventoryCommands;
+          state.due = true;
+        }
+        return;
+      }
+      state.proofCommands = state.proofCommands.filter((uuid) => uuid !== event.data.commandUuid);
+      if (event.data.outcome !== 'acknowledged') return;
+      await attempt('verify', async () => {
+        const { reconcile } = await core.verifyDevicePolicies({ deviceId });
+        if (reconcile) state.due = true;
+      });
+    },
+    async reconcile(enrolled: boolean): Promise<void> {
+      if (!state.due || !enrolled) return;
+      state.due = false;
+      await attempt('plan', async () => {
+        const plan = await core.planDevicePolicies({ deviceId });
+        if (plan.commands.length > 0) await queue(plan.commands);
+        if (plan.proofCommandUuid) state.proofCommands.push(plan.proofCommandUuid);
+      });
+    },
+  };
+}

@@ -101,8 +101,7 @@ export function createScepBatchActivities(deps: {
       return {
         outcomes: input.items.map((item): SignOutcome => {
           const earlier = stored.get(item.key);
-          if (earlier)
-            return answersRetry(earlier, () => sealing.open(item.sealedCsr, CSR_SEALING_CONTEXT));
+          if (earlier) return answersRetry(earlier, () => sealing.open(item.sealedCsr, CSR_SEALING_CONTEXT));
           return fresh.get(item.key) as SignOutcome;
         }),
       };

@@ -93,6 +93,8 @@ describe('the edge configuration', () => {
       'temporal.payloadKeys',
       'edge.tlsKeyFile',
       'edge.secretKeys',
+      // The edge's own WNS OAuth client: it sends Windows pushes, and the secret names no core key.
+      'edge.wnsClientSecret',
     ]);
   });
 });

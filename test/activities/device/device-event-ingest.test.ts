@@ -87,7 +87,8 @@ describe('device event ingest', () => {
         device_id: deviceId,
         request_type: 'DeviceInformation',
         status: 'queued',
-        requested_by: 'keep',
+        // An admin's command: its answer decides nothing (Keep's own inventory answers wake the workflow).
+        requested_by: 'admin@example.com',
         updated_at: new Date(),
       })
       .execute();
@@ -115,6 +116,77 @@ describe('device event ingest', () => {
       .where('id', '=', deviceId)
       .executeTakeFirstOrThrow();
     expect(device.os_version).toBe('15.3');
+  });
+
+  it("wakes for the answers a decision hangs on: Keep's inventory, a policy proof, a waiting zero-touch enrolment", async () => {
+    const deviceId = randomUUID();
+    const enrollmentId = randomUUID();
+    await activities().ingestDeviceEvents({
+      edgeTaskQueue: 'edge-w',
+      events: [
+        relayed(deviceId, {
+          kind: 'channel-ready',
+          enrollmentId,
+          data: { userChannel: false, awaitingConfiguration: false },
+        }),
+      ],
+    });
+    const command = (requestType: string, requestedBy: string) => ({
+      command_uuid: randomUUID(),
+      device_id: deviceId,
+      request_type: requestType,
+      status: 'queued' as const,
+      requested_by: requestedBy,
+      updated_at: new Date(),
+    });
+    const commands = [
+      command('DeviceInformation', 'keep'),
+      command('ProfileList', 'policy'),
+      command('InstallProfile', 'policy'),
+      command('DeviceLock', 'admin@example.com'),
+    ];
+    await database.core.db.insertInto('device_commands').values(commands).execute();
+    const report = (uuid: string) =>
+      relayed(deviceId, {
+        kind: 'command-report',
+        enrollmentId,
+        data: { commandUuid: uuid, outcome: 'acknowledged' },
+      });
+    const first = await activities().ingestDeviceEvents({
+      edgeTaskQueue: 'edge-w',
+      events: commands.map((c) => report(c.command_uuid)),
+    });
+    const woken = (wakes: Array<{ event: DeviceEvent }>) =>
+      wakes.map((w) => (w.event.data as { commandUuid: string }).commandUuid);
+    expect(woken(first.wakes)).toEqual([commands[0]!.command_uuid, commands[1]!.command_uuid]);
+
+    // While its zero-touch enrolment waits for the baseline, every answer of the device counts.
+    const serverId = randomUUID();
+    const depDeviceId = randomUUID();
+    await database.core.db
+      .insertInto('dep_servers')
+      .values({ id: serverId, certificate_pem: 'unused', sealed_key: 'unused' })
+      .execute();
+    await database.core.db
+      .insertInto('dep_devices')
+      .values({ serial_number: `ZT${depDeviceId.slice(0, 8)}`, id: depDeviceId, server_id: serverId })
+      .execute();
+    await database.core.db
+      .insertInto('zero_touch_enrollments')
+      .values({
+        enrollment_id: enrollmentId,
+        dep_device_id: depDeviceId,
+        device_id: deviceId,
+        status: 'awaiting-configuration',
+      })
+      .execute();
+    const later = command('DeviceLock', 'admin@example.com');
+    await database.core.db.insertInto('device_commands').values(later).execute();
+    const second = await activities().ingestDeviceEvents({
+      edgeTaskQueue: 'edge-w',
+      events: [report(later.command_uuid)],
+    });
+    expect(woken(second.wakes)).toEqual([later.command_uuid]);
   });
 
   it('dedupes per edge: the same outbox id from another edge is another event', async () => {

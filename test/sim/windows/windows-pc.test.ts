@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowsAdminPlatform } from '../../../admin/windows/windows-platform.js';
-import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { createEdgeApp } from '../../../edge/app.js';
 import { windowsEdgePlatform } from '../../../edge/windows/windows-platform.js';
 import { createLogger } from '../../../core/log/logger.js';
-import { queueCommandUpdate } from '../../../workflows/device.messages.js';
+import { queueCommandOnDevice } from '../../../admin/send-command.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
 import { pem } from '../scep/x509-builder.js';
 import type { TestPlanes } from '../../support/planes.js';
@@ -186,14 +185,17 @@ describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge
         ],
       },
     ];
-    const handle = planes.temporal.workflow.getHandle(workflowIds.device(enrollment.device_id));
     const uuids: string[] = [];
     for (const body of bodies) {
       const commandUuid = globalThis.crypto.randomUUID();
       const built = windowsAdminPlatform.commands.build(body, commandUuid);
-      await handle.executeUpdate(queueCommandUpdate, {
-        args: [{ commandUuid, requestType: built.requestType, payload: built.payload, requestedBy: 'test' }],
-      });
+      // As the admin API sends it: the request recorded in the core first, the proof the device workflow checks.
+      await queueCommandOnDevice(
+        { db: planes.database.core.db, temporal: planes.temporal },
+        enrollment.device_id,
+        { commandUuid, requestType: built.requestType, payload: built.payload, requestedBy: 'test' },
+        30_000,
+      );
       uuids.push(commandUuid);
     }
     const log = await pc.session();

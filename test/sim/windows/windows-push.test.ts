@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { windowsAdminPlatform } from '../../../admin/windows/windows-platform.js';
-import { workflowIds } from '../../../core/temporal/task-queues.js';
-import { queueCommandUpdate } from '../../../workflows/device.messages.js';
+import { queueCommandOnDevice } from '../../../admin/send-command.js';
 import { startFakeWns, type FakeWns } from '../../fakes/wns/fake-wns.js';
 import { slapdInstalled } from '../../support/slapd.js';
 import { SimulatedPc } from './simulated-pc.js';
@@ -64,11 +63,13 @@ describe.skipIf(!slapdInstalled())('WNS pushes to a simulated Windows PC', () =>
   async function queue(body: unknown) {
     const commandUuid = globalThis.crypto.randomUUID();
     const built = windowsAdminPlatform.commands.build(body, commandUuid);
-    const result = await env.planes.temporal.workflow
-      .getHandle(workflowIds.device(deviceId))
-      .executeUpdate(queueCommandUpdate, {
-        args: [{ commandUuid, requestType: built.requestType, payload: built.payload, requestedBy: 'test' }],
-      });
+    // As the admin API sends it: the request recorded in the core first, the proof the device workflow checks.
+    const result = await queueCommandOnDevice(
+      { db: env.planes.database.core.db, temporal: env.planes.temporal },
+      deviceId,
+      { commandUuid, requestType: built.requestType, payload: built.payload, requestedBy: 'test' },
+      30_000,
+    );
     return { commandUuid, pushed: result.pushed };
   }
 

@@ -412,9 +412,10 @@ describe.skipIf(!slapdInstalled())(
       // Stopped, not closed: the planes close its connection and database at the end.
       planes.coreWorker.worker.shutdown();
       await planes.coreWorker.done;
-      const deviceId = await enrolledDeviceId(mac);
+      // The device's events wait at the edge while no core worker runs (the core writes the device row).
       const replacement = await startCoreWorker(planes.coreConfig, planes.coreConfig.core.workflowBundle);
       try {
+        const deviceId = await enrolledDeviceId(mac);
         const done = await eventually(async () => {
           const row = await zeroTouchOf(deviceId);
           return row?.status === 'configured' || row?.status === 'failed' ? row : undefined;

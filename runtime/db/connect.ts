@@ -13,18 +13,38 @@ export interface Database<DB> {
   close(): Promise<void>;
 }
 
-function open<DB>(schema: 'core' | 'edge', url: string, poolSize: number): Database<DB> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 5_000 });
+/** A process fails fast into a 503 when Postgres does not answer; tests on a busy machine may wait longer. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
+function open<DB>(
+  schema: 'core' | 'edge',
+  url: string,
+  poolSize: number,
+  connectTimeoutMs: number,
+): Database<DB> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+  });
   // An idle client that loses its server (Postgres restart) must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }).withSchema(schema);
   return { db, pool, close: () => db.destroy() };
 }
 
-export function openCoreDatabase(url: string, poolSize = 10): Database<CoreDatabase> {
-  return open<CoreDatabase>('core', url, poolSize);
+export function openCoreDatabase(
+  url: string,
+  poolSize = 10,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): Database<CoreDatabase> {
+  return open<CoreDatabase>('core', url, poolSize, connectTimeoutMs);
 }
 
-export function openEdgeDatabase(url: string, poolSize = 20): Database<EdgeDatabase> {
-  return open<EdgeDatabase>('edge', url, poolSize);
+export function openEdgeDatabase(
+  url: string,
+  poolSize = 20,
+  connectTimeoutMs = CONNECT_TIMEOUT_MS,
+): Database<EdgeDatabase> {
+  return open<EdgeDatabase>('edge', url, poolSize, connectTimeoutMs);
 }

@@ -2,11 +2,14 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openCoreDatabase, openEdgeDatabase, type Database } from '../../runtime/db/connect.js';
+
 import { migrateToLatest } from '../../runtime/db/migrate.js';
 import { planeUrl, provisionDatabase } from '../../runtime/db/provision.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { testStack, type KeepTestStack } from './stack.js';
+
+const TEST_CONNECT_TIMEOUT_MS = 30_000;
 
 export interface TestDatabase {
   name: string;
@@ -25,8 +28,9 @@ export async function createTestDatabase(stack: KeepTestStack = testStack()): Pr
   const edgeUrl = planeUrl(stack.postgresUrl, name, stack.roles.edge);
   await migrateToLatest('edge', edgeUrl);
   await migrateToLatest('core', coreUrl);
-  const core = openCoreDatabase(coreUrl, 5);
-  const edge = openEdgeDatabase(edgeUrl, 5);
+  // Two test files at once on two cores fork Postgres backends slowly: a test waits, a process fails fast.
+  const core = openCoreDatabase(coreUrl, 5, TEST_CONNECT_TIMEOUT_MS);
+  const edge = openEdgeDatabase(edgeUrl, 5, TEST_CONNECT_TIMEOUT_MS);
   return {
     name,
     coreUrl,

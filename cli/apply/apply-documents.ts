@@ -2,7 +2,7 @@
 // every problem names its file, line and field.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { z } from 'zod';
 import {
   lineOfPath,
@@ -124,7 +124,7 @@ export function parseApplyFile(
       continue;
     }
     // An empty document (a trailing `---`, a file of comments) declares nothing.
-    if (doc.contents === null) continue;
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) continue;
     try {
       documents.push(documentOf(file, doc, lineCounter));
     } catch (error) {

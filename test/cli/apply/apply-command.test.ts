@@ -8,6 +8,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../../admin/auth/token-hash.js';
 import { APPLY_EXIT, runApply } from '../../../cli/apply/apply-command.js';
+import { tokenFor } from '../../admin/support.js';
 import { planesAdminApp } from '../../support/planes-admin.js';
 import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../../support/test-ca.js';
@@ -75,10 +76,16 @@ describe('keep apply', { timeout: 120_000 }, () => {
   }
 
   async function keepApply(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    return keepApplyAs(token, ...args);
+  }
+  async function keepApplyAs(
+    bearer: string,
+    ...args: string[]
+  ): Promise<{ code: number; out: string; err: string }> {
     let out = '';
     let err = '';
     const code = await runApply(['-f', folder, ...args], {
-      env: { KEEP_ADMIN_URL: served.baseUrl, KEEP_ADMIN_TOKEN: token, KEEP_ADMIN_CA_FILE: caFile },
+      env: { KEEP_ADMIN_URL: served.baseUrl, KEEP_ADMIN_TOKEN: bearer, KEEP_ADMIN_CA_FILE: caFile },
       out: (text) => (out += `${text}\n`),
       err: (text) => (err += `${text}\n`),
     });
@@ -121,6 +128,13 @@ describe('keep apply', { timeout: 120_000 }, () => {
     const { code, out } = await keepApply('--dry-run');
     expect(code).toBe(APPLY_EXIT.invalid);
     expect(out).toMatch(/b-policy\.yaml:12: targets\[0\]\.team: no team named "design"/);
+  });
+
+  it('fails with exit 1 naming the permission when the token may not read teams', async () => {
+    writeFolder({ 'a-teams.yaml': teams });
+    const { code, err } = await keepApplyAs(await tokenFor(db(), 'operator'), '--dry-run');
+    expect(code).toBe(APPLY_EXIT.failed);
+    expect(err).toMatch(/^keep apply: GET \/v1\/teams: 403 .*teams:manage/);
   });
 
   it('prints the diff on a dry run, exits 2 and changes nothing', async () => {

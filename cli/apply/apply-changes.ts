@@ -1,5 +1,5 @@
 // Carries out a `keep apply` plan through the admin API, in the plan's order (teams, policies, assignments).
-import type { Policy, PolicyTarget } from '../../core/policy/index.js';
+import type { PolicyTarget } from '../../core/policy/index.js';
 import type { AdminClient } from '../admin-client.js';
 import type { ApplyDocument } from './apply-documents.js';
 import type { ApplyChange } from './apply-plan.js';
@@ -35,11 +35,8 @@ export async function applyChanges(
         break;
       }
       case 'Policy': {
-        const stored = await client.request<{ policyId: string }>(
-          'POST',
-          '/v1/policies',
-          policies.get(change.name) satisfies Policy | undefined,
-        );
+        const body = policies.get(change.name);
+        const stored = await client.request<{ policyId: string }>('POST', '/v1/policies', body);
         policyIds.set(change.name, stored.policyId);
         break;
       }

@@ -1,4 +1,5 @@
-// The `keep` command: the dev stack, each process of a production deployment, migrations and key generation.
+// The `keep` command: the dev stack, each process of a production deployment, migrations, key generation, and
+// admin commands over the admin API (`keep apply`).
 import { KeyRing } from '../core/crypto/key-ring.js';
 import { ConfigError, loadConfig } from '../core/config/load-config.js';
 import { adminProcessConfig, coreProcessConfig, edgeProcessConfig } from '../core/config/config.schema.js';
@@ -10,7 +11,8 @@ const usage = `usage: keep <command>
   admin          run the admin API
   migrate        migrate both schemas (KEEP_DATABASE_URL and KEEP_EDGE_DATABASE_URL)
   build-workflows [file]  bundle the workflows ahead of time (default dist/workflow-bundle.js)
-  generate-key [id]       print a new key-ring entry for KEEP_TEMPORAL_PAYLOAD_KEYS or KEEP_CORE_SECRET_KEYS`;
+  generate-key [id]       print a new key-ring entry for KEEP_TEMPORAL_PAYLOAD_KEYS or KEEP_CORE_SECRET_KEYS
+  apply -f <dir> [--dry-run] [--json]  make a folder of YAML (teams, policies, assignments) true on the server`;
 
 function untilSignal(close: () => Promise<void>): void {
   let closing = false;
@@ -28,6 +30,15 @@ function untilSignal(close: () => Promise<void>): void {
 async function main(argv: string[]): Promise<void> {
   const [command, arg] = argv;
   switch (command) {
+    case 'apply': {
+      const { runApply } = await import('./apply/apply-command.js');
+      process.exitCode = await runApply(argv.slice(1), {
+        env: process.env,
+        out: (text) => console.log(text),
+        err: (text) => console.error(text),
+      });
+      return;
+    }
     case 'dev': {
       // A Ctrl-C while the stack's modules load is remembered, not fatal: the stack then stops cleanly.
       let stopEarly = false;

@@ -58,6 +58,18 @@ function parseYamlPolicy(text: string): Policy {
       })),
     );
   }
+  return validateYamlDocument(policySchema, doc, lineCounter);
+}
+
+/**
+ * A parsed YAML document checked against a schema, every problem located by field and line; shared with the
+ * GitOps documents of `keep apply`, which hold policies beside teams and assignments.
+ */
+export function validateYamlDocument<S extends z.ZodType>(
+  schema: S,
+  doc: Document,
+  lineCounter: LineCounter,
+): z.output<S> {
   let value: unknown;
   try {
     // Aliases could expand a small document into a huge one; a policy has no use for them.
@@ -65,10 +77,10 @@ function parseYamlPolicy(text: string): Policy {
   } catch (cause) {
     throw new PolicyError([{ path: '', message: (cause as Error).message }], { cause });
   }
-  const result = policySchema.safeParse(value);
+  const result = schema.safeParse(value);
   if (!result.success) {
     throw new PolicyError(
-      result.error.issues.map((issue) => problem(issue, (path) => lineOf(doc, lineCounter, path))),
+      result.error.issues.map((issue) => problem(issue, (path) => lineOfPath(doc, lineCounter, path))),
     );
   }
   return result.data;
@@ -86,7 +98,7 @@ function problem(issue: z.core.$ZodIssue, line?: (path: PropertyKey[]) => number
 }
 
 /** The line of the deepest node on the path that exists (a missing field is reported at its parent). */
-function lineOf(doc: Document, lineCounter: LineCounter, path: PropertyKey[]): number | undefined {
+export function lineOfPath(doc: Document, lineCounter: LineCounter, path: PropertyKey[]): number | undefined {
   let node: Node | null | undefined = doc.contents;
   let offset = node?.range?.[0];
   for (const segment of path) {

@@ -1,0 +1,112 @@
+// What `keep apply` would change: the folder's documents against what the server holds, in the order to apply.
+import { canonicalJson } from '../../core/json/canonical-json.js';
+import { diffPolicies, policyContentHash, type Policy, type PolicyChange } from '../../core/policy/index.js';
+import {
+  ApplyDocumentsError,
+  type ApplyDocument,
+  type ApplyProblem,
+  type AssignmentDocument,
+  type NamedTarget,
+} from './apply-documents.js';
+import type { ServerState } from './server-state.js';
+
+/**
+ * One change, in apply order: teams first (assignments name them), then policies, then assignments — added
+ * before withdrawn, so a device selected by both the old and the new targets never loses the policy between.
+ */
+export type ApplyChange =
+  | { kind: 'Team'; action: 'create'; name: string }
+  | { kind: 'Policy'; action: 'create'; name: string }
+  | { kind: 'Policy'; action: 'update'; name: string; changes: PolicyChange[] }
+  | { kind: 'Assignment'; action: 'add'; policy: string; target: NamedTarget }
+  | { kind: 'Assignment'; action: 'remove'; policy: string; target: NamedTarget; assignmentId: string };
+
+/** Throws ApplyDocumentsError when an assignment names a policy or team that neither side holds. */
+export function planApply(documents: readonly ApplyDocument[], server: ServerState): ApplyChange[] {
+  const teams = documents.flatMap((d) => (d.kind === 'Team' ? [d] : []));
+  const policies = documents.flatMap((d) => (d.kind === 'Policy' ? [d.policy] : []));
+  const assignments = documents.flatMap((d) => (d.kind === 'Assignment' ? [d] : []));
+  checkReferences(assignments, new Set([...teams.map((t) => t.name), ...server.teams.map((t) => t.name)]), [
+    ...policies.map((p) => p.name),
+    ...server.policies.keys(),
+  ]);
+
+  const serverTeams = new Set(server.teams.map((t) => t.name));
+  const changes: ApplyChange[] = teams
+    .filter((t) => !serverTeams.has(t.name))
+    .map((t) => ({ kind: 'Team', action: 'create', name: t.name }));
+  for (const policy of policies)
+    changes.push(...policyChange(policy, server.policies.get(policy.name)?.document));
+  const withdrawn: ApplyChange[] = [];
+  for (const a of assignments) {
+    const held = server.policies.get(a.policy)?.assignments ?? [];
+    const wanted = new Map(a.targets.map(({ target }) => [targetKey(target), target]));
+    const kept = new Set<string>();
+    for (const { id, target } of held) {
+      const key = targetKey(target);
+      // A target held twice is withdrawn once: the folder says what the assignments are, exactly.
+      if (wanted.has(key) && !kept.has(key)) kept.add(key);
+      else
+        withdrawn.push({ kind: 'Assignment', action: 'remove', policy: a.policy, target, assignmentId: id });
+    }
+    for (const [key, target] of wanted)
+      if (!kept.has(key)) changes.push({ kind: 'Assignment', action: 'add', policy: a.policy, target });
+  }
+  return [...changes, ...withdrawn];
+}
+
+function policyChange(policy: Policy, held: Policy | undefined): ApplyChange[] {
+  if (!held) return [{ kind: 'Policy', action: 'create', name: policy.name }];
+  if (policyContentHash(held) === policyContentHash(policy)) return [];
+  const changes = diffPolicies(held, policy).map((c) => ({
+    ...c,
+    ...('before' in c ? { before: redacted(c.before, c.path) } : {}),
+    ...('after' in c ? { after: redacted(c.after, c.path) } : {}),
+  }));
+  return [{ kind: 'Policy', action: 'update', name: policy.name, changes }];
+}
+
+/** A plan is printed into CI logs: a Wi-Fi password or a raw payload's secret shows only that it changed. */
+const SECRET_FIELD = /passw|passphrase|secret|token|challenge/i;
+
+function redacted(value: unknown, path: string): unknown {
+  if (SECRET_FIELD.test(path.split('.').at(-1) ?? '')) return '<redacted>';
+  if (Array.isArray(value)) return value.map((v) => redacted(v, ''));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redacted(v, k)]));
+  return value;
+}
+
+/** Equal filters are the same target, whatever the order of platforms. */
+export function targetKey(target: NamedTarget): string {
+  return canonicalJson({
+    ...target,
+    ...(target.platforms ? { platforms: [...target.platforms].sort() } : {}),
+  });
+}
+
+function checkReferences(
+  assignments: readonly AssignmentDocument[],
+  teams: ReadonlySet<string>,
+  policies: readonly string[],
+): void {
+  const known = new Set(policies);
+  const problems: ApplyProblem[] = [];
+  for (const a of assignments) {
+    if (!known.has(a.policy))
+      problems.push({
+        ...a.source,
+        path: 'policy',
+        message: `no policy named ${JSON.stringify(a.policy)} in the folder or on the server`,
+      });
+    a.targets.forEach(({ target, source }, i) => {
+      if (target.team !== undefined && !teams.has(target.team))
+        problems.push({
+          ...source,
+          path: `targets[${i}].team`,
+          message: `no team named ${JSON.stringify(target.team)} in the folder or on the server`,
+        });
+    });
+  }
+  if (problems.length > 0) throw new ApplyDocumentsError(problems);
+}

@@ -1,0 +1,218 @@
+// `keep apply` against the real admin API over HTTPS on loopback (trusted through KEEP_ADMIN_CA_FILE), with the
+// core's Postgres and Temporal behind it: refused documents, a dry run, an apply, a no-op, a change.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken } from '../../../admin/auth/token-hash.js';
+import { APPLY_EXIT, runApply } from '../../../cli/apply/apply-command.js';
+import { tokenFor } from '../../admin/support.js';
+import { planesAdminApp } from '../../support/planes-admin.js';
+import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
+import { createTestCa, issueLoopbackServerCertificate } from '../../support/test-ca.js';
+import { useTestPlanes } from '../../support/test-context.js';
+
+const teams = `kind: Team
+name: engineering
+`;
+
+function policy(minLength: number, wifi = '') {
+  return `kind: Policy
+schemaVersion: 1
+name: baseline
+settings:
+  passcode:
+    minLength: ${minLength}
+  firewall: { enabled: true }
+${wifi}`;
+}
+
+const assignment = (target: string) => `---
+kind: Assignment
+policy: baseline
+targets:
+  - ${target}
+`;
+
+describe('keep apply', { timeout: 120_000 }, () => {
+  const planes = useTestPlanes();
+  const token = generateToken();
+  const ca = createTestCa('Keep Test Admin CA');
+  const dir = mkdtempSync(join(tmpdir(), 'keep-apply-'));
+  const caFile = join(dir, 'ca.pem');
+  const folder = join(dir, 'fleet');
+  let served: ServedEdge;
+
+  beforeAll(async () => {
+    writeFileSync(caFile, ca.certPem);
+    const tls = issueLoopbackServerCertificate(ca);
+    const admin = planesAdminApp(planes, token);
+    const server = await new Promise<ServerType>((resolve) => {
+      const s: ServerType = serve(
+        {
+          fetch: admin.fetch,
+          hostname: '127.0.0.1',
+          port: 0,
+          createServer,
+          serverOptions: { cert: tls.certPem, key: tls.keyPem },
+        },
+        () => resolve(s),
+      );
+    });
+    served = servedOnLoopback(server, true);
+  });
+  afterAll(async () => {
+    await served?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A fresh folder each time, so a file of an earlier step never lingers. */
+  function writeFolder(files: Record<string, string>): void {
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+  }
+
+  async function keepApply(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    return keepApplyAs(token, ...args);
+  }
+  async function keepApplyAs(
+    bearer: string,
+    ...args: string[]
+  ): Promise<{ code: number; out: string; err: string }> {
+    let out = '';
+    let err = '';
+    const code = await runApply(['-f', folder, ...args], {
+      env: { KEEP_ADMIN_URL: served.baseUrl, KEEP_ADMIN_TOKEN: bearer, KEEP_ADMIN_CA_FILE: caFile },
+      out: (text) => (out += `${text}\n`),
+      err: (text) => (err += `${text}\n`),
+    });
+    return { code, out, err };
+  }
+
+  const db = () => planes.database.core.db;
+  const auditRows = async () =>
+    Number(
+      (
+        await db()
+          .selectFrom('audit_log')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const policyRow = () =>
+    db().selectFrom('policies').selectAll().where('name', '=', 'baseline').executeTakeFirst();
+  const assignments = async () => {
+    const p = await policyRow();
+    return p ? db().selectFrom('policy_assignments').selectAll().where('policy_id', '=', p.id).execute() : [];
+  };
+
+  it('refuses a bad document naming its file, line and field, and applies nothing', async () => {
+    writeFolder({
+      'a-teams.yaml': teams,
+      'b-policy.yaml':
+        policy(4).replace('minLength: 4', "minLength: 'eight'") + assignment('{ team: design }'),
+    });
+    const before = await auditRows();
+    const { code, out } = await keepApply();
+    expect(code).toBe(APPLY_EXIT.invalid);
+    expect(out).toContain('b-policy.yaml:6: settings.passcode.minLength:');
+    expect(await auditRows()).toBe(before);
+    expect(await db().selectFrom('teams').selectAll().execute()).toEqual([]);
+  });
+
+  it('refuses an assignment to a team neither the folder nor the server holds', async () => {
+    writeFolder({ 'a-teams.yaml': teams, 'b-policy.yaml': policy(8) + assignment('{ team: design }') });
+    const { code, out } = await keepApply('--dry-run');
+    expect(code).toBe(APPLY_EXIT.invalid);
+    expect(out).toMatch(/b-policy\.yaml:12: targets\[0\]\.team: no team named "design"/);
+  });
+
+  it('fails with exit 1 naming the permission when the token may not read teams', async () => {
+    writeFolder({ 'a-teams.yaml': teams });
+    const { code, err } = await keepApplyAs(await tokenFor(db(), 'operator'), '--dry-run');
+    expect(code).toBe(APPLY_EXIT.failed);
+    expect(err).toMatch(/^keep apply: GET \/v1\/teams: 403 .*teams:manage/);
+  });
+
+  it('prints the diff on a dry run, exits 2 and changes nothing', async () => {
+    writeFolder({
+      'a-teams.yaml': teams,
+      'b-policy.yaml': policy(8) + assignment('{ team: engineering, platforms: [macOS] }'),
+    });
+    const before = await auditRows();
+    const { code, out } = await keepApply('--dry-run');
+    expect(code).toBe(APPLY_EXIT.changesPending);
+    expect(out).toBe(
+      [
+        '+ team engineering',
+        '+ policy baseline',
+        '+ assignment baseline: team "engineering", platforms macOS',
+        '3 changes.',
+        '',
+      ].join('\n'),
+    );
+    expect(await auditRows()).toBe(before);
+    expect(await policyRow()).toBeUndefined();
+  });
+
+  it('applies teams, then the policy, then its assignment', async () => {
+    const { code, out } = await keepApply();
+    expect(code).toBe(APPLY_EXIT.ok);
+    expect(out).toContain('Applied.');
+    const team = await db().selectFrom('teams').selectAll().executeTakeFirstOrThrow();
+    expect(team.name).toBe('engineering');
+    expect((await policyRow())?.latest_version).toBe(1);
+    expect(await assignments()).toMatchObject([{ team_id: team.id, platforms: ['macOS'] }]);
+  });
+
+  it('is a no-op when the same folder is applied again', async () => {
+    const before = await auditRows();
+    expect(await keepApply('--dry-run')).toMatchObject({ code: APPLY_EXIT.ok, out: 'No changes.\n' });
+    expect(await keepApply()).toMatchObject({ code: APPLY_EXIT.ok, out: 'No changes.\n' });
+    expect(await auditRows()).toBe(before);
+    expect((await policyRow())?.latest_version).toBe(1);
+  });
+
+  it('shows a changed field and a replaced target in JSON, with secrets redacted, then applies them', async () => {
+    const wifi = '  wifi:\n    - { ssid: Guest, security: wpa2-personal, password: correct-horse }\n';
+    writeFolder({
+      'a-teams.yaml': teams,
+      'b-policy.yaml': policy(12, wifi) + assignment('{ team: engineering }'),
+    });
+    const dry = await keepApply('--dry-run', '--json');
+    expect(dry.code).toBe(APPLY_EXIT.changesPending);
+    expect(dry.out).not.toContain('correct-horse');
+    const plan = JSON.parse(dry.out) as { changes: Array<Record<string, unknown>> };
+    expect(plan.changes).toEqual([
+      {
+        kind: 'Policy',
+        action: 'update',
+        name: 'baseline',
+        changes: [
+          { path: 'settings.passcode.minLength', change: 'changed', before: 8, after: 12 },
+          {
+            path: 'settings.wifi',
+            change: 'added',
+            after: [{ ssid: 'Guest', security: 'wpa2-personal', password: '<redacted>' }],
+          },
+        ],
+      },
+      { kind: 'Assignment', action: 'add', policy: 'baseline', target: { team: 'engineering' } },
+      expect.objectContaining({
+        kind: 'Assignment',
+        action: 'remove',
+        target: { team: 'engineering', platforms: ['macOS'] },
+      }),
+    ]);
+
+    const applied = await keepApply('--json');
+    expect(applied.code).toBe(APPLY_EXIT.ok);
+    expect(JSON.parse(applied.out)).toMatchObject({ applied: 3 });
+    expect((await policyRow())?.latest_version).toBe(2);
+    expect(await assignments()).toMatchObject([{ platforms: null }]);
+    expect(await keepApply('--dry-run')).toMatchObject({ code: APPLY_EXIT.ok, out: 'No changes.\n' });
+  });
+});

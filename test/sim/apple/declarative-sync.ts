@@ -50,11 +50,15 @@ export async function syncDeclarations(
         serverToken: document.ServerToken,
         payload: document.Payload,
       });
+      const rejected = state.rejectedDeclarations?.get(item.Identifier);
       statuses[status]?.push({
         identifier: item.Identifier,
         'server-token': item.ServerToken,
-        active: true,
-        valid: 'valid',
+        active: rejected === undefined,
+        valid: rejected === undefined ? 'valid' : 'invalid',
+        ...(rejected !== undefined && {
+          reasons: [{ Code: rejected, Description: `${item.Identifier} rejected` }],
+        }),
       });
     }
   }

@@ -101,6 +101,10 @@ export class SimulatedAppleDevice {
       }
       return removeProfile(this.state, identifier);
     },
+    /** The device cannot apply a declaration: its status reports call it invalid with this reason code. */
+    rejectDeclaration: (identifier: string, code = 'Error.ConfigurationCannotBeApplied'): void => {
+      (this.state.rejectedDeclarations ??= new Map()).set(identifier, code);
+    },
   };
 
   private mdm?: MdmPayload;

@@ -294,6 +294,19 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
     await complianceUntil(ids.iphone!, (p) => p?.status === 'compliant');
   });
 
+  it('has the iPhone sync again when its status report lacks a declaration (drift), and it holds it again', async () => {
+    expect(iphone.drift.removeDeclaration(PASSCODE_DECLARATION)).toBe(true);
+    await iphone.reportDeclarativeStatus();
+    await eventually(
+      async () =>
+        iphone.declarative!.declarations.some((d) => d.identifier === PASSCODE_DECLARATION)
+          ? true
+          : undefined,
+      WAIT_MS,
+    );
+    await complianceUntil(ids.iphone!, (p) => p?.status === 'compliant');
+  });
+
   it('removes the policy from a device whose assignment is withdrawn, and keeps it on the other', async () => {
     const withdrawn = await api('DELETE', `/v1/policies/${ids.policy}/assignments/${ids.teamAssignment}`);
     expect(withdrawn.status).toBe(200);

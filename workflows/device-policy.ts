@@ -85,10 +85,13 @@ export function devicePolicies(
       await attempt('plan', async () => {
         const plan = await core.planDevicePolicies({ deviceId });
         const commands = [...plan.commands];
-        if (plan.ddm) {
-          const { changed } = await installDeclarations(plan.ddm.declarations);
-          if (changed || plan.ddm.drift) commands.push(plan.ddm.sync);
-        }
+        const { ddm } = plan;
+        // The plan's profiles are recorded as sent: they are queued even if the edge refuses the declarations.
+        if (ddm)
+          await attempt('install declarations', async () => {
+            const { changed } = await installDeclarations(ddm.declarations);
+            if (changed || ddm.drift) commands.push(ddm.sync);
+          });
         if (commands.length > 0) await queue(commands);
         if (plan.proofCommandUuid) state.proofCommands.push(plan.proofCommandUuid);
       });

@@ -1,9 +1,11 @@
 // The device workflow's policy part: reconcile the device with its desired policies (the core plans and signs,
 // the workflow queues), and verify the proof the device answers with, re-applying on drift.
-import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { DevicePolicyActivities } from '../activities/policy/device-policy.activities.js';
 import type { DeviceEvent } from '../core/device/device-event.js';
 import type { DeviceCommand } from '../core/device/device-command.js';
+import type { Declaration } from '../core/apple/declarative/index.js';
+import { reportsDeclarativeStatus } from '../core/device/device-event-wake.js';
 import type { DevicePolicyState } from './device-policy.messages.js';
 
 export function initialDevicePolicyState(): DevicePolicyState {
@@ -24,6 +26,8 @@ export function devicePolicies(
   deviceId: string,
   state: DevicePolicyState,
   queue: (commands: DeviceCommand[]) => Promise<unknown>,
+  /** Installs the device's whole DDM declaration set at its edge; says whether it differs from the one there. */
+  installDeclarations: (declarations: Declaration[]) => Promise<{ changed: boolean }>,
 ) {
   const core = proxyActivities<DevicePolicyActivities>({
     startToCloseTimeout: '1 minute',
@@ -49,6 +53,14 @@ export function devicePolicies(
     },
     /** Verifies a proof's answer (facts already recorded by the core); drift makes a reconcile due. */
     async onEvent(event: DeviceEvent): Promise<void> {
+      // A DDM status report (already in the device's facts) proves or fails declarations, or shows drift.
+      if (reportsDeclarativeStatus(event) && patched('ddm-status-reports')) {
+        await attempt('verify', async () => {
+          const { reconcile } = await core.verifyDevicePolicies({ deviceId });
+          if (reconcile) state.due = true;
+        });
+        return;
+      }
       if (!isPolicyProofReport(event, state) || event.kind !== 'command-report') return;
       if (event.data.outcome === 'not-now') return;
       const uuid = event.data.commandUuid;
@@ -72,7 +84,15 @@ export function devicePolicies(
       state.due = false;
       await attempt('plan', async () => {
         const plan = await core.planDevicePolicies({ deviceId });
-        if (plan.commands.length > 0) await queue(plan.commands);
+        const commands = [...plan.commands];
+        const { ddm } = plan;
+        // The plan's profiles are recorded as sent: they are queued even if the edge refuses the declarations.
+        if (ddm)
+          await attempt('install declarations', async () => {
+            const { changed } = await installDeclarations(ddm.declarations);
+            if (changed || ddm.drift) commands.push(ddm.sync);
+          });
+        if (commands.length > 0) await queue(commands);
         if (plan.proofCommandUuid) state.proofCommands.push(plan.proofCommandUuid);
       });
     },

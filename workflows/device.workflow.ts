@@ -22,6 +22,7 @@ import type { PkiActivities } from '../activities/pki/pki.activities.js';
 import type { ScepEdgeActivities } from '../edge/scep/scep.activities.js';
 import type { TrustActivities } from '../edge/trust.activities.js';
 import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
+import type { AppleEdgeActivities } from '../edge/apple/apple.activities.js';
 import type { DeviceEvent } from '../core/device/device-event.js';
 import { normalizeDeviceEvent } from '../core/device/received-device-event.js';
 import {
@@ -59,7 +60,9 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   });
   const coreLocal = proxyLocalActivities<DeviceActivities>({ startToCloseTimeout: '30 seconds' });
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
-  const edge = proxyActivities<DeviceCommandActivities & ScepEdgeActivities & TrustActivities>({
+  const edge = proxyActivities<
+    DeviceCommandActivities & ScepEdgeActivities & TrustActivities & AppleEdgeActivities
+  >({
     taskQueue: input.edgeTaskQueue,
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -110,8 +113,11 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   }
 
   // Policies: desired state, drift and compliance live in device-policy.ts; these lines only wire it in.
-  const policies = devicePolicies(deviceId, (state.policy ??= initialDevicePolicyState()), (commands) =>
-    queue(commands.map((command) => ({ ...command, requestedBy: POLICY_REQUESTER }))),
+  const policies = devicePolicies(
+    deviceId,
+    (state.policy ??= initialDevicePolicyState()),
+    (commands) => queue(commands.map((command) => ({ ...command, requestedBy: POLICY_REQUESTER }))),
+    (declarations) => edge.installAppleDeclarations({ enrollmentId: state.enrollmentId!, declarations }),
   );
   setHandler(policiesChangedSignal, () => policies.changed());
 
@@ -185,7 +191,9 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       case 'command-report':
         await policies.onEvent(event);
         return;
+      // Woken only for DDM status reports (core/device/device-event-wake.ts).
       case 'facts-reported':
+        await policies.onEvent(event);
         return;
       default: {
         const unknown: never = event;

@@ -10,12 +10,16 @@ import {
   appleTargetOf,
   AppleTranslationError,
   buildPolicyProfile,
+  declarationDrift,
+  reportedDeclarations,
   reportedProfileIdentifiers,
+  takesDeclarativeManagement,
   translatePolicy,
   verifyProfiles,
   type AppleTarget,
   type AppleTranslation,
   type AppleTranslationContext,
+  type PolicyDeclaration,
   type ProfileState,
   type SettingCompliance,
 } from '../../core/apple/policy/index.js';
@@ -41,6 +45,16 @@ interface DesiredPolicy {
 }
 
 type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+
+export interface DevicePolicyPlan {
+  commands: DeviceCommand[];
+  proofCommandUuid?: string;
+  /**
+   * For a device served DDM: its whole declaration set, to install at its edge, the DeclarativeManagement
+   * command that has it sync, and whether its last full status report disagrees with the set (drift).
+   */
+  ddm?: { declarations: PolicyDeclaration[]; drift: boolean; sync: DeviceCommand };
+}
 
 export function createDevicePolicyActivities(deps: {
   db: Kysely<CoreDatabase>;
@@ -92,15 +106,16 @@ export function createDevicePolicyActivities(deps: {
     return target ? { device, target } : { device };
   }
 
-  async function translationContext(): Promise<AppleTranslationContext> {
+  async function translationContext(target: AppleTarget): Promise<AppleTranslationContext> {
     const { escrow } = await deps.ca();
     return {
       identifierPrefix: IDENTIFIER_PREFIX,
       organization: deps.pki.organization,
       profileBaseUrl: `${deps.pki.edgePublicUrl.replace(/\/$/, '')}/mdm/profiles/`,
       escrowCertificateDer: new X509Certificate(escrow.certificatePem).raw,
-      // The edge serves no declarations yet: every setting takes its profile or command form.
-      declarativeManagement: false,
+      declarativeManagement: takesDeclarativeManagement(target),
+      // The edge does not serve profile URLs yet: profiles go by InstallProfile, declarations by DDM.
+      profilesByDeclaration: false,
     };
   }
 
@@ -153,6 +168,7 @@ export function createDevicePolicyActivities(deps: {
             translation: d.translation,
             profiles,
             securityInfo: securityInfo && { info: securityInfo, at: device.updated_at },
+            declarationReport: declarationReport(device),
             osVersionAt: device.updated_at,
             now: now(),
           })
@@ -194,6 +210,14 @@ export function createDevicePolicyActivities(deps: {
     });
   }
 
+  function desiredDeclarations(desired: DesiredPolicy[]): PolicyDeclaration[] {
+    return desired.flatMap((d) => d.translation?.declarations ?? []);
+  }
+
+  function declarationReport(device: Device) {
+    return reportedDeclarations(device.facts.declarativeStatus, device.updated_at);
+  }
+
   function command(spec: CommandSpec): DeviceCommand {
     const built = buildCommand(spec);
     return {
@@ -210,9 +234,7 @@ export function createDevicePolicyActivities(deps: {
      * SecurityInfo as proof. The device's own desired set is first derived from the assignments again, so a
      * device that enrolled, moved team or reported a new OS version is judged by what selects it now.
      */
-    async planDevicePolicies(input: {
-      deviceId: string;
-    }): Promise<{ commands: DeviceCommand[]; proofCommandUuid?: string }> {
+    async planDevicePolicies(input: { deviceId: string }): Promise<DevicePolicyPlan> {
       const { deviceId } = input;
       const { signer, plan } = await db.transaction().execute(async (tx) => {
         await recomputeDevice(tx, deviceId);
@@ -229,7 +251,7 @@ export function createDevicePolicyActivities(deps: {
         if (!holds) return { signer: undefined, plan: undefined };
         const { device, target } = await loadDevice(tx, deviceId);
         if (!target) return { signer: undefined, plan: undefined };
-        const context = await translationContext();
+        const context = await translationContext(target);
         const desired = await desiredPolicies(tx, deviceId, target, context);
         const recorded = await tx
           .selectFrom('device_policy_profiles')
@@ -281,9 +303,21 @@ export function createDevicePolicyActivities(deps: {
           .execute();
         await writeCompliance(tx, device, target, desired);
         const proof = desired.length > 0 || recorded.length > 0;
-        return { signer: install.length > 0 ? await deps.ca() : undefined, plan: { install, remove, proof } };
+        const declarations = context.declarativeManagement ? desiredDeclarations(desired) : undefined;
+        const drift = declarations !== undefined && declarationDrift(declarations, declarationReport(device));
+        return {
+          signer: install.length > 0 ? await deps.ca() : undefined,
+          plan: { install, remove, proof, declarations, drift },
+        };
       });
       if (!plan) return { commands: [] };
+      // The whole set goes to the edge every time (even empty, once policies are withdrawn); the edge says
+      // whether it changed, and the workflow sends the sync command only then or on drift.
+      const ddm = plan.declarations && {
+        declarations: plan.declarations,
+        drift: plan.drift,
+        sync: command({ requestType: 'DeclarativeManagement' }),
+      };
       const commands: DeviceCommand[] = [];
       for (const w of plan.install) {
         // Signed here in the core worker: the signing key never travels through Temporal.
@@ -296,10 +330,10 @@ export function createDevicePolicyActivities(deps: {
       }
       for (const r of plan.remove)
         commands.push(command({ requestType: 'RemoveProfile', identifier: r.identifier }));
-      if (!plan.proof) return { commands };
+      if (!plan.proof) return { commands, ...(ddm && { ddm }) };
       const proof = command({ requestType: 'ProfileList' });
       commands.push(proof, command({ requestType: 'SecurityInfo' }));
-      return { commands, proofCommandUuid: proof.commandUuid };
+      return { commands, proofCommandUuid: proof.commandUuid, ...(ddm && { ddm }) };
     },
 
     /**
@@ -328,11 +362,14 @@ export function createDevicePolicyActivities(deps: {
             .where('device_id', '=', device.id)
             .where('identifier', '=', identifier)
             .execute();
-        const context = await translationContext();
+        const context = await translationContext(target);
         const desired = await desiredPolicies(tx, device.id, target, context);
         await writeCompliance(tx, device, target, desired);
         const changed = toInstall(wantedProfiles(desired, context), recorded).length > 0;
-        return { drift, reconcile: drift || changed };
+        const declarationsDrifted =
+          context.declarativeManagement === true &&
+          declarationDrift(desiredDeclarations(desired), declarationReport(device));
+        return { drift: drift || declarationsDrifted, reconcile: drift || changed || declarationsDrifted };
       });
     },
   };

@@ -1,6 +1,7 @@
 // Every table of the "edge" schema: queues, push tokens and certificate bindings, nothing sensitive.
 import type { CommandQueueTable, CommandResultTable } from './edge/command-queue.table.js';
 import type { AppleEnrollmentTable } from './edge/apple-enrollment.table.js';
+import type { AppleDeclarationSetTable } from './edge/apple-declaration-set.table.js';
 import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
@@ -22,4 +23,5 @@ export interface EdgeDatabase {
   crl: CrlTable;
   windows_enrollments: WindowsEnrollmentTable;
   windows_commands: WindowsCommandTable;
+  apple_declaration_sets: AppleDeclarationSetTable;
 }

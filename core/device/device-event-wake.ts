@@ -24,8 +24,20 @@ const wakes: {
   'identity-renewed': () => true,
   'command-report': (data, deviceId, context) =>
     context.decidingCommands.has(data.commandUuid) || context.awaitingConfiguration.has(deviceId),
-  'facts-reported': () => false,
+  // A DDM status report on declarations proves them (or shows drift): the device's policies are verified
+  // again. A report naming none (a device Keep serves no declarations) decides nothing.
+  'facts-reported': (data) => namesDeclarations(data.facts),
 };
+
+/** A DDM status report about declarations (core/apple/apple-device-event.ts relays the `status` endpoint so). */
+export function reportsDeclarativeStatus(event: DeviceEvent): boolean {
+  return event.kind === 'facts-reported' && namesDeclarations(event.data.facts);
+}
+
+function namesDeclarations(facts: Record<string, unknown>): boolean {
+  const report = facts.declarativeStatus as { declarations?: unknown } | null | undefined;
+  return Array.isArray(report?.declarations) && report.declarations.length > 0;
+}
 
 export function wakesDeviceWorkflow(
   event: DeviceEvent,

@@ -9,6 +9,7 @@ import type {
   EnqueueCommandsResult,
 } from '../platform.js';
 import { enqueueCommand, enqueueCommandBatch } from './command-queue.repository.js';
+import { installDeclarations, type InstallDeclarationsInput } from './declaration-set.js';
 import type { PushService } from './push-service.js';
 
 interface AppleEdgeDeps {
@@ -92,6 +93,11 @@ export function createAppleEdgeActivities(deps: AppleEdgeDeps) {
       notAfter: string;
     }): Promise<void> {
       await deps.push.installCertificate({ ...input, notAfter: new Date(input.notAfter) });
+    },
+
+    /** The enrollment's whole DDM declaration set, from the core's policies; `changed` says whether to sync. */
+    installAppleDeclarations(input: InstallDeclarationsInput) {
+      return installDeclarations(deps.db, input);
     },
   };
 }

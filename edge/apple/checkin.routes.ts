@@ -13,6 +13,8 @@ import {
 import {
   buildDeclarationItemsResponse,
   buildTokensResponse,
+  declarationAt,
+  declarationDocument,
   decodeStatusReport,
 } from '../../core/apple/declarative/index.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
@@ -24,6 +26,7 @@ import { bindOnAuthenticate, markCheckedOut, updatePushToken } from './enrollmen
 import { addToOutbox } from './apple-outbox.js';
 import { escrowBootstrapToken, fetchBootstrapToken } from './bootstrap-token.js';
 import { deviceMessage } from './parse-device-body.js';
+import { declarationSetOf } from './declaration-set.js';
 
 export interface CheckinDeps {
   db: Kysely<EdgeDatabase>;
@@ -160,8 +163,6 @@ function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handle
 
     async DeclarativeManagement(c, m) {
       const enrollment = c.get('enrollment');
-      if (m.endpoint === 'tokens') return c.json(buildTokensResponse([], enrollment.created_at));
-      if (m.endpoint === 'declaration-items') return c.json(buildDeclarationItemsResponse([]));
       if (m.endpoint === 'status') {
         const report = decodeStatusReport(m.data ?? new Uint8Array());
         return recordThenOk(c, (tx) =>
@@ -173,7 +174,12 @@ function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handle
           }),
         );
       }
-      throw new HTTPException(404, { message: `no declaration at ${m.endpoint}` });
+      const set = await declarationSetOf(deps.db, enrollment);
+      if (m.endpoint === 'tokens') return c.json(buildTokensResponse(set.declarations, set.changedAt));
+      if (m.endpoint === 'declaration-items') return c.json(buildDeclarationItemsResponse(set.declarations));
+      const wanted = declarationAt(m.endpoint, set.declarations);
+      if (!wanted) throw new HTTPException(404, { message: `no declaration at ${m.endpoint}` });
+      return c.json(declarationDocument(wanted));
     },
 
     GetToken(_c, m) {

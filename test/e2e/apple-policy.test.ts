@@ -1,6 +1,7 @@
 // A policy applied to a simulated Mac and iPhone through the real edge (HTTPS on loopback), Postgres, Temporal,
 // the core and a fake APNs: assigned, installed, proven by each device's ProfileList, drift repaired, changed and
-// withdrawn. Compliance is read from the admin API, as an admin sees it.
+// withdrawn; on the iPhone, passcode and screen lock go as DDM declarations, proven by its status reports.
+// Compliance is read from the admin API, as an admin sees it.
 import { createServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { freePort } from '../support/global-setup.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { eventually } from '../support/apple-requests.js';
+import { declarationsToken, serverToken } from '../../core/apple/declarative/index.js';
+import { appleTargetOf, translatePolicy } from '../../core/apple/policy/index.js';
 import { useTestPlanes } from '../support/test-context.js';
 import { planesAdminApp } from '../support/planes-admin.js';
 
@@ -27,10 +30,12 @@ interface PolicyOnDevice {
 
 const FIREWALL = 'keep.policy.baseline.profile.firewall';
 const PASSCODE = 'keep.policy.baseline.profile.passcode';
+/** On iOS the passcode is a declaration (macOS takes that declaration only supervised). */
+const PASSCODE_DECLARATION = 'keep.policy.baseline.passcode';
 
 function baseline(minLength: number) {
   return {
-    schemaVersion: 1,
+    schemaVersion: 1 as const,
     name: 'baseline',
     settings: {
       firewall: { enabled: true },
@@ -190,11 +195,43 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
     expect(settingStatus(entry, 'firewall')).toBe('not-applicable');
     expect(entry.settings.find((s) => s.setting === 'firewall')?.reason).toMatch(/^not applicable on iOS /);
     expect(settingStatus(entry, 'passcode')).toBe('compliant');
+    expect(settingStatus(entry, 'screenLock')).toBe('compliant');
     expect(iphone.state.profiles.has(FIREWALL)).toBe(false);
-    expect(iphone.state.profiles.has(PASSCODE)).toBe(true);
+    expect(iphone.state.profiles.has(PASSCODE)).toBe(false);
+  });
+
+  it("serves the iPhone exactly the policy's translation as declarations, each with its ServerToken", async () => {
+    const device = await planes.database.core.db
+      .selectFrom('devices')
+      .selectAll()
+      .where('id', '=', ids.iphone!)
+      .executeTakeFirstOrThrow();
+    const expected = translatePolicy(baseline(8), appleTargetOf(device)!, {
+      identifierPrefix: 'keep',
+      organization: 'unused by declarations',
+      profileBaseUrl: 'https://unused.example/',
+      declarativeManagement: true,
+      profilesByDeclaration: false,
+    }).declarations.map(({ type, identifier, payload }) => ({ type, identifier, payload }));
+    expect(expected.map((d) => d.type).sort()).toEqual([
+      'com.apple.activation.simple',
+      'com.apple.configuration.passcode.settings',
+      'com.apple.configuration.passcode.settings',
+      'com.apple.management.properties',
+    ]);
+    const fetched = iphone.declarative!;
+    const byId = (a: { identifier: string }, b: { identifier: string }) =>
+      a.identifier.localeCompare(b.identifier);
+    expect(
+      fetched.declarations.map(({ type, identifier, payload }) => ({ type, identifier, payload })).sort(byId),
+    ).toEqual([...expected].sort(byId));
+    for (const d of fetched.declarations)
+      expect(d.serverToken).toBe(serverToken(expected.find((e) => e.identifier === d.identifier)!));
+    expect(fetched.declarationsToken).toBe(declarationsToken(expected));
   });
 
   it('notices a profile the user removed at the next verification, re-applies it, and the Mac is compliant again', async () => {
+    const tokenBefore = (await iphone.syncDeclarativeManagement()).declarationsToken;
     expect(mac.drift.removeProfile(FIREWALL)).toBe(true);
     // Sending the policy again unchanged stores nothing, and has every assigned device prove its state.
     const again = await api('POST', '/v1/policies', baseline(8));
@@ -206,9 +243,12 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
       (p) => p?.status === 'compliant' && settingStatus(p, 'firewall') === 'compliant',
     );
     expect(entry.version).toBe(1);
+    // The unchanged policy leaves the iPhone's declaration set, and so its token, as it was.
+    expect((await iphone.syncDeclarativeManagement()).declarationsToken).toBe(tokenBefore);
   });
 
   it('sends a changed setting as a new version, and the diff names the field', async () => {
+    const tokenV1 = iphone.declarative!.declarationsToken;
     const v2 = await api('POST', '/v1/policies', baseline(12));
     expect(v2.status).toBe(201);
     expect(v2.body.version).toBe(2);
@@ -219,6 +259,14 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
     await complianceUntil(ids.mac!, (p) => p?.version === 2 && p.status === 'compliant');
     const passcode = mac.state.profiles.get(PASSCODE)!;
     expect(passcode.payloads[0]).toMatchObject({ minLength: 12 });
+    // The iPhone is told to sync (DeclarativeManagement) and fetches the changed declaration under a new token.
+    const declaration = await eventually(async () => {
+      const d = iphone.declarative?.declarations.find((x) => x.identifier === PASSCODE_DECLARATION);
+      return (d?.payload as { MinimumLength?: number } | undefined)?.MinimumLength === 12 ? d : undefined;
+    }, WAIT_MS);
+    expect(declaration.type).toBe('com.apple.configuration.passcode.settings');
+    expect(iphone.declarative!.declarationsToken).not.toBe(tokenV1);
+    await complianceUntil(ids.iphone!, (p) => p?.version === 2 && p.status === 'compliant');
     const summary = await api('GET', '/v1/compliance/summary');
     expect(summary.body.items).toEqual(
       expect.arrayContaining([
@@ -232,6 +280,33 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
     );
   });
 
+  it('reports a setting failing when the iPhone reports its declaration invalid, and compliant once valid again', async () => {
+    iphone.drift.rejectDeclaration(PASSCODE_DECLARATION, 'Error.ConfigurationCannotBeApplied');
+    await iphone.syncDeclarativeManagement();
+    const failing = await complianceUntil(ids.iphone!, (p) => settingStatus(p, 'passcode') === 'failing');
+    expect(failing.status).toBe('failing');
+    expect(failing.settings.find((s) => s.setting === 'passcode')?.reason).toContain(
+      `${PASSCODE_DECLARATION} invalid: ${PASSCODE_DECLARATION} rejected`,
+    );
+    expect(settingStatus(failing, 'screenLock')).toBe('compliant');
+    iphone.state.rejectedDeclarations!.clear();
+    await iphone.syncDeclarativeManagement();
+    await complianceUntil(ids.iphone!, (p) => p?.status === 'compliant');
+  });
+
+  it('has the iPhone sync again when its status report lacks a declaration (drift), and it holds it again', async () => {
+    expect(iphone.drift.removeDeclaration(PASSCODE_DECLARATION)).toBe(true);
+    await iphone.reportDeclarativeStatus();
+    await eventually(
+      async () =>
+        iphone.declarative!.declarations.some((d) => d.identifier === PASSCODE_DECLARATION)
+          ? true
+          : undefined,
+      WAIT_MS,
+    );
+    await complianceUntil(ids.iphone!, (p) => p?.status === 'compliant');
+  });
+
   it('removes the policy from a device whose assignment is withdrawn, and keeps it on the other', async () => {
     const withdrawn = await api('DELETE', `/v1/policies/${ids.policy}/assignments/${ids.teamAssignment}`);
     expect(withdrawn.status).toBe(200);
@@ -241,7 +316,7 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
       WAIT_MS,
     );
     await eventually(async () => ((await compliance(ids.mac!)).length === 0 ? true : undefined), WAIT_MS);
-    expect(iphone.state.profiles.has(PASSCODE)).toBe(true);
+    expect(iphone.declarative!.declarations.some((d) => d.identifier === PASSCODE_DECLARATION)).toBe(true);
     expect((await compliance(ids.iphone!)).length).toBe(1);
   });
 

@@ -51,6 +51,29 @@ export function declarationDocument(declaration: Declaration): JsonObject {
   };
 }
 
+/** The manifest class → the path segment a device fetches it under: `declaration/<segment>/<identifier>`. */
+const SEGMENT_BY_CLASS: Record<DeclarationClass, string> = {
+  Activations: 'activation',
+  Assets: 'asset',
+  Configurations: 'configuration',
+  Management: 'management',
+};
+
+/** The declaration a `declaration/<segment>/<identifier>` endpoint names, if the set holds it under that class. */
+export function declarationAt(endpoint: string, declarations: Declaration[]): Declaration | undefined {
+  const match = /^declaration\/([a-z]+)\/(.+)$/.exec(endpoint);
+  if (!match) return undefined;
+  let identifier: string;
+  try {
+    identifier = decodeURIComponent(match[2]!);
+  } catch {
+    return undefined;
+  }
+  return declarations.find(
+    (d) => d.identifier === identifier && SEGMENT_BY_CLASS[declarationClass(d.type)] === match[1],
+  );
+}
+
 /** Changes whenever any declaration is added, removed or changed; order of the input does not matter. */
 export function declarationsToken(declarations: Declaration[]): string {
   const items = declarations.map((d) => `${d.identifier}\u0000${serverToken(d)}`).sort();

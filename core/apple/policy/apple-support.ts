@@ -73,3 +73,8 @@ export function schemaKey(schema: AppleSchema, name: string): SchemaKey {
   if (!key) throw new TypeError(`${schema.title} has no key ${name}`);
   return key;
 }
+
+/** Whether the device takes Declarative Device Management at all: it must take the activation Keep sends. */
+export function takesDeclarativeManagement(target: AppleTarget): boolean {
+  return supportReason(target, declarationSchema('com.apple.activation.simple')) === undefined;
+}

@@ -29,7 +29,16 @@ export interface AppleTranslationContext {
    * its profile or command form, and a setting that has only a declaration is reported not applicable.
    */
   declarativeManagement?: boolean;
+  /**
+   * Whether a DDM device fetches each setting's profile through a `com.apple.configuration.legacy` declaration
+   * (default true). With false profiles go by InstallProfile even where DDM is served, e.g. while the edge
+   * does not serve the profile URLs.
+   */
+  profilesByDeclaration?: boolean;
 }
+
+/** A declaration of a policy, with the setting it enforces (none for the activation and properties). */
+export type PolicyDeclaration = Declaration & { setting?: string };
 
 /** The payloads of one setting, installed as one profile so that each setting changes on its own. */
 export interface ProfilePayloadSet {
@@ -61,7 +70,7 @@ export interface NotApplicable {
 }
 
 export interface AppleTranslation {
-  declarations: Declaration[];
+  declarations: PolicyDeclaration[];
   profiles: ProfilePayloadSet[];
   commands: PolicyCommand[];
   notApplicable: NotApplicable[];

@@ -6,3 +6,10 @@ export { translatePolicy } from './translate-policy.js';
 export { appleTargetOf, type AppleDeviceRecord } from './device-target.js';
 export { applePolicyCompliance, type SettingCompliance, type ProfileState } from './policy-compliance.js';
 export { reportedProfileIdentifiers, verifyProfiles, type RecordedProfile } from './profile-verification.js';
+export { declarationProblems } from './validate-translation.js';
+export {
+  declarationDrift,
+  reportedDeclarations,
+  type ReportedDeclarations,
+} from './declaration-verification.js';
+export { takesDeclarativeManagement } from './apple-support.js';

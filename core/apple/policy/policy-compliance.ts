@@ -1,6 +1,7 @@
 // Per-setting compliance of one policy on one Apple device, from the device's own answers (ProfileList,
-// SecurityInfo, its reported OS version), never from "Keep sent it". Pure, so any writer can call it.
+// SecurityInfo, DDM status reports, its reported OS version), never from "Keep sent it". Pure, so any writer can call it.
 import type { ComplianceStatus, PolicyProfileStatus } from '../../db/core/policy.table.js';
+import { declarationCompliance, type ReportedDeclarations } from './declaration-verification.js';
 import { osUpdateCompliance, type Policy, type PolicySettingName } from '../../policy/index.js';
 import type { AppleTarget, AppleTranslation } from './apple-target.js';
 
@@ -25,6 +26,8 @@ export interface ComplianceInput {
   profiles: ReadonlyMap<string, ProfileState>;
   /** The device's last SecurityInfo answer, and when it was recorded. */
   securityInfo?: { info: Record<string, unknown>; at: Date } | undefined;
+  /** The device's last DDM status report, judged against the declarations Keep serves it. */
+  declarationReport?: ReportedDeclarations | undefined;
   /** When the device last reported its OS version. */
   osVersionAt?: Date | undefined;
   now: Date;
@@ -52,25 +55,39 @@ export function applePolicyCompliance(input: ComplianceInput): SettingCompliance
 }
 
 function settingStatus(name: PolicySettingName, input: ComplianceInput): SettingCompliance {
-  const { translation, target } = input;
+  const { translation } = input;
   if (name === 'osUpdates') return osUpdateStatus(input);
   const profile = translation.profiles.find((p) => p.setting === name);
-  if (profile) {
-    const state = input.profiles.get(profile.identifier);
-    const fromProfile = profileStatus(name, profile.identifier, state);
-    if (fromProfile.status !== 'compliant' || name !== 'diskEncryption') return fromProfile;
-    return fileVaultStatus(input, fromProfile);
+  const declared = translation.declarations.filter((d) => d.setting === name);
+  if (profile || declared.length > 0) {
+    const parts: SettingCompliance[] = [];
+    if (profile) {
+      const fromProfile = profileStatus(name, profile.identifier, input.profiles.get(profile.identifier));
+      parts.push(
+        fromProfile.status === 'compliant' && name === 'diskEncryption'
+          ? fileVaultStatus(input, fromProfile)
+          : fromProfile,
+      );
+    }
+    if (declared.length > 0) parts.push(declarationCompliance(name, declared, input.declarationReport));
+    return worst(parts);
   }
   if (translation.commands.some((c) => c.setting === name || c.setting.startsWith(`${name}[`)))
     return { setting: name, status: 'unknown', reason: `Keep does not send ${name} commands yet` };
-  if (translation.declarations.length > 0)
-    return {
-      setting: name,
-      status: 'unknown',
-      reason: `waiting for a status report from ${target.platform}`,
-    };
   // Nothing to enforce (e.g. encryption not required): the device meets it as it is.
   return { setting: name, status: 'compliant' };
+}
+
+const SEVERITY: Record<ComplianceStatus, number> = {
+  failing: 3,
+  unknown: 2,
+  'not-applicable': 1,
+  compliant: 0,
+};
+
+/** A setting held by a profile and declarations is as good as the worse of them. */
+function worst(parts: SettingCompliance[]): SettingCompliance {
+  return parts.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
 }
 
 function profileStatus(

@@ -46,13 +46,14 @@ export function translatePolicy(
   context: AppleTranslationContext,
 ): AppleTranslation {
   const env = settingEnv(target, context, policy.name);
-  const viaDeclaration = env.declarationReason(LEGACY_DECLARATION) === undefined;
+  const viaDeclaration =
+    context.profilesByDeclaration !== false && env.declarationReason(LEGACY_DECLARATION) === undefined;
   const result: AppleTranslation = { declarations: [], profiles: [], commands: [], notApplicable: [] };
   for (const name of Object.keys(TRANSLATORS) as PolicySettingName[]) {
     const value = policy.settings[name];
     if (value === undefined) continue;
     const out = (TRANSLATORS[name] as SettingTranslator<typeof value>)(value, env);
-    result.declarations.push(...(out.declarations ?? []));
+    result.declarations.push(...(out.declarations ?? []).map((d) => ({ ...d, setting: name })));
     result.commands.push(...(out.commands ?? []));
     result.notApplicable.push(...(out.notApplicable ?? []));
     if (out.payloads?.length) {
@@ -65,7 +66,8 @@ export function translatePolicy(
         delivery: viaDeclaration ? 'declaration' : 'command',
       };
       result.profiles.push(set);
-      if (viaDeclaration) result.declarations.push(legacyProfileDeclaration(set, context));
+      if (viaDeclaration)
+        result.declarations.push({ ...legacyProfileDeclaration(set, context), setting: name });
     }
   }
   result.declarations.push(...management(policy, result.declarations, env.identifier));

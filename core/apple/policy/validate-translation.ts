@@ -39,7 +39,8 @@ export function validateTranslation(
   }
 }
 
-function declarationProblems(d: Declaration, options: ValidationOptions): SchemaProblem[] {
+/** A declaration's envelope and payload against Apple's schemas; the edge checks what it serves with this too. */
+export function declarationProblems(d: Declaration, options: ValidationOptions): SchemaProblem[] {
   const envelope = {
     Type: d.type,
     Identifier: d.identifier,

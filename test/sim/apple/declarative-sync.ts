@@ -35,11 +35,8 @@ export async function syncDeclarations(
     Declarations?: Partial<Record<keyof typeof CLASSES, { Identifier: string; ServerToken: string }[]>>;
   };
   const declarations: FetchedDeclaration[] = [];
-  const statuses: Record<string, unknown[]> = {};
-  for (const [name, { path, status }] of Object.entries(CLASSES)) {
-    const list = items.Declarations?.[name as keyof typeof CLASSES] ?? [];
-    statuses[status] = [];
-    for (const item of list) {
+  for (const [name, { path }] of Object.entries(CLASSES)) {
+    for (const item of items.Declarations?.[name as keyof typeof CLASSES] ?? []) {
       const document = json(
         await checkIn(`declaration/${path}/${encodeURIComponent(item.Identifier)}`),
         `declaration ${item.Identifier}`,
@@ -50,13 +47,33 @@ export async function syncDeclarations(
         serverToken: document.ServerToken,
         payload: document.Payload,
       });
-      statuses[status]?.push({
-        identifier: item.Identifier,
-        'server-token': item.ServerToken,
-        active: true,
-        valid: 'valid',
-      });
     }
+  }
+  const sync = { declarationsToken: tokens.SyncTokens?.DeclarationsToken, declarations };
+  await reportStatus(state, sync, checkIn);
+  return sync;
+}
+
+/** A full status report on the declarations the device holds, as a device sends one after a change. */
+export async function reportStatus(
+  state: DeviceState,
+  held: DeclarativeSync,
+  checkIn: DeclarativeCheckIn,
+): Promise<void> {
+  const statuses: Record<string, unknown[]> = Object.fromEntries(
+    Object.values(CLASSES).map(({ status }) => [status, []]),
+  );
+  for (const d of held.declarations) {
+    const rejected = state.rejectedDeclarations?.get(d.identifier);
+    statuses[CLASSES[classOf(d.type)].status]!.push({
+      identifier: d.identifier,
+      'server-token': d.serverToken,
+      active: rejected === undefined,
+      valid: rejected === undefined ? 'valid' : 'invalid',
+      ...(rejected !== undefined && {
+        reasons: [{ Code: rejected, Description: `${d.identifier} rejected` }],
+      }),
+    });
   }
   const report = {
     FullReport: true,
@@ -73,7 +90,23 @@ export async function syncDeclarations(
   };
   const sent = await checkIn('status', new TextEncoder().encode(JSON.stringify(report)));
   if (sent.status !== 200 && sent.status !== 204) throw new Error(`DDM status answered ${sent.status}`);
-  return { declarationsToken: tokens.SyncTokens?.DeclarationsToken, declarations };
+}
+
+/** `com.apple.configuration.passcode.settings` → Configurations, as the manifest lists it. */
+function classOf(type: string): keyof typeof CLASSES {
+  const kind = /^com\.apple\.(activation|asset|configuration|management)\./.exec(type)?.[1];
+  switch (kind) {
+    case 'activation':
+      return 'Activations';
+    case 'asset':
+      return 'Assets';
+    case 'configuration':
+      return 'Configurations';
+    case 'management':
+      return 'Management';
+    default:
+      throw new Error(`declaration type ${type} has no manifest class`);
+  }
 }
 
 function json(response: HttpResult, what: string): unknown {

@@ -74,6 +74,8 @@ export interface DeviceState {
   bootstrapToken?: Uint8Array;
   /** The last DeclarativeManagement SyncTokens the server sent (JSON). */
   declarativeSyncTokens?: unknown;
+  /** Declarations the device reports invalid, by identifier, with the reason code it gives. */
+  rejectedDeclarations?: Map<string, string>;
   /** In Setup Assistant after an ADE enrollment whose profile awaits DeviceConfigured. */
   awaitingConfiguration?: boolean;
 }

@@ -21,7 +21,12 @@ import {
 import { MdmSigner, type SignatureForm, type SigningIdentity } from './mdm-signature.js';
 import { readEnrollmentProfile, type MdmPayload } from './read-enrollment-profile.js';
 import { scepEnroller, type IdentityEnroller } from './scep-enroller.js';
-import { syncDeclarations, type DeclarativeSync } from './declarative-sync.js';
+import {
+  reportStatus,
+  syncDeclarations,
+  type DeclarativeCheckIn,
+  type DeclarativeSync,
+} from './declarative-sync.js';
 
 /** Anything that announces pushes as the fake APNs does. */
 export interface PushSource {
@@ -100,6 +105,17 @@ export class SimulatedAppleDevice {
         throw new Error('removing the MDM profile unenrols the device: use checkOut()');
       }
       return removeProfile(this.state, identifier);
+    },
+    /** The device lost a declaration it had fetched; the server learns of it only from a status report. */
+    removeDeclaration: (identifier: string): boolean => {
+      const held = this.declarative;
+      const before = held?.declarations.length ?? 0;
+      if (held) held.declarations = held.declarations.filter((d) => d.identifier !== identifier);
+      return (held?.declarations.length ?? 0) < before;
+    },
+    /** The device cannot apply a declaration: its status reports call it invalid with this reason code. */
+    rejectDeclaration: (identifier: string, code = 'Error.ConfigurationCannotBeApplied'): void => {
+      (this.state.rejectedDeclarations ??= new Map()).set(identifier, code);
     },
   };
 
@@ -264,11 +280,17 @@ export class SimulatedAppleDevice {
 
   /** The DDM round trip: tokens, declaration-items, each declaration, then a status report. */
   async syncDeclarativeManagement(): Promise<DeclarativeSync> {
-    this.declarative = await syncDeclarations(this.state, (endpoint, data) =>
-      this.checkIn('DeclarativeManagement', { Endpoint: endpoint, ...(data ? { Data: data } : {}) }),
-    );
+    this.declarative = await syncDeclarations(this.state, this.declarativeCheckIn);
     return this.declarative;
   }
+
+  /** A full DDM status report on the declarations the device holds now, without fetching anything. */
+  async reportDeclarativeStatus(): Promise<void> {
+    await reportStatus(this.state, this.declarative ?? { declarations: [] }, this.declarativeCheckIn);
+  }
+
+  private readonly declarativeCheckIn: DeclarativeCheckIn = (endpoint, data) =>
+    this.checkIn('DeclarativeManagement', { Endpoint: endpoint, ...(data ? { Data: data } : {}) });
 
   /** Offline: pushes are ignored and every request fails with DeviceOfflineError. */
   goOffline(): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   buildDeclarationItemsResponse,
   buildTokensResponse,
+  declarationAt,
   declarationClass,
   declarationDocument,
   serverToken,
@@ -82,5 +83,19 @@ describe('declaration manifest', () => {
     expect(() => declarationClass('com.example.thing')).toThrow(TypeError);
     expect(declarationClass('com.apple.management.properties')).toBe('Management');
     expect(() => buildDeclarationItemsResponse([passcode, passcode])).toThrow(/duplicate/);
+  });
+
+  it('finds a declaration by the class segment and escaped identifier a device fetches it under', () => {
+    const odd: Declaration = { ...passcode, identifier: 'keep.policy.a b/c' };
+    expect(declarationAt('declaration/configuration/keep.passcode', declarations)).toBe(passcode);
+    expect(declarationAt('declaration/activation/keep.activation', declarations)).toBe(activation);
+    expect(declarationAt(`declaration/configuration/${encodeURIComponent(odd.identifier)}`, [odd])).toBe(odd);
+  });
+
+  it('finds nothing under the wrong class, an unknown identifier or a malformed endpoint', () => {
+    expect(declarationAt('declaration/asset/keep.passcode', declarations)).toBeUndefined();
+    expect(declarationAt('declaration/configuration/keep.other', declarations)).toBeUndefined();
+    expect(declarationAt('declaration/configuration/%E0%A4%A', declarations)).toBeUndefined();
+    expect(declarationAt('declarations', declarations)).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { serverToken } from '../../../../core/apple/declarative/index.js';
 import {
   applePolicyCompliance,
+  declarationDrift,
+  reportedDeclarations,
   translatePolicy,
   type AppleTarget,
   type ProfileState,
@@ -80,5 +83,65 @@ describe('applePolicyCompliance', () => {
       (r) => r.setting === 'osUpdates[0]',
     );
     expect(after).toMatchObject({ status: 'failing', provenAt });
+  });
+
+  describe('with declarations served by DDM', () => {
+    const ddm = { ...context, declarativeManagement: true, profilesByDeclaration: false };
+    // macOS takes the passcode declaration only supervised; an iPhone takes it on device enrollment.
+    const translation = translatePolicy(policy, iphone, ddm);
+    const passcode = translation.declarations.find((d) => d.setting === 'passcode')!;
+    /** A status report as the core records it (the edge's decoded StatusReport in the device's facts). */
+    const report = (valid: string, token = serverToken(passcode), full = true) =>
+      reportedDeclarations(
+        {
+          fullReport: full,
+          declarations: [
+            {
+              identifier: passcode.identifier,
+              serverToken: token,
+              active: valid === 'valid',
+              valid,
+              reasons: valid === 'invalid' ? [{ code: 'Error.ConfigurationCannotBeApplied' }] : [],
+            },
+          ],
+        },
+        provenAt,
+      );
+    const passcodeStatus = (declarationReport: ReturnType<typeof report>) =>
+      applePolicyCompliance({
+        policy,
+        target: iphone,
+        translation,
+        profiles: new Map(),
+        declarationReport,
+        now,
+      }).find((r) => r.setting === 'passcode');
+
+    it('is compliant once the status report calls the declaration valid and active, with its time', () => {
+      expect(passcodeStatus(report('valid'))).toEqual({ setting: 'passcode', status: 'compliant', provenAt });
+    });
+
+    it('is failing when the device reports the declaration invalid, naming the declaration and reason', () => {
+      expect(passcodeStatus(report('invalid'))).toMatchObject({
+        status: 'failing',
+        reason: expect.stringContaining(`${passcode.identifier} invalid: Error.ConfigurationCannotBeApplied`),
+        provenAt,
+      });
+    });
+
+    it('is unknown before a report, and while the report names an older ServerToken', () => {
+      expect(passcodeStatus(undefined)).toMatchObject({ status: 'unknown' });
+      expect(passcodeStatus(report('valid', 'older'))).toMatchObject({ status: 'unknown' });
+    });
+
+    it('sees drift only in a full report that lacks a declaration or names an older ServerToken', () => {
+      const mine = translation.declarations.filter((d) => d.identifier === passcode.identifier);
+      expect(declarationDrift(mine, report('valid'))).toBe(false);
+      expect(declarationDrift(mine, report('invalid'))).toBe(false);
+      expect(declarationDrift(mine, report('valid', 'older'))).toBe(true);
+      expect(declarationDrift(mine, report('valid', 'older', false))).toBe(false);
+      expect(declarationDrift(translation.declarations, report('valid'))).toBe(true);
+      expect(declarationDrift(mine, undefined)).toBe(false);
+    });
   });
 });

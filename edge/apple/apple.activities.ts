@@ -1,6 +1,7 @@
 // The edge's Apple activities and command queue, used by workflows in the core.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type {
   EnqueueBulkInput,
@@ -14,6 +15,8 @@ import type { PushService } from './push-service.js';
 interface AppleEdgeDeps {
   db: Kysely<EdgeDatabase>;
   push: PushService;
+  /** Seals command bodies at rest. */
+  keyRing: KeyRing;
 }
 
 /**
@@ -36,7 +39,7 @@ export async function enqueueAppleCommands(
     );
   await deps.db.transaction().execute(async (tx) => {
     for (const command of input.commands) {
-      await enqueueCommand(tx, {
+      await enqueueCommand(tx, deps.keyRing, {
         enrollmentId: input.enrollmentId,
         commandUuid: command.commandUuid,
         requestType: command.requestType,
@@ -67,6 +70,7 @@ export async function enqueueAppleBulk(
   );
   const queued = await enqueueCommandBatch(
     deps.db,
+    deps.keyRing,
     input.commands
       .filter((command) => held.has(command.enrollmentId))
       .map((command) => ({

@@ -1,24 +1,24 @@
-// A queued command's body at rest: sealed with the edge key ring, bound to its enrollment and command UUID (a body
-// copied to another row does not open), opened only to answer the device that fetches it.
+// An Apple queue row's body at rest (edge/queued-command-body.ts): the plist, sealed, opened to answer the device.
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { QueuedCommand } from '../../core/db/edge/command-queue.table.js';
-
-const aad = (enrollmentId: string, commandUuid: string) =>
-  Buffer.from(`edge.command_queue:${enrollmentId}:${commandUuid}`, 'utf8');
+import { openQueuedBody, sealQueuedBody } from '../queued-command-body.js';
 
 export function sealCommandBody(
   ring: KeyRing,
   command: { enrollmentId: string; commandUuid: string; body: Buffer },
 ): { body: Buffer; body_key_id: string } {
-  const { keyId, data } = ring.seal(command.body, aad(command.enrollmentId, command.commandUuid));
+  const { data, keyId } = sealQueuedBody(ring, { table: 'command_queue', ...command }, command.body);
   return { body: data, body_key_id: keyId };
 }
 
-/** The plist to send; a body without a key id was queued in clear before bodies were sealed. */
 export function openCommandBody(
   ring: KeyRing,
   command: Pick<QueuedCommand, 'enrollment_id' | 'command_uuid' | 'body' | 'body_key_id'>,
 ): Buffer {
-  if (command.body_key_id === null) return command.body;
-  return ring.open(command.body_key_id, command.body, aad(command.enrollment_id, command.command_uuid));
+  const row = {
+    table: 'command_queue',
+    enrollmentId: command.enrollment_id,
+    commandUuid: command.command_uuid,
+  } as const;
+  return openQueuedBody(ring, row, command.body, command.body_key_id);
 }

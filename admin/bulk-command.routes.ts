@@ -19,6 +19,7 @@ import {
   type Refusal,
 } from './bulk-command.repository.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
+import { payloadForEdge } from './edge-sealing-key.js';
 import { readJson } from './json-body.js';
 import { errorBody } from './openapi.js';
 import type { AdminPlatform } from './platform.js';
@@ -29,6 +30,8 @@ export interface BulkCommandDeps {
   db: Kysely<CoreDatabase>;
   temporal: Client;
   coreTaskQueue: string;
+  /** Where a command that may carry a secret is sealed to (admin/edge-sealing-key.ts). */
+  edgeTaskQueue: string;
   /** How long to wait for Temporal to start the fan-out before answering 503. */
   timeoutMs: number;
   platforms: readonly AdminPlatform[];
@@ -167,7 +170,8 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
         const scope = scopeOf(principal, permission);
         if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
         const requestDigest = digestOf(body);
-        const template = { requestType: built.requestType, payload: built.payload, placeholderUuid };
+        const payload = await payloadForEdge(deps, commands, built, placeholderUuid);
+        const template = { requestType: built.requestType, payload, placeholderUuid };
         const key = { requestedBy: principal.subject, idempotencyKey: body.idempotencyKey };
 
         const earlier = await findBulkCommand(deps.db, key);

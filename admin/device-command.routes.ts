@@ -20,10 +20,14 @@ import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 import type { AdminCommands, AdminPlatform } from './platform.js';
 import { adminPlatform } from './platforms.js';
 import { queueCommandOnDevice } from './send-command.js';
+import { payloadForEdge } from './edge-sealing-key.js';
 
 export interface DeviceCommandDeps {
   db: Kysely<CoreDatabase>;
   temporal: Client;
+  /** Where a command that may carry a secret is sealed to (admin/edge-sealing-key.ts). */
+  coreTaskQueue: string;
+  edgeTaskQueue: string;
   /** How long to wait for the device workflow to accept a command before answering 503. */
   commandTimeoutMs: number;
   /** The platforms whose devices take commands here (admin/platforms.ts). */
@@ -141,11 +145,14 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         // Which platform builds the command is the device's: find it among those this principal may command at all.
         const visible = await deviceOr404(deps.db, c.req.param('id'), scopeOf(principal, 'commands:send'));
         const { commands } = adminPlatform(deps.platforms, visible.platform);
-        const { requestType, payload, raw } = commands.build(body, commandUuid);
+        const built = commands.build(body, commandUuid);
+        const { requestType, raw } = built;
         const permission = commands.permission(requestType, raw);
         const scope = scopeOf(principal, permission);
         if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
         const device = scope === 'all' ? visible : await deviceOr404(deps.db, visible.id, scope);
+        const edge = { ...deps, timeoutMs: deps.commandTimeoutMs };
+        const payload = await payloadForEdge(edge, commands, built, commandUuid);
         // Written first: if the audit row cannot be written, the command is not sent.
         await recordAudit(deps.db, principal, {
           action: 'device.command.send',

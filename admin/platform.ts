@@ -34,6 +34,11 @@ export interface AdminCommands {
   build(body: unknown, commandUuid: string): BuiltCommandRequest;
   /** `commands:send` for what a help desk may send (queries, a lock); everything else `commands:send-any`. */
   permission(requestType: string, raw: boolean): 'commands:send' | 'commands:send-any';
+  /**
+   * Whether the command may carry a secret (a PIN, a password; anything, when raw): its payload is then sealed to
+   * the edge's key before it enters Temporal (`core/device/sealed-command-payload.ts`).
+   */
+  carriesSecret(requestType: string, raw: boolean): boolean;
   /** A copy of a result with its secret values replaced, and their dotted paths (empty when none). */
   redactResult(
     requestType: string,

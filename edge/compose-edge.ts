@@ -76,7 +76,13 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
   const platforms = new Map(
     (options.platforms ?? edgePlatforms()).map((platform) => [platform.id, platform.start(platformDeps)]),
   );
-  const worker = await startEdgeWorker(config.temporal, settings.taskQueue, { db, trust, ra, platforms });
+  const worker = await startEdgeWorker(config.temporal, settings.taskQueue, {
+    db,
+    trust,
+    ra,
+    keyRing,
+    platforms,
+  });
   const app = createEdgeApp({
     log,
     temporal,

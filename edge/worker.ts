@@ -2,6 +2,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import type { TemporalSettings } from '../core/config/config.schema.js';
+import type { KeyRing } from '../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../core/db/edge-database.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { createEdgePlaneCheckActivities } from '../activities/plane-check.activities.js';
@@ -18,6 +19,8 @@ export interface EdgeActivityDeps {
   db: Kysely<EdgeDatabase>;
   trust: TrustState;
   ra: RaState;
+  /** The edge's own key ring: its sealing key opens the command payloads the admin API sealed to this edge. */
+  keyRing: KeyRing;
   /** The edge's started platforms, by id. */
   platforms: ReadonlyMap<string, StartedEdgePlatform>;
 }
@@ -27,7 +30,7 @@ export function createEdgeActivities(deps: EdgeActivityDeps): ActivityFunctions 
     createEdgePlaneCheckActivities(deps),
     createTrustActivities(deps),
     createScepEdgeActivities(deps),
-    createDeviceCommandActivities(deps.platforms),
+    createDeviceCommandActivities(deps.platforms, deps.keyRing),
     ...[...deps.platforms.values()].map((platform) => platform.activities),
   ]);
 }

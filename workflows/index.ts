@@ -17,5 +17,6 @@ export { depSyncWorkflow } from './dep-sync.workflow.js';
 export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
 export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
 export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';
+export { edgeSealingKeyWorkflow } from './edge-sealing-key.workflow.js';
 export { scepSignerWorkflow } from './scep-signer.workflow.js';
 export { policyFanOutWorkflow } from './policy-fanout.workflow.js';

@@ -18,6 +18,8 @@ export const appleAdminPlatform: AdminPlatform = {
       !raw && isRequestType(requestType) && appleCommands[requestType].helpdesk
         ? 'commands:send'
         : 'commands:send-any',
+    carriesSecret: (requestType, raw) =>
+      raw || !isRequestType(requestType) || appleCommands[requestType].carriesSecret === true,
     redactResult: redactSecrets,
   },
   routes: (deps) => [

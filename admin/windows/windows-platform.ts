@@ -27,6 +27,8 @@ export const windowsAdminPlatform: AdminPlatform = {
       isWindowsCommandName(requestType) && windowsCommands[requestType].helpdesk
         ? 'commands:send'
         : 'commands:send-any',
+    // Keep's own Windows commands carry no secret; raw OMA-DM may carry anything.
+    carriesSecret: (_requestType, raw) => raw,
     // No Windows command Keep offers returns a secret; BitLocker recovery keys will come through escrow.
     redactResult: (_requestType, result) => ({ result, redacted: [] }),
   },

@@ -74,7 +74,7 @@ export const edgeSettings = z.strictObject({
     .default('core')
     .describe('Temporal task queue of the core worker, where device workflows run.'),
   secretKeys: keyRingSpec.describe(
-    "AES-256-GCM key ring sealing the edge's own secrets at rest (the SCEP RA key, the APNs push key); never the core's keys.",
+    "AES-256-GCM key ring sealing the edge's own secrets at rest (the SCEP RA key, the APNs push key, queued command bodies) and deriving the edge's sealing key; never the core's keys.",
   ),
   apnsUrl: z
     .url()

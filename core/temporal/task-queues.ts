@@ -21,6 +21,7 @@ export const workflowIds = {
   enrollmentProfile: (enrollmentId: string) => `enrollment-${enrollmentId}`,
   scepChallenge: (id: string) => `scep-challenge-${id}`,
   coreSealingKey: (id: string) => `core-sealing-key-${id}`,
+  edgeSealingKey: (id: string) => `edge-sealing-key-${id}`,
   pushCertificate: (importId: string) => `push-certificate-${importId}`,
   /** `digest` is a hash of the device-chosen SCEP transaction ID, never the ID itself. */
   certificateRequest: (digest: string) => `certificate-request-${digest}`,

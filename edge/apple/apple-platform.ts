@@ -31,11 +31,12 @@ export function startAppleEdge(deps: EdgePlatformDeps): StartedAppleEdge {
         trustedProxies: settings.trustedProxies,
       },
       onOutbox: deps.onOutbox,
+      keyRing: deps.keyRing,
       maxCheckinBodyBytes: settings.maxCheckinBodyBytes,
     }),
-    activities: createAppleEdgeActivities({ db, push }),
-    enqueueCommands: (input) => enqueueAppleCommands({ db, push }, input),
-    enqueueBulk: (input) => enqueueAppleBulk({ db, push }, input),
+    activities: createAppleEdgeActivities({ db, push, keyRing: deps.keyRing }),
+    enqueueCommands: (input) => enqueueAppleCommands({ db, push, keyRing: deps.keyRing }, input),
+    enqueueBulk: (input) => enqueueAppleBulk({ db, push, keyRing: deps.keyRing }, input),
     close: () => push.close(),
   };
 }

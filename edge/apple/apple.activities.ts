@@ -1,6 +1,7 @@
 // The edge's Apple activities and command queue, used by workflows in the core.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type {
   EnqueueBulkInput,
@@ -15,6 +16,8 @@ import type { PushService } from './push-service.js';
 interface AppleEdgeDeps {
   db: Kysely<EdgeDatabase>;
   push: PushService;
+  /** Seals command bodies at rest. */
+  keyRing: KeyRing;
 }
 
 /**
@@ -37,7 +40,7 @@ export async function enqueueAppleCommands(
     );
   await deps.db.transaction().execute(async (tx) => {
     for (const command of input.commands) {
-      await enqueueCommand(tx, {
+      await enqueueCommand(tx, deps.keyRing, {
         enrollmentId: input.enrollmentId,
         commandUuid: command.commandUuid,
         requestType: command.requestType,
@@ -68,6 +71,7 @@ export async function enqueueAppleBulk(
   );
   const queued = await enqueueCommandBatch(
     deps.db,
+    deps.keyRing,
     input.commands
       .filter((command) => held.has(command.enrollmentId))
       .map((command) => ({

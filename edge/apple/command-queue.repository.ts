@@ -1,7 +1,9 @@
 // The per-enrollment command queue: enqueue, hand out the next command, store the device's report.
 import { sql, type ExpressionBuilder, type Kysely, type Expression, type Transaction } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { CommandQueueStatus, QueuedCommand } from '../../core/db/edge/command-queue.table.js';
+import { sealCommandBody } from './command-body.js';
 
 type Db = Kysely<EdgeDatabase> | Transaction<EdgeDatabase>;
 
@@ -9,21 +11,24 @@ export interface EnqueueCommand {
   enrollmentId: string;
   commandUuid: string;
   requestType: string;
+  /** In clear: sealed with the ring here, so no caller can store a body in clear. */
   body: Buffer;
   priority?: number;
 }
 
+const row = (ring: KeyRing, command: EnqueueCommand) => ({
+  enrollment_id: command.enrollmentId,
+  command_uuid: command.commandUuid,
+  request_type: command.requestType,
+  ...sealCommandBody(ring, command),
+  priority: command.priority ?? 100,
+});
+
 /** Idempotent by (enrollment, command UUID): a retried activity does not queue twice. */
-export async function enqueueCommand(db: Db, command: EnqueueCommand): Promise<boolean> {
+export async function enqueueCommand(db: Db, ring: KeyRing, command: EnqueueCommand): Promise<boolean> {
   const inserted = await db
     .insertInto('command_queue')
-    .values({
-      enrollment_id: command.enrollmentId,
-      command_uuid: command.commandUuid,
-      request_type: command.requestType,
-      body: command.body,
-      priority: command.priority ?? 100,
-    })
+    .values(row(ring, command))
     .onConflict((oc) => oc.columns(['enrollment_id', 'command_uuid']).doNothing())
     .returning('id')
     .executeTakeFirst();
@@ -40,19 +45,15 @@ const TAKEABLE = {
  * Many commands in one statement (a bulk command's page), idempotent as `enqueueCommand`; answers the enrollments
  * whose command it queued now.
  */
-export async function enqueueCommandBatch(db: Db, commands: readonly EnqueueCommand[]): Promise<string[]> {
+export async function enqueueCommandBatch(
+  db: Db,
+  ring: KeyRing,
+  commands: readonly EnqueueCommand[],
+): Promise<string[]> {
   if (commands.length === 0) return [];
   const rows = await db
     .insertInto('command_queue')
-    .values(
-      commands.map((command) => ({
-        enrollment_id: command.enrollmentId,
-        command_uuid: command.commandUuid,
-        request_type: command.requestType,
-        body: command.body,
-        priority: command.priority ?? 100,
-      })),
-    )
+    .values(commands.map((command) => row(ring, command)))
     .onConflict((oc) => oc.columns(['enrollment_id', 'command_uuid']).doNothing())
     .returning('enrollment_id')
     .execute();
@@ -81,7 +82,7 @@ function nextCommandId(
 }
 
 /**
- * The next command for the device, marked sent, in one statement. A command the device answered NotNow
+ * The next command for the device, marked sent, in one statement; its body still sealed (`openCommandBody`). A command the device answered NotNow
  * waits for its next Idle (a new session), so it is skipped for the rest of this one; a command sent but
  * never answered is sent again.
  */
@@ -191,9 +192,15 @@ export async function recordReport(
     .returning('status')
     .executeTakeFirst();
   if (!stored) return false;
+  const final = queueStatus !== 'not-now';
   await db
     .updateTable('command_queue')
-    .set({ status: queueStatus, finished_at: queueStatus === 'not-now' ? null : new Date() })
+    // A final answer purges the body: what retention keeps (type, status, times) needs none of it.
+    .set({
+      status: queueStatus,
+      finished_at: final ? new Date() : null,
+      ...(final ? { body: Buffer.alloc(0), body_key_id: null } : {}),
+    })
     .where('enrollment_id', '=', report.enrollmentId)
     .where('command_uuid', '=', report.commandUuid)
     .execute();

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { decodeCommandReport, type CommandReport } from '../../core/apple/command-report.js';
 import { plistToJson } from '../../core/apple/plist-json.js';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import { takeNextCommand, recordReport } from './command-queue.repository.js';
 import { answerBoundIdle, commandResponse } from './bound-idle.js';
@@ -17,6 +18,8 @@ export interface ConnectDeps {
   db: Kysely<EdgeDatabase>;
   identity: DeviceIdentityOptions;
   onOutbox?: () => void;
+  /** Opens the command bodies sealed at rest. */
+  keyRing: KeyRing;
 }
 
 const routingId = (report: CommandReport) => (report.enrollment.udid ?? report.enrollment.enrollmentId)!;
@@ -26,7 +29,7 @@ export function connectRoutes(deps: ConnectDeps) {
     '/mdm/connect',
     deviceIdentity(deps.identity),
     deviceMessage(decodeCommandReport),
-    answerBoundIdle(deps.db, routingId),
+    answerBoundIdle(deps.db, deps.keyRing, routingId),
     boundEnrollment(deps, routingId),
     async (c) => {
       const { body } = c.get('device');
@@ -66,7 +69,7 @@ export function connectRoutes(deps: ConnectDeps) {
         return takeNextCommand(tx, enrollment.id, report.status === 'Idle');
       });
       if (report.status !== 'Idle') deps.onOutbox?.();
-      return commandResponse(c, next);
+      return commandResponse(c, deps.keyRing, next);
     },
   );
 }

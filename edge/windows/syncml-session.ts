@@ -1,6 +1,7 @@
 // One OMA-DM message of a Windows session (MS-MDM §2.2): record what the device answered against the commands
 // it answers, relay outcomes as neutral events, and reply with statuses and the next queued commands.
 import type { Kysely, Transaction } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { WindowsCommand, WindowsEnrollment } from '../../core/db/edge/windows.table.js';
 import type { DeviceEvent } from '../../core/device/device-event.js';
@@ -16,6 +17,7 @@ import {
   answeredInSession,
   markSent,
   nextQueued,
+  openWindowsCommandBody,
   requeueUnanswered,
   saveAnswer,
   sentCommandAt,
@@ -45,13 +47,15 @@ const succeeded = (code: string) => /^[12]\d\d$/.test(code);
 export interface SessionOptions {
   /** With WNS configured: the package family name the PC opens its push channel for. */
   pushPackageFamilyName?: string | undefined;
+  /** The edge key ring: queued command bodies are sealed with it at rest. */
+  keyRing: KeyRing;
 }
 
 export async function handleSyncMLMessage(
   db: Kysely<EdgeDatabase>,
   enrollment: WindowsEnrollment,
   received: SyncMLMessage,
-  options: SessionOptions = {},
+  options: SessionOptions,
 ): Promise<SyncMLMessage> {
   const { sessionId } = received.header;
   const now = new Date();
@@ -71,7 +75,7 @@ export async function handleSyncMLMessage(
           events.push(event('facts-reported', { facts: { windowsDevInfo: devInfo } }));
       }
       if (options.pushPackageFamilyName && enrollment.push_channel_uri === null)
-        await requestPushChannel(tx, enrollment.id, options.pushPackageFamilyName);
+        await requestPushChannel(tx, options.keyRing, enrollment.id, options.pushPackageFamilyName);
     }
     if (
       alerts.some(
@@ -90,7 +94,9 @@ export async function handleSyncMLMessage(
     const queued = received.final ? await nextQueued(tx, enrollment.id, COMMANDS_PER_MESSAGE) : [];
     const reply = buildSyncMLReply({
       received,
-      commands: queued.map((row) => JSON.parse(row.body) as OutgoingCommand),
+      commands: queued.map(
+        (row) => JSON.parse(openWindowsCommandBody(options.keyRing, row)) as OutgoingCommand,
+      ),
     });
     const sent = reply.commands.slice(reply.commands.length - queued.length);
     for (const [index, row] of queued.entries()) {

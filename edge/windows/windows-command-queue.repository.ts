@@ -1,22 +1,34 @@
 // The OMA-DM command queue of one Windows enrolment: queue, hand out numbered in a session, record answers.
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { WindowsCommand } from '../../core/db/edge/windows.table.js';
+import { openQueuedBody, sealQueuedBody } from '../queued-command-body.js';
 
 type Db = Kysely<EdgeDatabase> | Transaction<EdgeDatabase>;
 
-/** Idempotent by (enrolment, command UUID): a retried activity does not queue twice. */
+const bodyRow = (enrollmentId: string, commandUuid: string) =>
+  ({ table: 'windows_commands', enrollmentId, commandUuid }) as const;
+
+/** Idempotent by (enrolment, command UUID): a retried activity does not queue twice. The body is sealed here. */
 export async function enqueueWindowsCommand(
   db: Db,
+  ring: KeyRing,
   command: { enrollmentId: string; commandUuid: string; requestType: string; body: string },
 ): Promise<void> {
+  const { data, keyId } = sealQueuedBody(
+    ring,
+    bodyRow(command.enrollmentId, command.commandUuid),
+    Buffer.from(command.body, 'utf8'),
+  );
   await db
     .insertInto('windows_commands')
     .values({
       enrollment_id: command.enrollmentId,
       command_uuid: command.commandUuid,
       request_type: command.requestType,
-      body: command.body,
+      body: data.toString('base64'),
+      body_key_id: keyId,
       result: null,
       session_id: null,
       msg_id: null,
@@ -27,6 +39,15 @@ export async function enqueueWindowsCommand(
     })
     .onConflict((oc) => oc.columns(['enrollment_id', 'command_uuid']).doNothing())
     .execute();
+}
+
+/** The command's JSON, opened from its sealed body: only to send it to its PC. */
+export function openWindowsCommandBody(ring: KeyRing, row: WindowsCommand): string {
+  if (row.body_key_id === null) return row.body;
+  const sealed = Buffer.from(row.body, 'base64');
+  return openQueuedBody(ring, bodyRow(row.enrollment_id, row.command_uuid), sealed, row.body_key_id).toString(
+    'utf8',
+  );
 }
 
 /** A new session: what was sent in an earlier one and never answered is sent again. */
@@ -117,7 +138,10 @@ export async function saveAnswer(
     .updateTable('windows_commands')
     .set({
       result: JSON.stringify(answer.result),
-      ...(answer.status ? { status: answer.status, finished_at: new Date() } : {}),
+      // A final status purges the body: what retention keeps (type, status, result, times) needs none of it.
+      ...(answer.status
+        ? { status: answer.status, finished_at: new Date(), body: '', body_key_id: null }
+        : {}),
     })
     .where('id', '=', id)
     .execute();

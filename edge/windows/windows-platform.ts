@@ -52,12 +52,15 @@ export function startWindowsEdge(deps: EdgePlatformDeps): StartedEdgePlatform {
           trustedProxies: settings.trustedProxies,
         },
         onOutbox: deps.onOutbox,
-        session: { pushPackageFamilyName: wns ? settings.wnsPackageFamilyName : undefined },
+        session: {
+          pushPackageFamilyName: wns ? settings.wnsPackageFamilyName : undefined,
+          keyRing: deps.keyRing,
+        },
       }),
     ),
     activities: {},
-    enqueueCommands: (input) => enqueueWindowsCommands(db, wns, input),
-    enqueueBulk: (input) => enqueueWindowsBulk(db, wns, input),
+    enqueueCommands: (input) => enqueueWindowsCommands(db, deps.keyRing, wns, input),
+    enqueueBulk: (input) => enqueueWindowsBulk(db, deps.keyRing, wns, input),
     close: () => {
       retention.stop();
       return Promise.resolve();

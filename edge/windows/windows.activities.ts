@@ -1,6 +1,7 @@
 // Queues OMA-DM commands for a Windows enrolment and wakes the PC through WNS; it collects them in its next session.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type {
   EnqueueBulkInput,
@@ -14,6 +15,7 @@ import { lockWindowsEnrollment, savePushChannel } from './windows-enrollment.rep
 
 export async function enqueueWindowsCommands(
   db: Kysely<EdgeDatabase>,
+  ring: KeyRing,
   wns: WnsClient | undefined,
   input: EnqueueCommandsInput,
 ): Promise<EnqueueCommandsResult> {
@@ -25,7 +27,7 @@ export async function enqueueWindowsCommands(
         'UnknownEnrollment',
       );
     for (const command of input.commands)
-      await enqueueWindowsCommand(tx, {
+      await enqueueWindowsCommand(tx, ring, {
         enrollmentId: input.enrollmentId,
         commandUuid: command.commandUuid,
         requestType: command.requestType,
@@ -46,6 +48,7 @@ export async function enqueueWindowsCommands(
  */
 export async function enqueueWindowsBulk(
   db: Kysely<EdgeDatabase>,
+  ring: KeyRing,
   wns: WnsClient | undefined,
   input: EnqueueBulkInput,
 ): Promise<EnqueueBulkResult> {
@@ -53,7 +56,7 @@ export async function enqueueWindowsBulk(
   let pushed = 0;
   for (const { enrollmentId, ...command } of input.commands) {
     try {
-      const result = await enqueueWindowsCommands(db, wns, { enrollmentId, commands: [command] });
+      const result = await enqueueWindowsCommands(db, ring, wns, { enrollmentId, commands: [command] });
       if (result.pushed) pushed += 1;
     } catch (error) {
       if (error instanceof ApplicationFailure && error.type === 'UnknownEnrollment')

@@ -199,6 +199,36 @@ describe('one command to many devices', { timeout: 240_000 }, () => {
     expect(audit?.details).toMatchObject({ requestType: 'ProfileList', accepted: FLEET, refused: 3 });
   });
 
+  it('carries a lock PIN sealed to the edge: the core and Temporal hold ciphertext, the device gets its PIN', async () => {
+    const [device] = devices;
+    const { id } = await planes.database.core.db
+      .selectFrom('devices')
+      .select('id')
+      .where('udid', '=', device!.udid)
+      .executeTakeFirstOrThrow();
+    const response = await call(admin, 'POST', '/v1/commands', {
+      token: operator,
+      body: {
+        idempotencyKey: 'lock-with-pin',
+        platform: 'apple',
+        devices: [id],
+        command: { requestType: 'DeviceLock', parameters: { pin: '482913' } },
+      },
+    });
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as { id: string };
+    await eventually(async () => ((await progressOf(accepted.id)).finishedAt ? true : undefined), 60_000);
+    const stored = await planes.database.core.db
+      .selectFrom('bulk_commands')
+      .select('payload')
+      .where('id', '=', accepted.id)
+      .executeTakeFirstOrThrow();
+    expect(stored.payload).not.toContain('482913');
+    const delivered = await send(device!, '/mdm/connect', { Status: 'Idle' });
+    expect(await delivered.text()).toMatch(/<key>PIN<\/key>\s*<string>482913<\/string>/);
+    await session(device!);
+  });
+
   it('answers the same bulk command for the same key, and 409 for the key reused for another command', async () => {
     const ids = (await coreIds()).slice(0, 3);
     const body = {

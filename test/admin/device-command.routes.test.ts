@@ -1,7 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { edgeSealingRecipient } from '../../admin/edge-sealing-key.js';
 import { parsePlistDict } from '../../core/apple/plist-codec.js';
+import { edgeSealingKey } from '../../core/crypto/edge-sealing-key.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
+import { openCommandPayload } from '../../core/device/sealed-command-payload.js';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { testStack } from '../support/stack.js';
@@ -29,7 +33,13 @@ describe('sending commands to a device', () => {
     });
     workerDone = worker.run();
     const db = planes.database.core.db;
-    app = testAdminApp({ db, temporal: planes.temporal, temporalTimeoutMs: 1500 });
+    const queues = {
+      coreTaskQueue: planes.coreConfig.core.taskQueue,
+      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+    };
+    app = testAdminApp({ db, temporal: planes.temporal, temporalTimeoutMs: 1500, ...queues });
+    // The edge's sealing key is asked once per process; asked here, the 1.5 s bound applies to the Update alone.
+    await edgeSealingRecipient({ temporal: planes.temporal, timeoutMs: 60_000, ...queues });
     operator = await tokenFor(db, 'operator');
     deviceId = await insertDevice(db);
     await planes.temporal.workflow.start('fakeDeviceWorkflow', {
@@ -101,7 +111,7 @@ describe('sending commands to a device', () => {
     expect(await handle.query(receivedCommandsQuery)).toHaveLength(sentBefore);
   });
 
-  it('audits, then queues the command through the device workflow, and answers 202 with its UUID', async () => {
+  it('audits, then queues the command through the device workflow sealed to the edge, and answers 202 with its UUID', async () => {
     const res = await send(deviceId, {
       requestType: 'DeviceLock',
       parameters: { pin: '123456', message: 'Call IT' },
@@ -121,7 +131,11 @@ describe('sending commands to a device', () => {
     const sent = received.find((r) => r.commandUuid === body.commandUuid)!;
     expect(sent.requestType).toBe('DeviceLock');
     expect(sent.requestedBy).toMatch(/^token:/);
-    const plist = parsePlistDict(sent.payload);
+    // A PIN enters Temporal sealed: only the edge's key ring opens it, and only for this command.
+    expect(sent.payload).not.toContain('123456');
+    const edge = edgeSealingKey(KeyRing.parse(planes.edgeConfig.edge.secretKeys));
+    expect(() => openCommandPayload(edge, sent.payload, 'another-command')).toThrow(/authentication/);
+    const plist = parsePlistDict(openCommandPayload(edge, sent.payload, body.commandUuid));
     expect(plist.CommandUUID).toBe(body.commandUuid);
     expect(plist.Command).toEqual({ RequestType: 'DeviceLock', PIN: '123456', Message: 'Call IT' });
   });

@@ -164,6 +164,8 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
     // The command's plist, found only by decoding base64 inside a payload: proves the nested search works.
     controls.commandPlist = '<string>ProfileList</string>';
     await mac.runSession();
+    // The device got its PIN: sealing hid it from Temporal and the edge database, not from the device.
+    expect(mac.state.lock).toMatchObject({ locked: true, pin });
   });
 
   it('finds no challenge, bootstrap token or profile secret in any history it can decode', async () => {
@@ -182,8 +184,27 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
     expect(workflowsSeen).toContain(workflowIds.device(deviceId));
     for (const [name, control] of Object.entries(controls))
       expect(haystack.includes(control), name).toBe(true);
-    for (const name of ['profileChallenge', 'adminChallenge', 'bootstrapToken'] as const)
+    for (const name of ['profileChallenge', 'adminChallenge', 'bootstrapToken', 'pin'] as const)
       expect(haystack.includes(secrets[name]!), name).toBe(false);
+  });
+
+  it('finds no DeviceLock PIN in the edge database once the device answered', async () => {
+    const edge = planes.database.edge.db;
+    const lock = await edge
+      .selectFrom('command_queue')
+      .select(['status', 'body'])
+      .where('request_type', '=', 'DeviceLock')
+      .executeTakeFirstOrThrow();
+    // Delivered and answered: the body (sealed while it waited) is gone, the row kept for retention.
+    expect(lock.status).toBe('acknowledged');
+    expect(lock.body.length).toBe(0);
+    const tables = await Promise.all([
+      edge.selectFrom('command_queue').select('body').execute(),
+      edge.selectFrom('command_results').select('body').execute(),
+    ]);
+    const stored = tables.flat().map((row) => row.body.toString('latin1'));
+    expect(stored.join('\n')).toContain('ProfileList');
+    expect(stored.join('\n')).not.toContain(secrets.pin!);
   });
 
   it('is refused a bootstrap token read through Temporal', async () => {

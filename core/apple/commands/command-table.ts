@@ -21,6 +21,11 @@ export interface AppleCommand<S extends z.ZodType = z.ZodType> {
   /** Result values hidden from roles that may not see secrets. Ciphertext counts: its reveal is audited. */
   secretResults: readonly ResultPath[];
   /**
+   * Its parameters may hold a secret (a PIN, a password, a profile's credentials): the admin API seals the command
+   * to the edge before it enters Temporal, and the edge keeps it sealed at rest until it is delivered.
+   */
+  carriesSecret?: true;
+  /**
    * What an Acknowledged result adds to the device's facts. `result` has its secrets removed (the typed decoders
    * read it); `visible` has them replaced by a marker, and is what the facts keep.
    */
@@ -107,6 +112,7 @@ export const appleCommands = {
       return { Payload: p.payload };
     },
     helpdesk: false,
+    carriesSecret: true,
     secretResults: [],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/removeprofilecommand */
@@ -147,6 +153,7 @@ export const appleCommands = {
     ),
     build: (p) => keys({ PIN: checkPin(p.pin), Message: p.message, PhoneNumber: p.phoneNumber }),
     helpdesk: true,
+    carriesSecret: true,
     secretResults: [],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/erasedevicecommand */
@@ -170,6 +177,7 @@ export const appleCommands = {
         ObliterationBehavior: p.obliterationBehavior,
       }),
     helpdesk: false,
+    carriesSecret: true,
     secretResults: [],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/rotatefilevaultkeycommand */
@@ -197,6 +205,7 @@ export const appleCommands = {
         ReplyEncryptionCertificate: p.replyEncryptionCertificate,
       }),
     helpdesk: false,
+    carriesSecret: true,
     secretResults: [['RotateResult', 'EncryptedNewRecoveryKey']],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/declarativemanagementcommand */

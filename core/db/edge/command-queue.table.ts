@@ -8,8 +8,13 @@ export interface CommandQueueTable {
   enrollment_id: string;
   command_uuid: string;
   request_type: string;
-  /** The command plist, exactly as sent. */
+  /**
+   * The command plist, sealed with the edge key ring (edge/apple/command-body.ts); empty once the device gave its
+   * final answer, so a delivered secret (a lock PIN) is not kept for the retention period.
+   */
   body: Buffer;
+  /** The ring key that sealed `body`; null for a purged body (or one queued in clear before bodies were sealed). */
+  body_key_id: string | null;
   /** Lower runs first; equal priorities run in the order queued. */
   priority: Generated<number>;
   status: Generated<CommandQueueStatus>;

@@ -27,8 +27,13 @@ export interface WindowsCommandTable {
   enrollment_id: string;
   command_uuid: string;
   request_type: string;
-  /** The SyncML command as JSON (an OutgoingCommand), numbered only when sent. */
+  /**
+   * The SyncML command as JSON (an OutgoingCommand), numbered only when sent; sealed with the edge key ring (base64,
+   * edge/queued-command-body.ts) and emptied once the PC gave its final status.
+   */
   body: string;
+  /** The ring key that sealed `body`; null for a purged body (or one queued in clear before bodies were sealed). */
+  body_key_id: string | null;
   status: Generated<WindowsCommandStatus>;
   /** Where it was sent: the session, the server message and the CmdIDs its statuses refer to. */
   session_id: string | null;

@@ -2,6 +2,7 @@
 // the channel URI Windows opened for it, as two commands of its own (never reported to the core).
 // https://learn.microsoft.com/windows/client-management/mdm/dmclient-csp (Provider/ProviderID/Push)
 import { type Transaction } from 'kysely';
+import type { KeyRing } from '../../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../../core/db/edge-database.js';
 import type { WindowsCommand } from '../../../core/db/edge/windows.table.js';
 import type { OutgoingCommand } from '../../../core/windows/index.js';
@@ -21,6 +22,7 @@ export const isEdgeCommand = (requestType: string) => requestType === SET_PFN ||
 /** Queues the two commands, unless a read of the channel is already on its way. */
 export async function requestPushChannel(
   tx: Transaction<EdgeDatabase>,
+  ring: KeyRing,
   enrollmentId: string,
   packageFamilyName: string,
 ): Promise<void> {
@@ -43,7 +45,7 @@ export async function requestPushChannel(
     [READ_CHANNEL, { command: 'Get', items: [{ target: CHANNEL_URI_NODE }] }],
   ];
   for (const [requestType, command] of commands)
-    await enqueueWindowsCommand(tx, {
+    await enqueueWindowsCommand(tx, ring, {
       enrollmentId,
       commandUuid: `keep-${globalThis.crypto.randomUUID()}`,
       requestType,

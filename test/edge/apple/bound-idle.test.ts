@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TrustStore } from '../../../core/cms/index.js';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../../core/db/edge-database.js';
 import { createLogger } from '../../../core/log/logger.js';
 import { enqueueCommand } from '../../../edge/apple/command-queue.repository.js';
@@ -21,6 +22,7 @@ const fingerprintOf = (identity: Identity) => createHash('sha256').update(identi
 describe('an Idle check-in from the bound certificate', () => {
   const database = useTestDatabase();
   const ca = createTestCa('Keep Test Idle CA');
+  const keyRing = KeyRing.parse(KeyRing.generateSpec('idle'));
   let statements = 0;
   let pool: pg.Pool;
   let app: Hono;
@@ -63,15 +65,15 @@ describe('an Idle check-in from the bound certificate', () => {
     const trust = new TrustStore([new X509Certificate(ca.certPem).raw]);
     app = new Hono();
     app.onError(edgeErrorHandler(createLogger('test', 'silent')));
-    app.route('/', connectRoutes({ db, identity: { trust: () => trust, isRevoked: () => false } }));
+    app.route('/', connectRoutes({ db, keyRing, identity: { trust: () => trust, isRevoked: () => false } }));
   });
 
   afterAll(() => pool?.end());
 
-  it('is answered in one Postgres statement, with the next command or with nothing', async () => {
+  it('is answered in one Postgres statement, with the next command opened from its sealed body, or with nothing', async () => {
     const { udid, enrollmentId, identity } = await enrolled();
     const commandUuid = randomUUID();
-    await enqueueCommand(database.edge.db, {
+    await enqueueCommand(database.edge.db, keyRing, {
       enrollmentId,
       commandUuid,
       requestType: 'ProfileList',
@@ -89,10 +91,12 @@ describe('an Idle check-in from the bound certificate', () => {
     expect(again.statements).toBe(1);
     const row = await database.edge.db
       .selectFrom('command_queue')
-      .select('status')
+      .select(['status', 'body'])
       .where('command_uuid', '=', commandUuid)
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('sent');
+    // At rest the body is ciphertext: the plist (and its UUID) appears only in the answer.
+    expect(row.body.toString('latin1')).not.toContain(commandUuid);
 
     await database.edge.db.deleteFrom('command_queue').where('enrollment_id', '=', enrollmentId).execute();
     const empty = await idle(udid, identity);

@@ -5,12 +5,15 @@ import {
   recordReport,
   takeNextCommand,
 } from '../../../edge/apple/command-queue.repository.js';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
+import { openCommandBody } from '../../../edge/apple/command-body.js';
 import { bindOnAuthenticate } from '../../../edge/apple/enrollment.repository.js';
 import { useTestDatabase } from '../../support/test-context.js';
 
 describe('the edge command queue', () => {
   const database = useTestDatabase();
   const enrollmentId = '0b7e5f0e-1d2c-4b3a-9f8e-7d6c5b4a3921';
+  const ring = KeyRing.parse(KeyRing.generateSpec('queue'));
   const body = (uuid: string) =>
     Buffer.from(`<plist><dict><key>CommandUUID</key><string>${uuid}</string></dict></plist>`);
 
@@ -28,7 +31,7 @@ describe('the edge command queue', () => {
   it('queues a command once per UUID and hands out lower priorities first, then in order queued', async () => {
     const db = database.edge.db;
     expect(
-      await enqueueCommand(db, {
+      await enqueueCommand(db, ring, {
         enrollmentId,
         commandUuid: 'b',
         requestType: 'ProfileList',
@@ -36,20 +39,20 @@ describe('the edge command queue', () => {
       }),
     ).toBe(true);
     expect(
-      await enqueueCommand(db, {
+      await enqueueCommand(db, ring, {
         enrollmentId,
         commandUuid: 'b',
         requestType: 'ProfileList',
         body: body('b'),
       }),
     ).toBe(false);
-    await enqueueCommand(db, {
+    await enqueueCommand(db, ring, {
       enrollmentId,
       commandUuid: 'c',
       requestType: 'SecurityInfo',
       body: body('c'),
     });
-    await enqueueCommand(db, {
+    await enqueueCommand(db, ring, {
       enrollmentId,
       commandUuid: 'a',
       requestType: 'DeviceLock',
@@ -112,9 +115,63 @@ describe('the edge command queue', () => {
     expect(a.status).toBe('Acknowledged');
   });
 
+  it('keeps a body sealed at rest, opened only with the edge key ring and only in its own row', async () => {
+    const db = database.edge.db;
+    const pin = '<key>PIN</key><string>482913</string>';
+    await enqueueCommand(db, ring, {
+      enrollmentId,
+      commandUuid: 'sealed',
+      requestType: 'DeviceLock',
+      body: Buffer.from(`<plist><dict>${pin}</dict></plist>`),
+    });
+    const stored = await db
+      .selectFrom('command_queue')
+      .selectAll()
+      .where('command_uuid', '=', 'sealed')
+      .executeTakeFirstOrThrow();
+    expect(stored.body.toString('latin1')).not.toContain('482913');
+    expect(stored.body_key_id).toBe(ring.primary.id);
+    expect(openCommandBody(ring, stored).toString()).toContain(pin);
+    // Copied into another command's row, it does not open: the ciphertext is bound to its row.
+    expect(() => openCommandBody(ring, { ...stored, command_uuid: 'other' })).toThrow(/authentication/);
+    expect(() => openCommandBody(KeyRing.parse(KeyRing.generateSpec(ring.primary.id)), stored)).toThrow(
+      /authentication/,
+    );
+    await db.deleteFrom('command_queue').where('command_uuid', '=', 'sealed').execute();
+  });
+
+  it('purges a body once the device gave its final answer, and keeps it while the device answers NotNow', async () => {
+    const db = database.edge.db;
+    await enqueueCommand(db, ring, {
+      enrollmentId,
+      commandUuid: 'purged',
+      requestType: 'DeviceLock',
+      body: Buffer.from('<plist><dict><key>PIN</key><string>482913</string></dict></plist>'),
+      priority: 1,
+    });
+    const bodyOf = () =>
+      db
+        .selectFrom('command_queue')
+        .select(['body', 'body_key_id', 'status'])
+        .where('command_uuid', '=', 'purged')
+        .executeTakeFirstOrThrow();
+    await recordReport(db, { enrollmentId, commandUuid: 'purged', status: 'NotNow', body: body('purged') });
+    expect((await bodyOf()).body.length).toBeGreaterThan(0);
+    const taken = await takeNextCommand(db, enrollmentId, true);
+    expect(taken?.command_uuid).toBe('purged');
+    expect(openCommandBody(ring, taken!).toString()).toContain('482913');
+    await recordReport(db, {
+      enrollmentId,
+      commandUuid: 'purged',
+      status: 'Acknowledged',
+      body: body('purged'),
+    });
+    expect(await bodyOf()).toEqual({ body: Buffer.alloc(0), body_key_id: null, status: 'acknowledged' });
+  });
+
   it('prunes finished commands and their results after the retention period, keeping open ones', async () => {
     const db = database.edge.db;
-    await enqueueCommand(db, {
+    await enqueueCommand(db, ring, {
       enrollmentId,
       commandUuid: 'open',
       requestType: 'ProfileList',

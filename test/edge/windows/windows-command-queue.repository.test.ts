@@ -1,12 +1,53 @@
 import { describe, expect, it } from 'vitest';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
 import {
   enqueueWindowsCommand,
+  nextQueued,
+  openWindowsCommandBody,
   pruneFinishedWindowsCommands,
+  saveAnswer,
 } from '../../../edge/windows/windows-command-queue.repository.js';
 import { useTestDatabase } from '../../support/test-context.js';
 
 describe('the Windows command queue', () => {
   const database = useTestDatabase();
+  const ring = KeyRing.parse(KeyRing.generateSpec('windows'));
+
+  it('keeps a body sealed at rest, opens it for its PC only, and purges it at the final status', async () => {
+    const db = database.edge.db;
+    const enrollmentId = globalThis.crypto.randomUUID();
+    await db
+      .insertInto('windows_enrollments')
+      .values({
+        id: enrollmentId,
+        device_id: globalThis.crypto.randomUUID(),
+        hardware_id: 'PC-SEALED',
+        cert_fingerprint: 'cd'.repeat(32),
+        status: 'enrolled',
+        first_session_at: null,
+        last_seen_at: null,
+        push_channel_uri: null,
+        push_expired_at: null,
+      })
+      .execute();
+    const body = '{"command":"Replace","items":[{"target":"./Vendor/Secret","data":"hunter2-secret"}]}';
+    await enqueueWindowsCommand(db, ring, { enrollmentId, commandUuid: 'w1', requestType: 'Replace', body });
+    const [row] = await nextQueued(db, enrollmentId, 5);
+    expect(row!.body).not.toContain('hunter2');
+    expect(Buffer.from(row!.body, 'base64').toString('latin1')).not.toContain('hunter2');
+    expect(openWindowsCommandBody(ring, row!)).toBe(body);
+    expect(() => openWindowsCommandBody(ring, { ...row!, command_uuid: 'w2' })).toThrow(/authentication/);
+    await saveAnswer(db, row!.id, { result: { status: '200' } });
+    expect(openWindowsCommandBody(ring, (await nextQueued(db, enrollmentId, 5))[0]!)).toBe(body);
+    await saveAnswer(db, row!.id, { status: 'acknowledged', result: { status: '200' } });
+    const purged = await db
+      .selectFrom('windows_commands')
+      .select(['body', 'body_key_id', 'status'])
+      .where('id', '=', row!.id)
+      .executeTakeFirstOrThrow();
+    expect(purged).toEqual({ body: '', body_key_id: null, status: 'acknowledged' });
+    await db.deleteFrom('windows_commands').where('enrollment_id', '=', enrollmentId).execute();
+  });
 
   it('prunes finished commands past retention and keeps open and recent ones', async () => {
     const db = database.edge.db;
@@ -26,7 +67,7 @@ describe('the Windows command queue', () => {
       })
       .execute();
     for (const uuid of ['old', 'recent', 'open'])
-      await enqueueWindowsCommand(db, {
+      await enqueueWindowsCommand(db, ring, {
         enrollmentId,
         commandUuid: uuid,
         requestType: 'Get',

@@ -27,6 +27,7 @@ export function testAdminPlatform(record: TestAdminRecord): AdminPlatform {
         return built;
       },
       permission: (requestType) => (requestType === 'Ping' ? 'commands:send' : 'commands:send-any'),
+      carriesSecret: () => false,
       redactResult: (requestType, result) => {
         if (requestType !== 'Wipe' || !('wipeCode' in result)) return { result, redacted: [] };
         return { result: { ...result, wipeCode: '<hidden>' }, redacted: ['wipeCode'] };

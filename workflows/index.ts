@@ -19,3 +19,4 @@ export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js
 export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';
 export { scepSignerWorkflow } from './scep-signer.workflow.js';
 export { policyFanOutWorkflow } from './policy-fanout.workflow.js';
+export { rolloutWorkflow } from './rollout.workflow.js';

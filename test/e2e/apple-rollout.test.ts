@@ -227,6 +227,14 @@ describe('staged rollouts on simulated Macs', { timeout: 600_000 }, () => {
     expect(ordered[1]!.mac.state.profiles.has(RESTRICTIONS)).toBe(true);
     expect(ordered[2]!.mac.state.profiles.has(RESTRICTIONS)).toBe(false);
     expect((await api('POST', `/v1/rollouts/${id}/resume`)).status).toBe(409);
+    // The workflow's own query answers the same live state.
+    const live = await planes.temporal.workflow
+      .getHandle(`rollout-${id}`)
+      .query<{ status: string; wave: number }>('rolloutProgress');
+    expect(live).toMatchObject({ status: 'awaiting-approval', wave: 2 });
+    // A version released to every device would overtake the rollout: it must be staged.
+    const unstaged = await api('POST', '/v1/policies', baseline(14));
+    expect(unstaged.status).toBe(409);
   });
 
   it('rolls the devices it changed back to the version they held when aborted', async () => {

@@ -24,7 +24,7 @@ import {
 import { recordAudit } from '../audit.repository.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
 import { isUuid } from '../ids.js';
-import { readJson } from '../json-body.js';
+import { readJson, readQuery } from '../json-body.js';
 import { errorBody } from '../openapi.js';
 import { findPolicy, findPolicyVersion } from '../policy/policy.repository.js';
 import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
@@ -39,6 +39,8 @@ const startBody = rolloutPlanSchema.extend({
     .optional()
     .describe('The version to roll out; the latest by default. Store it with POST /v1/policies?staged=true.'),
 });
+
+const listQuery = z.object({ policyId: z.guid().optional().describe("Only this policy's rollouts.") });
 
 const waveView = z.object({
   wave: z.number().int(),
@@ -235,12 +237,14 @@ export function rolloutRoutes(deps: {
         path: '/v1/rollouts',
         summary: 'List rollouts, newest first (500 at most).',
         permission: 'policies:read',
-        responses: { 200: { description: 'Rollouts.', schema: z.object({ items: z.array(rolloutView) }) } },
+        query: listQuery,
+        responses: {
+          200: { description: 'Rollouts.', schema: z.object({ items: z.array(rolloutView) }) },
+          400: { description: 'The message names the bad parameter.', schema: errorBody },
+        },
       },
       async (c) => {
-        const policyId = c.req.query('policyId');
-        if (policyId !== undefined && !isUuid(policyId))
-          throw new HTTPException(400, { message: 'policyId: must be a UUID' });
+        const { policyId } = readQuery(c, listQuery);
         return c.json({ items: (await listRollouts(deps.db, policyId)).map(viewOf) });
       },
     ),

@@ -29,6 +29,9 @@ describe('rollouts in the admin API, before any workflow runs', () => {
   it('lets only those who may change policies start one, and every role read them', async () => {
     expect((await start({ policyId, waves: [{ percent: 100 }] }, helpdesk)).status).toBe(403);
     expect((await call(app, 'GET', '/v1/rollouts', { token: helpdesk })).status).toBe(200);
+    const bad = await call(app, 'GET', '/v1/rollouts?policyId=nope', { token: helpdesk });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/^policyId: /);
   });
 
   it('names the field of a bad request: an unknown policy or version, a malformed wave', async () => {

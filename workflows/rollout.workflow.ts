@@ -11,14 +11,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities/rollout/rollout.activities.js';
-import {
-  judgeWave,
-  rolloutTransition,
-  type RolloutAction,
-  type RolloutPlan,
-  type RolloutStatus,
-  type WaveProgress,
-} from '../core/rollout/index.js';
+// The pure parts only: the folder's index also offers the progress query, which has no place in a workflow.
+import { judgeWave, type WaveProgress } from '../core/rollout/rollout-gate.js';
+import type { RolloutPlan, RolloutStatus } from '../core/rollout/rollout-plan.js';
+import { rolloutTransition, type RolloutAction } from '../core/rollout/rollout-transition.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { policyFanOutWorkflow } from './policy-fanout.workflow.js';
 import {

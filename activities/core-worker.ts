@@ -39,6 +39,7 @@ import { createOnboardingWebhookActivities } from './apple/dep/onboarding-webhoo
 import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
 import { createDevicePolicyActivities } from './policy/device-policy.activities.js';
 import { createPolicyFanOutActivities } from './policy/policy-fanout.activities.js';
+import { createRolloutActivities } from './rollout/rollout.activities.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -78,6 +79,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createAdminCommandProofActivities(deps),
     createPolicyFanOutActivities(deps),
     createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
+    createRolloutActivities(deps),
     ...platforms.map((platform) => platform.activities({ ...deps, ca })),
   ]);
 }

@@ -32,6 +32,7 @@ import { scimDocs, scimRoutes } from './scim/scim.routes.js';
 import { policyRoutes } from './policy/policy.routes.js';
 import { policyAssignmentRoutes } from './policy/policy-assignment.routes.js';
 import { policyComplianceRoutes } from './policy/policy-compliance.routes.js';
+import { rolloutRoutes } from './rollout/rollout.routes.js';
 
 export interface AdminAppDeps {
   log: Logger;
@@ -182,6 +183,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       timeoutMs,
     }),
     ...policyComplianceRoutes(deps),
+    ...rolloutRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

@@ -20,3 +20,4 @@ export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';
 export { edgeSealingKeyWorkflow } from './edge-sealing-key.workflow.js';
 export { scepSignerWorkflow } from './scep-signer.workflow.js';
 export { policyFanOutWorkflow } from './policy-fanout.workflow.js';
+export { rolloutWorkflow } from './rollout.workflow.js';

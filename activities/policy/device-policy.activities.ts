@@ -28,6 +28,7 @@ import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
 import { targetOf, type Policy } from '../../core/policy/index.js';
+import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
@@ -78,16 +79,11 @@ export function createDevicePolicyActivities(deps: {
     for (const policyId of new Set([...byPolicy.keys(), ...current.map((c) => c.policy_id)])) {
       const targets = (byPolicy.get(policyId) ?? []).map(targetOf);
       const selected = await devicesMatching(tx, targets)
-        .select('devices.id')
+        .select((eb) => desiredVersion(eb, policyId).as('version'))
         .where('devices.id', '=', deviceId)
         .executeTakeFirst();
       const held = current.find((c) => c.policy_id === policyId);
-      const policy = await tx
-        .selectFrom('policies')
-        .select('latest_version')
-        .where('id', '=', policyId)
-        .executeTakeFirstOrThrow();
-      const version = selected ? policy.latest_version : null;
+      const version = selected ? selected.version : null;
       if (held?.version === version || (!held && version === null)) continue;
       await tx
         .insertInto('device_policies')

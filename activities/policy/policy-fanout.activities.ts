@@ -5,6 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { targetOf } from '../../core/policy/index.js';
+import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { POLICIES_CHANGED_SIGNAL } from '../../core/policy/policies-changed-signal.js';
@@ -13,7 +14,8 @@ export function createPolicyFanOutActivities(deps: { db: Kysely<CoreDatabase> })
   const { db } = deps;
   return {
     /**
-     * Devices the assignments select get the latest version; devices they no longer select get theirs
+     * Devices the assignments select get their desired version (`desiredVersion`: the released one, or what a
+     * rollout released to them); devices they no longer select get theirs
      * withdrawn (version null, removed from the device by its workflow). Rows that change are stamped with
      * `fanoutId`, so a retry stamps the same rows and the paging below finds exactly them (with `everyDevice`,
      * every row of the policy).
@@ -28,7 +30,7 @@ export function createPolicyFanOutActivities(deps: { db: Kysely<CoreDatabase> })
       return db.transaction().execute(async (tx) => {
         const policy = await tx
           .selectFrom('policies')
-          .select('latest_version')
+          .select('id')
           .where('id', '=', policyId)
           .forUpdate()
           .executeTakeFirst();
@@ -41,9 +43,9 @@ export function createPolicyFanOutActivities(deps: { db: Kysely<CoreDatabase> })
           .insertInto('device_policies')
           .columns(['device_id', 'policy_id', 'version', 'fanout_id'])
           .expression(
-            matching.select([
+            matching.select((eb) => [
               sql.lit(policyId).as('policy_id'),
-              sql.lit(policy.latest_version).as('version'),
+              desiredVersion(eb, policyId).as('version'),
               sql.lit(fanoutId).as('fanout_id'),
             ]),
           )

@@ -4,6 +4,7 @@ import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { PolicyRow, PolicyVersionRow } from '../../core/db/core/policy.table.js';
 import { policyContentHash, type Policy } from '../../core/policy/index.js';
 import { isUuid } from '../ids.js';
+import { activeRolloutOf } from '../rollout/rollout.repository.js';
 
 export interface StoredVersion {
   policy: PolicyRow;
@@ -12,11 +13,20 @@ export interface StoredVersion {
   created: boolean;
 }
 
-/** Stores `document` as the next version of the policy of its name (the first for a new name). */
+/** A new version released to every device would overtake the rollout deciding the same devices' version. */
+export class RolloutInProgressError extends Error {
+  override readonly name = 'RolloutInProgressError';
+}
+
+/**
+ * Stores `document` as the next version of the policy of its name (the first for a new name). Released, it is
+ * what every assigned device gets; staged, devices keep the released version (0: none) until a rollout.
+ */
 export async function storePolicyVersion(
   db: Kysely<CoreDatabase>,
   document: Policy,
   createdBy: string,
+  options: { staged?: boolean } = {},
 ): Promise<StoredVersion> {
   const hash = policyContentHash(document);
   return db.transaction().execute(async (tx) => {
@@ -39,6 +49,10 @@ export async function storePolicyVersion(
       .where('version', '=', policy.latest_version)
       .executeTakeFirst();
     if (latest?.content_hash === hash) return { policy, version: latest, created: false };
+    if (!options.staged && (await activeRolloutOf(tx, policy.id)))
+      throw new RolloutInProgressError(
+        'a rollout of this policy is in progress: store the version with ?staged=true, or abort the rollout first',
+      );
     const next = policy.latest_version + 1;
     const version = await tx
       .insertInto('policy_versions')
@@ -53,7 +67,10 @@ export async function storePolicyVersion(
       .executeTakeFirstOrThrow();
     const updated = await tx
       .updateTable('policies')
-      .set({ latest_version: next })
+      .set({
+        latest_version: next,
+        released_version: options.staged ? (policy.released_version ?? policy.latest_version) : null,
+      })
       .where('id', '=', policy.id)
       .returningAll()
       .executeTakeFirstOrThrow();

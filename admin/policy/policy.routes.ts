@@ -11,7 +11,13 @@ import { defineRoute, type AdminRoute } from '../define-route.js';
 import { readQuery } from '../json-body.js';
 import { errorBody } from '../openapi.js';
 import { listAssignments } from './policy-assignment.repository.js';
-import { findPolicy, findPolicyVersion, listPolicies, storePolicyVersion } from './policy.repository.js';
+import {
+  findPolicy,
+  findPolicyVersion,
+  listPolicies,
+  RolloutInProgressError,
+  storePolicyVersion,
+} from './policy.repository.js';
 import { policyProblemsBody, readPolicyBody } from './read-policy-body.js';
 import { startPolicyFanOut } from './start-policy-fanout.js';
 
@@ -69,6 +75,14 @@ const diffQuery = z.object({
   from: versionNumber.describe('The earlier version.'),
   to: versionNumber.describe('The later version.'),
 });
+const storeQuery = z.object({
+  staged: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'true: store the version without releasing it; devices keep theirs until a rollout (POST /v1/rollouts).',
+    ),
+});
 const policyParams = { id: 'The policy id.' };
 const bodyDoc = policySchema.describe(
   'The policy document as JSON, or as YAML with content-type application/yaml.',
@@ -108,10 +122,15 @@ export function policyRoutes(deps: {
           'Store a policy document as the next version of the policy of its name, and apply it to the devices it is assigned to.',
         permission: 'policies:write',
         body: bodyDoc,
+        query: storeQuery,
         responses: {
           201: { description: 'A new version.', schema: storedView },
           200: { description: 'Same content as the latest version: nothing new stored.', schema: storedView },
           400: { description: 'Invalid; every problem listed.', schema: policyProblemsBody },
+          409: {
+            description: 'A rollout of the policy is in progress: stage the version, or abort the rollout.',
+            schema: errorBody,
+          },
           503: {
             description: 'Stored, but the devices could not be told yet; send it again.',
             schema: errorBody,
@@ -119,17 +138,26 @@ export function policyRoutes(deps: {
         },
       },
       async (c) => {
+        const staged = readQuery(c, storeQuery).staged === 'true';
         const read = await readPolicyBody(c);
         if ('refused' in read) return read.refused;
         const principal = c.get('principal');
         await recordAudit(deps.db, principal, {
           action: 'policy.version.create',
           targetKind: 'policy',
-          details: { name: read.policy.name },
+          details: { name: read.policy.name, staged },
         });
-        const stored = await storePolicyVersion(deps.db, read.policy, principal.subject);
-        // Sent again unchanged, it has every assigned device prove its state again (and retries after a 503).
-        const assigned = (await listAssignments(deps.db, stored.policy.id)).length > 0;
+        const stored = await storePolicyVersion(deps.db, read.policy, principal.subject, { staged }).catch(
+          (error: unknown) => {
+            if (error instanceof RolloutInProgressError)
+              throw new HTTPException(409, { message: error.message, cause: error });
+            throw error;
+          },
+        );
+        // Sent again unchanged, it has every assigned device prove its state again (and retries after a 503);
+        // a new staged version changes no device's desired state.
+        const assigned =
+          !(staged && stored.created) && (await listAssignments(deps.db, stored.policy.id)).length > 0;
         const fanOutWorkflowId = assigned
           ? await startPolicyFanOut(deps, stored.policy.id, { everyDevice: !stored.created })
           : null;

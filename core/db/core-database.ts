@@ -38,6 +38,7 @@ import type {
   PolicyTable,
   PolicyVersionTable,
 } from './core/policy.table.js';
+import type { RolloutDeviceTable, RolloutTable } from './core/rollout.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -77,4 +78,6 @@ export interface CoreDatabase {
   device_policies: DevicePolicyTable;
   device_policy_profiles: DevicePolicyProfileTable;
   device_policy_compliance: DevicePolicyComplianceTable;
+  rollouts: RolloutTable;
+  rollout_devices: RolloutDeviceTable;
 }

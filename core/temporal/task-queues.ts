@@ -44,4 +44,5 @@ export const workflowIds = {
   zeroTouchEnrollment: (enrollmentId: string) => `zero-touch-${enrollmentId}`,
   /** One per change of a policy's version or assignments. */
   policyFanOut: (id: string) => `policy-fanout-${id}`,
+  rollout: (id: string) => `rollout-${id}`,
 };

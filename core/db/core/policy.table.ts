@@ -7,6 +7,8 @@ export interface PolicyTable {
   /** The document's `name`: unique, and part of every identifier Keep installs for it. */
   name: string;
   latest_version: number;
+  /** The version devices hold when no rollout released another to them; null: the latest. */
+  released_version: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: Generated<Date>;
 }
 

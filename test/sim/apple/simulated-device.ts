@@ -5,6 +5,7 @@ import { X509Certificate, createPrivateKey, randomBytes, randomUUID, type KeyObj
 import { buildPlist, isPlistDict, parsePlistDict, type PlistDict } from '../../../core/apple/plist-codec.js';
 import { createTestCa, issueCertificate } from '../../support/test-ca.js';
 import {
+  errorOutcome,
   removeProfile,
   respondToCommand,
   type CommandOutcome,
@@ -129,6 +130,7 @@ export class SimulatedAppleDevice {
   private readonly maxCommands: number;
   private offline = false;
   private notNow: Set<string> | boolean = false;
+  private failing = new Set<string>();
   private push?: { token: Uint8Array; magic: string; unsubscribe?: () => void };
   private session?: Promise<HandledCommand[]>;
   private rerun = false;
@@ -242,7 +244,9 @@ export class SimulatedAppleDevice {
       const requestType = typeof command.RequestType === 'string' ? command.RequestType : '';
       const outcome: CommandOutcome = this.answersNotNow(requestType)
         ? { status: 'NotNow', result: {} }
-        : respondToCommand(command, this.state);
+        : this.failing.has(requestType)
+          ? errorOutcome('MCProfileErrorDomain', 1009, `${requestType} failed on this device (simulated).`)
+          : respondToCommand(command, this.state);
       handled.push({ commandUuid, requestType, status: outcome.status, result: outcome.result });
       if (outcome.after) effects.add(outcome.after);
       report = {
@@ -305,6 +309,11 @@ export class SimulatedAppleDevice {
   /** Answer NotNow to these RequestTypes (or to everything with `true`; `false` to stop). */
   answerNotNow(which: readonly string[] | boolean): void {
     this.notNow = typeof which === 'boolean' ? which : new Set(which);
+  }
+
+  /** Answer Error to these RequestTypes, changing nothing (an empty list to stop). */
+  answerError(which: readonly string[]): void {
+    this.failing = new Set(which);
   }
 
   /** The user removed the MDM profile: CheckOut, then the device forgets the enrollment. */

@@ -1,0 +1,144 @@
+// A rollout's core-side steps, each one bulk statement whatever the fleet size: place the target set in waves,
+// release a wave, read progress, record the status. Devices are told through the policy fan-out's activities.
+import { ApplicationFailure } from '@temporalio/common';
+import { sql, type Kysely } from 'kysely';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import { targetOf } from '../../core/policy/index.js';
+import { devicesMatching } from '../../core/policy/policy-target.query.js';
+import {
+  rolloutProgress,
+  waveEnds,
+  type RolloutStatus,
+  type WaveProgress,
+} from '../../core/rollout/index.js';
+
+export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
+  const { db } = deps;
+  return {
+    /**
+     * Resolves the target set once and records each device's wave, in device-id order (ids are random UUIDs,
+     * so a wave is a random sample of the fleet). A retry finds the rows written and changes nothing.
+     */
+    async prepareRollout(input: { rolloutId: string }): Promise<{ waveCount: number; targeted: number }> {
+      return db.transaction().execute(async (tx) => {
+        const rollout = await tx
+          .selectFrom('rollouts')
+          .selectAll()
+          .where('id', '=', input.rolloutId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!rollout) throw ApplicationFailure.nonRetryable('no such rollout', 'NoSuchRollout');
+        const placed = await tx
+          .selectFrom('rollout_devices')
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .where('rollout_id', '=', rollout.id)
+          .executeTakeFirstOrThrow();
+        if (Number(placed.n) > 0) return { waveCount: rollout.wave_count, targeted: Number(placed.n) };
+        const targets = (
+          await tx
+            .selectFrom('policy_assignments')
+            .selectAll()
+            .where('policy_id', '=', rollout.policy_id)
+            .execute()
+        ).map(targetOf);
+        const total = Number(
+          (
+            await devicesMatching(tx, targets)
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
+        const ends = waveEnds(total, rollout.plan.waves);
+        if (ends.length > 0) {
+          const wave = sql<number>`case ${sql.join(
+            ends.map((end, i) => sql`when n <= ${sql.lit(end)} then ${sql.lit(i)}`),
+            sql` `,
+          )} end`;
+          const ranked = devicesMatching(tx, targets).select([
+            'devices.id',
+            sql<number>`row_number() over (order by devices.id)`.as('n'),
+          ]);
+          await tx
+            .insertInto('rollout_devices')
+            .columns(['rollout_id', 'device_id', 'wave'])
+            .expression(
+              tx
+                .selectFrom(ranked.as('ranked'))
+                .select([sql.lit(rollout.id).as('rollout_id'), 'ranked.id', wave.as('wave')]),
+            )
+            .execute();
+        }
+        await tx
+          .updateTable('rollouts')
+          .set({ wave_count: ends.length })
+          .where('id', '=', rollout.id)
+          .execute();
+        return { waveCount: ends.length, targeted: total };
+      });
+    },
+
+    /** From now on (while the rollout is active) the wave's devices desire the new version. */
+    async releaseRolloutWave(input: { rolloutId: string; wave: number }): Promise<{ released: number }> {
+      return db.transaction().execute(async (tx) => {
+        const released = await tx
+          .updateTable('rollout_devices')
+          .set({ released_at: sql<Date>`now()` })
+          .where('rollout_id', '=', input.rolloutId)
+          .where('wave', '=', input.wave)
+          .where('released_at', 'is', null)
+          .executeTakeFirst();
+        await tx
+          .updateTable('rollouts')
+          .set({ current_wave: input.wave, updated_at: new Date() })
+          .where('id', '=', input.rolloutId)
+          .execute();
+        return { released: Number(released.numUpdatedRows) };
+      });
+    },
+
+    async readRolloutProgress(input: { rolloutId: string }): Promise<WaveProgress[]> {
+      return rolloutProgress(db, input.rolloutId);
+    },
+
+    /**
+     * Records the status the workflow decided; a write with an older revision than the one stored is dropped.
+     * Completing releases the new version as the policy's own, so devices that join later get it too.
+     */
+    async recordRolloutStatus(input: {
+      rolloutId: string;
+      status: RolloutStatus;
+      reason: string | null;
+      revision: number;
+    }): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        const updated = await tx
+          .updateTable('rollouts')
+          .set({
+            status: input.status,
+            reason: input.reason,
+            revision: input.revision,
+            updated_at: new Date(),
+          })
+          .where('id', '=', input.rolloutId)
+          .where('revision', '<', input.revision)
+          .returning(['policy_id', 'to_version'])
+          .executeTakeFirst();
+        if (!updated || input.status !== 'completed') return;
+        await tx
+          .updateTable('policies')
+          .set((eb) => ({
+            released_version: eb
+              .case()
+              .when('latest_version', '=', updated.to_version)
+              .then(sql<number | null>`null`)
+              .else(updated.to_version)
+              .end(),
+          }))
+          .where('id', '=', updated.policy_id)
+          .execute();
+      });
+    },
+  };
+}
+
+export type RolloutActivities = ReturnType<typeof createRolloutActivities>;

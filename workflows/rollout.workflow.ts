@@ -1,0 +1,180 @@
+// A staged rollout of a policy version: release a wave, tell the devices whose desired state changed, judge the
+// wave's health from the core DB, pause with the reason when a gate fails; pause, resume, approve and abort as
+// Updates. The history stays small: no per-device event, and a new run for each wave.
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  executeChild,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { RolloutActivities } from '../activities/rollout/rollout.activities.js';
+// The pure parts only: the folder's index also offers the progress query, which has no place in a workflow.
+import { judgeWave, type WaveProgress } from '../core/rollout/rollout-gate.js';
+import type { RolloutPlan, RolloutStatus } from '../core/rollout/rollout-plan.js';
+import { rolloutTransition, type RolloutAction } from '../core/rollout/rollout-transition.js';
+import { workflowIds } from '../core/temporal/task-queues.js';
+import { policyFanOutWorkflow } from './policy-fanout.workflow.js';
+import {
+  abortRolloutUpdate,
+  approveRolloutUpdate,
+  pauseRolloutUpdate,
+  resumeRolloutUpdate,
+  rolloutProgressQuery,
+  type RolloutActor,
+  type RolloutView,
+} from './rollout.messages.js';
+
+/** What a run hands the next one (continue-as-new). */
+interface RolloutCarry {
+  waveCount: number;
+  wave: number;
+  /** The current wave was released and its devices told. */
+  released: boolean;
+  /** When the current wave's clock started (release, or a resume after a failed gate). */
+  waveStartedAt: number;
+  /** An admin approved: the failed gate is accepted and the next wave may go without asking again. */
+  approved: boolean;
+  status: RolloutStatus;
+  reason: string | null;
+  revision: number;
+  progress: WaveProgress[];
+}
+
+export interface RolloutInput {
+  rolloutId: string;
+  policyId: string;
+  plan: RolloutPlan;
+  carry?: RolloutCarry;
+}
+
+export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView> {
+  const { rolloutId, policyId, plan } = input;
+  const core = proxyActivities<RolloutActivities>({
+    startToCloseTimeout: '2 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  });
+  const s: RolloutCarry = input.carry ?? {
+    ...(await core.prepareRollout({ rolloutId })),
+    wave: 0,
+    released: false,
+    waveStartedAt: Date.now(),
+    approved: false,
+    status: 'running',
+    reason: null,
+    revision: 0,
+    progress: [],
+  };
+  let persisted = s.revision;
+  let resumed = false;
+
+  const view = (): RolloutView => ({
+    status: s.status,
+    reason: s.reason,
+    wave: s.wave,
+    waveCount: s.waveCount,
+    waves: s.progress,
+  });
+  async function setStatus(status: RolloutStatus, reason: string | null): Promise<void> {
+    s.status = status;
+    s.reason = reason;
+    const revision = ++s.revision;
+    await core.recordRolloutStatus({ rolloutId, status, reason, revision });
+    persisted = Math.max(persisted, revision);
+  }
+  /** Recomputes the policy's devices in bulk and signals those whose desired version changed, in pages. */
+  async function tellDevices(step: string): Promise<void> {
+    await executeChild(policyFanOutWorkflow, {
+      workflowId: workflowIds.policyFanOut(`${rolloutId}-${step}`),
+      args: [{ policyId }],
+    });
+  }
+  function act(action: RolloutAction) {
+    return {
+      validator: (_actor: RolloutActor) => {
+        const next = rolloutTransition(s.status, action);
+        if ('refused' in next) throw new Error(next.refused);
+      },
+      handler: async ({ by }: RolloutActor): Promise<RolloutView> => {
+        const next = rolloutTransition(s.status, action);
+        if ('refused' in next) throw new Error(next.refused);
+        if (action === 'approve') s.approved = true;
+        if (action === 'resume') resumed = true;
+        await setStatus(next.to, action === 'pause' ? `paused by ${by}` : null);
+        return view();
+      },
+    };
+  }
+  setHandler(pauseRolloutUpdate, act('pause').handler, { validator: act('pause').validator });
+  setHandler(resumeRolloutUpdate, act('resume').handler, { validator: act('resume').validator });
+  setHandler(approveRolloutUpdate, act('approve').handler, { validator: act('approve').validator });
+  setHandler(abortRolloutUpdate, act('abort').handler, { validator: act('abort').validator });
+  setHandler(rolloutProgressQuery, view);
+
+  const aborted = () => s.status === 'aborted';
+  async function nextRun(): Promise<never> {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof rolloutWorkflow>({ ...input, carry: s });
+  }
+
+  while (s.wave < s.waveCount && !aborted()) {
+    if (!s.released) {
+      if (s.wave > 0 && plan.requireApproval) {
+        while (!s.approved && !aborted()) {
+          if (s.status === 'running')
+            await setStatus('awaiting-approval', `wave ${s.wave + 1} waits for approval`);
+          await condition(() => s.status === 'running' || aborted());
+        }
+        if (aborted()) break;
+      }
+      await core.releaseRolloutWave({ rolloutId, wave: s.wave });
+      await tellDevices(`wave-${s.wave}`);
+      s.released = true;
+      s.waveStartedAt = Date.now();
+      s.approved = false;
+      resumed = false;
+    }
+    // The gate: read the wave's health until it passes, pausing (with why) when it fails.
+    for (;;) {
+      if (aborted()) break;
+      if (s.status === 'paused') {
+        await condition(() => s.status !== 'paused');
+        if (aborted()) break;
+        if (s.approved) break;
+        if (resumed) s.waveStartedAt = Date.now();
+        resumed = false;
+        continue;
+      }
+      s.progress = await core.readRolloutProgress({ rolloutId });
+      const progress = s.progress.find((w) => w.wave === s.wave);
+      const verdict = progress
+        ? judgeWave(progress, plan, (Date.now() - s.waveStartedAt) / 1000)
+        : ({ kind: 'pass' } as const);
+      if (verdict.kind === 'pass') break;
+      if (verdict.kind === 'fail') {
+        if (s.status === 'running') await setStatus('paused', verdict.reason);
+        continue;
+      }
+      await condition(() => s.status !== 'running', `${plan.checkIntervalSeconds} seconds`);
+      if (workflowInfo().continueAsNewSuggested) await nextRun();
+    }
+    if (aborted()) break;
+    s.wave += 1;
+    s.released = false;
+    if (s.wave < s.waveCount) await nextRun();
+  }
+  if (aborted()) {
+    // The abort's own write must land first: the recompute reads the rollout as aborted and restores the
+    // version every changed device held before.
+    await condition(() => persisted >= s.revision);
+    await tellDevices('abort');
+  } else {
+    await setStatus('completed', null);
+    s.progress = await core.readRolloutProgress({ rolloutId });
+    await tellDevices('complete');
+  }
+  await condition(allHandlersFinished);
+  return view();
+}

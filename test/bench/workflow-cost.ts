@@ -48,13 +48,26 @@ export function workflowCostCounter(
   // A closed execution's history never changes again: count it once.
   const closed = new Map<string, { historyEvents: number; workflowTasks: number }>();
 
+  /** In small pages: a batch workflow's page of 1,000 events can pass gRPC's 4 MiB message limit. */
   async function countOne(workflowId: string, runId: string) {
-    const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
-    const events = history.events ?? [];
-    const workflowTasks = events.filter(
-      (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
-    ).length;
-    return { historyEvents: events.length, workflowTasks };
+    let historyEvents = 0;
+    let workflowTasks = 0;
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId, runId },
+        maximumPageSize: 100,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      const events = page.history?.events ?? [];
+      historyEvents += events.length;
+      workflowTasks += events.filter(
+        (e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+      ).length;
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    return { historyEvents, workflowTasks };
   }
 
   async function count(): Promise<WorkflowWork> {

@@ -2,21 +2,12 @@
 // the core and a fake APNs: assigned, installed, proven by each device's ProfileList, drift repaired, changed and
 // withdrawn; on the iPhone, passcode and screen lock go as DDM declarations, proven by its status reports.
 // Compliance is read from the admin API, as an admin sees it.
-import { createServer } from 'node:https';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { createAdminApp } from '../../admin/app.js';
-import { generateToken } from '../../admin/auth/token-hash.js';
-import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
-import { freePort } from '../support/global-setup.js';
-import { createTestPushCertificate } from '../support/push-cert.js';
-import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { eventually } from '../support/apple-requests.js';
+import { useAppleE2e } from '../support/apple-e2e.js';
 import { declarationsToken, serverToken } from '../../core/apple/declarative/index.js';
 import { appleTargetOf, translatePolicy } from '../../core/apple/policy/index.js';
-import { useTestPlanes } from '../support/test-context.js';
-import { planesAdminApp } from '../support/planes-admin.js';
 
 /** A bound, not a speed claim: pushes, sessions and workflow tasks on a shared 2-core machine. */
 const WAIT_MS = 90_000;
@@ -46,28 +37,10 @@ function baseline(minLength: number) {
 }
 
 describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
-  const token = generateToken();
-  const tlsCa = createTestCa('Keep Test TLS CA');
-  const pushCa = createTestCa('Keep Test Push CA');
-  let apns: RunningFakeApns;
-  let fake: ReturnType<typeof createFakeApns>;
-  let port: number;
-  let server: ServerType;
-  let admin: ReturnType<typeof createAdminApp>;
+  const { planes, api, adminRequest, enroll } = useAppleE2e({ waitMs: WAIT_MS });
   const mac = new SimulatedAppleDevice({ kind: 'mac' });
   const iphone = new SimulatedAppleDevice({ kind: 'iphone' });
   const ids: { mac?: string; iphone?: string; policy?: string; team?: string; teamAssignment?: string } = {};
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await admin.request(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
   const compliance = async (deviceId: string) =>
     (await api('GET', `/v1/devices/${deviceId}/compliance`)).body.items as PolicyOnDevice[];
   /** Waits until the device's compliance with the policy passes `check`; on timeout shows the last answer. */
@@ -85,76 +58,16 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
     p?.settings.find((s) => s.setting === setting)?.status;
 
   beforeAll(async () => {
-    fake = createFakeApns({ clientCaPem: pushCa.certPem });
-    apns = await fake.start();
-    port = await freePort();
-  });
-  const planes = useTestPlanes(() => ({
-    apns: { url: apns.url, caPem: apns.caPem },
-    edgePublicUrl: `https://127.0.0.1:${port}`,
-  }));
-
-  async function enroll(device: SimulatedAppleDevice): Promise<string> {
-    const profile = await admin.request('/v1/enrollments/apple', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(profile.status).toBe(201);
-    await device.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
-      edgeCa: tlsCa.certPem,
-      fakeApns: fake,
-    });
-    const row = await eventually(async () => {
-      const r = await planes.database.core.db
-        .selectFrom('devices')
-        .selectAll()
-        .where('udid', '=', device.udid)
-        .executeTakeFirst();
-      // Targeting needs the OS family, which the device's DeviceInformation answer gives.
-      return r?.enrollment_status === 'enrolled' && r.os_platform ? r : undefined;
-    }, WAIT_MS);
-    return row.id;
-  }
-
-  beforeAll(async () => {
-    const tls = issueLoopbackServerCertificate(tlsCa);
-    server = await new Promise<ServerType>((resolve) => {
-      const s: ServerType = serve(
-        {
-          fetch: planes.edgeApp.fetch,
-          hostname: '127.0.0.1',
-          port,
-          createServer,
-          serverOptions: { cert: tls.certPem, key: tls.keyPem },
-        },
-        () => resolve(s),
-      );
-    });
-    admin = planesAdminApp(planes, token);
-    const push = createTestPushCertificate({ ca: pushCa });
-    const imported = await api('POST', '/v1/push-certificate', {
-      certPem: push.certPem,
-      keyPem: push.keyPem,
-    });
-    expect(imported.status).toBe(202);
-    await planes.temporal.workflow.getHandle(imported.body.workflowId as string).result();
     ids.mac = await enroll(mac);
     ids.team = (await api('POST', '/v1/teams', { name: 'Engineering' })).body.id as string;
-    expect(
-      (
-        await admin.request(`/v1/teams/${ids.team}/devices/${ids.mac}`, {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${token}` },
-        })
-      ).status,
-    ).toBe(204);
+    expect((await adminRequest(`/v1/teams/${ids.team}/devices/${ids.mac}`, { method: 'PUT' })).status).toBe(
+      204,
+    );
   }, 180_000);
 
   afterAll(async () => {
     mac.close();
     iphone.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await apns?.close();
   });
 
   it('stores a policy, and a dry run of its assignment lists the devices it selects without sending anything', async () => {
@@ -322,10 +235,7 @@ describe('a policy on a simulated Mac and iPhone', { timeout: 300_000 }, () => {
 
   it('applies the policy to a device put in an assigned team, and removes it when the device leaves', async () => {
     const teamDevice = (method: string) =>
-      admin.request(`/v1/teams/${ids.team}/devices/${ids.mac}`, {
-        method,
-        headers: { authorization: `Bearer ${token}` },
-      });
+      adminRequest(`/v1/teams/${ids.team}/devices/${ids.mac}`, { method });
     expect((await teamDevice('DELETE')).status).toBe(204);
     expect((await api('POST', `/v1/policies/${ids.policy}/assignments`, { teamId: ids.team })).status).toBe(
       201,

@@ -2,20 +2,11 @@
 // Postgres, Temporal, the core and a fake APNs: a canary that passes its gates, a canary answering Error that
 // pauses the rollout until approved, an abort that rolls changed devices back, and a core worker restarted
 // mid-rollout without any device getting the same change twice. Driven and read through the admin API.
-import { createServer } from 'node:https';
-import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoreWorker } from '../../activities/core-worker.js';
-import type { createAdminApp } from '../../admin/app.js';
-import { generateToken } from '../../admin/auth/token-hash.js';
-import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
-import { freePort } from '../support/global-setup.js';
-import { createTestPushCertificate } from '../support/push-cert.js';
-import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { eventually } from '../support/apple-requests.js';
-import { useTestPlanes } from '../support/test-context.js';
-import { planesAdminApp } from '../support/planes-admin.js';
+import { useAppleE2e } from '../support/apple-e2e.js';
 
 /** A bound, not a speed claim: pushes, sessions and workflow tasks on a shared 2-core machine. */
 const WAIT_MS = 120_000;
@@ -39,29 +30,11 @@ function baseline(minLength: number, extra: Record<string, unknown> = {}) {
 }
 
 describe('staged rollouts on simulated Macs', { timeout: 600_000 }, () => {
-  const token = generateToken();
-  const tlsCa = createTestCa('Keep Test TLS CA');
-  const pushCa = createTestCa('Keep Test Push CA');
-  let apns: RunningFakeApns;
-  let fake: ReturnType<typeof createFakeApns>;
-  let port: number;
-  let server: ServerType;
-  let admin: ReturnType<typeof createAdminApp>;
+  const { planes, api, enroll } = useAppleE2e({ waitMs: WAIT_MS });
   const macs = [0, 1, 2].map(() => new SimulatedAppleDevice({ kind: 'mac' }));
   /** Device ids in the order a rollout places them in waves (device-id order). */
   let ordered: Array<{ id: string; mac: SimulatedAppleDevice }> = [];
   let policyId = '';
-  const api = async (method: string, path: string, body?: unknown) => {
-    const res = await admin.request(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-  };
   const versionOn = async (deviceId: string) => {
     const items = (await api('GET', `/v1/devices/${deviceId}/compliance`)).body.items as Array<{
       policyId: string;
@@ -103,58 +76,6 @@ describe('staged rollouts on simulated Macs', { timeout: 600_000 }, () => {
   }
 
   beforeAll(async () => {
-    fake = createFakeApns({ clientCaPem: pushCa.certPem });
-    apns = await fake.start();
-    port = await freePort();
-  });
-  const planes = useTestPlanes(() => ({
-    apns: { url: apns.url, caPem: apns.caPem },
-    edgePublicUrl: `https://127.0.0.1:${port}`,
-  }));
-
-  async function enroll(device: SimulatedAppleDevice): Promise<string> {
-    const profile = await admin.request('/v1/enrollments/apple', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(profile.status).toBe(201);
-    await device.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
-      edgeCa: tlsCa.certPem,
-      fakeApns: fake,
-    });
-    const row = await eventually(async () => {
-      const r = await planes.database.core.db
-        .selectFrom('devices')
-        .selectAll()
-        .where('udid', '=', device.udid)
-        .executeTakeFirst();
-      return r?.enrollment_status === 'enrolled' && r.os_platform ? r : undefined;
-    }, WAIT_MS);
-    return row.id;
-  }
-
-  beforeAll(async () => {
-    const tls = issueLoopbackServerCertificate(tlsCa);
-    server = await new Promise<ServerType>((resolve) => {
-      const s: ServerType = serve(
-        {
-          fetch: planes.edgeApp.fetch,
-          hostname: '127.0.0.1',
-          port,
-          createServer,
-          serverOptions: { cert: tls.certPem, key: tls.keyPem },
-        },
-        () => resolve(s),
-      );
-    });
-    admin = planesAdminApp(planes, token);
-    const push = createTestPushCertificate({ ca: pushCa });
-    const imported = await api('POST', '/v1/push-certificate', {
-      certPem: push.certPem,
-      keyPem: push.keyPem,
-    });
-    expect(imported.status).toBe(202);
-    await planes.temporal.workflow.getHandle(imported.body.workflowId as string).result();
     const enrolled = [];
     for (const mac of macs) enrolled.push({ id: await enroll(mac), mac });
     ordered = enrolled.sort((a, b) => a.id.localeCompare(b.id));
@@ -168,8 +89,6 @@ describe('staged rollouts on simulated Macs', { timeout: 600_000 }, () => {
 
   afterAll(async () => {
     for (const mac of macs) mac.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await apns?.close();
   });
 
   it('keeps a staged version off every device, and refuses a rollout of the version already released', async () => {

@@ -1,0 +1,121 @@
+// The stack an end-to-end Apple test drives: the test planes with the edge served over HTTPS on loopback, a fake
+// APNs, and the admin API with an admin token and an imported push certificate. Simulated devices enrol from a
+// profile downloaded through the admin API, as an admin would hand it out.
+import { createServer } from 'node:https';
+import { serve, type ServerType } from '@hono/node-server';
+import { afterAll, beforeAll, expect } from 'vitest';
+import type { createAdminApp } from '../../admin/app.js';
+import { generateToken } from '../../admin/auth/token-hash.js';
+import type { Device } from '../../core/db/core/device.table.js';
+import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
+import type { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
+import { eventually } from './apple-requests.js';
+import { freePort } from './global-setup.js';
+import type { TestPlanes } from './planes.js';
+import { planesAdminApp } from './planes-admin.js';
+import { createTestPushCertificate } from './push-cert.js';
+import { createTestCa, issueLoopbackServerCertificate } from './test-ca.js';
+import { useTestPlanes } from './test-context.js';
+
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export interface AppleE2e {
+  readonly planes: TestPlanes;
+  /** A JSON call to the admin API as the admin. */
+  api: (method: string, path: string, body?: unknown) => Promise<ApiAnswer>;
+  /** A raw call to the admin API as the admin. */
+  adminRequest: (path: string, init?: { method?: string }) => Promise<Response>;
+  /**
+   * Enrols the device from a fresh profile and answers its Keep id once the core holds it enrolled with its OS
+   * family known (targeting needs it; the device's DeviceInformation answer gives it).
+   */
+  enroll: (device: SimulatedAppleDevice) => Promise<string>;
+}
+
+/** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
+export function useAppleE2e(options: { waitMs: number }): AppleE2e {
+  const token = generateToken();
+  const tlsCa = createTestCa('Keep Test TLS CA');
+  const pushCa = createTestCa('Keep Test Push CA');
+  let fake: ReturnType<typeof createFakeApns>;
+  let apns: RunningFakeApns | undefined;
+  let port: number;
+  let server: ServerType | undefined;
+  let admin: ReturnType<typeof createAdminApp>;
+
+  beforeAll(async () => {
+    fake = createFakeApns({ clientCaPem: pushCa.certPem });
+    apns = await fake.start();
+    port = await freePort();
+  });
+  const planes = useTestPlanes(() => ({
+    apns: { url: apns!.url, caPem: apns!.caPem },
+    edgePublicUrl: `https://127.0.0.1:${port}`,
+  }));
+
+  const adminRequest = async (path: string, init: { method?: string } = {}) =>
+    admin.request(path, { method: init.method ?? 'GET', headers: { authorization: `Bearer ${token}` } });
+  async function api(method: string, path: string, body?: unknown) {
+    const res = await admin.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  beforeAll(async () => {
+    const tls = issueLoopbackServerCertificate(tlsCa);
+    server = await new Promise<ServerType>((resolve) => {
+      const s: ServerType = serve(
+        {
+          fetch: planes.edgeApp.fetch,
+          hostname: '127.0.0.1',
+          port,
+          createServer,
+          serverOptions: { cert: tls.certPem, key: tls.keyPem },
+        },
+        () => resolve(s),
+      );
+    });
+    admin = planesAdminApp(planes, token);
+    const push = createTestPushCertificate({ ca: pushCa });
+    const imported = await api('POST', '/v1/push-certificate', {
+      certPem: push.certPem,
+      keyPem: push.keyPem,
+    });
+    expect(imported.status).toBe(202);
+    await planes.temporal.workflow.getHandle(imported.body.workflowId as string).result();
+  }, 120_000);
+
+  afterAll(async () => {
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await apns?.close();
+  });
+
+  async function enroll(device: SimulatedAppleDevice): Promise<string> {
+    const profile = await adminRequest('/v1/enrollments/apple', { method: 'POST' });
+    expect(profile.status).toBe(201);
+    await device.enrollFromProfile(new Uint8Array(await profile.arrayBuffer()), {
+      edgeCa: tlsCa.certPem,
+      fakeApns: fake,
+    });
+    const row = await eventually(async (): Promise<Device | undefined> => {
+      const r = await planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('udid', '=', device.udid)
+        .executeTakeFirst();
+      return r?.enrollment_status === 'enrolled' && r.os_platform ? r : undefined;
+    }, options.waitMs);
+    return row.id;
+  }
+
+  return { planes, api, adminRequest, enroll };
+}

@@ -193,6 +193,19 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The console runs in the browser and reaches Keep only through the admin API's HTTP routes.
+    files: ['console/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [{ group: ['../../*', 'node:*'], message: 'The console is a client of the admin API.' }],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], ...tseslint.configs.disableTypeChecked },
   // CommonJS only where a library loads a module by path with require().
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

@@ -14,6 +14,9 @@ import { auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
 import { identitySettings, type IdentitySettings } from './auth/identity.js';
 import { oidcRoutes } from './auth/oidc.routes.js';
+import { bootstrapSignInRoutes } from './auth/bootstrap-sign-in.routes.js';
+import { sessionRoutes } from './auth/session.routes.js';
+import { consoleAssets } from './console/console-assets.js';
 import { parseRoleMapping } from './auth/role-mapping.js';
 import { bootstrapTokenRoutes } from './bootstrap-token.routes.js';
 import { roleGrantRoutes } from './role-grant.routes.js';
@@ -22,6 +25,7 @@ import type { AdminEnv } from './auth/principal.js';
 import { deviceCommandRoutes } from './device-command.routes.js';
 import { bulkCommandRoutes } from './bulk-command.routes.js';
 import { deviceRoutes } from './device.routes.js';
+import { fleetSummaryRoutes } from './fleet-summary.routes.js';
 import { defineRoute, mountRoutes } from './define-route.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import type { AdminPlatform } from './platform.js';
@@ -53,6 +57,8 @@ export interface AdminAppDeps {
   identity?: Partial<IdentitySettings>;
   /** Default: the registry (admin/platforms.ts). */
   platforms?: readonly AdminPlatform[];
+  /** The built console; default dist/console. */
+  consoleDir?: string;
 }
 
 const healthDoc: RouteDoc = {
@@ -106,11 +112,13 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       onError: (c) => c.json({ error: 'body: larger than the limit' }, 413),
     }),
   );
+  const publicOrigin = new URL(identity.publicUrl).origin;
+  const cookies = { secure: new URL(identity.publicUrl).protocol === 'https:' };
   const authn = authenticate({
     db: deps.db,
     bootstrapTokenHash: deps.bootstrapTokenHash,
     bootstrapTokenEnabled: identity.bootstrapTokenEnabled,
-    publicOrigin: new URL(identity.publicUrl).origin,
+    publicOrigin,
     sessionIdleMs: identity.sessionIdleMinutes * 60_000,
     now,
   });
@@ -118,7 +126,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);
   });
-  const signIn =
+  const oidc =
     identity.oidcIssuer && identity.oidcClientId
       ? oidcRoutes({
           db: deps.db,
@@ -135,6 +143,19 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
           now,
         })
       : [];
+  const signIn = [
+    ...oidc,
+    ...bootstrapSignInRoutes({
+      db: deps.db,
+      bootstrapTokenHash: deps.bootstrapTokenHash,
+      bootstrapTokenEnabled: identity.bootstrapTokenEnabled,
+      publicOrigin,
+      cookies,
+      sessionMaxMs: identity.sessionMaxHours * 3_600_000,
+      now,
+    }),
+    ...sessionRoutes({ db: deps.db, cookies, sessionIdleMs: identity.sessionIdleMinutes * 60_000, now }),
+  ];
   const api = [
     ...deviceRoutes(deps),
     ...deviceCommandRoutes({
@@ -184,6 +205,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     }),
     ...policyComplianceRoutes(deps),
     ...rolloutRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
+    ...fleetSummaryRoutes({ db: deps.db, now }),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([
@@ -192,10 +214,9 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     ...scimDocs,
   ]);
   app.route('/', mountRoutes([health, defineRoute(openApiDoc, (c) => c.json(document))]));
-  if (signIn.length > 0) {
-    app.use('/auth/logout', authn);
-    app.route('/', mountRoutes(signIn));
-  }
+  app.use('/auth/logout', authn);
+  app.route('/', mountRoutes(signIn));
+  app.route('/', consoleAssets(deps.consoleDir));
   app.route('/', scimRoutes({ db: deps.db, log: deps.log, authenticate: authn }));
   app.use('/v1/*', authn);
   app.route('/', mountRoutes(api));

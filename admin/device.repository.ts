@@ -31,6 +31,15 @@ export interface DeviceFilter {
   after?: string | undefined;
   platform?: Device['platform'] | undefined;
   status?: Device['enrollment_status'] | undefined;
+  /** A piece of the serial number, name or UDID (case-insensitive). */
+  search?: string | undefined;
+  /** Only devices in this team. */
+  teamId?: string | undefined;
+}
+
+/** `%` and `_` typed by an admin are searched for, not treated as wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
 }
 
 export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter): Promise<Device[]> {
@@ -43,6 +52,29 @@ export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter
   if (filter.after) query = query.where('id', '>', filter.after);
   if (filter.platform) query = query.where('platform', '=', filter.platform);
   if (filter.status) query = query.where('enrollment_status', '=', filter.status);
+  if (filter.search) {
+    const pattern = likePattern(filter.search);
+    query = query.where((eb) =>
+      eb.or([
+        eb('serial_number', 'ilike', pattern),
+        eb('name', 'ilike', pattern),
+        eb('udid', 'ilike', pattern),
+      ]),
+    );
+  }
+  if (filter.teamId) {
+    const teamId = filter.teamId;
+    query = query.where((eb) =>
+      eb(
+        'devices.id',
+        'in',
+        eb
+          .selectFrom('device_teams')
+          .select('device_teams.device_id')
+          .where('device_teams.team_id', '=', teamId),
+      ),
+    );
+  }
   return query.execute();
 }
 

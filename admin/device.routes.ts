@@ -18,6 +18,14 @@ const timestamp = z.iso.datetime().nullable();
 const listQuery = pageQuery.extend({
   platform: platform.optional().describe('Only devices of this platform.'),
   status: enrollmentStatus.optional().describe('Only devices in this enrollment state.'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Only devices whose serial number, name or UDID contains this text (case-insensitive).'),
+  teamId: z.uuid().optional().describe('Only devices in this team.'),
 });
 
 const deviceSummary = z.object({
@@ -74,7 +82,8 @@ export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
       {
         method: 'get',
         path: '/v1/devices',
-        summary: 'List devices, a page at a time, optionally by platform and enrollment state.',
+        summary:
+          'List devices, a page at a time, optionally by platform, enrollment state, team, or a search of serial number, name and UDID.',
         permission: 'devices:read',
         scope: 'team',
         query: listQuery,
@@ -85,7 +94,8 @@ export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
         const query = readQuery(c, listQuery);
         const after =
           query.cursor === undefined ? undefined : decodeCursor(query.cursor, [cursorPart.uuid])[0];
-        const rows = await listDevices(deps.db, { ...query, scope, after, limit: query.limit + 1 });
+        const { q: search, ...filters } = query;
+        const rows = await listDevices(deps.db, { ...filters, search, scope, after, limit: query.limit + 1 });
         return c.json(toPage(rows, query.limit, summary, (row) => [row.id]));
       },
     ),

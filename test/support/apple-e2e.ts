@@ -1,6 +1,7 @@
 // The stack an end-to-end Apple test drives: the test planes with the edge served over HTTPS on loopback, a fake
 // APNs, and the admin API with an admin token and an imported push certificate. Simulated devices enrol from a
-// profile downloaded through the admin API, as an admin would hand it out.
+// profile downloaded through the admin API, as an admin would hand it out. The admin app (with the console) is
+// also served over HTTP on loopback, for a browser.
 import { createServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, expect } from 'vitest';
@@ -33,6 +34,10 @@ export interface AppleE2e {
    * family known (targeting needs it; the device's DeviceInformation answer gives it).
    */
   enroll: (device: SimulatedAppleDevice) => Promise<string>;
+  /** Where a browser reaches the admin app (its public URL: the Origin cookie requests must come from). */
+  adminUrl: () => string;
+  /** The bootstrap admin token (the console's first-start sign-in). */
+  readonly bootstrapToken: string;
 }
 
 /** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
@@ -44,12 +49,15 @@ export function useAppleE2e(options: { waitMs: number }): AppleE2e {
   let apns: RunningFakeApns | undefined;
   let port: number;
   let server: ServerType | undefined;
+  let adminServer: ServerType | undefined;
+  let adminPort: number;
   let admin: ReturnType<typeof createAdminApp>;
 
   beforeAll(async () => {
     fake = createFakeApns({ clientCaPem: pushCa.certPem });
     apns = await fake.start();
     port = await freePort();
+    adminPort = await freePort();
   });
   const planes = useTestPlanes(() => ({
     apns: { url: apns!.url, caPem: apns!.caPem },
@@ -84,7 +92,12 @@ export function useAppleE2e(options: { waitMs: number }): AppleE2e {
         () => resolve(s),
       );
     });
-    admin = planesAdminApp(planes, token);
+    admin = planesAdminApp(planes, token, { identity: { publicUrl: `http://127.0.0.1:${adminPort}` } });
+    adminServer = await new Promise<ServerType>((resolve) => {
+      const s: ServerType = serve({ fetch: admin.fetch, hostname: '127.0.0.1', port: adminPort }, () =>
+        resolve(s),
+      );
+    });
     const push = createTestPushCertificate({ ca: pushCa });
     const imported = await api('POST', '/v1/push-certificate', {
       certPem: push.certPem,
@@ -95,7 +108,8 @@ export function useAppleE2e(options: { waitMs: number }): AppleE2e {
   }, 120_000);
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    for (const s of [server, adminServer])
+      await new Promise<void>((resolve) => (s ? s.close(() => resolve()) : resolve()));
     await apns?.close();
   });
 
@@ -117,5 +131,12 @@ export function useAppleE2e(options: { waitMs: number }): AppleE2e {
     return row.id;
   }
 
-  return { planes, api, adminRequest, enroll };
+  return {
+    planes,
+    api,
+    adminRequest,
+    enroll,
+    adminUrl: () => `http://127.0.0.1:${adminPort}`,
+    bootstrapToken: token,
+  };
 }

@@ -1,7 +1,7 @@
 // One device: its facts, compliance per policy and setting, command history with results, and its actions.
 import { text, when } from '../format';
 import { useCan } from '../session';
-import type { Command, DeviceDetail, Page, PolicyCompliance } from '../types';
+import type { Command, DeviceDetail, Page, Policy, PolicyCompliance } from '../types';
 import { useApi } from '../use-api';
 import { DeviceActions } from './device-actions';
 
@@ -16,6 +16,8 @@ export function DevicePage(props: { id: string }) {
     can('policies:read') ? `${base}/compliance` : undefined,
   );
   const commands = useApi<Page<Command>>(`${base}/commands?limit=20`, POLL_MS);
+  const policies = useApi<{ items: Policy[] }>(can('policies:read') ? '/v1/policies' : undefined);
+  const policyName = (id: string) => policies.data?.items.find((p) => p.id === id)?.name ?? id;
   if (device.error) return <p role="alert">{device.error}</p>;
   const d = device.data;
   if (!d) return <p>Loading…</p>;
@@ -51,7 +53,7 @@ export function DevicePage(props: { id: string }) {
           {compliance.data.items.map((policy) => (
             <table key={policy.policyId}>
               <caption>
-                Policy {policy.policyId} v{policy.version}:{' '}
+                Policy {policyName(policy.policyId)} v{policy.version}:{' '}
                 <span className={`status ${policy.status}`}>{policy.status}</span>
               </caption>
               <thead>

@@ -21,22 +21,21 @@ interface ComplianceSummary {
   }[];
 }
 
-/** A bar whose parts are the shares of a total: drawn with widths from CSS classes, never inline styles. */
-function Share(props: { parts: { label: string; count: number; kind: string }[] }) {
-  const total = props.parts.reduce((sum, p) => sum + p.count, 0) || 1;
+/** The compliant share of the devices a setting was judged on: green when all are, amber then red below. */
+function CompliantShare(props: { compliant: number; judged: number }) {
+  const judged = Math.max(props.judged, 1);
+  const percent = Math.round((props.compliant / judged) * 100);
   return (
-    <div className="share" role="img" aria-label={props.parts.map((p) => `${p.count} ${p.label}`).join(', ')}>
-      {props.parts.map((p) => (
-        <meter
-          key={p.kind}
-          className={p.kind}
-          min={0}
-          max={total}
-          value={p.count}
-          title={`${p.count} ${p.label}`}
-        />
-      ))}
-    </div>
+    <meter
+      min={0}
+      max={judged}
+      low={judged * 0.8}
+      high={judged * 0.99}
+      optimum={judged}
+      value={props.compliant}
+      aria-label={`${percent}% compliant`}
+      title={`${percent}% compliant`}
+    />
   );
 }
 
@@ -89,7 +88,7 @@ export function OverviewPage() {
                 <th scope="col">Failing</th>
                 <th scope="col">Unknown</th>
                 <th scope="col">Not applicable</th>
-                <th scope="col">Share</th>
+                <th scope="col">Compliant share</th>
               </tr>
             </thead>
             <tbody>
@@ -102,12 +101,9 @@ export function OverviewPage() {
                   <td>{row.unknown}</td>
                   <td>{row.notApplicable}</td>
                   <td>
-                    <Share
-                      parts={[
-                        { label: 'compliant', count: row.compliant, kind: 'compliant' },
-                        { label: 'failing', count: row.failing, kind: 'failing' },
-                        { label: 'unknown', count: row.unknown, kind: 'unknown' },
-                      ]}
+                    <CompliantShare
+                      compliant={row.compliant}
+                      judged={row.compliant + row.failing + row.unknown}
                     />
                   </td>
                 </tr>

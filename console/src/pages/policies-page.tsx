@@ -28,12 +28,15 @@ function Editor(props: { policy: Policy | undefined; onSaved: () => void }) {
   const can = useCan();
   const latest = useApi<PolicyVersion>(props.policy ? `/v1/policies/${props.policy.id}` : undefined);
   const [source, setSource] = useState('');
+  // The loaded version fills the editor until the admin types: an answer arriving late never replaces edits.
+  const [edited, setEdited] = useState(false);
   const [problems, setProblems] = useState<Problem[]>([]);
   const [status, setStatus] = useState<string>();
   useEffect(() => {
+    if (edited) return;
     if (latest.data) setSource(stringify(latest.data.document));
-    else if (!props.policy) setSource('name: my-policy\nsettings: {}\n');
-  }, [latest.data, props.policy]);
+    else if (!props.policy) setSource('schemaVersion: 1\nname: my-policy\nsettings: {}\n');
+  }, [edited, latest.data, props.policy]);
 
   async function send(path: string, done: string) {
     try {
@@ -61,7 +64,10 @@ function Editor(props: { policy: Policy | undefined; onSaved: () => void }) {
         value={source}
         aria-invalid={problems.length > 0}
         aria-describedby="policy-problems"
-        onChange={(e) => setSource(e.target.value)}
+        onChange={(e) => {
+          setEdited(true);
+          setSource(e.target.value);
+        }}
       />
       <ul id="policy-problems" className="problems">
         {problems.map((p, i) => (

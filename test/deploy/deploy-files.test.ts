@@ -285,12 +285,13 @@ describe('the Compose file', () => {
 describe('the container image', () => {
   const dockerfile = readFileSync(join(repo, 'deploy/Dockerfile'), 'utf8');
 
-  it('builds in a stage with the workflow bundle and runs as the node user in a runtime stage', () => {
+  it('builds in a stage with the workflow bundle and the console, and runs as the node user in a runtime stage', () => {
     const stages = [...dockerfile.matchAll(/^FROM\s+\S+\s+AS\s+(\S+)$/gm)].map((m) => m[1]);
     expect(stages).toEqual(['build', 'runtime']);
     const [build, runtime] = dockerfile.split(/^FROM .* AS runtime$/m);
     expect(build).toMatch(/^RUN npm ci\b/m);
     expect(build).toContain('npm run build:workflows');
+    expect(build).toContain('npm run build:console');
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "cli\/keep.ts"\]$/m);
   });

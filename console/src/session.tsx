@@ -1,5 +1,5 @@
 // Who is signed in: the session from GET /auth/session (roles, permissions, CSRF token), and the sign-in page.
-import { createContext, useContext, useState, type FormEvent } from 'react';
+import { createContext, useContext, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError, setCsrfToken } from './api';
 import type { Session } from './types';
 
@@ -22,7 +22,20 @@ export async function loadSession(): Promise<Session | undefined> {
   }
 }
 
+/** OIDC sign-in is offered when the API mounts it: /openapi.json lists exactly the routes it serves. */
+function useOidcSignIn(): boolean {
+  const [offered, setOffered] = useState(false);
+  useEffect(() => {
+    api<{ paths: Record<string, unknown> }>('GET', '/openapi.json').then(
+      (doc) => setOffered('/auth/login' in doc.paths),
+      () => setOffered(false),
+    );
+  }, []);
+  return offered;
+}
+
 export function SignIn(props: { onSignedIn: () => void }) {
+  const oidc = useOidcSignIn();
   const [token, setToken] = useState('');
   const [error, setError] = useState<string>();
   async function submit(event: FormEvent) {
@@ -37,11 +50,13 @@ export function SignIn(props: { onSignedIn: () => void }) {
   return (
     <main className="sign-in">
       <h1>Keep</h1>
-      <p>
-        <a className="button" href="/auth/login">
-          Sign in with your organisation
-        </a>
-      </p>
+      {oidc && (
+        <p>
+          <a className="button" href="/auth/login">
+            Sign in with your organisation
+          </a>
+        </p>
+      )}
       <form onSubmit={(event) => void submit(event)}>
         <h2>First start</h2>
         <label htmlFor="bootstrap-token">Bootstrap token</label>

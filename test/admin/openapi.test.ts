@@ -7,6 +7,11 @@ interface Document {
   paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>;
 }
 
+/** The app's routes but middleware and the console's static files (GET /console/*: pages, not API routes). */
+function apiRoutes(app: AdminApp) {
+  return app.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/console'));
+}
+
 describe('GET /openapi.json', () => {
   const database = useTestDatabase();
   let app: AdminApp;
@@ -24,7 +29,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('describes every route the app registers, with its responses', () => {
-    const routes = app.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/console'));
+    const routes = apiRoutes(app);
     expect(routes.length).toBeGreaterThan(10);
     for (const route of routes) {
       const path = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
@@ -44,10 +49,7 @@ describe('GET /openapi.json', () => {
       const documented = Object.entries(paths).flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       );
-      // The console's static files (GET /console/*) are pages, not API routes.
-      const mounted = admin.routes
-        .filter((r) => r.method !== 'ALL' && !r.path.startsWith('/console'))
-        .map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+      const mounted = apiRoutes(admin).map((r) => `${r.method} ${r.path.replace(/:([A-Za-z]+)/g, '{$1}')}`);
       expect(new Set(mounted)).toEqual(new Set(documented));
     }
   });
@@ -58,7 +60,7 @@ describe('GET /openapi.json', () => {
       identity: { oidcIssuer: 'https://login.example.com', oidcClientId: 'keep-admin' },
     });
     const paths = ((await (await call(withOidc, 'GET', '/openapi.json')).json()) as Document).paths;
-    for (const route of withOidc.routes.filter((r) => r.method !== 'ALL' && !r.path.startsWith('/console'))) {
+    for (const route of apiRoutes(withOidc)) {
       expect(paths[route.path.replace(/:([A-Za-z]+)/g, '{$1}')], route.path).toBeDefined();
     }
     expect(paths['/auth/callback']).toBeDefined();

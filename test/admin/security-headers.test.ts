@@ -10,7 +10,7 @@ describe('security headers on every admin answer', () => {
     helpdesk = await tokenFor(database.core.db, 'helpdesk');
   });
 
-  it('forbids caching, sniffing, referrers and framing on answers of every kind, and sends no HSTS over plain HTTP', async () => {
+  it('forbids caching, sniffing, referrers, framing and inline or foreign content on answers of every kind, and sends no HSTS over plain HTTP', async () => {
     const app = testAdminApp({ db: database.core.db });
     const answers = [
       await call(app, 'GET', '/healthz'),
@@ -27,7 +27,10 @@ describe('security headers on every admin answer', () => {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('x-frame-options')).toBe('DENY');
-      expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const csp = res.headers.get('content-security-policy');
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'none'");
+      expect(csp).not.toContain('unsafe-inline');
       expect(res.headers.get('strict-transport-security')).toBeNull();
     }
   });

@@ -9,6 +9,7 @@ import { rolesOfToken, rolesOfUser } from '../role-grant.repository.js';
 import type { AdminEnv, Principal } from './principal.js';
 import { isRole, type Role } from './rbac.js';
 import { sessionCookie } from './session-cookie.js';
+import { isBootstrapUser } from './bootstrap-user.repository.js';
 import { findLiveSession } from './session.repository.js';
 import { hashesEqual, hashToken } from './token-hash.js';
 
@@ -88,7 +89,7 @@ async function authenticateSession(
   cookie: string,
 ): Promise<Response | undefined> {
   const session = await findLiveSession(options.db, cookie, options.now(), options.sessionIdleMs);
-  if (!session)
+  if (!session || (!options.bootstrapTokenEnabled && (await isBootstrapUser(options.db, session.user_id))))
     return Response.json({ error: 'session: expired or signed out; sign in again' }, { status: 401 });
   if (!SAFE_METHODS.has(c.req.method)) {
     const origin = c.req.header('origin');

@@ -36,3 +36,15 @@ export async function disableBootstrapUser(db: Kysely<CoreDatabase>): Promise<vo
     .where('external_id', '=', BOOTSTRAP_EXTERNAL_ID)
     .execute();
 }
+
+/** Whether a session belongs to the bootstrap token's user (its sessions end when the settings switch it off). */
+export async function isBootstrapUser(db: Kysely<CoreDatabase>, userId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('directory_users')
+    .select('id')
+    .where('id', '=', userId)
+    .where('source', '=', 'oidc')
+    .where('external_id', '=', BOOTSTRAP_EXTERNAL_ID)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CookieJar } from '../../support/oidc-provider.js';
 import { useTestDatabase } from '../../support/test-context.js';
-import { auditRows, BOOTSTRAP_TOKEN, call, insertDevice, testAdminApp } from '../support.js';
+import { auditRows, BOOTSTRAP_TOKEN, call, insertDevice, testAdminApp, tokenFor } from '../support.js';
 
 describe('POST /auth/bootstrap: console sign-in with the bootstrap token', () => {
   const database = useTestDatabase();
@@ -60,6 +60,36 @@ describe('POST /auth/bootstrap: console sign-in with the bootstrap token', () =>
 
     expect((await call(app, 'GET', '/v1/devices', { headers: { cookie: jar.header() } })).status).toBe(401);
     expect((await signIn(app)).res.status).toBe(401);
+  });
+});
+
+describe('bootstrap-token sessions after a restart with the token switched off in the settings', () => {
+  const database = useTestDatabase();
+
+  it('ends them, and lets a later start with the token on open new ones', async () => {
+    const db = database.core.db;
+    const jar = new CookieJar();
+    const opened = await call(testAdminApp({ db }), 'POST', '/auth/bootstrap', {
+      body: { token: BOOTSTRAP_TOKEN },
+    });
+    expect(opened.status).toBe(204);
+    jar.store(opened);
+    const other = await (async () => {
+      const token = await tokenFor(db, 'admin');
+      return { authorization: `Bearer ${token}` };
+    })();
+    const restarted = testAdminApp({ db, identity: { bootstrapTokenEnabled: false } });
+    expect((await call(restarted, 'GET', '/v1/devices', { headers: { cookie: jar.header() } })).status).toBe(
+      401,
+    );
+    expect((await call(restarted, 'GET', '/v1/devices', { headers: other })).status).toBe(200);
+
+    const enabledAgain = testAdminApp({ db });
+    const fresh = new CookieJar();
+    fresh.store(await call(enabledAgain, 'POST', '/auth/bootstrap', { body: { token: BOOTSTRAP_TOKEN } }));
+    expect(
+      (await call(enabledAgain, 'GET', '/v1/devices', { headers: { cookie: fresh.header() } })).status,
+    ).toBe(200);
   });
 });
 

@@ -1,9 +1,15 @@
-// A device's policies on the core side: plan what to send (sign missing profiles, remove withdrawn ones, ask
-// for proof), and verify the device's answers into per-setting compliance. The device workflow calls these.
+// A device's policies on the core side: plan what to send (sign missing profiles, remove withdrawn ones, send
+// app and OS update commands once, ask for proof), and verify the device's answers into per-setting compliance.
+// The device workflow calls these.
 import { createHash, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely, Transaction } from 'kysely';
-import { buildCommand, serializeCommand, type CommandSpec } from '../../core/apple/commands/index.js';
+import {
+  buildCommand,
+  buildRawCommand,
+  serializeCommand,
+  type CommandSpec,
+} from '../../core/apple/commands/index.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import {
   applePolicyCompliance,
@@ -11,14 +17,18 @@ import {
   AppleTranslationError,
   buildPolicyProfile,
   declarationDrift,
+  reportedApps,
   reportedDeclarations,
   reportedProfileIdentifiers,
   takesDeclarativeManagement,
   translatePolicy,
+  verifyApps,
   verifyProfiles,
   type AppleTarget,
   type AppleTranslation,
   type AppleTranslationContext,
+  type PolicyCommand,
+  type PolicyCommandState,
   type PolicyDeclaration,
   type ProfileState,
   type SettingCompliance,
@@ -27,9 +37,10 @@ import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
-import { targetOf, type Policy } from '../../core/policy/index.js';
+import { targetOf, type ManagedApp, type Policy } from '../../core/policy/index.js';
 import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
+import { INVENTORY_QUERIES } from '../apple/apple-platform.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
 
@@ -155,6 +166,7 @@ export function createDevicePolicyActivities(deps: {
       ).map((p) => [p.identifier, { status: p.status, verifiedAt: p.verified_at }]),
     );
     const securityInfo = device.facts.securityInfo as Record<string, unknown> | undefined;
+    const commands = await recordedCommands(tx, device.id);
     await tx.deleteFrom('device_policy_compliance').where('device_id', '=', device.id).execute();
     const rows = desired.flatMap((d) => {
       const settings: SettingCompliance[] = d.translation
@@ -165,6 +177,10 @@ export function createDevicePolicyActivities(deps: {
             profiles,
             securityInfo: securityInfo && { info: securityInfo, at: device.updated_at },
             declarationReport: declarationReport(device),
+            commands: new Map(
+              commands.filter((c) => c.policy_id === d.policyId).map((c) => [c.setting, commandState(c)]),
+            ),
+            installedApps: installedApps(device),
             osVersionAt: device.updated_at,
             now: now(),
           })
@@ -204,6 +220,87 @@ export function createDevicePolicyActivities(deps: {
       const r = recorded.find((p) => p.identifier === w.set.identifier);
       return !r || r.content_hash !== w.hash || r.status === 'missing';
     });
+  }
+
+  /** The commands the desired policies translate to, each with the hash that tells a changed one. */
+  function wantedCommands(desired: DesiredPolicy[]) {
+    return desired.flatMap((d) =>
+      (d.translation?.commands ?? []).map((command: PolicyCommand) => ({
+        command,
+        policyId: d.policyId,
+        version: d.version,
+        hash: createHash('sha256').update(buildPlist(command.command)).digest('hex'),
+      })),
+    );
+  }
+
+  /**
+   * Sent once per content: again only when it changed, when an app the device had installed is gone (drift), or
+   * when the device answered Error and the policy has a new version since (the same one would fail the same way).
+   */
+  function commandsToSend(
+    wanted: ReturnType<typeof wantedCommands>,
+    recorded: Awaited<ReturnType<typeof recordedCommands>>,
+  ) {
+    return wanted.filter((w) => {
+      const r = recorded.find((c) => c.policy_id === w.policyId && c.setting === w.command.setting);
+      if (!r || r.content_hash !== w.hash || r.status === 'missing') return true;
+      return (r.outcome === 'error' || r.outcome === 'format-error') && r.version !== w.version;
+    });
+  }
+
+  /** The policy commands Keep sent the device, each with the device's answer (none while queued). */
+  function recordedCommands(tx: Db, deviceId: string) {
+    return tx
+      .selectFrom('device_policy_commands as pc')
+      .leftJoin('device_commands as dc', 'dc.command_uuid', 'pc.command_uuid')
+      .selectAll('pc')
+      .select(['dc.status as outcome', 'dc.error_chain'])
+      .where('pc.device_id', '=', deviceId)
+      .execute();
+  }
+
+  function commandState(row: Awaited<ReturnType<typeof recordedCommands>>[number]): PolicyCommandState {
+    const first = (row.error_chain?.[0] ?? undefined) as Record<string, unknown> | undefined;
+    const error = first?.USEnglishDescription ?? first?.LocalizedDescription;
+    return {
+      requestType: row.request_type,
+      status: row.status,
+      outcome: row.outcome ?? undefined,
+      error: typeof error === 'string' ? error : undefined,
+    };
+  }
+
+  /** Records which installed apps the device's list shows; says whether one it had is gone (drift). */
+  async function verifyAppInstalls(tx: Db, device: Device, desired: DesiredPolicy[]): Promise<boolean> {
+    const installed = installedApps(device);
+    if (!installed) return false;
+    const bundleIds = new Map<string, ManagedApp>(
+      desired.flatMap((d) =>
+        (d.policy.settings.apps ?? []).map((app, i) => [`${d.policyId}/apps[${i}]`, app] as const),
+      ),
+    );
+    const recorded = (await recordedCommands(tx, device.id)).flatMap((r) => {
+      const app = bundleIds.get(`${r.policy_id}/${r.setting}`);
+      return app?.action === 'install' ? [{ ...r, bundleId: app.bundleId }] : [];
+    });
+    const { statuses, drift } = verifyApps(recorded, installed);
+    for (const [i, { status }] of statuses.entries()) {
+      const r = recorded[i]!;
+      if (status === r.status && status !== 'installed') continue;
+      await tx
+        .updateTable('device_policy_commands')
+        .set({ status, ...(status === 'installed' ? { verified_at: now() } : {}) })
+        .where('device_id', '=', device.id)
+        .where('policy_id', '=', r.policy_id)
+        .where('setting', '=', r.setting)
+        .execute();
+    }
+    return drift;
+  }
+
+  function installedApps(device: Device) {
+    return reportedApps(device.facts.installedApplicationList, device.updated_at);
   }
 
   function desiredDeclarations(desired: DesiredPolicy[]): PolicyDeclaration[] {
@@ -291,6 +388,37 @@ export function createDevicePolicyActivities(deps: {
               remove.map((r) => r.identifier),
             )
             .execute();
+        const sentCommands = await recordedCommands(tx, deviceId);
+        const wantedCmds = wantedCommands(desired);
+        const send = commandsToSend(wantedCmds, sentCommands).map((w) => ({
+          ...w,
+          built: buildRawCommand(w.command.command),
+        }));
+        for (const w of send) {
+          const row = {
+            request_type: w.command.requestType,
+            content_hash: w.hash,
+            version: w.version,
+            command_uuid: w.built.CommandUUID,
+            status: 'sent' as const,
+            sent_at: now(),
+            verified_at: null,
+          };
+          await tx
+            .insertInto('device_policy_commands')
+            .values({ device_id: deviceId, policy_id: w.policyId, setting: w.command.setting, ...row })
+            .onConflict((oc) => oc.columns(['device_id', 'policy_id', 'setting']).doUpdateSet(row))
+            .execute();
+        }
+        // An OS update the device has reached, or a policy withdrawn: nothing left to judge by that command.
+        for (const r of sentCommands)
+          if (!wantedCmds.some((w) => w.policyId === r.policy_id && w.command.setting === r.setting))
+            await tx
+              .deleteFrom('device_policy_commands')
+              .where('device_id', '=', deviceId)
+              .where('policy_id', '=', r.policy_id)
+              .where('setting', '=', r.setting)
+              .execute();
         // Withdrawn policies are done once their profiles' removal is queued.
         await tx
           .deleteFrom('device_policies')
@@ -303,7 +431,17 @@ export function createDevicePolicyActivities(deps: {
         const drift = declarations !== undefined && declarationDrift(declarations, declarationReport(device));
         return {
           signer: install.length > 0 ? await deps.ca() : undefined,
-          plan: { install, remove, proof, declarations, drift },
+          plan: {
+            install,
+            remove,
+            send,
+            proof,
+            // Apps are proven by the device's list, an OS update by the version it reports.
+            proveApps: wantedCmds.some((w) => w.command.setting.startsWith('apps[')),
+            proveOsVersion: wantedCmds.some((w) => w.command.requestType === 'ScheduleOSUpdate'),
+            declarations,
+            drift,
+          },
         };
       });
       if (!plan) return { commands: [] };
@@ -326,7 +464,17 @@ export function createDevicePolicyActivities(deps: {
       }
       for (const r of plan.remove)
         commands.push(command({ requestType: 'RemoveProfile', identifier: r.identifier }));
+      for (const w of plan.send)
+        commands.push({
+          commandUuid: w.built.CommandUUID,
+          requestType: w.command.requestType,
+          payload: serializeCommand(w.built),
+        });
       if (!plan.proof) return { commands, ...(ddm && { ddm }) };
+      // Before the ProfileList, whose answer wakes the workflow to verify: their answers are in the facts by then.
+      if (plan.proveApps) commands.push(command({ requestType: 'InstalledApplicationList' }));
+      if (plan.proveOsVersion)
+        commands.push(command({ requestType: 'DeviceInformation', queries: INVENTORY_QUERIES }));
       const proof = command({ requestType: 'ProfileList' });
       commands.push(proof, command({ requestType: 'SecurityInfo' }));
       return { commands, proofCommandUuid: proof.commandUuid, ...(ddm && { ddm }) };
@@ -360,12 +508,14 @@ export function createDevicePolicyActivities(deps: {
             .execute();
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, device.id, target, context);
+        const appsDrifted = await verifyAppInstalls(tx, device, desired);
         await writeCompliance(tx, device, target, desired);
         const changed = toInstall(wantedProfiles(desired, context), recorded).length > 0;
         const declarationsDrifted =
           context.declarativeManagement === true &&
           declarationDrift(desiredDeclarations(desired), declarationReport(device));
-        return { drift: drift || declarationsDrifted, reconcile: drift || changed || declarationsDrifted };
+        const anyDrift = drift || declarationsDrifted || appsDrifted;
+        return { drift: anyDrift, reconcile: anyDrift || changed };
       });
     },
   };

@@ -4,12 +4,7 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely, Transaction } from 'kysely';
-import {
-  buildCommand,
-  buildRawCommand,
-  serializeCommand,
-  type CommandSpec,
-} from '../../core/apple/commands/index.js';
+import { buildCommand, serializeCommand, type CommandSpec } from '../../core/apple/commands/index.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import {
   applePolicyCompliance,
@@ -17,18 +12,14 @@ import {
   AppleTranslationError,
   buildPolicyProfile,
   declarationDrift,
-  reportedApps,
   reportedDeclarations,
   reportedProfileIdentifiers,
   takesDeclarativeManagement,
   translatePolicy,
-  verifyApps,
   verifyProfiles,
   type AppleTarget,
   type AppleTranslation,
   type AppleTranslationContext,
-  type PolicyCommand,
-  type PolicyCommandState,
   type PolicyDeclaration,
   type ProfileState,
   type SettingCompliance,
@@ -37,17 +28,24 @@ import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
-import { targetOf, type ManagedApp, type Policy } from '../../core/policy/index.js';
+import { targetOf, type Policy } from '../../core/policy/index.js';
 import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import { INVENTORY_QUERIES } from '../apple/apple-platform.js';
+import {
+  commandState,
+  installedApps,
+  recordedCommands,
+  recordPolicyCommands,
+  verifyAppInstalls,
+} from './device-policy-commands.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
 
 /** Every profile Keep installs for a policy is `keep.policy.<policy name>.…`, like `keep.enrollment.…`. */
 const IDENTIFIER_PREFIX = 'keep';
 
-interface DesiredPolicy {
+export interface DesiredPolicy {
   policyId: string;
   version: number;
   policy: Policy;
@@ -56,7 +54,7 @@ interface DesiredPolicy {
   error?: string;
 }
 
-type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
 
 export interface DevicePolicyPlan {
   commands: DeviceCommand[];
@@ -222,87 +220,6 @@ export function createDevicePolicyActivities(deps: {
     });
   }
 
-  /** The commands the desired policies translate to, each with the hash that tells a changed one. */
-  function wantedCommands(desired: DesiredPolicy[]) {
-    return desired.flatMap((d) =>
-      (d.translation?.commands ?? []).map((command: PolicyCommand) => ({
-        command,
-        policyId: d.policyId,
-        version: d.version,
-        hash: createHash('sha256').update(buildPlist(command.command)).digest('hex'),
-      })),
-    );
-  }
-
-  /**
-   * Sent once per content: again only when it changed, when an app the device had installed is gone (drift), or
-   * when the device answered Error and the policy has a new version since (the same one would fail the same way).
-   */
-  function commandsToSend(
-    wanted: ReturnType<typeof wantedCommands>,
-    recorded: Awaited<ReturnType<typeof recordedCommands>>,
-  ) {
-    return wanted.filter((w) => {
-      const r = recorded.find((c) => c.policy_id === w.policyId && c.setting === w.command.setting);
-      if (!r || r.content_hash !== w.hash || r.status === 'missing') return true;
-      return (r.outcome === 'error' || r.outcome === 'format-error') && r.version !== w.version;
-    });
-  }
-
-  /** The policy commands Keep sent the device, each with the device's answer (none while queued). */
-  function recordedCommands(tx: Db, deviceId: string) {
-    return tx
-      .selectFrom('device_policy_commands as pc')
-      .leftJoin('device_commands as dc', 'dc.command_uuid', 'pc.command_uuid')
-      .selectAll('pc')
-      .select(['dc.status as outcome', 'dc.error_chain'])
-      .where('pc.device_id', '=', deviceId)
-      .execute();
-  }
-
-  function commandState(row: Awaited<ReturnType<typeof recordedCommands>>[number]): PolicyCommandState {
-    const first = (row.error_chain?.[0] ?? undefined) as Record<string, unknown> | undefined;
-    const error = first?.USEnglishDescription ?? first?.LocalizedDescription;
-    return {
-      requestType: row.request_type,
-      status: row.status,
-      outcome: row.outcome ?? undefined,
-      error: typeof error === 'string' ? error : undefined,
-    };
-  }
-
-  /** Records which installed apps the device's list shows; says whether one it had is gone (drift). */
-  async function verifyAppInstalls(tx: Db, device: Device, desired: DesiredPolicy[]): Promise<boolean> {
-    const installed = installedApps(device);
-    if (!installed) return false;
-    const bundleIds = new Map<string, ManagedApp>(
-      desired.flatMap((d) =>
-        (d.policy.settings.apps ?? []).map((app, i) => [`${d.policyId}/apps[${i}]`, app] as const),
-      ),
-    );
-    const recorded = (await recordedCommands(tx, device.id)).flatMap((r) => {
-      const app = bundleIds.get(`${r.policy_id}/${r.setting}`);
-      return app?.action === 'install' ? [{ ...r, bundleId: app.bundleId }] : [];
-    });
-    const { statuses, drift } = verifyApps(recorded, installed);
-    for (const [i, { status }] of statuses.entries()) {
-      const r = recorded[i]!;
-      if (status === r.status && status !== 'installed') continue;
-      await tx
-        .updateTable('device_policy_commands')
-        .set({ status, ...(status === 'installed' ? { verified_at: now() } : {}) })
-        .where('device_id', '=', device.id)
-        .where('policy_id', '=', r.policy_id)
-        .where('setting', '=', r.setting)
-        .execute();
-    }
-    return drift;
-  }
-
-  function installedApps(device: Device) {
-    return reportedApps(device.facts.installedApplicationList, device.updated_at);
-  }
-
   function desiredDeclarations(desired: DesiredPolicy[]): PolicyDeclaration[] {
     return desired.flatMap((d) => d.translation?.declarations ?? []);
   }
@@ -388,37 +305,7 @@ export function createDevicePolicyActivities(deps: {
               remove.map((r) => r.identifier),
             )
             .execute();
-        const sentCommands = await recordedCommands(tx, deviceId);
-        const wantedCmds = wantedCommands(desired);
-        const send = commandsToSend(wantedCmds, sentCommands).map((w) => ({
-          ...w,
-          built: buildRawCommand(w.command.command),
-        }));
-        for (const w of send) {
-          const row = {
-            request_type: w.command.requestType,
-            content_hash: w.hash,
-            version: w.version,
-            command_uuid: w.built.CommandUUID,
-            status: 'sent' as const,
-            sent_at: now(),
-            verified_at: null,
-          };
-          await tx
-            .insertInto('device_policy_commands')
-            .values({ device_id: deviceId, policy_id: w.policyId, setting: w.command.setting, ...row })
-            .onConflict((oc) => oc.columns(['device_id', 'policy_id', 'setting']).doUpdateSet(row))
-            .execute();
-        }
-        // An OS update the device has reached, or a policy withdrawn: nothing left to judge by that command.
-        for (const r of sentCommands)
-          if (!wantedCmds.some((w) => w.policyId === r.policy_id && w.command.setting === r.setting))
-            await tx
-              .deleteFrom('device_policy_commands')
-              .where('device_id', '=', deviceId)
-              .where('policy_id', '=', r.policy_id)
-              .where('setting', '=', r.setting)
-              .execute();
+        const { send, wanted: wantedCmds } = await recordPolicyCommands(tx, deviceId, desired, now());
         // Withdrawn policies are done once their profiles' removal is queued.
         await tx
           .deleteFrom('device_policies')
@@ -508,7 +395,7 @@ export function createDevicePolicyActivities(deps: {
             .execute();
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, device.id, target, context);
-        const appsDrifted = await verifyAppInstalls(tx, device, desired);
+        const appsDrifted = await verifyAppInstalls(tx, device, desired, now());
         await writeCompliance(tx, device, target, desired);
         const changed = toInstall(wantedProfiles(desired, context), recorded).length > 0;
         const declarationsDrifted =

@@ -118,4 +118,13 @@ describe("a policy's commands on a simulated Mac", { timeout: 300_000 }, () => {
     await complianceUntil((p) => p.status === 'compliant');
     expect(await sent('InstallApplication')).toBe(2);
   });
+
+  it('verifies from a ProfileList an admin sends, and re-applies a profile the Mac lost', async () => {
+    const firewall = [...mac.state.profiles.keys()].find((k) => k.endsWith('.profile.firewall'))!;
+    expect(mac.drift.removeProfile(firewall)).toBe(true);
+    const sentByAdmin = await api('POST', `/v1/devices/${ids.mac}/commands`, { requestType: 'ProfileList' });
+    expect(sentByAdmin.status).toBe(202);
+    await eventually(async () => (mac.state.profiles.has(firewall) ? true : undefined), WAIT_MS);
+    await complianceUntil((p) => p.status === 'compliant');
+  });
 });

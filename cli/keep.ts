@@ -1,5 +1,5 @@
 // The `keep` command: the dev stack, each process of a production deployment, migrations, key generation, and
-// admin commands over the admin API (`keep apply`).
+// admin commands over the admin API (`keep apply`, `keep rollout`).
 import { KeyRing } from '../core/crypto/key-ring.js';
 import { ConfigError, loadConfig } from '../core/config/load-config.js';
 import { adminProcessConfig, coreProcessConfig, edgeProcessConfig } from '../core/config/config.schema.js';
@@ -12,7 +12,8 @@ const usage = `usage: keep <command>
   migrate        migrate both schemas (KEEP_DATABASE_URL and KEEP_EDGE_DATABASE_URL)
   build-workflows [file]  bundle the workflows ahead of time (default dist/workflow-bundle.js)
   generate-key [id]       print a new key-ring entry for KEEP_TEMPORAL_PAYLOAD_KEYS or KEEP_CORE_SECRET_KEYS
-  apply -f <dir> [--dry-run] [--json]  make a folder of YAML (teams, policies, assignments) true on the server`;
+  apply -f <dir> [--dry-run] [--json]  make a folder of YAML (teams, policies, assignments) true on the server
+  rollout list|show|pause|resume|approve|abort [<id>] [--json]  read or change policy rollouts`;
 
 function untilSignal(close: () => Promise<void>): void {
   let closing = false;
@@ -33,6 +34,15 @@ async function main(argv: string[]): Promise<void> {
     case 'apply': {
       const { runApply } = await import('./apply/apply-command.js');
       process.exitCode = await runApply(argv.slice(1), {
+        env: process.env,
+        out: (text) => console.log(text),
+        err: (text) => console.error(text),
+      });
+      return;
+    }
+    case 'rollout': {
+      const { runRollout } = await import('./rollout/rollout-command.js');
+      process.exitCode = await runRollout(argv.slice(1), {
         env: process.env,
         out: (text) => console.log(text),
         err: (text) => console.error(text),

@@ -61,7 +61,17 @@ export function devicePolicies(
         });
         return;
       }
-      if (!isPolicyProofReport(event, state) || event.kind !== 'command-report') return;
+      if (event.kind !== 'command-report') return;
+      if (!isPolicyProofReport(event, state)) {
+        // A ProfileList the plan did not ask for (an admin's) proves the device's state as well: the ingest wakes
+        // the workflow for no other unplanned answer but a zero-touch device's, which verifying leaves as it is.
+        if (event.data.outcome === 'acknowledged' && patched('verify-unplanned-profile-list'))
+          await attempt('verify', async () => {
+            const { reconcile } = await core.verifyDevicePolicies({ deviceId });
+            if (reconcile) state.due = true;
+          });
+        return;
+      }
       if (event.data.outcome === 'not-now') return;
       const uuid = event.data.commandUuid;
       if (state.inventoryCommands?.includes(uuid)) {

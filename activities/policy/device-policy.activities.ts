@@ -1,5 +1,6 @@
-// A device's policies on the core side: plan what to send (sign missing profiles, remove withdrawn ones, ask
-// for proof), and verify the device's answers into per-setting compliance. The device workflow calls these.
+// A device's policies on the core side: plan what to send (sign missing profiles, remove withdrawn ones, send
+// app and OS update commands once, ask for proof), and verify the device's answers into per-setting compliance.
+// The device workflow calls these.
 import { createHash, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely, Transaction } from 'kysely';
@@ -30,13 +31,21 @@ import type { DeviceCommand } from '../../core/device/device-command.js';
 import { targetOf, type Policy } from '../../core/policy/index.js';
 import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
+import { INVENTORY_QUERIES } from '../apple/apple-platform.js';
+import {
+  commandState,
+  installedApps,
+  recordedCommands,
+  recordPolicyCommands,
+  verifyAppInstalls,
+} from './device-policy-commands.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
 
 /** Every profile Keep installs for a policy is `keep.policy.<policy name>.…`, like `keep.enrollment.…`. */
 const IDENTIFIER_PREFIX = 'keep';
 
-interface DesiredPolicy {
+export interface DesiredPolicy {
   policyId: string;
   version: number;
   policy: Policy;
@@ -45,7 +54,7 @@ interface DesiredPolicy {
   error?: string;
 }
 
-type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
+export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
 
 export interface DevicePolicyPlan {
   commands: DeviceCommand[];
@@ -155,6 +164,7 @@ export function createDevicePolicyActivities(deps: {
       ).map((p) => [p.identifier, { status: p.status, verifiedAt: p.verified_at }]),
     );
     const securityInfo = device.facts.securityInfo as Record<string, unknown> | undefined;
+    const commands = await recordedCommands(tx, device.id);
     await tx.deleteFrom('device_policy_compliance').where('device_id', '=', device.id).execute();
     const rows = desired.flatMap((d) => {
       const settings: SettingCompliance[] = d.translation
@@ -165,6 +175,10 @@ export function createDevicePolicyActivities(deps: {
             profiles,
             securityInfo: securityInfo && { info: securityInfo, at: device.updated_at },
             declarationReport: declarationReport(device),
+            commands: new Map(
+              commands.filter((c) => c.policy_id === d.policyId).map((c) => [c.setting, commandState(c)]),
+            ),
+            installedApps: installedApps(device),
             osVersionAt: device.updated_at,
             now: now(),
           })
@@ -291,6 +305,7 @@ export function createDevicePolicyActivities(deps: {
               remove.map((r) => r.identifier),
             )
             .execute();
+        const { send, wanted: wantedCmds } = await recordPolicyCommands(tx, deviceId, desired, now());
         // Withdrawn policies are done once their profiles' removal is queued.
         await tx
           .deleteFrom('device_policies')
@@ -303,7 +318,17 @@ export function createDevicePolicyActivities(deps: {
         const drift = declarations !== undefined && declarationDrift(declarations, declarationReport(device));
         return {
           signer: install.length > 0 ? await deps.ca() : undefined,
-          plan: { install, remove, proof, declarations, drift },
+          plan: {
+            install,
+            remove,
+            send,
+            proof,
+            // Apps are proven by the device's list, an OS update by the version it reports.
+            proveApps: wantedCmds.some((w) => w.command.setting.startsWith('apps[')),
+            proveOsVersion: wantedCmds.some((w) => w.command.requestType === 'ScheduleOSUpdate'),
+            declarations,
+            drift,
+          },
         };
       });
       if (!plan) return { commands: [] };
@@ -326,7 +351,17 @@ export function createDevicePolicyActivities(deps: {
       }
       for (const r of plan.remove)
         commands.push(command({ requestType: 'RemoveProfile', identifier: r.identifier }));
+      for (const w of plan.send)
+        commands.push({
+          commandUuid: w.built.CommandUUID,
+          requestType: w.command.requestType,
+          payload: serializeCommand(w.built),
+        });
       if (!plan.proof) return { commands, ...(ddm && { ddm }) };
+      // Before the ProfileList, whose answer wakes the workflow to verify: their answers are in the facts by then.
+      if (plan.proveApps) commands.push(command({ requestType: 'InstalledApplicationList' }));
+      if (plan.proveOsVersion)
+        commands.push(command({ requestType: 'DeviceInformation', queries: INVENTORY_QUERIES }));
       const proof = command({ requestType: 'ProfileList' });
       commands.push(proof, command({ requestType: 'SecurityInfo' }));
       return { commands, proofCommandUuid: proof.commandUuid, ...(ddm && { ddm }) };
@@ -360,12 +395,14 @@ export function createDevicePolicyActivities(deps: {
             .execute();
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, device.id, target, context);
+        const appsDrifted = await verifyAppInstalls(tx, device, desired, now());
         await writeCompliance(tx, device, target, desired);
         const changed = toInstall(wantedProfiles(desired, context), recorded).length > 0;
         const declarationsDrifted =
           context.declarativeManagement === true &&
           declarationDrift(desiredDeclarations(desired), declarationReport(device));
-        return { drift: drift || declarationsDrifted, reconcile: drift || changed || declarationsDrifted };
+        const anyDrift = drift || declarationsDrifted || appsDrifted;
+        return { drift: anyDrift, reconcile: anyDrift || changed };
       });
     },
   };

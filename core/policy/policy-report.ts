@@ -5,10 +5,11 @@
 export const POLICY_REQUESTER = 'policy';
 
 /**
- * The answer to a policy proof (ProfileList: verify, and re-apply on drift), or to Keep's enrolment inventory
- * (once answered, the device's platform and OS are known and its policies can be planned).
+ * A ProfileList, whoever asked (a policy proof, or an admin: either proves what the device holds, so Keep
+ * verifies, and re-applies on drift), or Keep's enrolment inventory (once answered, the device's platform and OS
+ * are known and its policies can be planned).
  */
 export function policyReportNeedsWorkflow(command: { requestType: string; requestedBy: string }): boolean {
-  if (command.requestedBy === POLICY_REQUESTER) return command.requestType === 'ProfileList';
+  if (command.requestType === 'ProfileList') return true;
   return command.requestedBy === 'keep';
 }

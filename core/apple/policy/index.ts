@@ -13,3 +13,10 @@ export {
   type ReportedDeclarations,
 } from './declaration-verification.js';
 export { takesDeclarativeManagement } from './apple-support.js';
+export {
+  appCompliance,
+  reportedApps,
+  verifyApps,
+  type InstalledApps,
+  type PolicyCommandState,
+} from './app-verification.js';

@@ -1,7 +1,8 @@
 // Per-setting compliance of one policy on one Apple device, from the device's own answers (ProfileList,
-// SecurityInfo, DDM status reports, its reported OS version), never from "Keep sent it". Pure, so any writer can call it.
+// SecurityInfo, DDM status reports, installed apps, its reported OS version), never from "Keep sent it". Pure, so any writer can call it.
 import type { ComplianceStatus, PolicyProfileStatus } from '../../db/core/policy.table.js';
 import { declarationCompliance, type ReportedDeclarations } from './declaration-verification.js';
+import { appCompliance, type InstalledApps, type PolicyCommandState } from './app-verification.js';
 import { osUpdateCompliance, type Policy, type PolicySettingName } from '../../policy/index.js';
 import type { AppleTarget, AppleTranslation } from './apple-target.js';
 
@@ -28,6 +29,10 @@ export interface ComplianceInput {
   securityInfo?: { info: Record<string, unknown>; at: Date } | undefined;
   /** The device's last DDM status report, judged against the declarations Keep serves it. */
   declarationReport?: ReportedDeclarations | undefined;
+  /** The policy commands Keep sent the device, by setting (`apps[0]`), with the device's answers. */
+  commands?: ReadonlyMap<string, PolicyCommandState> | undefined;
+  /** The device's last InstalledApplicationList. */
+  installedApps?: InstalledApps | undefined;
   /** When the device last reported its OS version. */
   osVersionAt?: Date | undefined;
   now: Date;
@@ -38,6 +43,21 @@ export function applePolicyCompliance(input: ComplianceInput): SettingCompliance
   const out: SettingCompliance[] = [];
   for (const name of Object.keys(policy.settings) as PolicySettingName[]) {
     if (policy.settings[name] === undefined) continue;
+    if (name === 'apps') {
+      // Each app is its own command and proof, so each entry is judged (or not applicable) on its own.
+      out.push(
+        ...appCompliance(
+          policy.settings.apps ?? [],
+          translation,
+          input.commands ?? new Map(),
+          input.installedApps,
+        ),
+        ...translation.notApplicable
+          .filter((n) => n.setting.startsWith('apps['))
+          .map((n) => ({ setting: n.setting, status: 'not-applicable' as const, reason: n.reason })),
+      );
+      continue;
+    }
     const whole = translation.notApplicable.find(
       (n) => n.setting === name || n.setting.startsWith(`${name}[`),
     );
@@ -72,8 +92,6 @@ function settingStatus(name: PolicySettingName, input: ComplianceInput): Setting
     if (declared.length > 0) parts.push(declarationCompliance(name, declared, input.declarationReport));
     return worst(parts);
   }
-  if (translation.commands.some((c) => c.setting === name || c.setting.startsWith(`${name}[`)))
-    return { setting: name, status: 'unknown', reason: `Keep does not send ${name} commands yet` };
   // Nothing to enforce (e.g. encryption not required): the device meets it as it is.
   return { setting: name, status: 'compliant' };
 }

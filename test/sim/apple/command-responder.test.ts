@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildCommand, type CommandSpec } from '../../../core/apple/commands/index.js';
 import { buildPlist } from '../../../core/apple/plist-codec.js';
+import { translatePolicy } from '../../../core/apple/policy/index.js';
+import { commandSchema } from '../../../core/apple/policy/policy-commands.js';
+import { validateAgainstSchema } from '../../../core/apple/schemas/apple-schema.js';
 import { respondToCommand } from './command-responder.js';
 import { createDeviceState, type DeviceKind } from './device-state.js';
 import { signed, wifiProfile } from './test-environment.js';
@@ -72,5 +75,84 @@ describe('command responder', () => {
 
   it('answers a command without RequestType with CommandFormatError', () => {
     expect(respondToCommand({}, createDeviceState('mac')).status).toBe('CommandFormatError');
+  });
+
+  it("answers a policy's app and OS update commands as Apple documents, changing the device", () => {
+    const state = createDeviceState('mac', {
+      osVersion: '12.6',
+      supervised: true,
+      appStore: new Map([
+        [
+          123456,
+          { identifier: 'com.example.app', name: 'App', version: '1', shortVersion: '1.0', bundleSize: 1 },
+        ],
+      ]),
+    });
+    const { commands } = translatePolicy(
+      {
+        schemaVersion: 1,
+        name: 'apps',
+        settings: {
+          osUpdates: [{ platform: 'macOS', minimumVersion: '12.7', deadline: '2026-12-01T18:00:00' }],
+          apps: [
+            { bundleId: 'com.example.app', action: 'install', appStoreId: '123456' },
+            {
+              bundleId: 'com.example.tool',
+              action: 'install',
+              package: {
+                url: 'https://cdn.example.com/tool.pkg',
+                sha256: 'a'.repeat(64),
+                size: 1,
+                version: '2.0',
+              },
+            },
+          ],
+        },
+      },
+      { platform: 'macOS', osVersion: '12.6', supervised: true, enrollment: 'device' },
+      {
+        identifierPrefix: 'keep',
+        organization: 'Example',
+        profileBaseUrl: 'https://x.example/',
+        declarativeManagement: false,
+      },
+    );
+    expect(commands.map((c) => c.requestType)).toEqual([
+      'ScheduleOSUpdate',
+      'InstallApplication',
+      'InstallEnterpriseApplication',
+    ]);
+    for (const c of commands) {
+      const outcome = respondToCommand(c.command, state);
+      expect(outcome.status, c.requestType).toBe('Acknowledged');
+      const problems = validateAgainstSchema(commandSchema(c.requestType), outcome.result, {
+        os: 'macOS',
+        channel: 'device',
+        section: 'responsekeys',
+      });
+      expect(problems, c.requestType).toEqual([]);
+    }
+    expect(state.osVersion).toBe('12.7');
+    expect(state.apps.filter((a) => a.managed).map((a) => [a.identifier, a.version])).toEqual([
+      ['com.example.app', '1'],
+      ['com.example.tool', '2.0'],
+    ]);
+    const remove = { RequestType: 'RemoveApplication', Identifier: 'com.example.app' };
+    expect(respondToCommand(remove, state).status).toBe('Acknowledged');
+    expect(state.apps.some((a) => a.identifier === 'com.example.app')).toBe(false);
+    expect(respondToCommand(remove, state).status).toBe('Error');
+  });
+
+  it('answers Error for an app the App Store does not have, and for an update on an unsupervised device', () => {
+    const state = createDeviceState('mac');
+    expect(respondToCommand({ RequestType: 'InstallApplication', iTunesStoreID: 1 }, state).status).toBe(
+      'Error',
+    );
+    const update = {
+      RequestType: 'ScheduleOSUpdate',
+      Updates: [{ ProductVersion: '15.0', InstallAction: 'InstallASAP' }],
+    };
+    expect(respondToCommand(update, state).status).toBe('Error');
+    expect(state.osVersion).toBe('14.5');
   });
 });

@@ -8,12 +8,14 @@ import {
   type PlistValue,
 } from '../../../core/apple/plist-codec.js';
 import type { RequestType } from '../../../core/apple/commands/index.js';
+import type { PolicyRequestType } from '../../../core/apple/policy/index.js';
 import {
   encryptRecoveryKey,
   fileVaultEscrow,
   installProfile,
   newRecoveryKey,
   type DeviceState,
+  type InstalledApp,
   type InstalledProfile,
 } from './device-state.js';
 import { deviceInformation } from './device-information.js';
@@ -60,8 +62,11 @@ const formatError = (description: string) =>
 const macOnly = (type: string) =>
   errorOutcome('MCMDMErrorDomain', 12021, `${type} is not supported on this device`);
 
-/** The table: a new RequestType in core/apple/commands fails to compile until it has a handler here. */
-const handlers: { [T in RequestType]: Handler } = {
+/**
+ * The table: a new RequestType in core/apple/commands, or a command the policy translator emits, fails to compile
+ * until it has a handler here.
+ */
+const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
   DeviceInformation: (command, state) => {
     const queries = command.Queries;
     if (!Array.isArray(queries) || queries.some((q) => typeof q !== 'string')) {
@@ -200,7 +205,53 @@ const handlers: { [T in RequestType]: Handler } = {
     state.awaitingConfiguration = false;
     return ok();
   },
+  // The app installs at once: a real device downloads it first, and lists it meanwhile with Installing.
+  InstallApplication: (command, state) => {
+    const adamId = command.iTunesStoreID;
+    if (typeof adamId !== 'number') return formatError('iTunesStoreID must be an integer');
+    const found = state.appStore?.get(adamId);
+    if (!found) return errorOutcome('MCMDMErrorDomain', 12024, `The app ${adamId} could not be found.`);
+    return ok(installApp(state, found));
+  },
+  InstallEnterpriseApplication: (command, state) => {
+    const manifest = command.Manifest;
+    const item = isPlistDict(manifest) && Array.isArray(manifest.items) ? manifest.items[0] : undefined;
+    const metadata = isPlistDict(item) && isPlistDict(item.metadata) ? item.metadata : {};
+    const identifier = metadata['bundle-identifier'];
+    if (typeof identifier !== 'string') return formatError('Manifest must name a bundle-identifier');
+    const declared = metadata['bundle-version'];
+    const version = typeof declared === 'string' ? declared : '1.0';
+    installApp(state, { identifier, name: identifier, version, shortVersion: version, bundleSize: 0 });
+    return ok();
+  },
+  RemoveApplication: (command, state) => {
+    const identifier = command.Identifier;
+    if (typeof identifier !== 'string') return formatError('Identifier must be a string');
+    const installed = state.apps.find((a) => a.identifier === identifier);
+    // Only apps the MDM installed may be removed by it.
+    if (!installed?.managed)
+      return errorOutcome('MCMDMErrorDomain', 12029, `The app “${identifier}” is not managed.`);
+    state.apps = state.apps.filter((a) => a !== installed);
+    return ok();
+  },
+  // The update installs and the device restarts into it: its next DeviceInformation reports the new version.
+  ScheduleOSUpdate: (command, state) => {
+    if (!state.supervised) return errorOutcome('MCMDMErrorDomain', 12070, 'The device is not supervised.');
+    const updates = Array.isArray(command.Updates) ? command.Updates : [];
+    const results = updates.filter(isPlistDict).map((update) => {
+      if (typeof update.ProductVersion === 'string') state.osVersion = update.ProductVersion;
+      return { ProductKey: `update-${state.osVersion}`, InstallAction: 'InstallASAP', Status: 'Installing' };
+    });
+    if (results.length > 0) state.restarts++;
+    return ok({ UpdateResults: results });
+  },
 };
+
+/** Installs (or replaces) an app as managed; the answer InstallApplication gives. */
+function installApp(state: DeviceState, app: Omit<InstalledApp, 'managed'>): PlistDict {
+  state.apps = [...state.apps.filter((a) => a.identifier !== app.identifier), { ...app, managed: true }];
+  return { Identifier: app.identifier, State: 'Managed' };
+}
 
 /** Answers one command dictionary (the `Command` of the server's plist). */
 export function respondToCommand(command: PlistDict, state: DeviceState): CommandOutcome {

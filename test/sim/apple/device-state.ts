@@ -78,6 +78,8 @@ export interface DeviceState {
   rejectedDeclarations?: Map<string, string>;
   /** In Setup Assistant after an ADE enrollment whose profile awaits DeviceConfigured. */
   awaitingConfiguration?: boolean;
+  /** The App Store as this device finds it: what InstallApplication installs for an adam id (iTunesStoreID). */
+  appStore?: ReadonlyMap<number, Omit<InstalledApp, 'managed'>>;
 }
 
 const SERIAL_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ0123456789';

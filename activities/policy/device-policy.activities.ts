@@ -2,7 +2,7 @@
 // for proof), and verify the device's answers into per-setting compliance. The device workflow calls these.
 import { createHash, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { buildCommand, serializeCommand, type CommandSpec } from '../../core/apple/commands/index.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import {
@@ -21,7 +21,6 @@ import {
   type AppleTranslationContext,
   type PolicyDeclaration,
   type ProfileState,
-  type SettingCompliance,
 } from '../../core/apple/policy/index.js';
 import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -32,6 +31,17 @@ import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
+import {
+  desiredPolicyRows,
+  forgetRemoved,
+  recordedItems,
+  recordSent,
+  replaceCompliance,
+  saveVerified,
+  untranslated,
+  type Db,
+} from './device-policy.store.js';
+import { planWindowsPolicies, verifyWindowsPolicies } from './windows-device-policy.js';
 
 /** Every profile Keep installs for a policy is `keep.policy.<policy name>.…`, like `keep.enrollment.…`. */
 const IDENTIFIER_PREFIX = 'keep';
@@ -44,8 +54,6 @@ interface DesiredPolicy {
   translation?: AppleTranslation;
   error?: string;
 }
-
-type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
 
 export interface DevicePolicyPlan {
   commands: DeviceCommand[];
@@ -121,19 +129,8 @@ export function createDevicePolicyActivities(deps: {
     target: AppleTarget,
     context: AppleTranslationContext,
   ): Promise<DesiredPolicy[]> {
-    const rows = await tx
-      .selectFrom('device_policies')
-      .innerJoin('policy_versions', (j) =>
-        j
-          .onRef('policy_versions.policy_id', '=', 'device_policies.policy_id')
-          .onRef('policy_versions.version', '=', 'device_policies.version'),
-      )
-      .select(['device_policies.policy_id', 'device_policies.version', 'policy_versions.document'])
-      .where('device_policies.device_id', '=', deviceId)
-      .execute();
-    return rows.map((row) => {
-      const policy = row.document as Policy;
-      const base = { policyId: row.policy_id, version: row.version!, policy };
+    return (await desiredPolicyRows(tx, deviceId)).map((base) => {
+      const { policy } = base;
       try {
         return { ...base, translation: translatePolicy(policy, target, context) };
       } catch (error) {
@@ -155,9 +152,9 @@ export function createDevicePolicyActivities(deps: {
       ).map((p) => [p.identifier, { status: p.status, verifiedAt: p.verified_at }]),
     );
     const securityInfo = device.facts.securityInfo as Record<string, unknown> | undefined;
-    await tx.deleteFrom('device_policy_compliance').where('device_id', '=', device.id).execute();
-    const rows = desired.flatMap((d) => {
-      const settings: SettingCompliance[] = d.translation
+    const policies = desired.map((d) => ({
+      ...d,
+      settings: d.translation
         ? applePolicyCompliance({
             policy: d.policy,
             target,
@@ -168,19 +165,9 @@ export function createDevicePolicyActivities(deps: {
             osVersionAt: device.updated_at,
             now: now(),
           })
-        : Object.keys(d.policy.settings).map((setting) => ({ setting, status: 'failing', reason: d.error! }));
-      return settings.map((s) => ({
-        device_id: device.id,
-        policy_id: d.policyId,
-        version: d.version,
-        setting: s.setting,
-        status: s.status,
-        reason: s.reason ?? null,
-        proven_at: s.provenAt ?? null,
-        updated_at: now(),
-      }));
-    });
-    if (rows.length > 0) await tx.insertInto('device_policy_compliance').values(rows).execute();
+        : untranslated(d.policy, d.error!),
+    }));
+    await replaceCompliance(tx, device.id, policies, now());
   }
 
   /** The profiles the desired policies translate to, each with the hash that tells a changed profile. */
@@ -232,7 +219,7 @@ export function createDevicePolicyActivities(deps: {
      */
     async planDevicePolicies(input: { deviceId: string }): Promise<DevicePolicyPlan> {
       const { deviceId } = input;
-      const { signer, plan } = await db.transaction().execute(async (tx) => {
+      const { signer, plan, windows } = await db.transaction().execute(async (tx) => {
         await recomputeDevice(tx, deviceId);
         // Most devices of a fleet without policies stop here, before the CA is loaded.
         const holds = await tx
@@ -246,57 +233,36 @@ export function createDevicePolicyActivities(deps: {
           .executeTakeFirst();
         if (!holds) return { signer: undefined, plan: undefined };
         const { device, target } = await loadDevice(tx, deviceId);
+        // Windows: CSP nodes instead of profiles, on the same records (its own module).
+        if (device.platform === 'windows')
+          return {
+            signer: undefined,
+            plan: undefined,
+            windows: await planWindowsPolicies(tx, device, now()),
+          };
         if (!target) return { signer: undefined, plan: undefined };
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, deviceId, target, context);
-        const recorded = await tx
-          .selectFrom('device_policy_profiles')
-          .selectAll()
-          .where('device_id', '=', deviceId)
-          .forUpdate()
-          .execute();
+        const recorded = await recordedItems(tx, deviceId);
         const wanted = wantedProfiles(desired, context);
         const install = toInstall(wanted, recorded);
         const remove = recorded.filter((r) => !wanted.some((w) => w.set.identifier === r.identifier));
-        for (const w of install)
-          await tx
-            .insertInto('device_policy_profiles')
-            .values({
-              device_id: deviceId,
-              identifier: w.set.identifier,
-              policy_id: w.policyId,
-              setting: w.set.setting,
-              content_hash: w.hash,
-              status: 'sent',
-              sent_at: now(),
-              verified_at: null,
-            })
-            .onConflict((oc) =>
-              oc.columns(['device_id', 'identifier']).doUpdateSet({
-                policy_id: w.policyId,
-                setting: w.set.setting,
-                content_hash: w.hash,
-                status: 'sent',
-                sent_at: now(),
-              }),
-            )
-            .execute();
-        if (remove.length > 0)
-          await tx
-            .deleteFrom('device_policy_profiles')
-            .where('device_id', '=', deviceId)
-            .where(
-              'identifier',
-              'in',
-              remove.map((r) => r.identifier),
-            )
-            .execute();
-        // Withdrawn policies are done once their profiles' removal is queued.
-        await tx
-          .deleteFrom('device_policies')
-          .where('device_id', '=', deviceId)
-          .where('version', 'is', null)
-          .execute();
+        await recordSent(
+          tx,
+          deviceId,
+          install.map((w) => ({
+            identifier: w.set.identifier,
+            policyId: w.policyId,
+            setting: w.set.setting,
+            hash: w.hash,
+          })),
+          now(),
+        );
+        await forgetRemoved(
+          tx,
+          deviceId,
+          remove.map((r) => r.identifier),
+        );
         await writeCompliance(tx, device, target, desired);
         const proof = desired.length > 0 || recorded.length > 0;
         const declarations = context.declarativeManagement ? desiredDeclarations(desired) : undefined;
@@ -306,6 +272,7 @@ export function createDevicePolicyActivities(deps: {
           plan: { install, remove, proof, declarations, drift },
         };
       });
+      if (windows) return windows;
       if (!plan) return { commands: [] };
       // The whole set goes to the edge every time (even empty, once policies are withdrawn); the edge says
       // whether it changed, and the workflow sends the sync command only then or on drift.
@@ -340,6 +307,7 @@ export function createDevicePolicyActivities(deps: {
     async verifyDevicePolicies(input: { deviceId: string }): Promise<{ drift: boolean; reconcile: boolean }> {
       return db.transaction().execute(async (tx) => {
         const { device, target } = await loadDevice(tx, input.deviceId);
+        if (device.platform === 'windows') return verifyWindowsPolicies(tx, device, now());
         if (!target) return { drift: false, reconcile: false };
         const recorded = await tx
           .selectFrom('device_policy_profiles')
@@ -351,13 +319,7 @@ export function createDevicePolicyActivities(deps: {
           recorded,
           reportedProfileIdentifiers(device.facts.profileList),
         );
-        for (const { identifier, status } of statuses)
-          await tx
-            .updateTable('device_policy_profiles')
-            .set({ status, ...(status === 'installed' ? { verified_at: now() } : {}) })
-            .where('device_id', '=', device.id)
-            .where('identifier', '=', identifier)
-            .execute();
+        await saveVerified(tx, device.id, statuses, now());
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, device.id, target, context);
         await writeCompliance(tx, device, target, desired);

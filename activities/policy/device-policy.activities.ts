@@ -15,7 +15,6 @@ import {
   reportedProfileIdentifiers,
   takesDeclarativeManagement,
   translatePolicy,
-  verifyProfiles,
   type AppleTarget,
   type AppleTranslation,
   type AppleTranslationContext,
@@ -26,7 +25,7 @@ import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
-import { targetOf, type Policy } from '../../core/policy/index.js';
+import { targetOf, verifyApplied, type Policy } from '../../core/policy/index.js';
 import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import type { CaLoader } from '../pki/ca-loader.js';
@@ -315,7 +314,7 @@ export function createDevicePolicyActivities(deps: {
           .where('device_id', '=', device.id)
           .forUpdate()
           .execute();
-        const { statuses, drift } = verifyProfiles(
+        const { statuses, drift } = verifyApplied(
           recorded,
           reportedProfileIdentifiers(device.facts.profileList),
         );

@@ -9,3 +9,4 @@ export * from './policy-target.js';
 export * from './policy-report.js';
 export * from './not-applicable.js';
 export * from './setting-compliance.js';
+export * from './applied-verification.js';

@@ -1,6 +1,6 @@
 // Reads a PC's answer to the policy Get against the nodes Keep set: what holds the policy's value, what never
 // took it, and what held it and has changed since (drift, to be re-applied).
-import { verifyProfiles, type RecordedProfile } from '../../apple/policy/profile-verification.js';
+import { verifyApplied, type RecordedItem } from '../../policy/applied-verification.js';
 import type { CspNode } from './csp-node.js';
 
 /** The values a check's result carries by LocURI; anything not shaped as the edge records it is ignored. */
@@ -18,10 +18,10 @@ export function holdsValue(node: CspNode, reported: string | undefined): boolean
 
 /** The same rules as profiles: `sent` and not holding it failed; proven and not holding it now drifted. */
 export function verifyNodes(
-  recorded: readonly RecordedProfile[],
+  recorded: readonly RecordedItem[],
   wanted: readonly CspNode[],
   values: Readonly<Record<string, string>>,
 ) {
   const holding = new Set(wanted.filter((n) => holdsValue(n, values[n.target])).map((n) => n.target));
-  return verifyProfiles(recorded, holding);
+  return verifyApplied(recorded, holding);
 }

@@ -22,8 +22,12 @@ export async function desiredPolicyRows(tx: Db, deviceId: string): Promise<Desir
         .onRef('policy_versions.policy_id', '=', 'device_policies.policy_id')
         .onRef('policy_versions.version', '=', 'device_policies.version'),
     )
+    .innerJoin('policies', 'policies.id', 'device_policies.policy_id')
     .select(['device_policies.policy_id', 'device_policies.version', 'policy_versions.document'])
     .where('device_policies.device_id', '=', deviceId)
+    // Oldest policy first: where two set one thing, the order decides which wins, so it must not vary.
+    .orderBy('policies.created_at')
+    .orderBy('policies.id')
     .execute();
   return rows.map((row) => ({
     policyId: row.policy_id,

@@ -46,7 +46,11 @@ async function desiredOf(tx: Db, device: Device): Promise<Desired[]> {
   }));
 }
 
-/** The nodes Keep sets, each with the hash that tells a changed value; of two policies on one node the first wins. */
+function nodeHash(node: CspNode): string {
+  return createHash('sha256').update(`${node.apply}\n${node.format}\n${node.data}`).digest('hex');
+}
+
+/** The nodes Keep sets, each with the hash that tells a changed value; of two policies on one node the older wins. */
 function wantedNodes(desired: Desired[]) {
   const byTarget = new Map<string, { node: CspNode; policyId: string; hash: string }>();
   for (const d of desired)
@@ -55,7 +59,7 @@ function wantedNodes(desired: Desired[]) {
         byTarget.set(node.target, {
           node,
           policyId: d.policyId,
-          hash: createHash('sha256').update(`${node.apply}\n${node.format}\n${node.data}`).digest('hex'),
+          hash: nodeHash(node),
         });
   return [...byTarget.values()];
 }
@@ -83,12 +87,20 @@ function lastCheck(tx: Db, deviceId: string) {
 }
 
 async function writeCompliance(tx: Db, device: Device, desired: Desired[], at: Date): Promise<void> {
-  const nodes = new Map<string, NodeState>(
-    (await recordedItems(tx, device.id)).map((r) => [
-      r.identifier,
-      { status: r.status, verifiedAt: r.verified_at },
-    ]),
-  );
+  const recorded = await recordedItems(tx, device.id);
+  /** A policy sees a node's state only where it wants the value the PC was sent; otherwise another policy won it. */
+  const nodesOf = (d: Desired) =>
+    new Map<string, NodeState>(
+      d.translation.nodes.flatMap((n) => {
+        const r = recorded.find((row) => row.identifier === n.target);
+        if (!r || n.apply === 'read') return [];
+        const state: NodeState =
+          r.content_hash === nodeHash(n)
+            ? { status: r.status, verifiedAt: r.verified_at }
+            : { status: 'conflict', verifiedAt: null };
+        return [[n.target, state]];
+      }),
+    );
   const check = await lastCheck(tx, device.id);
   const reported = check && { values: reportedNodeValues(check.result), at: check.updated_at };
   const policies = desired.map((d) => ({
@@ -97,7 +109,7 @@ async function writeCompliance(tx: Db, device: Device, desired: Desired[], at: D
       policy: d.policy,
       target: targetOf(device),
       translation: d.translation,
-      nodes,
+      nodes: nodesOf(d),
       reported,
       osVersionAt: device.updated_at,
       now: at,

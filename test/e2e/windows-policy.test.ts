@@ -139,6 +139,35 @@ describe.skipIf(!slapdInstalled())('a policy on a simulated Windows PC', { timeo
     expect(entry.version).toBe(1);
   });
 
+  it('fails the setting of a second policy that wants another value on a node the first one holds', async () => {
+    const second = await api('POST', '/v1/policies', {
+      schemaVersion: 1,
+      name: 'windows-short-passcode',
+      settings: { passcode: { minLength: 8 } },
+    });
+    const secondId = second.body.policyId as string;
+    const assigned = await api('POST', `/v1/policies/${secondId}/assignments`, { platforms: ['windows'] });
+    let last: PolicyOnDevice[] = [];
+    const entry = await eventually(async () => {
+      await pc.session();
+      last = (await api('GET', `/v1/devices/${ids.device}/compliance`)).body.items as PolicyOnDevice[];
+      return last.find((p) => p.policyId === secondId && p.status === 'failing');
+    }, WAIT_MS);
+    expect(entry.settings).toEqual([
+      expect.objectContaining({
+        setting: 'passcode',
+        status: 'failing',
+        reason: `another policy sets ${LENGTH} to another value`,
+      }),
+    ]);
+    expect(pc.nodes.get(LENGTH)).toBe('12');
+    expect(statuses(last.find((p) => p.policyId === ids.policy)!).passcode).toBe('compliant');
+    const assignmentId = (assigned.body.assignment as { id: string }).id;
+    expect((await api('DELETE', `/v1/policies/${secondId}/assignments/${assignmentId}`)).status).toBeLessThan(
+      300,
+    );
+  });
+
   it('takes the policy off the PC when its assignment is withdrawn', async () => {
     const assignments = (await api('GET', `/v1/policies/${ids.policy}/assignments`)).body.items as Array<{
       id: string;

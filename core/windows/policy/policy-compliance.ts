@@ -12,7 +12,8 @@ import type { CspNode, WindowsTarget, WindowsTranslation } from './csp-node.js';
 import { holdsValue } from './node-verification.js';
 
 export interface NodeState {
-  status: PolicyProfileStatus;
+  /** `conflict`: another policy on the PC sets the node to another value (the first policy wins it). */
+  status: PolicyProfileStatus | 'conflict';
   verifiedAt: Date | null;
 }
 
@@ -74,6 +75,8 @@ function setStatus(node: CspNode, input: WindowsComplianceInput): SettingComplia
       return { setting, status: 'failing', reason: `${node.target} changed on the device; re-applying` };
     case 'failed':
       return { setting, status: 'failing', reason: `the device did not take ${node.target}` };
+    case 'conflict':
+      return { setting, status: 'failing', reason: `another policy sets ${node.target} to another value` };
     case 'sent':
     case undefined:
       return { setting, status: 'unknown', reason: `waiting for the device to report ${node.target}` };

@@ -58,6 +58,18 @@ describe('Windows policy compliance', () => {
     ).toBe('compliant');
   });
 
+  it('fails a setting whose node another policy sets to another value', () => {
+    expect(
+      judge({ passcode: { minLength: 12 } }, { [LENGTH]: { status: 'conflict', verifiedAt: null } }),
+    ).toEqual([
+      {
+        setting: 'passcode',
+        status: 'failing',
+        reason: `another policy sets ${LENGTH} to another value`,
+      },
+    ]);
+  });
+
   it('reports a setting Windows cannot do not applicable, with the reason', () => {
     expect(judge({ restrictions: { allowScreenshots: false } }, {})).toEqual([
       { setting: 'restrictions', status: 'compliant' },

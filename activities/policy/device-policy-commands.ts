@@ -11,7 +11,8 @@ import {
 } from '../../core/apple/policy/index.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { ManagedApp } from '../../core/policy/index.js';
-import type { Db, DesiredPolicy } from './device-policy.activities.js';
+import type { DesiredPolicy } from './device-policy.activities.js';
+import type { Db } from './device-policy.store.js';
 
 /** The commands the desired policies translate to, each with the hash that tells a changed one. */
 export function wantedCommands(desired: DesiredPolicy[]) {

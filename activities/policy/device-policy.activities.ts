@@ -3,7 +3,7 @@
 // The device workflow calls these.
 import { createHash, X509Certificate } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import { buildCommand, serializeCommand, type CommandSpec } from '../../core/apple/commands/index.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import {
@@ -16,19 +16,17 @@ import {
   reportedProfileIdentifiers,
   takesDeclarativeManagement,
   translatePolicy,
-  verifyProfiles,
   type AppleTarget,
   type AppleTranslation,
   type AppleTranslationContext,
   type PolicyDeclaration,
   type ProfileState,
-  type SettingCompliance,
 } from '../../core/apple/policy/index.js';
 import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
-import { targetOf, type Policy } from '../../core/policy/index.js';
+import { targetOf, verifyApplied, type Policy } from '../../core/policy/index.js';
 import { desiredVersion } from '../../core/policy/desired-version.query.js';
 import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import { INVENTORY_QUERIES } from '../apple/apple-platform.js';
@@ -41,6 +39,17 @@ import {
 } from './device-policy-commands.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
+import {
+  desiredPolicyRows,
+  forgetRemoved,
+  recordedItems,
+  recordSent,
+  replaceCompliance,
+  saveVerified,
+  untranslated,
+  type Db,
+} from './device-policy.store.js';
+import { planWindowsPolicies, verifyWindowsPolicies } from './windows-device-policy.js';
 
 /** Every profile Keep installs for a policy is `keep.policy.<policy name>.…`, like `keep.enrollment.…`. */
 const IDENTIFIER_PREFIX = 'keep';
@@ -53,8 +62,6 @@ export interface DesiredPolicy {
   translation?: AppleTranslation;
   error?: string;
 }
-
-export type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
 
 export interface DevicePolicyPlan {
   commands: DeviceCommand[];
@@ -130,19 +137,8 @@ export function createDevicePolicyActivities(deps: {
     target: AppleTarget,
     context: AppleTranslationContext,
   ): Promise<DesiredPolicy[]> {
-    const rows = await tx
-      .selectFrom('device_policies')
-      .innerJoin('policy_versions', (j) =>
-        j
-          .onRef('policy_versions.policy_id', '=', 'device_policies.policy_id')
-          .onRef('policy_versions.version', '=', 'device_policies.version'),
-      )
-      .select(['device_policies.policy_id', 'device_policies.version', 'policy_versions.document'])
-      .where('device_policies.device_id', '=', deviceId)
-      .execute();
-    return rows.map((row) => {
-      const policy = row.document as Policy;
-      const base = { policyId: row.policy_id, version: row.version!, policy };
+    return (await desiredPolicyRows(tx, deviceId)).map((base) => {
+      const { policy } = base;
       try {
         return { ...base, translation: translatePolicy(policy, target, context) };
       } catch (error) {
@@ -165,9 +161,9 @@ export function createDevicePolicyActivities(deps: {
     );
     const securityInfo = device.facts.securityInfo as Record<string, unknown> | undefined;
     const commands = await recordedCommands(tx, device.id);
-    await tx.deleteFrom('device_policy_compliance').where('device_id', '=', device.id).execute();
-    const rows = desired.flatMap((d) => {
-      const settings: SettingCompliance[] = d.translation
+    const policies = desired.map((d) => ({
+      ...d,
+      settings: d.translation
         ? applePolicyCompliance({
             policy: d.policy,
             target,
@@ -182,19 +178,9 @@ export function createDevicePolicyActivities(deps: {
             osVersionAt: device.updated_at,
             now: now(),
           })
-        : Object.keys(d.policy.settings).map((setting) => ({ setting, status: 'failing', reason: d.error! }));
-      return settings.map((s) => ({
-        device_id: device.id,
-        policy_id: d.policyId,
-        version: d.version,
-        setting: s.setting,
-        status: s.status,
-        reason: s.reason ?? null,
-        proven_at: s.provenAt ?? null,
-        updated_at: now(),
-      }));
-    });
-    if (rows.length > 0) await tx.insertInto('device_policy_compliance').values(rows).execute();
+        : untranslated(d.policy, d.error!),
+    }));
+    await replaceCompliance(tx, device.id, policies, now());
   }
 
   /** The profiles the desired policies translate to, each with the hash that tells a changed profile. */
@@ -246,7 +232,7 @@ export function createDevicePolicyActivities(deps: {
      */
     async planDevicePolicies(input: { deviceId: string }): Promise<DevicePolicyPlan> {
       const { deviceId } = input;
-      const { signer, plan } = await db.transaction().execute(async (tx) => {
+      const { signer, plan, windows } = await db.transaction().execute(async (tx) => {
         await recomputeDevice(tx, deviceId);
         // Most devices of a fleet without policies stop here, before the CA is loaded.
         const holds = await tx
@@ -260,58 +246,37 @@ export function createDevicePolicyActivities(deps: {
           .executeTakeFirst();
         if (!holds) return { signer: undefined, plan: undefined };
         const { device, target } = await loadDevice(tx, deviceId);
+        // Windows: CSP nodes instead of profiles, on the same records (its own module).
+        if (device.platform === 'windows')
+          return {
+            signer: undefined,
+            plan: undefined,
+            windows: await planWindowsPolicies(tx, device, now()),
+          };
         if (!target) return { signer: undefined, plan: undefined };
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, deviceId, target, context);
-        const recorded = await tx
-          .selectFrom('device_policy_profiles')
-          .selectAll()
-          .where('device_id', '=', deviceId)
-          .forUpdate()
-          .execute();
+        const recorded = await recordedItems(tx, deviceId);
         const wanted = wantedProfiles(desired, context);
         const install = toInstall(wanted, recorded);
         const remove = recorded.filter((r) => !wanted.some((w) => w.set.identifier === r.identifier));
-        for (const w of install)
-          await tx
-            .insertInto('device_policy_profiles')
-            .values({
-              device_id: deviceId,
-              identifier: w.set.identifier,
-              policy_id: w.policyId,
-              setting: w.set.setting,
-              content_hash: w.hash,
-              status: 'sent',
-              sent_at: now(),
-              verified_at: null,
-            })
-            .onConflict((oc) =>
-              oc.columns(['device_id', 'identifier']).doUpdateSet({
-                policy_id: w.policyId,
-                setting: w.set.setting,
-                content_hash: w.hash,
-                status: 'sent',
-                sent_at: now(),
-              }),
-            )
-            .execute();
-        if (remove.length > 0)
-          await tx
-            .deleteFrom('device_policy_profiles')
-            .where('device_id', '=', deviceId)
-            .where(
-              'identifier',
-              'in',
-              remove.map((r) => r.identifier),
-            )
-            .execute();
+        await recordSent(
+          tx,
+          deviceId,
+          install.map((w) => ({
+            identifier: w.set.identifier,
+            policyId: w.policyId,
+            setting: w.set.setting,
+            hash: w.hash,
+          })),
+          now(),
+        );
         const { send, wanted: wantedCmds } = await recordPolicyCommands(tx, deviceId, desired, now());
-        // Withdrawn policies are done once their profiles' removal is queued.
-        await tx
-          .deleteFrom('device_policies')
-          .where('device_id', '=', deviceId)
-          .where('version', 'is', null)
-          .execute();
+        await forgetRemoved(
+          tx,
+          deviceId,
+          remove.map((r) => r.identifier),
+        );
         await writeCompliance(tx, device, target, desired);
         const proof = desired.length > 0 || recorded.length > 0;
         const declarations = context.declarativeManagement ? desiredDeclarations(desired) : undefined;
@@ -331,6 +296,7 @@ export function createDevicePolicyActivities(deps: {
           },
         };
       });
+      if (windows) return windows;
       if (!plan) return { commands: [] };
       // The whole set goes to the edge every time (even empty, once policies are withdrawn); the edge says
       // whether it changed, and the workflow sends the sync command only then or on drift.
@@ -375,6 +341,7 @@ export function createDevicePolicyActivities(deps: {
     async verifyDevicePolicies(input: { deviceId: string }): Promise<{ drift: boolean; reconcile: boolean }> {
       return db.transaction().execute(async (tx) => {
         const { device, target } = await loadDevice(tx, input.deviceId);
+        if (device.platform === 'windows') return verifyWindowsPolicies(tx, device, now());
         if (!target) return { drift: false, reconcile: false };
         const recorded = await tx
           .selectFrom('device_policy_profiles')
@@ -382,17 +349,11 @@ export function createDevicePolicyActivities(deps: {
           .where('device_id', '=', device.id)
           .forUpdate()
           .execute();
-        const { statuses, drift } = verifyProfiles(
+        const { statuses, drift } = verifyApplied(
           recorded,
           reportedProfileIdentifiers(device.facts.profileList),
         );
-        for (const { identifier, status } of statuses)
-          await tx
-            .updateTable('device_policy_profiles')
-            .set({ status, ...(status === 'installed' ? { verified_at: now() } : {}) })
-            .where('device_id', '=', device.id)
-            .where('identifier', '=', identifier)
-            .execute();
+        await saveVerified(tx, device.id, statuses, now());
         const context = await translationContext(target);
         const desired = await desiredPolicies(tx, device.id, target, context);
         const appsDrifted = await verifyAppInstalls(tx, device, desired, now());

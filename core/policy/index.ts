@@ -7,3 +7,6 @@ export * from './os-update-compliance.js';
 export * from './policy-diff.js';
 export * from './policy-target.js';
 export * from './policy-report.js';
+export * from './not-applicable.js';
+export * from './setting-compliance.js';
+export * from './applied-verification.js';

@@ -145,6 +145,30 @@ const raw = z.strictObject({
         .describe('Declarative Device Management declarations.'),
     })
     .optional(),
+  windows: z
+    .strictObject({
+      nodes: z
+        .array(
+          z.strictObject({
+            target: z
+              .string()
+              .max(1024)
+              .regex(
+                /^\.\/(Device\/)?Vendor(\/[^/\s<>&]+)+$/,
+                'must be a writable OMA-DM node such as ./Device/Vendor/MSFT/…',
+              ),
+            format: z.enum(['int', 'bool', 'chr', 'b64', 'xml']),
+            data: z.string().max(64 * 1024),
+          }),
+        )
+        .min(1)
+        .refine(
+          (list) => new Set(list.map((n) => n.target)).size === list.length,
+          'names a node more than once',
+        )
+        .describe('OMA-DM nodes (CSP settings) Keep sets with Replace and proves with Get.'),
+    })
+    .optional(),
 });
 
 const settings = z.strictObject({

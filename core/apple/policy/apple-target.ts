@@ -2,6 +2,9 @@
 import type { Declaration } from '../declarative/index.js';
 import type { ScepPayloadInput } from '../scep-payload.js';
 import type { PlistDict } from '../plist-codec.js';
+import type { NotApplicable } from '../../policy/not-applicable.js';
+
+export type { NotApplicable };
 
 export type ApplePlatform = 'macOS' | 'iOS' | 'iPadOS';
 
@@ -60,13 +63,6 @@ export interface PolicyCommand {
   requestType: PolicyRequestType;
   setting: string;
   command: PlistDict & { RequestType: PolicyRequestType };
-}
-
-/** A setting the device cannot enforce, reported rather than dropped. */
-export interface NotApplicable {
-  /** The policy path, e.g. `restrictions.allowAppStore`. */
-  setting: string;
-  reason: string;
 }
 
 export interface AppleTranslation {

@@ -5,7 +5,7 @@ export { buildPolicyProfile, LEGACY_DECLARATION } from './policy-profile.js';
 export { translatePolicy } from './translate-policy.js';
 export { appleTargetOf, type AppleDeviceRecord } from './device-target.js';
 export { applePolicyCompliance, type SettingCompliance, type ProfileState } from './policy-compliance.js';
-export { reportedProfileIdentifiers, verifyProfiles, type RecordedProfile } from './profile-verification.js';
+export { reportedProfileIdentifiers } from './profile-verification.js';
 export { declarationProblems } from './validate-translation.js';
 export {
   declarationDrift,

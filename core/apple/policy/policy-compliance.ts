@@ -1,18 +1,13 @@
 // Per-setting compliance of one policy on one Apple device, from the device's own answers (ProfileList,
 // SecurityInfo, DDM status reports, installed apps, its reported OS version), never from "Keep sent it". Pure, so any writer can call it.
-import type { ComplianceStatus, PolicyProfileStatus } from '../../db/core/policy.table.js';
+import type { PolicyProfileStatus } from '../../db/core/policy.table.js';
+import { worstCompliance, type SettingCompliance } from '../../policy/setting-compliance.js';
 import { declarationCompliance, type ReportedDeclarations } from './declaration-verification.js';
 import { appCompliance, type InstalledApps, type PolicyCommandState } from './app-verification.js';
-import { osUpdateCompliance, type Policy, type PolicySettingName } from '../../policy/index.js';
+import { osUpdateSettingCompliance, type Policy, type PolicySettingName } from '../../policy/index.js';
 import type { AppleTarget, AppleTranslation } from './apple-target.js';
 
-export interface SettingCompliance {
-  setting: string;
-  status: ComplianceStatus;
-  reason?: string;
-  /** The time of the device answer that proves the status. */
-  provenAt?: Date;
-}
+export type { SettingCompliance };
 
 export interface ProfileState {
   status: PolicyProfileStatus;
@@ -90,22 +85,10 @@ function settingStatus(name: PolicySettingName, input: ComplianceInput): Setting
       );
     }
     if (declared.length > 0) parts.push(declarationCompliance(name, declared, input.declarationReport));
-    return worst(parts);
+    return worstCompliance(parts);
   }
   // Nothing to enforce (e.g. encryption not required): the device meets it as it is.
   return { setting: name, status: 'compliant' };
-}
-
-const SEVERITY: Record<ComplianceStatus, number> = {
-  failing: 3,
-  unknown: 2,
-  'not-applicable': 1,
-  compliant: 0,
-};
-
-/** A setting held by a profile and declarations is as good as the worse of them. */
-function worst(parts: SettingCompliance[]): SettingCompliance {
-  return parts.reduce((a, b) => (SEVERITY[b.status] > SEVERITY[a.status] ? b : a));
 }
 
 function profileStatus(
@@ -150,34 +133,11 @@ function fileVaultStatus(input: ComplianceInput, installed: SettingCompliance): 
 }
 
 function osUpdateStatus(input: ComplianceInput): SettingCompliance {
-  const updates = input.policy.settings.osUpdates ?? [];
-  const index = updates.findIndex((u) => u.platform === input.target.platform);
-  const update = updates[index];
-  if (!update)
-    return {
-      setting: 'osUpdates',
-      status: 'not-applicable',
-      reason: `not applicable on ${input.target.platform} ${input.target.osVersion}: no update named for it`,
-    };
-  const setting = `osUpdates[${index}]`;
-  const provenAt = input.osVersionAt ? { provenAt: input.osVersionAt } : {};
-  switch (osUpdateCompliance(update, input.target.osVersion, input.now)) {
-    case 'compliant':
-      return { setting, status: 'compliant', ...provenAt };
-    case 'pending':
-      // Before the deadline the device is within its grace period.
-      return {
-        setting,
-        status: 'compliant',
-        reason: `below ${update.minimumVersion}; the deadline ${update.deadline} has not passed`,
-        ...provenAt,
-      };
-    case 'overdue':
-      return {
-        setting,
-        status: 'failing',
-        reason: `${input.target.osVersion} is below ${update.minimumVersion} past the deadline ${update.deadline}`,
-        ...provenAt,
-      };
-  }
+  const { policy, target } = input;
+  return osUpdateSettingCompliance(policy.settings.osUpdates ?? [], {
+    platform: target.platform,
+    osVersion: target.osVersion,
+    ...(input.osVersionAt ? { reportedAt: input.osVersionAt } : {}),
+    now: input.now,
+  });
 }

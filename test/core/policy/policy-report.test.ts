@@ -10,6 +10,13 @@ describe('policyReportNeedsWorkflow', () => {
     expect(policyReportNeedsWorkflow({ requestType: 'DeviceInformation', requestedBy: 'keep' })).toBe(true);
   });
 
+  it("wakes it for the Get that proves a Windows PC's policy nodes, not for the Replace that set them", () => {
+    expect(policyReportNeedsWorkflow({ requestType: 'PolicyCheck', requestedBy: POLICY_REQUESTER })).toBe(
+      true,
+    );
+    expect(policyReportNeedsWorkflow({ requestType: 'Replace', requestedBy: POLICY_REQUESTER })).toBe(false);
+  });
+
   it('leaves the rest to the bulk write: installs, SecurityInfo proofs and other queries an admin sent', () => {
     expect(policyReportNeedsWorkflow({ requestType: 'InstallProfile', requestedBy: POLICY_REQUESTER })).toBe(
       false,

@@ -1,6 +1,7 @@
 // A simulated Windows PC: enrols over MS-MDE2 (discovery, XCEP, WSTEP with a real CSR and its own RSA key),
 // installs what the provisioning document gives it, then runs OMA-DM sessions over mTLS against a CSP tree it
-// keeps (Get answers from it, Add/Replace/Delete change it, Exec is recorded).
+// keeps (Get answers from it, Add/Replace/Delete change it with OMA-DM's status codes, Exec is recorded).
+// A test drifts a setting by changing `nodes` directly, as a local administrator would.
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -71,6 +72,7 @@ export class SimulatedPc {
         './DevDetail/SwV': '10.0.22631.4460',
         './DevDetail/Ext/Microsoft/DeviceName': 'ADA-LAPTOP',
         './DevDetail/Ext/Microsoft/SMBIOSSerialNumber': `SN${this.deviceId.slice(0, 10)}`,
+        './Vendor/MSFT/DeviceStatus/Compliance/EncryptionCompliance': '0',
         ...options.nodes,
       }),
     );
@@ -211,19 +213,17 @@ export class SimulatedPc {
           return;
         }
         case 'Add':
-        case 'Replace':
-          for (const i of command.items) {
-            if (!i.target) continue;
-            this.nodes.set(i.target, i.data ?? '');
-            // Windows opens a WNS channel for the package family name and publishes its URI beside it.
-            if (i.target.endsWith('/Push/PFN') && this.options.pushChannelUri)
-              this.nodes.set(i.target.replace(/PFN$/, 'ChannelURI'), this.options.pushChannelUri);
-          }
-          out.push(status(command, reply.header.msgId, '200'));
+        case 'Replace': {
+          const verb = command.command;
+          const codes = command.items.map((i) =>
+            i.target ? this.write(verb, i.target, i.data ?? '') : '400',
+          );
+          out.push(status(command, reply.header.msgId, codes.find((c) => c !== '200') ?? '200'));
           return;
+        }
         case 'Delete': {
-          const gone = command.items.every((i) => i.target && this.nodes.delete(i.target));
-          out.push(status(command, reply.header.msgId, gone ? '200' : '404'));
+          const codes = command.items.map((i) => (i.target ? this.remove(i.target) : '400'));
+          out.push(status(command, reply.header.msgId, codes.find((c) => c !== '200') ?? '200'));
           return;
         }
         case 'Exec':
@@ -238,10 +238,38 @@ export class SimulatedPc {
     return out;
   }
 
+  /**
+   * OMA-DM's codes for a write (RepPro §10): 405 on the read-only DevInfo and DevDetail trees, 418 when Add
+   * finds the node already there; Replace creates a node its CSP defines but nobody set yet (implicit add).
+   */
+  private write(command: 'Add' | 'Replace', target: string, data: string): string {
+    if (READ_ONLY.test(target)) return '405';
+    if (command === 'Add' && this.nodes.has(target)) return '418';
+    this.nodes.set(target, data);
+    // Windows opens a WNS channel for the package family name and publishes its URI beside it.
+    if (target.endsWith('/Push/PFN') && this.options.pushChannelUri)
+      this.nodes.set(target.replace(/PFN$/, 'ChannelURI'), this.options.pushChannelUri);
+    // BitLocker here finishes at once, so DeviceStatus reports the disk encrypted from the next Get.
+    if (target === REQUIRE_ENCRYPTION && data === '1') this.nodes.set(ENCRYPTION_COMPLIANCE, '1');
+    return '200';
+  }
+
+  /** Deletes the node and everything below it (a certificate goes with its thumbprint node); 404 if none. */
+  private remove(target: string): string {
+    if (READ_ONLY.test(target)) return '405';
+    const gone = [...this.nodes.keys()].filter((n) => n === target || n.startsWith(`${target}/`));
+    gone.forEach((n) => this.nodes.delete(n));
+    return gone.length > 0 ? '200' : '404';
+  }
+
   private soap(url: string, body: string): Promise<HttpResult> {
     return httpRequest('POST', url, Buffer.from(body), SOAP, this.plain);
   }
 }
+
+const READ_ONLY = /^\.\/(DevInfo|DevDetail)\//;
+const REQUIRE_ENCRYPTION = './Device/Vendor/MSFT/BitLocker/RequireDeviceEncryption';
+const ENCRYPTION_COMPLIANCE = './Vendor/MSFT/DeviceStatus/Compliance/EncryptionCompliance';
 
 function status(command: SyncMLCommand, msgRef: number, data: string): SyncMLCommand {
   return { command: 'Status', cmdId: 0, msgRef, cmdRef: command.cmdId, cmd: command.command, data };

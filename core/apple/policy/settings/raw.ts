@@ -13,8 +13,12 @@ type Raw = NonNullable<PolicySettings['raw']>;
 
 /** An invalid raw payload is the admin's input, so it is refused as a PolicyError naming the field. */
 export function translateRaw(value: Raw, env: SettingEnv): SettingOutput {
+  const windows = value.windows && {
+    setting: 'raw.windows',
+    reason: `not applicable on ${env.target.platform} ${env.target.osVersion}: these are Windows CSP nodes`,
+  };
   const apple = value.apple;
-  if (!apple) return {};
+  if (!apple) return windows ? { notApplicable: [windows] } : {};
   const problems: PolicyProblem[] = [];
   const out: SettingOutput = { payloads: [], declarations: [], notApplicable: [] };
   const options = { os: env.target.platform === 'macOS' ? 'macOS' : 'iOS', channel: 'device' } as const;
@@ -55,5 +59,6 @@ export function translateRaw(value: Raw, env: SettingEnv): SettingOutput {
   });
 
   if (problems.length) throw new PolicyError(problems);
+  if (windows) out.notApplicable!.push(windows);
   return out;
 }

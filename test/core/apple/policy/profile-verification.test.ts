@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { reportedProfileIdentifiers, verifyProfiles } from '../../../../core/apple/policy/index.js';
+import { reportedProfileIdentifiers } from '../../../../core/apple/policy/index.js';
+import { verifyApplied } from '../../../../core/policy/index.js';
 
-describe('verifyProfiles', () => {
+describe('verifyApplied against a ProfileList', () => {
   const reported = reportedProfileIdentifiers([
     { PayloadIdentifier: 'keep.policy.a.profile.firewall' },
     'junk',
@@ -10,7 +11,7 @@ describe('verifyProfiles', () => {
 
   it('proves a listed profile installed', () => {
     expect(
-      verifyProfiles([{ identifier: 'keep.policy.a.profile.firewall', status: 'sent' }], reported),
+      verifyApplied([{ identifier: 'keep.policy.a.profile.firewall', status: 'sent' }], reported),
     ).toEqual({
       statuses: [{ identifier: 'keep.policy.a.profile.firewall', status: 'installed' }],
       drift: false,
@@ -19,7 +20,7 @@ describe('verifyProfiles', () => {
 
   it('calls a profile that was proven installed and is gone drift, to be re-applied', () => {
     expect(
-      verifyProfiles([{ identifier: 'keep.policy.a.profile.passcode', status: 'installed' }], reported),
+      verifyApplied([{ identifier: 'keep.policy.a.profile.passcode', status: 'installed' }], reported),
     ).toEqual({
       statuses: [{ identifier: 'keep.policy.a.profile.passcode', status: 'missing' }],
       drift: true,
@@ -28,7 +29,7 @@ describe('verifyProfiles', () => {
 
   it('fails a sent profile the device never listed, without re-sending it in a loop', () => {
     expect(
-      verifyProfiles([{ identifier: 'keep.policy.a.profile.passcode', status: 'sent' }], reported),
+      verifyApplied([{ identifier: 'keep.policy.a.profile.passcode', status: 'sent' }], reported),
     ).toEqual({
       statuses: [{ identifier: 'keep.policy.a.profile.passcode', status: 'failed' }],
       drift: false,

@@ -1,0 +1,103 @@
+// Per-setting compliance of one policy on one Windows PC, from the PC's own answers (its Get of the policy's
+// nodes, the status nodes among them, its reported OS version), never from "Keep sent it". Pure.
+import type { PolicyProfileStatus } from '../../db/core/policy.table.js';
+import {
+  osUpdateSettingCompliance,
+  worstCompliance,
+  type Policy,
+  type PolicySettingName,
+  type SettingCompliance,
+} from '../../policy/index.js';
+import type { CspNode, WindowsTarget, WindowsTranslation } from './csp-node.js';
+import { holdsValue } from './node-verification.js';
+
+export interface NodeState {
+  /** `conflict`: another policy on the PC sets the node to another value (the first policy wins it). */
+  status: PolicyProfileStatus | 'conflict';
+  verifiedAt: Date | null;
+}
+
+export interface WindowsComplianceInput {
+  policy: Policy;
+  target: WindowsTarget;
+  translation: WindowsTranslation;
+  /** Keep's nodes on the PC by LocURI, as the last check proved them. */
+  nodes: ReadonlyMap<string, NodeState>;
+  /** The PC's last answer to the policy Get, and when it was recorded. */
+  reported?: { values: Readonly<Record<string, string>>; at: Date } | undefined;
+  /** When the PC last reported its OS version. */
+  osVersionAt?: Date | undefined;
+  now: Date;
+}
+
+export function windowsPolicyCompliance(input: WindowsComplianceInput): SettingCompliance[] {
+  const { policy, translation } = input;
+  const out: SettingCompliance[] = [];
+  for (const name of Object.keys(policy.settings) as PolicySettingName[]) {
+    if (policy.settings[name] === undefined) continue;
+    const whole = translation.notApplicable.filter(
+      (n) => n.setting === name || n.setting.startsWith(`${name}[`),
+    );
+    if (whole.length > 0)
+      out.push(
+        ...whole.map((n) => ({ setting: n.setting, status: 'not-applicable' as const, reason: n.reason })),
+      );
+    else out.push(settingStatus(name, input));
+    // Fields the PC cannot take are reported beside the setting, which is judged on what it can.
+    for (const field of translation.notApplicable)
+      if (field.setting.startsWith(`${name}.`))
+        out.push({ setting: field.setting, status: 'not-applicable', reason: field.reason });
+  }
+  return out;
+}
+
+function settingStatus(name: PolicySettingName, input: WindowsComplianceInput): SettingCompliance {
+  if (name === 'osUpdates')
+    return osUpdateSettingCompliance(input.policy.settings.osUpdates ?? [], {
+      platform: 'windows',
+      osVersion: input.target.osVersion,
+      ...(input.osVersionAt ? { reportedAt: input.osVersionAt } : {}),
+      now: input.now,
+    });
+  const nodes = input.translation.nodes.filter((n) => n.setting === name);
+  // Nothing to enforce (e.g. encryption not required): the PC meets it as it is.
+  if (nodes.length === 0) return { setting: name, status: 'compliant' };
+  return worstCompliance(nodes.map((n) => (n.apply === 'read' ? readStatus(n, input) : setStatus(n, input))));
+}
+
+function setStatus(node: CspNode, input: WindowsComplianceInput): SettingCompliance {
+  const setting = node.setting;
+  const state = input.nodes.get(node.target);
+  switch (state?.status) {
+    case 'installed':
+      return { setting, status: 'compliant', ...(state.verifiedAt ? { provenAt: state.verifiedAt } : {}) };
+    case 'missing':
+      return { setting, status: 'failing', reason: `${node.target} changed on the device; re-applying` };
+    case 'failed':
+      return { setting, status: 'failing', reason: `the device did not take ${node.target}` };
+    case 'conflict':
+      return { setting, status: 'failing', reason: `another policy sets ${node.target} to another value` };
+    case 'sent':
+    case undefined:
+      return { setting, status: 'unknown', reason: `waiting for the device to report ${node.target}` };
+    default: {
+      const unknown: never = state!.status;
+      throw new TypeError(`unknown node status ${String(unknown)}`);
+    }
+  }
+}
+
+function readStatus(node: CspNode, input: WindowsComplianceInput): SettingCompliance {
+  const setting = node.setting;
+  const reported = input.reported;
+  if (!reported)
+    return { setting, status: 'unknown', reason: `waiting for the device to report ${node.target}` };
+  if (holdsValue(node, reported.values[node.target]))
+    return { setting, status: 'compliant', provenAt: reported.at };
+  return {
+    setting,
+    status: 'failing',
+    reason: node.unmet ?? `${node.target} is not ${node.data}`,
+    provenAt: reported.at,
+  };
+}

@@ -1,0 +1,190 @@
+// A policy applied to a simulated Windows PC through the real edge (TLS with client certificates), Postgres,
+// Temporal, the core and a directory: set over OMA-DM, proven by the PC's own answer to a Get of the same nodes
+// in its next session, drift repaired; what Windows cannot do is reported not applicable. Compliance is read
+// from the admin API, as an admin sees it.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateToken } from '../../admin/auth/token-hash.js';
+import { SimulatedPc } from '../sim/windows/simulated-pc.js';
+import {
+  PASSWORD,
+  startWindowsEnvironment,
+  type WindowsEnvironment,
+} from '../sim/windows/windows-environment.js';
+import { eventually } from '../support/apple-requests.js';
+import { planesAdminApp } from '../support/planes-admin.js';
+import { slapdInstalled } from '../support/slapd.js';
+
+/** A bound, not a speed claim: sessions and workflow tasks on a shared 2-core machine. */
+const WAIT_MS = 90_000;
+
+interface PolicyOnDevice {
+  policyId: string;
+  version: number;
+  status: string;
+  settings: Array<{ setting: string; status: string; reason: string | null; provenAt: string | null }>;
+}
+
+const LENGTH = './Device/Vendor/MSFT/Policy/Config/DeviceLock/MinDevicePasswordLength';
+const CAMERA = './Device/Vendor/MSFT/Policy/Config/Camera/AllowCamera';
+const FIREWALL = './Vendor/MSFT/Firewall/MdmStore/PublicProfile/EnableFirewall';
+
+const baseline = {
+  schemaVersion: 1 as const,
+  name: 'windows-baseline',
+  settings: {
+    diskEncryption: { required: true, escrowRecoveryKey: false },
+    passcode: { required: true, minLength: 12 },
+    screenLock: { idleTimeoutMinutes: 5 },
+    firewall: { enabled: true },
+    restrictions: { allowCamera: false, allowScreenshots: false },
+  },
+};
+
+describe.skipIf(!slapdInstalled())('a policy on a simulated Windows PC', { timeout: 300_000 }, () => {
+  const token = generateToken();
+  let env: WindowsEnvironment;
+  let admin: ReturnType<typeof planesAdminApp>;
+  let pc: SimulatedPc;
+  const ids: { device?: string; policy?: string } = {};
+
+  async function api(method: string, path: string, body?: unknown) {
+    const res = await admin.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  }
+
+  /** Runs the PC's sessions (its poll schedule, as no WNS is configured) until its compliance passes `check`. */
+  async function sessionsUntil(check: (p: PolicyOnDevice | undefined) => boolean): Promise<PolicyOnDevice> {
+    let last: PolicyOnDevice[] = [];
+    return eventually(async () => {
+      await pc.session();
+      last = (await api('GET', `/v1/devices/${ids.device}/compliance`)).body.items as PolicyOnDevice[];
+      const entry = last.find((p) => p.policyId === ids.policy);
+      return check(entry) ? entry : undefined;
+    }, WAIT_MS).catch((error: Error) => {
+      throw new Error(`${error.message}; last compliance ${JSON.stringify(last)}`, { cause: error });
+    });
+  }
+
+  const statuses = (p: PolicyOnDevice) => Object.fromEntries(p.settings.map((s) => [s.setting, s.status]));
+
+  beforeAll(async () => {
+    env = await startWindowsEnvironment({ users: ['ada'] });
+    admin = planesAdminApp(env.planes, token);
+    pc = new SimulatedPc({ edgeCa: env.tlsCa.certPem });
+    const enrolled = await pc.enroll(env.served.baseUrl, { username: 'ada', password: PASSWORD });
+    if (!enrolled.ok) throw new Error(`enrolment failed: ${enrolled.fault}`);
+    // Sessions until the PC has answered Keep's inventory: its platform and OS version select it for policies.
+    const device = await eventually(async () => {
+      await pc.session();
+      const row = await env.planes.database.core.db
+        .selectFrom('devices')
+        .selectAll()
+        .where('udid', '=', pc.deviceId)
+        .executeTakeFirst();
+      return row?.os_platform === 'windows' && row.os_version ? row : undefined;
+    }, WAIT_MS);
+    ids.device = device.id;
+  }, 180_000);
+
+  afterAll(async () => {
+    pc?.close();
+    await env?.close();
+  });
+
+  it('sets the policy over OMA-DM and the PC ends compliant by its own answer, Windows-less settings not applicable', async () => {
+    const stored = await api('POST', '/v1/policies', baseline);
+    expect(stored.status).toBe(201);
+    ids.policy = stored.body.policyId as string;
+    expect(
+      (await api('POST', `/v1/policies/${ids.policy}/assignments`, { platforms: ['windows'] })).status,
+    ).toBe(201);
+    const entry = await sessionsUntil((p) => p?.status === 'compliant');
+    expect(statuses(entry)).toEqual({
+      diskEncryption: 'compliant',
+      passcode: 'compliant',
+      screenLock: 'compliant',
+      firewall: 'compliant',
+      restrictions: 'compliant',
+      'restrictions.allowScreenshots': 'not-applicable',
+    });
+    expect(entry.settings.find((s) => s.setting === 'restrictions.allowScreenshots')?.reason).toMatch(
+      /^not applicable on windows 10\.0\.22631\.4460: /,
+    );
+    for (const s of entry.settings.filter((s) => s.status === 'compliant')) expect(s.provenAt).not.toBeNull();
+    expect(pc.nodes.get(LENGTH)).toBe('12');
+    expect(pc.nodes.get(CAMERA)).toBe('0');
+    expect(pc.nodes.get(FIREWALL)).toBe('true');
+  });
+
+  it('notices a value changed on the PC at the next proof, sets it again, and the PC is compliant again', async () => {
+    pc.nodes.set(LENGTH, '4');
+    // Sending the policy again unchanged stores nothing, and has every assigned device prove its state.
+    const again = await api('POST', '/v1/policies', baseline);
+    expect(again.status).toBe(200);
+    expect(again.body.created).toBe(false);
+    await eventually(async () => {
+      await pc.session();
+      return pc.nodes.get(LENGTH) === '12' ? true : undefined;
+    }, WAIT_MS);
+    const entry = await sessionsUntil(
+      (p) => p?.status === 'compliant' && statuses(p).passcode === 'compliant',
+    );
+    expect(entry.version).toBe(1);
+  });
+
+  it('fails the setting of a second policy that wants another value on a node the first one holds', async () => {
+    const second = await api('POST', '/v1/policies', {
+      schemaVersion: 1,
+      name: 'windows-short-passcode',
+      settings: { passcode: { minLength: 8 } },
+    });
+    const secondId = second.body.policyId as string;
+    const assigned = await api('POST', `/v1/policies/${secondId}/assignments`, { platforms: ['windows'] });
+    let last: PolicyOnDevice[] = [];
+    const entry = await eventually(async () => {
+      await pc.session();
+      last = (await api('GET', `/v1/devices/${ids.device}/compliance`)).body.items as PolicyOnDevice[];
+      return last.find((p) => p.policyId === secondId && p.status === 'failing');
+    }, WAIT_MS);
+    expect(entry.settings).toEqual([
+      expect.objectContaining({
+        setting: 'passcode',
+        status: 'failing',
+        reason: `another policy sets ${LENGTH} to another value`,
+      }),
+    ]);
+    expect(pc.nodes.get(LENGTH)).toBe('12');
+    expect(statuses(last.find((p) => p.policyId === ids.policy)!).passcode).toBe('compliant');
+    const assignmentId = (assigned.body.assignment as { id: string }).id;
+    expect((await api('DELETE', `/v1/policies/${secondId}/assignments/${assignmentId}`)).status).toBeLessThan(
+      300,
+    );
+  });
+
+  it('takes the policy off the PC when its assignment is withdrawn', async () => {
+    const assignments = (await api('GET', `/v1/policies/${ids.policy}/assignments`)).body.items as Array<{
+      id: string;
+    }>;
+    for (const a of assignments)
+      expect((await api('DELETE', `/v1/policies/${ids.policy}/assignments/${a.id}`)).status).toBeLessThan(
+        300,
+      );
+    await eventually(async () => {
+      await pc.session();
+      return pc.nodes.has(LENGTH) || pc.nodes.has(CAMERA) ? undefined : true;
+    }, WAIT_MS);
+    const rows = await env.planes.database.core.db
+      .selectFrom('device_policy_profiles')
+      .select('identifier')
+      .where('device_id', '=', ids.device!)
+      .execute();
+    expect(rows).toEqual([]);
+  });
+});

@@ -39,6 +39,8 @@ export interface PkiSettings {
   edgeTaskQueues: readonly string[];
   /** The roots a device-attest-01 attestation must end at (absent: Apple's, pinned). */
   acmeAttestationRootFile?: string;
+  /** Zero-touch enrollment profiles carry an attested ACME identity instead of SCEP. */
+  appleAcmeIdentity?: boolean;
 }
 
 export interface Revocation {

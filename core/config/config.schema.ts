@@ -324,6 +324,11 @@ export const coreSettings = z
       .describe(
         "PEM of the root(s) the core checks a device-attest-01 attestation against again before it signs; absent = Apple's Enterprise Attestation Root.",
       ),
+    appleAcmeIdentity: bool
+      .default(false)
+      .describe(
+        'Zero-touch enrollment profiles get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; devices that cannot attest cannot enrol.',
+      ),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.

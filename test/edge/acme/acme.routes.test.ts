@@ -166,3 +166,41 @@ describe('ACME device-attest-01', () => {
     expect(answer.body.type).toBe('urn:ietf:params:acme:error:malformed');
   });
 });
+
+describe('ACME finalize with a slow core', () => {
+  // The edge waits only 1 ms for the core: finalize answers `processing`, and the device polls its order.
+  const planes = useTestPlanes({
+    scepSignTimeoutMs: 1,
+    edgeEnv: { KEEP_EDGE_ACME_ATTESTATION_ROOT_FILE: rootFile },
+    coreEnv: { KEEP_CORE_ACME_ATTESTATION_ROOT_FILE: rootFile },
+  });
+  const fetch = (url: string, init?: RequestInit) => Promise.resolve(planes.edgeApp.request(url, init));
+
+  it('answers processing with Retry-After, then delivers the certificate on a later poll', async () => {
+    const device = new AttestingDevice(fetch, DIRECTORY, attestationCa);
+    await planes.database.core.db
+      .insertInto('devices')
+      .values({
+        id: randomUUID(),
+        platform: 'apple',
+        enrollment_id: randomUUID(),
+        udid: device.udid,
+        serial_number: device.serialNumber,
+        enrollment_status: 'enrolled',
+      })
+      .execute();
+    await device.register();
+    const order = await device.newOrder();
+    const { url, token } = await device.challenge(order);
+    await device.respond(url, device.attestation(token));
+    const finalized = await device.finalize(order);
+    expect(finalized.body.status).toBe('processing');
+    expect(finalized.headers.get('retry-after')).toBe('1');
+    const done = await device.settled(order.headers.get('location')!, WAIT_MS);
+    expect(done.body.status).toBe('valid');
+    const cert = await device.post(done.body.certificate as string, '');
+    expect(cert.headers.get('content-type')).toBe('application/pem-certificate-chain');
+    const leaf = new X509Certificate(pemBlocks(cert.body.text as string, 'CERTIFICATE')[0]!);
+    expect(leaf.publicKey.equals(device.identityKey.publicKey)).toBe(true);
+  });
+});

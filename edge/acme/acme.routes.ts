@@ -297,6 +297,7 @@ export function acmeRoutes(deps: AcmeDeps) {
     const jws = await authenticated(c, 'kid');
     const order = await ownOrder(c, jws.accountId);
     if (order.status !== 'ready') throw new AcmeProblem('orderNotReady', `the order is ${order.status}`);
+    if (order.expires_at < new Date()) throw new AcmeProblem('unauthorized', 'the order has expired');
     const csrDer = base64url('csr', ((jws.payload ?? {}) as { csr?: unknown }).csr);
     try {
       const { publicKey } = checkCsr(csrDer);

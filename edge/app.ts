@@ -7,6 +7,8 @@ import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoutes } from './probe.routes.js';
 import { scepRoutes, type ScepDeps } from './scep/scep.routes.js';
+import { createScepSigner } from './scep/scep-signer.js';
+import { acmeRoutes, type AcmeDeps } from './acme/acme.routes.js';
 
 export interface EdgeAppDeps {
   log: Logger;
@@ -20,6 +22,8 @@ export interface EdgeAppDeps {
   /** Each platform's routes (EdgePlatform); absent in tests that exercise only the plane check. */
   platformRoutes?: readonly Hono[];
   scep?: ScepDeps;
+  /** ACME for attested device identities; it signs through SCEP's batched signer, so it needs `scep`. */
+  acme?: Omit<AcmeDeps, 'signer'>;
 }
 
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
@@ -38,6 +42,16 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
   });
   if (deps.probeEnabled) app.route('/', probeRoutes(deps));
   for (const routes of deps.platformRoutes ?? []) app.route('/', routes);
-  if (deps.scep) app.route('/', scepRoutes(deps.scep));
+  if (deps.scep) {
+    // One batched signer per edge: SCEP and ACME requests share its batches and its Updates in flight.
+    const signer = createScepSigner({
+      temporal: deps.scep.temporal,
+      coreTaskQueue: deps.scep.coreTaskQueue,
+      edgeTaskQueue: deps.scep.edgeTaskQueue,
+      batch: deps.scep.batch,
+    });
+    app.route('/', scepRoutes(deps.scep, signer));
+    if (deps.acme) app.route('/', acmeRoutes({ ...deps.acme, signer }));
+  }
   return app;
 }

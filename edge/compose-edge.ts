@@ -1,5 +1,6 @@
 // One edge, composed: its platforms, the device app, the edge worker, the outbox relay, the trust and RA
 // state. The edge process (edge/main.ts) and the test planes (test/support/planes.ts) both build an edge here.
+import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
@@ -10,6 +11,8 @@ import type { Probe } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import type { RunningWorker } from '../runtime/run-worker.js';
 import { createEdgeApp } from './app.js';
+import { attestationRoots } from '../core/acme/apple-attestation.js';
+import { APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM } from '../core/acme/apple-enterprise-attestation-root.js';
 import { startOutboxRelay, type OutboxRelay } from './outbox/outbox-relay.js';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from './platform.js';
 import { edgePlatforms } from './platforms.js';
@@ -106,6 +109,21 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
       log,
       workLimit: { perPeer: settings.scepMaxConcurrentPerPeer, total: settings.scepMaxConcurrent },
       batch: { waitMs: settings.scepBatchWaitMs, maxSize: settings.scepBatchMaxSize },
+    },
+    acme: {
+      db,
+      temporal,
+      coreTaskQueue: settings.coreTaskQueue,
+      publicUrl: settings.publicUrl,
+      attestationRoots: attestationRoots(
+        settings.acmeAttestationRootFile
+          ? readFileSync(settings.acmeAttestationRootFile, 'utf8')
+          : APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM,
+      ),
+      orderMinutes: settings.acmeOrderMinutes,
+      signTimeoutMs: settings.scepSignTimeoutMs,
+      caChain: trust.chain,
+      log,
     },
   });
   return {

@@ -10,6 +10,26 @@ import type { CaLoader } from './ca-loader.js';
 import type { PkiActivities, PkiSettings } from './pki.activities.js';
 import { ApplicationFailure } from '@temporalio/common';
 
+/** The serial number of the device a zero-touch enrollment waits for, if the enrollment is one. */
+async function zeroTouchSerialNumber(
+  db: Kysely<CoreDatabase>,
+  enrollmentId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('zero_touch_enrollments')
+    .innerJoin('dep_devices', 'dep_devices.id', 'zero_touch_enrollments.dep_device_id')
+    .select('dep_devices.serial_number')
+    .where('zero_touch_enrollments.enrollment_id', '=', enrollmentId)
+    .executeTakeFirst();
+  return row?.serial_number;
+}
+
+export interface EnrollmentProfileReply {
+  sealedProfile: string;
+  /** When the SCEP challenge inside expires; an attested ACME identity carries no challenge. */
+  expiresAt?: string;
+}
+
 export function createEnrollmentProfileActivities(deps: {
   db: Kysely<CoreDatabase>;
   pki: PkiSettings;
@@ -21,7 +41,7 @@ export function createEnrollmentProfileActivities(deps: {
     async createAppleEnrollmentProfile(input: {
       enrollmentId: string;
       replyTo: BoxRecipient;
-    }): Promise<{ sealedProfile: string; expiresAt: string }> {
+    }): Promise<EnrollmentProfileReply> {
       const push = await deps.db
         .selectFrom('push_certificates')
         .select('topic')
@@ -33,12 +53,29 @@ export function createEnrollmentProfileActivities(deps: {
           'import an APNs push certificate before enrolling Apple devices',
           'NoPushCertificate',
         );
-      const { challenge, expiresAt } = await deps.pkiActivities.createScepChallenge({
-        purpose: 'device-identity',
-        boundTo: { kind: 'enrollment', id: input.enrollmentId },
-      });
       const chain = (await deps.pkiActivities.caChain()).map((c) => Buffer.from(c.derBase64, 'base64'));
       const base = deps.pki.edgePublicUrl.replace(/\/$/, '');
+      const subject: [string, string][] = [['CN', `keep-enrollment-${input.enrollmentId}`]];
+      // A zero-touch enrollment knows its device's serial number, which an attested ACME identity orders.
+      const serialNumber = deps.pki.appleAcmeIdentity
+        ? await zeroTouchSerialNumber(deps.db, input.enrollmentId)
+        : undefined;
+      const scepIdentity = async () => {
+        const { challenge, expiresAt } = await deps.pkiActivities.createScepChallenge({
+          purpose: 'device-identity',
+          boundTo: { kind: 'enrollment', id: input.enrollmentId },
+        });
+        const scep = {
+          url: `${base}/scep/${input.enrollmentId}`,
+          subject,
+          challenge,
+          caCertificateDer: chain[0]!,
+        };
+        return { scep, expiresAt };
+      };
+      const identity = serialNumber
+        ? { acme: { directoryUrl: `${base}/acme/directory`, clientIdentifier: serialNumber, subject } }
+        : await scepIdentity();
       const profile = buildEnrollmentProfile({
         identifier: `keep.enrollment.${input.enrollmentId}`,
         displayName: `${deps.pki.organization} device management`,
@@ -46,12 +83,7 @@ export function createEnrollmentProfileActivities(deps: {
         serverUrl: `${base}/mdm/connect`,
         checkInUrl: `${base}/mdm/checkin`,
         topic: push.topic,
-        scep: {
-          url: `${base}/scep/${input.enrollmentId}`,
-          subject: [['CN', `keep-enrollment-${input.enrollmentId}`]],
-          challenge,
-          caCertificateDer: chain[0]!,
-        },
+        ...('acme' in identity ? { acme: identity.acme } : { scep: identity.scep }),
         anchorCertificateDer: chain.at(-1)!,
       });
       // The signing key is used here, inside the core worker; it never travels through Temporal.
@@ -63,7 +95,7 @@ export function createEnrollmentProfileActivities(deps: {
       });
       return {
         sealedProfile: sealTo(input.replyTo, signed, profileReplyContext(input.enrollmentId)),
-        expiresAt,
+        ...('expiresAt' in identity ? { expiresAt: identity.expiresAt } : {}),
       };
     },
   };

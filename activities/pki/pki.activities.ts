@@ -1,6 +1,7 @@
 // The core's certificate-authority activities: sign SCEP requests, certify the edge's RA, issue challenges,
 // revoke and publish the CRL. The CA key is opened here, in the core worker, and nowhere else.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -22,6 +23,10 @@ import { issueFromCsr, publishCrl, recordIssued, reissued, samePublicKey } from 
 import { findCertificateByFingerprint, findRenewalOf, revokeCertificate } from './certificate.repository.js';
 import { findLatestCrl } from './crl-state.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';
+import { findExpectedDevice } from './attested-device.repository.js';
+import { AcmeProblem } from '../../core/acme/acme-problem.js';
+import { APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM } from '../../core/acme/apple-enterprise-attestation-root.js';
+import { attestationRoots, verifyAppleAttestation } from '../../core/acme/apple-attestation.js';
 
 export interface PkiSettings {
   organization: string;
@@ -32,6 +37,10 @@ export interface PkiSettings {
   crlValidityHours: number;
   /** Every edge's task queue; each must learn every revocation. */
   edgeTaskQueues: readonly string[];
+  /** The roots a device-attest-01 attestation must end at (absent: Apple's, pinned). */
+  acmeAttestationRootFile?: string;
+  /** Zero-touch enrollment profiles carry an attested ACME identity instead of SCEP. */
+  appleAcmeIdentity?: boolean;
 }
 
 export interface Revocation {
@@ -86,6 +95,11 @@ export function createPkiActivities(deps: {
   const pepper = challengePepper(keyRing);
   const sealing = coreSealingKey(keyRing);
   const openCsr = (sealedCsr: string) => sealing.open(sealedCsr, CSR_SEALING_CONTEXT);
+  const attestationAnchors = attestationRoots(
+    pki.acmeAttestationRootFile
+      ? readFileSync(pki.acmeAttestationRootFile, 'utf8')
+      : APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM,
+  );
   const publishFreshCrl = async () =>
     publishCrl(db, (await ca()).issuing, { now: new Date(), validityHours: pki.crlValidityHours });
 
@@ -189,6 +203,67 @@ export function createPkiActivities(deps: {
         certificateBase64: outcome.certificate.der.toString('base64'),
         fingerprint: outcome.certificate.sha256Fingerprint,
         ...(enrollmentId ? { enrollmentId } : {}),
+      };
+    },
+
+    /**
+     * Signs an ACME device-attest-01 order. The edge verified the attestation already; the core checks it again
+     * against its own roots (an edge could be compromised), then requires the CSR's key to be the attested key
+     * and the attested serial number or UDID to belong to a device Keep expects, whose enrollment the
+     * certificate is then bound to exactly as a SCEP identity is.
+     */
+    async signAttestedRequest(input: {
+      sealedCsr: string;
+      attestationBase64: string;
+      token: string;
+    }): Promise<SignOutcome> {
+      let attested: ReturnType<typeof verifyAppleAttestation>;
+      try {
+        attested = verifyAppleAttestation({
+          attObj: Buffer.from(input.attestationBase64, 'base64'),
+          token: input.token,
+          roots: attestationAnchors,
+          now: new Date(),
+        });
+      } catch (error) {
+        if (error instanceof AcmeProblem) return { status: 'rejected', reason: 'bad-attestation' };
+        throw error;
+      }
+      let csr: ReturnType<typeof checkCsr>;
+      try {
+        csr = checkCsr(openCsr(input.sealedCsr));
+      } catch (error) {
+        if (error instanceof CsrPolicyError) return { status: 'rejected', reason: error.code };
+        throw error;
+      }
+      if (!csr.publicKey.export({ type: 'spki', format: 'der' }).equals(attested.publicKeySpki))
+        return { status: 'rejected', reason: 'key-not-attested' };
+      const expected = await findExpectedDevice(db, attested);
+      if (!expected) return { status: 'rejected', reason: 'unknown-device' };
+      const { issuing } = await ca();
+      const issued = issueCertificate({
+        ca: issuing,
+        publicKey: csr.publicKey,
+        profile: 'device-identity',
+        template: {
+          commonName: `keep-enrollment-${expected.enrollmentId}`,
+          sans: [{ type: 'uri', value: enrollmentUri(expected.enrollmentId) }],
+          organization: pki.organization,
+          validityDays: pki.deviceCertificateDays,
+        },
+        serial: generateSerialNumber(),
+        now: new Date(),
+        crlUrl,
+      });
+      await recordIssued(db, issued, 'device-identity', {
+        ...(expected.deviceId ? { deviceId: expected.deviceId } : {}),
+        enrollmentId: expected.enrollmentId,
+      });
+      return {
+        status: 'issued',
+        certificateBase64: issued.der.toString('base64'),
+        fingerprint: issued.sha256Fingerprint,
+        enrollmentId: expected.enrollmentId,
       };
     },
 

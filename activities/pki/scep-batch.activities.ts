@@ -1,4 +1,4 @@
-// Signs a batch of SCEP requests gathered by one edge in one activity: each request gets its own outcome
+// Signs a batch of SCEP requests (and ACME finalizations) gathered by one edge in one activity: each request gets its own outcome
 // (a bad CSR rejects only itself), and every outcome is recorded under the edge's opaque transaction key
 // so GetCertInitial can read it back and a retried transaction is signed once.
 import type { Kysely } from 'kysely';
@@ -24,6 +24,8 @@ export interface ScepSignItem {
   enrollmentId?: string;
   /** For a RenewalReq: the SHA-256 of the certificate that signed it. */
   renewalOf?: string;
+  /** For an ACME order: the device-attest-01 attestation (base64) and the token its freshness code binds. */
+  attestation?: { attestationBase64: string; token: string };
 }
 
 /**
@@ -48,7 +50,7 @@ function answersRetry(stored: SignOutcome, openCsr: () => Buffer): SignOutcome {
 
 export function createScepBatchActivities(deps: {
   db: Kysely<CoreDatabase>;
-  pki: Pick<PkiActivities, 'signScepRequest' | 'renewIdentity'>;
+  pki: Pick<PkiActivities, 'signScepRequest' | 'renewIdentity' | 'signAttestedRequest'>;
   keyRing: KeyRing;
 }) {
   const { db, pki } = deps;
@@ -56,6 +58,7 @@ export function createScepBatchActivities(deps: {
   const limit = createConcurrencyLimit(SIGNING_AT_ONCE);
 
   function signOne(item: ScepSignItem): Promise<SignOutcome> {
+    if (item.attestation) return pki.signAttestedRequest({ sealedCsr: item.sealedCsr, ...item.attestation });
     return item.renewalOf
       ? pki.renewIdentity({ sealedCsr: item.sealedCsr, currentFingerprint: item.renewalOf })
       : pki.signScepRequest({

@@ -49,7 +49,7 @@ export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
         details: { platform: 'apple' },
       });
       const reply = generateBoxKeyPair();
-      let result: { sealedProfile: string; expiresAt: string };
+      let result: { sealedProfile: string; expiresAt?: string };
       try {
         result = await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
           deps.temporal.workflow.execute<typeof enrollmentProfileWorkflow>('enrollmentProfileWorkflow', {
@@ -82,7 +82,7 @@ export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
         'Content-Type': APPLE_PROFILE_CONTENT_TYPE,
         'Content-Disposition': `attachment; filename="keep-enrollment-${enrollmentId}.mobileconfig"`,
         'Keep-Enrollment-Id': enrollmentId,
-        'Keep-Challenge-Expires': result.expiresAt,
+        ...(result.expiresAt ? { 'Keep-Challenge-Expires': result.expiresAt } : {}),
         'Cache-Control': 'no-store',
       });
     },

@@ -1,7 +1,9 @@
-// Builds the enrollment .mobileconfig: SCEP identity, MDM payload and, optionally, Keep's CA as an anchor.
+// Builds the enrollment .mobileconfig: SCEP (or attested ACME) identity, MDM payload and, optionally, Keep's CA as
+// an anchor.
 // https://developer.apple.com/documentation/devicemanagement/mdm
 import { randomUUID } from 'node:crypto';
 import type { PlistDict } from './plist-codec.js';
+import { acmePayloadKeys, type AcmePayloadInput } from './acme-payload.js';
 import { scepPayloadContent, type ScepPayloadInput } from './scep-payload.js';
 
 /** The sealed-box context of a signed profile (it holds a challenge) on its way to the admin who asked for it. */
@@ -22,7 +24,9 @@ export interface EnrollmentProfileInput {
   checkInUrl: string;
   /** The APNs push topic (the UID of the push certificate's subject). */
   topic: string;
-  scep: ScepPayloadInput;
+  /** The identity comes from exactly one of SCEP and ACME (hardware-bound and attested). */
+  scep?: ScepPayloadInput;
+  acme?: AcmePayloadInput;
   /** DER of Keep's root CA, installed as a trust anchor for the server's TLS and SCEP chains. */
   anchorCertificateDer?: Uint8Array;
   /** Fixed UUIDs for reproducible output; random otherwise. */
@@ -36,6 +40,7 @@ export function buildEnrollmentProfile(input: EnrollmentProfileInput): PlistDict
   ] as const) {
     if (!url.startsWith('https://')) throw new TypeError(`${name} must be an https URL`);
   }
+  if (!input.scep === !input.acme) throw new TypeError('give exactly one identity: scep or acme');
   const uuid = {
     profile: input.uuids?.profile ?? randomUUID().toUpperCase(),
     scep: input.uuids?.scep ?? randomUUID().toUpperCase(),
@@ -58,15 +63,28 @@ export function buildEnrollmentProfile(input: EnrollmentProfileInput): PlistDict
     });
   }
 
-  content.push({
-    PayloadType: 'com.apple.security.scep',
-    PayloadVersion: 1,
-    PayloadIdentifier: `${input.identifier}.scep`,
-    PayloadUUID: uuid.scep,
-    PayloadDisplayName: 'Device identity',
-    PayloadContent: scepPayloadContent(input.scep),
-    ...org,
-  });
+  // The identity payload keeps the `scep` UUID either way: the MDM payload names it.
+  content.push(
+    input.acme
+      ? {
+          PayloadType: 'com.apple.security.acme',
+          PayloadVersion: 1,
+          PayloadIdentifier: `${input.identifier}.acme`,
+          PayloadUUID: uuid.scep,
+          PayloadDisplayName: 'Device identity (attested)',
+          ...acmePayloadKeys(input.acme),
+          ...org,
+        }
+      : {
+          PayloadType: 'com.apple.security.scep',
+          PayloadVersion: 1,
+          PayloadIdentifier: `${input.identifier}.scep`,
+          PayloadUUID: uuid.scep,
+          PayloadDisplayName: 'Device identity',
+          PayloadContent: scepPayloadContent(input.scep!),
+          ...org,
+        },
+  );
 
   content.push({
     PayloadType: 'com.apple.mdm',

@@ -222,6 +222,21 @@ export const edgeSettings = z.strictObject({
     .min(1024)
     .default(EDGE_BODY_LIMITS.checkin)
     .describe('Largest check-in body (PUT /mdm/checkin); SCEP messages are capped at 64 KiB.'),
+  acmeAttestationRootFile: z
+    .string()
+    .optional()
+    .describe(
+      "PEM of the root(s) a device-attest-01 attestation chain must end at; absent = Apple's Enterprise Attestation Root, pinned in Keep.",
+    ),
+  acmeOrderMinutes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1440)
+    .default(60)
+    .describe(
+      'How long an ACME order (and its device-attest-01 challenge and nonces) stays usable, in minutes.',
+    ),
 });
 
 export const coreSettings = z
@@ -302,6 +317,17 @@ export const coreSettings = z
       .default(24)
       .describe(
         'How often the crl-refresh schedule publishes a fresh CRL (expired entries dropped) to every edge, in hours; below crlValidityHours.',
+      ),
+    acmeAttestationRootFile: z
+      .string()
+      .optional()
+      .describe(
+        "PEM of the root(s) the core checks a device-attest-01 attestation against again before it signs; absent = Apple's Enterprise Attestation Root.",
+      ),
+    appleAcmeIdentity: bool
+      .default(false)
+      .describe(
+        'Zero-touch enrollment profiles get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; devices that cannot attest cannot enrol.',
       ),
   })
   .superRefine((core, ctx) => {

@@ -6,6 +6,7 @@ import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
 import type { CrlTable, IssuedIdentityTable, ScepRaTable } from './edge/scep.table.js';
+import type { AcmeAccountTable, AcmeNonceTable, AcmeOrderTable } from './edge/acme.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
 import type { WindowsCommandTable, WindowsEnrollmentTable } from './edge/windows.table.js';
 
@@ -24,4 +25,7 @@ export interface EdgeDatabase {
   windows_enrollments: WindowsEnrollmentTable;
   windows_commands: WindowsCommandTable;
   apple_declaration_sets: AppleDeclarationSetTable;
+  acme_nonces: AcmeNonceTable;
+  acme_accounts: AcmeAccountTable;
+  acme_orders: AcmeOrderTable;
 }

@@ -29,7 +29,7 @@ import { CSR_SEALING_CONTEXT } from '../../core/pki/csr-policy.js';
 import { coreSealingRecipient } from '../core-sealing-key.js';
 import { findEnrollmentByCertificate } from '../apple/enrollment.repository.js';
 import type { RaState } from './ra-state.js';
-import { createScepSigner } from './scep-signer.js';
+import type { ScepSigner } from './scep-signer.js';
 import type { BatcherOptions } from './sign-batcher.js';
 import { scepWorkLimit, type ScepWorkLimitOptions } from './scep-work-limit.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
@@ -89,14 +89,8 @@ async function readMessage(c: Context): Promise<Buffer> {
   return Buffer.from(compact, 'base64');
 }
 
-export function scepRoutes(deps: ScepDeps) {
-  const signer = createScepSigner({
-    temporal: deps.temporal,
-    coreTaskQueue: deps.coreTaskQueue,
-    edgeTaskQueue: deps.edgeTaskQueue,
-    batch: deps.batch,
-  });
-
+/** `signer` is the edge's one batched signer (created by the edge app), shared with ACME. */
+export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
   function credentials() {
     const ra = deps.ra.credentials();
     if (!ra) throw new HTTPException(503, { message: 'the SCEP RA is not provisioned yet' });

@@ -77,11 +77,45 @@ describe('buildEnrollmentProfile', () => {
     expect(fixed.PayloadUUID).toBe('P');
   });
 
+  it('makes the MDM identity an attested, hardware-bound ACME identity when asked, valid against Apple’s schema', () => {
+    const attested = parsePlistDict(
+      buildPlist(
+        buildEnrollmentProfile({
+          ...enrollmentInput,
+          scep: undefined,
+          acme: {
+            directoryUrl: 'https://mdm.example.com/acme/directory',
+            clientIdentifier: 'C02XK0AAJGH5',
+            subject: [['CN', 'Keep device identity']],
+          },
+        }),
+      ),
+    );
+    expect(validateProfile(attested)).toEqual([]);
+    for (const p of attested.PayloadContent as PlistDict[]) expect(validateProfilePayload(p)).toEqual([]);
+    const acme = payload(attested, 'com.apple.security.acme');
+    expect(acme).toMatchObject({
+      DirectoryURL: 'https://mdm.example.com/acme/directory',
+      ClientIdentifier: 'C02XK0AAJGH5',
+      Attest: true,
+      HardwareBound: true,
+      KeyType: 'ECSECPrimeRandom',
+      KeySize: 384,
+    });
+    expect(payload(attested, 'com.apple.mdm').IdentityCertificateUUID).toBe(acme.PayloadUUID);
+    expect(
+      (attested.PayloadContent as PlistDict[]).some((p) => p.PayloadType === 'com.apple.security.scep'),
+    ).toBe(false);
+    expect(() => buildEnrollmentProfile({ ...enrollmentInput, scep: undefined })).toThrow(
+      /exactly one identity/,
+    );
+  });
+
   it('omits the anchor and fingerprint when no CA is given', () => {
     const bare = buildEnrollmentProfile({
       ...enrollmentInput,
       anchorCertificateDer: undefined,
-      scep: { ...enrollmentInput.scep, caCertificateDer: undefined },
+      scep: { ...enrollmentInput.scep!, caCertificateDer: undefined },
     });
     expect((bare.PayloadContent as PlistDict[]).map((p) => p.PayloadType)).toEqual([
       'com.apple.security.scep',

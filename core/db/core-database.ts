@@ -29,6 +29,7 @@ import type { DepDeviceTable } from './core/dep-device.table.js';
 import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
 import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
 import type { AdminCommandRequestTable } from './core/admin-command-request.table.js';
+import type { CommandIdempotencyKeyTable } from './core/command-idempotency-key.table.js';
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 import type {
   DevicePolicyComplianceTable,
@@ -80,4 +81,5 @@ export interface CoreDatabase {
   device_policy_compliance: DevicePolicyComplianceTable;
   rollouts: RolloutTable;
   rollout_devices: RolloutDeviceTable;
+  command_idempotency_keys: CommandIdempotencyKeyTable;
 }

@@ -154,6 +154,8 @@ export async function startCoreWorker(
       platforms,
     }),
     workflowBundle: { codePath: bundlePath },
+    // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).
+    shutdownGraceTime: config.shutdown.graceMs,
   });
   const running = runWorker(worker, connection, () => database.close());
   await startCoreProcesses(config, database.db);

@@ -6,7 +6,12 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
-import { checkHealth, type Probe } from '../core/health/health-report.js';
+import {
+  checkHealth,
+  checkReadiness,
+  type Probe,
+  type ReadinessProbes,
+} from '../core/health/health-report.js';
 import { isUnavailable, RETRY_AFTER_SECONDS } from '../core/health/unavailable.js';
 import type { Logger } from '../core/log/logger.js';
 import { apiTokenRoutes } from './api-token.routes.js';
@@ -37,6 +42,8 @@ import { rolloutRoutes } from './rollout/rollout.routes.js';
 export interface AdminAppDeps {
   log: Logger;
   healthProbes: Record<string, Probe>;
+  /** GET /readyz (default: the health probes, all required). */
+  readinessProbes?: ReadinessProbes;
   db: Kysely<CoreDatabase>;
   temporal: Client;
   /** Hex SHA-256 of the bootstrap admin token (KEEP_ADMIN_BOOTSTRAP_TOKEN_HASH). */
@@ -62,6 +69,17 @@ const healthDoc: RouteDoc = {
   responses: {
     200: { description: 'Everything is reachable.' },
     503: { description: 'Something is down.' },
+  },
+};
+
+const readyDoc: RouteDoc = {
+  method: 'get',
+  path: '/readyz',
+  summary:
+    'Readiness: Postgres (required), Temporal and a core worker polling the core task queue (shown; "degraded" when down).',
+  responses: {
+    200: { description: 'Ready, or degraded (the body names what is down).' },
+    503: { description: 'A required dependency is down.' },
   },
 };
 
@@ -116,6 +134,10 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   });
   const health = defineRoute(healthDoc, async (c) => {
     const report = await checkHealth(deps.healthProbes);
+    return c.json(report.body, report.status);
+  });
+  const ready = defineRoute(readyDoc, async (c) => {
+    const report = await checkReadiness(deps.readinessProbes ?? { required: deps.healthProbes });
     return c.json(report.body, report.status);
   });
   const signIn =
@@ -187,11 +209,11 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([
-    ...[health, ...signIn, ...api].map((route) => route.doc),
+    ...[health, ready, ...signIn, ...api].map((route) => route.doc),
     openApiDoc,
     ...scimDocs,
   ]);
-  app.route('/', mountRoutes([health, defineRoute(openApiDoc, (c) => c.json(document))]));
+  app.route('/', mountRoutes([health, ready, defineRoute(openApiDoc, (c) => c.json(document))]));
   if (signIn.length > 0) {
     app.use('/auth/logout', authn);
     app.route('/', mountRoutes(signIn));

@@ -2,7 +2,12 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Client } from '@temporalio/client';
-import { checkHealth, type Probe } from '../core/health/health-report.js';
+import {
+  checkHealth,
+  checkReadiness,
+  type Probe,
+  type ReadinessProbes,
+} from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoutes } from './probe.routes.js';
@@ -15,6 +20,8 @@ export interface EdgeAppDeps {
   edgeTaskQueue: string;
   probeEnabled: boolean;
   healthProbes: Record<string, Probe>;
+  /** GET /readyz; absent in tests that exercise only the routes. */
+  readinessProbes?: ReadinessProbes;
   /** The request body cap in bytes (`edge.maxBodyBytes`); a platform may set a tighter one on its paths. */
   maxBodyBytes: number;
   /** Each platform's routes (EdgePlatform); absent in tests that exercise only the plane check. */
@@ -34,6 +41,10 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
   );
   app.get('/healthz', async (c) => {
     const report = await checkHealth(deps.healthProbes);
+    return c.json(report.body, report.status);
+  });
+  app.get('/readyz', async (c) => {
+    const report = await checkReadiness(deps.readinessProbes ?? { required: deps.healthProbes });
     return c.json(report.body, report.status);
   });
   if (deps.probeEnabled) app.route('/', probeRoutes(deps));

@@ -589,12 +589,25 @@ export const logSettings = z.strictObject({
     .describe('Log level.'),
 });
 
+export const shutdownSettings = z.strictObject({
+  graceMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(10_000)
+    .describe(
+      'On SIGTERM, how long requests and worker tasks in flight get to finish (ms) before they are cut off.',
+    ),
+});
+
 /** What each process reads: the edge's schema has no core section, so it cannot even name a core secret. */
 export const edgeProcessConfig = z.strictObject({
   edgeDatabase: edgeDatabaseSettings,
   temporal: temporalSettings,
   edge: edgeSettings,
   log: logSettings.prefault({}),
+  shutdown: shutdownSettings.prefault({}),
 });
 
 export const coreProcessConfig = z.strictObject({
@@ -604,6 +617,7 @@ export const coreProcessConfig = z.strictObject({
   directory: directorySettings.prefault({}),
   dep: depSettings.prefault({}),
   log: logSettings.prefault({}),
+  shutdown: shutdownSettings.prefault({}),
 });
 
 export const adminProcessConfig = z.strictObject({
@@ -611,6 +625,7 @@ export const adminProcessConfig = z.strictObject({
   temporal: temporalSettings,
   admin: adminSettings.prefault({}),
   log: logSettings.prefault({}),
+  shutdown: shutdownSettings.prefault({}),
 });
 
 export type EdgeProcessConfig = z.infer<typeof edgeProcessConfig>;

@@ -14,6 +14,8 @@ import {
 } from '../core/health/health-report.js';
 import { isUnavailable, RETRY_AFTER_SECONDS } from '../core/health/unavailable.js';
 import type { Logger } from '../core/log/logger.js';
+import { metricsResponse } from '../runtime/metrics.js';
+import { countAdminRequests } from './admin-metrics.js';
 import { apiTokenRoutes } from './api-token.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
@@ -83,6 +85,13 @@ const readyDoc: RouteDoc = {
   },
 };
 
+const metricsDoc: RouteDoc = {
+  method: 'get',
+  path: '/metrics',
+  summary: "This process's metrics in Prometheus text format (requests by route and status, Node's own).",
+  responses: { 200: { description: 'The Prometheus text exposition format.' } },
+};
+
 const openApiDoc: RouteDoc = {
   method: 'get',
   path: '/openapi.json',
@@ -115,6 +124,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     );
     return c.json({ error: 'internal error' }, 500);
   });
+  app.use('*', countAdminRequests);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.use('*', securityHeaders({ tls: deps.tls ?? false }));
   app.use(
@@ -140,6 +150,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     const report = await checkReadiness(deps.readinessProbes ?? { required: deps.healthProbes });
     return c.json(report.body, report.status);
   });
+  const metrics = defineRoute(metricsDoc, () => metricsResponse());
   const signIn =
     identity.oidcIssuer && identity.oidcClientId
       ? oidcRoutes({
@@ -209,11 +220,11 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([
-    ...[health, ready, ...signIn, ...api].map((route) => route.doc),
+    ...[health, ready, metrics, ...signIn, ...api].map((route) => route.doc),
     openApiDoc,
     ...scimDocs,
   ]);
-  app.route('/', mountRoutes([health, ready, defineRoute(openApiDoc, (c) => c.json(document))]));
+  app.route('/', mountRoutes([health, ready, metrics, defineRoute(openApiDoc, (c) => c.json(document))]));
   if (signIn.length > 0) {
     app.use('/auth/logout', authn);
     app.route('/', mountRoutes(signIn));

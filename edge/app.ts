@@ -9,6 +9,8 @@ import {
   type ReadinessProbes,
 } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
+import { metricsResponse } from '../runtime/metrics.js';
+import { countRequests } from './edge-metrics.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoutes } from './probe.routes.js';
 import { scepRoutes, type ScepDeps } from './scep/scep.routes.js';
@@ -19,6 +21,8 @@ export interface EdgeAppDeps {
   coreTaskQueue: string;
   edgeTaskQueue: string;
   probeEnabled: boolean;
+  /** Serve GET /metrics here (`edge.metricsEnabled`). */
+  metricsEnabled?: boolean;
   healthProbes: Record<string, Probe>;
   /** GET /readyz; absent in tests that exercise only the routes. */
   readinessProbes?: ReadinessProbes;
@@ -32,6 +36,7 @@ export interface EdgeAppDeps {
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
   const app = new Hono();
   app.onError(edgeErrorHandler(deps.log));
+  app.use('*', countRequests);
   app.use(
     '*',
     bodyLimit({
@@ -47,6 +52,7 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
     const report = await checkReadiness(deps.readinessProbes ?? { required: deps.healthProbes });
     return c.json(report.body, report.status);
   });
+  if (deps.metricsEnabled) app.get('/metrics', () => metricsResponse());
   if (deps.probeEnabled) app.route('/', probeRoutes(deps));
   for (const routes of deps.platformRoutes ?? []) app.route('/', routes);
   if (deps.scep) app.route('/', scepRoutes(deps.scep));

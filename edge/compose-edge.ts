@@ -10,6 +10,7 @@ import type { Probe, ReadinessProbes } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import type { RunningWorker } from '../runtime/run-worker.js';
 import { createEdgeApp } from './app.js';
+import { watchOutbox } from './edge-metrics.js';
 import { startOutboxRelay, type OutboxRelay } from './outbox/outbox-relay.js';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from './platform.js';
 import { edgePlatforms } from './platforms.js';
@@ -49,6 +50,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
   const settings = config.edge;
   const keyRing = KeyRing.parse(settings.secretKeys);
   const trust = await createTrustState(db);
+  watchOutbox(db);
   const ra = await createRaState(db, keyRing);
   // The relay exists before the platforms so their routes can nudge it; it only reads the outbox.
   const relay = startOutboxRelay(
@@ -90,6 +92,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
     coreTaskQueue: settings.coreTaskQueue,
     edgeTaskQueue: settings.taskQueue,
     probeEnabled: settings.probeEnabled,
+    metricsEnabled: settings.metricsEnabled,
     healthProbes: options.healthProbes ?? {},
     readinessProbes: {
       ...options.readinessProbes,

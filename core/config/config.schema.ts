@@ -67,6 +67,11 @@ export const edgeSettings = z.strictObject({
   probeEnabled: bool
     .default(false)
     .describe('Expose POST /v1/probe, the end-to-end plane check (dev and tests).'),
+  metricsEnabled: bool
+    .default(false)
+    .describe(
+      'Serve GET /metrics (Prometheus) on the device port; keep the public proxy from forwarding it.',
+    ),
   taskQueue: z.string().min(1).default('edge').describe('Temporal task queue of the edge worker.'),
   coreTaskQueue: z
     .string()

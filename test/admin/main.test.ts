@@ -69,4 +69,14 @@ describe('keep admin over TLS', () => {
       down: ['core-worker'],
     });
   });
+
+  it('serves its metrics in Prometheus text, counting requests by route and status', async () => {
+    await get(admin.port, '/healthz', ca.certPem);
+    const res = await get(admin.port, '/metrics', ca.certPem);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const healthz =
+      /^keep_admin_http_requests_total\{method="GET",route="\/healthz",status="200"\} (\d+)$/m.exec(res.body);
+    expect(Number(healthz?.[1])).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -138,7 +138,7 @@ export async function startCoreWorker(
   bundlePath: string,
   platforms: readonly CorePlatform[] = corePlatforms(),
 ): Promise<RunningWorker> {
-  installTemporalRuntime(createLogger('keep-core', config.log.level));
+  installTemporalRuntime(createLogger('keep-core', config.log.level), undefined, config.core.metricsListen);
   const database = openCoreDatabase(config.database.url, config.database.poolSize);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await Worker.create({

@@ -235,6 +235,11 @@ export const coreSettings = z
       'AES-256-GCM key ring sealing secrets at rest in the core (CA keys, escrowed keys).',
     ),
     taskQueue: z.string().min(1).default('core').describe('Temporal task queue of the core worker.'),
+    metricsListen: listen
+      .optional()
+      .describe(
+        "Where the Temporal SDK serves the core worker's Prometheus metrics (GET /metrics, host:port); absent = none.",
+      ),
     workflowBundle: z
       .string()
       .default('dist/workflow-bundle.js')

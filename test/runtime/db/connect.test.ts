@@ -3,26 +3,10 @@
 // "unavailable", and the next one gets a fresh connection.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isUnavailable } from '../../../core/health/unavailable.js';
-import { testStack } from '../../support/stack.js';
+import { terminateBackends } from '../../support/db.js';
 import { useTestDatabase } from '../../support/test-context.js';
-
-/** Ends every other session on `database`, as Postgres does when it shuts down (57P01). */
-async function terminateBackends(database: string): Promise<number> {
-  const admin = new pg.Client({ connectionString: testStack().postgresUrl });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query(
-      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-      [database],
-    );
-    return rows.length;
-  } finally {
-    await admin.end();
-  }
-}
 
 describe('plane database connections', () => {
   const database = useTestDatabase();

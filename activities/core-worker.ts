@@ -138,7 +138,7 @@ export async function startCoreWorker(
   bundlePath: string,
   platforms: readonly CorePlatform[] = corePlatforms(),
 ): Promise<RunningWorker> {
-  installTemporalRuntime(createLogger('keep-core', config.log.level));
+  installTemporalRuntime(createLogger('keep-core', config.log.level), undefined, config.core.metricsListen);
   const database = openCoreDatabase(config.database.url, config.database.poolSize);
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
   const worker = await Worker.create({
@@ -154,6 +154,8 @@ export async function startCoreWorker(
       platforms,
     }),
     workflowBundle: { codePath: bundlePath },
+    // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).
+    shutdownGraceTime: config.shutdown.graceMs,
   });
   const running = runWorker(worker, connection, () => database.close());
   await startCoreProcesses(config, database.db);

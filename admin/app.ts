@@ -6,9 +6,16 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
-import { checkHealth, type Probe } from '../core/health/health-report.js';
+import {
+  checkHealth,
+  checkReadiness,
+  type Probe,
+  type ReadinessProbes,
+} from '../core/health/health-report.js';
 import { isUnavailable, RETRY_AFTER_SECONDS } from '../core/health/unavailable.js';
 import type { Logger } from '../core/log/logger.js';
+import { metricsResponse } from '../runtime/metrics.js';
+import { countAdminRequests } from './admin-metrics.js';
 import { apiTokenRoutes } from './api-token.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
@@ -41,6 +48,8 @@ import { rolloutRoutes } from './rollout/rollout.routes.js';
 export interface AdminAppDeps {
   log: Logger;
   healthProbes: Record<string, Probe>;
+  /** GET /readyz (default: the health probes, all required). */
+  readinessProbes?: ReadinessProbes;
   db: Kysely<CoreDatabase>;
   temporal: Client;
   /** Hex SHA-256 of the bootstrap admin token (KEEP_ADMIN_BOOTSTRAP_TOKEN_HASH). */
@@ -69,6 +78,24 @@ const healthDoc: RouteDoc = {
     200: { description: 'Everything is reachable.' },
     503: { description: 'Something is down.' },
   },
+};
+
+const readyDoc: RouteDoc = {
+  method: 'get',
+  path: '/readyz',
+  summary:
+    'Readiness: Postgres (required), Temporal and a core worker polling the core task queue (shown; "degraded" when down).',
+  responses: {
+    200: { description: 'Ready, or degraded (the body names what is down).' },
+    503: { description: 'A required dependency is down.' },
+  },
+};
+
+const metricsDoc: RouteDoc = {
+  method: 'get',
+  path: '/metrics',
+  summary: "This process's metrics in Prometheus text format (requests by route and status, Node's own).",
+  responses: { 200: { description: 'The Prometheus text exposition format.' } },
 };
 
 const openApiDoc: RouteDoc = {
@@ -103,6 +130,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     );
     return c.json({ error: 'internal error' }, 500);
   });
+  app.use('*', countAdminRequests);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
   app.use('*', securityHeaders({ tls: deps.tls ?? false }));
   app.use(
@@ -126,6 +154,11 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);
   });
+  const ready = defineRoute(readyDoc, async (c) => {
+    const report = await checkReadiness(deps.readinessProbes ?? { required: deps.healthProbes });
+    return c.json(report.body, report.status);
+  });
+  const metrics = defineRoute(metricsDoc, () => metricsResponse());
   const oidc =
     identity.oidcIssuer && identity.oidcClientId
       ? oidcRoutes({
@@ -209,11 +242,11 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([
-    ...[health, ...signIn, ...api].map((route) => route.doc),
+    ...[health, ready, metrics, ...signIn, ...api].map((route) => route.doc),
     openApiDoc,
     ...scimDocs,
   ]);
-  app.route('/', mountRoutes([health, defineRoute(openApiDoc, (c) => c.json(document))]));
+  app.route('/', mountRoutes([health, ready, metrics, defineRoute(openApiDoc, (c) => c.json(document))]));
   app.use('/auth/logout', authn);
   app.route('/', mountRoutes(signIn));
   app.route('/', consoleAssets(deps.consoleDir));

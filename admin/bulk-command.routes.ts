@@ -1,5 +1,6 @@
 // One command to many devices with one call: validated, permitted and audited as a single device's command, then
 // fanned out by a durable workflow (workflows/bulk-command.workflow.ts); progress is read from the core DB.
+import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './idempotency-key.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
@@ -46,7 +47,10 @@ const bulkRequest = z
       .string()
       .min(1)
       .max(200)
-      .describe('Yours: the same key again (from the same caller) answers the same bulk command, sent once.'),
+      .optional()
+      .describe(
+        'Yours: the same key again (from the same caller) answers the same bulk command, sent once. Required, here or as the Idempotency-Key header.',
+      ),
     platform: z
       .string()
       .min(1)
@@ -140,6 +144,9 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
           'Send one command to many devices (a list, or a team), with the permission and audit of a single device’s command. Answers at once with the devices refused and why; a durable fan-out queues the rest, a page at a time.',
         permission: 'commands:send',
         scope: 'team',
+        headers: {
+          [IDEMPOTENCY_KEY_HEADER]: 'The idempotency key, when the body has no `idempotencyKey`.',
+        },
         body: bulkRequest,
         responses: {
           202: { description: 'Accepted: the fan-out runs.', schema: accepted },
@@ -153,7 +160,17 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
       },
       async (c) => {
         const principal = c.get('principal');
+        const headerKey = readIdempotencyKey(c);
         const body = await readJson(c, bulkRequest);
+        const idempotencyKey = body.idempotencyKey ?? headerKey;
+        if (idempotencyKey === undefined)
+          throw new HTTPException(400, {
+            message: `idempotencyKey: required, in the body or as the ${IDEMPOTENCY_KEY_HEADER} header`,
+          });
+        if (headerKey !== undefined && headerKey !== idempotencyKey)
+          throw new HTTPException(400, {
+            message: `idempotencyKey: differs from the ${IDEMPOTENCY_KEY_HEADER} header`,
+          });
         const { commands } = adminPlatform(deps.platforms, body.platform);
         // Built once around a placeholder UUID; each device's copy carries its own (core/device/command-template.ts).
         const placeholderUuid = randomUUID();
@@ -172,7 +189,7 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
         const requestDigest = digestOf(body);
         const payload = await payloadForEdge(deps, commands, built, placeholderUuid);
         const template = { requestType: built.requestType, payload, placeholderUuid };
-        const key = { requestedBy: principal.subject, idempotencyKey: body.idempotencyKey };
+        const key = { requestedBy: principal.subject, idempotencyKey };
 
         const earlier = await findBulkCommand(deps.db, key);
         if (earlier) {

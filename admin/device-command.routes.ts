@@ -20,6 +20,13 @@ import { cursorPart, decodeCursor, pageQuery, toPage } from './paging.js';
 import type { AdminCommands, AdminPlatform } from './platform.js';
 import { adminPlatform } from './platforms.js';
 import { queueCommandOnDevice } from './send-command.js';
+import type { QueueCommandResult } from '../workflows/device.messages.js';
+import {
+  claimCommandIdempotencyKey,
+  findCommandIdempotencyKey,
+  markCommandQueued,
+} from './command-idempotency.repository.js';
+import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey, requestFingerprint } from './idempotency-key.js';
 import { payloadForEdge } from './edge-sealing-key.js';
 
 export interface DeviceCommandDeps {
@@ -64,6 +71,15 @@ const commandDetail = commandSummary.extend({
 });
 
 const accepted = z.object({ commandUuid: z.string(), status: z.literal('queued'), pushed: z.boolean() });
+const keyReused = () =>
+  new HTTPException(409, {
+    message: `${IDEMPOTENCY_KEY_HEADER}: already used for another request (another device or body)`,
+  });
+const keyTakenMeanwhile = () =>
+  new HTTPException(409, {
+    message: `${IDEMPOTENCY_KEY_HEADER}: a request with this key arrived meanwhile; send it again`,
+  });
+
 const commandPage = z.object({ items: z.array(commandSummary), nextCursor: z.string().nullable() });
 
 /**
@@ -123,27 +139,41 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         permission: 'commands:send',
         scope: 'team',
         params: { id: "Keep's device id." },
+        headers: {
+          [IDEMPOTENCY_KEY_HEADER]:
+            'Optional, chosen by the client (e.g. a UUID): a retry with the same key and body is the same command, never a second one.',
+        },
         body: requestBodyOf(deps.platforms),
         responses: {
+          200: {
+            description: 'A retry (same Idempotency-Key and body) of a command already queued: that command.',
+            schema: accepted,
+          },
           202: { description: 'Queued by the device workflow.', schema: accepted },
           404: { description: 'No such device.', schema: errorBody },
           409: {
             description:
-              'The device workflow is not running, or refused the command, or no registered platform serves the device.',
+              'The device workflow is not running, or refused the command, or no registered platform serves the device, or the Idempotency-Key was used for another request.',
             schema: errorBody,
           },
           503: {
-            description: 'Temporal did not answer in time; the message holds the command UUID to check.',
+            description:
+              'Temporal did not answer in time; the message holds the command UUID to check. With an Idempotency-Key, send the same request again.',
             schema: errorBody,
           },
         },
       },
       async (c) => {
         const principal = c.get('principal');
+        const key = readIdempotencyKey(c);
         const body: unknown = await c.req.json().catch(() => undefined);
-        const commandUuid = randomUUID();
         // Which platform builds the command is the device's: find it among those this principal may command at all.
         const visible = await deviceOr404(deps.db, c.req.param('id'), scopeOf(principal, 'commands:send'));
+        const fingerprint = requestFingerprint(visible.id, body);
+        const earlier =
+          key === undefined ? undefined : await findCommandIdempotencyKey(deps.db, principal.subject, key);
+        if (earlier && earlier.request_sha256 !== fingerprint) throw keyReused();
+        const commandUuid = earlier?.command_uuid ?? randomUUID();
         const { commands } = adminPlatform(deps.platforms, visible.platform);
         const built = commands.build(body, commandUuid);
         const { requestType, raw } = built;
@@ -151,21 +181,53 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         const scope = scopeOf(principal, permission);
         if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
         const device = scope === 'all' ? visible : await deviceOr404(deps.db, visible.id, scope);
+        const audit = (action: string, details: Record<string, unknown>) =>
+          recordAudit(deps.db, principal, { action, targetKind: 'device', targetId: device.id, details });
+        if (earlier && (earlier.queued_at || (await findDeviceCommand(deps.db, device.id, commandUuid)))) {
+          // An earlier try queued it (maybe after its caller saw a 503): answer with that command, queue nothing.
+          if (!earlier.queued_at) {
+            await markCommandQueued(deps.db, commandUuid);
+            await audit('device.command.outcome', { commandUuid, requestType, outcome: 'queued' });
+          }
+          return c.json({ commandUuid, status: 'queued' as const, pushed: false }, 200);
+        }
         const edge = { ...deps, timeoutMs: deps.commandTimeoutMs };
-        const payload = await payloadForEdge(edge, commands, built, commandUuid);
+        // A retry resends the first try's payload: a sealed one differs each time, and the proof names the first.
+        const payload = earlier?.payload ?? (await payloadForEdge(edge, commands, built, commandUuid));
+        if (key !== undefined && !earlier) {
+          const claimed = await claimCommandIdempotencyKey(deps.db, {
+            requested_by: principal.subject,
+            idempotency_key: key,
+            device_id: device.id,
+            request_sha256: fingerprint,
+            command_uuid: commandUuid,
+            payload,
+          });
+          if (!claimed) throw keyTakenMeanwhile();
+        }
         // Written first: if the audit row cannot be written, the command is not sent.
-        await recordAudit(deps.db, principal, {
-          action: 'device.command.send',
-          targetKind: 'device',
-          targetId: device.id,
-          details: { commandUuid, requestType, raw },
+        await audit('device.command.send', {
+          commandUuid,
+          requestType,
+          raw,
+          ...(earlier ? { retry: true } : {}),
         });
-        const result = await queueCommandOnDevice(
-          deps,
-          device.id,
-          { commandUuid, requestType, payload, requestedBy: principal.subject },
-          deps.commandTimeoutMs,
-        );
+        let result: QueueCommandResult;
+        try {
+          result = await queueCommandOnDevice(
+            deps,
+            device.id,
+            { commandUuid, requestType, payload, requestedBy: principal.subject },
+            deps.commandTimeoutMs,
+          );
+        } catch (error) {
+          const outcome = error instanceof HTTPException && error.status === 503 ? 'unconfirmed' : 'refused';
+          // Best effort: the caller gets the failure either way, and a retry with its key records the final outcome.
+          await audit('device.command.outcome', { commandUuid, requestType, outcome }).catch(() => undefined);
+          throw error;
+        }
+        if (key !== undefined) await markCommandQueued(deps.db, commandUuid);
+        await audit('device.command.outcome', { commandUuid, requestType, outcome: 'queued' });
         return c.json(result, 202);
       },
     ),

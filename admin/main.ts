@@ -1,11 +1,14 @@
 // Starts the admin API process on premises: it talks to the core database and to Temporal as a client.
 import { readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AdminProcessConfig } from '../core/config/config.schema.js';
 import { createLogger } from '../core/log/logger.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import { closeServer } from '../runtime/close-server.js';
+import { coreWorkerProbe } from '../runtime/core-worker-probe.js';
 import { openCoreDatabase } from '../runtime/db/connect.js';
 import { createAdminApp } from './app.js';
 
@@ -26,6 +29,8 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
   if (!config.admin.bootstrapTokenHash)
     log.warn('no bootstrap token hash configured: only API tokens are accepted');
+  const postgres = () => database.pool.query('SELECT 1');
+  const temporalUp = () => connection.workflowService.getSystemInfo({});
   const app = createAdminApp({
     log,
     db: database.db,
@@ -35,9 +40,14 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     edgeTaskQueue: config.admin.edgeTaskQueue,
     tls: Boolean(tls),
     identity: config.admin,
-    healthProbes: {
-      postgres: () => database.pool.query('SELECT 1'),
-      temporal: () => connection.workflowService.getSystemInfo({}),
+    healthProbes: { postgres, temporal: temporalUp },
+    // Reads need only Postgres; commands and rollouts also need Temporal and a core worker, shown here.
+    readinessProbes: {
+      required: { postgres },
+      advisory: {
+        temporal: temporalUp,
+        'core-worker': coreWorkerProbe(temporal, config.admin.coreTaskQueue),
+      },
     },
   });
   // A port in use (or any listen error) fails start-up with its message instead of crashing the process.
@@ -59,7 +69,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
   return {
     port,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServer(server as Server, config.shutdown.graceMs);
       await connection.close();
       await database.close();
     },

@@ -12,6 +12,8 @@ export interface RouteDoc {
   /** Where the permission must hold (`requirePermission`'s second argument): everywhere (default) or in a team. */
   scope?: 'global' | 'team';
   params?: Record<string, string>;
+  /** Optional request headers the route reads, by name, with their description. */
+  headers?: Record<string, string>;
   query?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType }>;
@@ -64,6 +66,13 @@ function operation(route: RouteDoc) {
         schema,
       };
     }),
+    ...Object.entries(route.headers ?? {}).map(([name, description]) => ({
+      name,
+      in: 'header',
+      required: false,
+      description,
+      schema: { type: 'string' },
+    })),
   ];
   return {
     summary: route.summary,

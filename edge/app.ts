@@ -2,8 +2,15 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Client } from '@temporalio/client';
-import { checkHealth, type Probe } from '../core/health/health-report.js';
+import {
+  checkHealth,
+  checkReadiness,
+  type Probe,
+  type ReadinessProbes,
+} from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
+import { metricsResponse } from '../runtime/metrics.js';
+import { countRequests } from './edge-metrics.js';
 import { edgeErrorHandler } from './errors.js';
 import { probeRoutes } from './probe.routes.js';
 import { scepRoutes, type ScepDeps } from './scep/scep.routes.js';
@@ -16,7 +23,11 @@ export interface EdgeAppDeps {
   coreTaskQueue: string;
   edgeTaskQueue: string;
   probeEnabled: boolean;
+  /** Serve GET /metrics here (`edge.metricsEnabled`). */
+  metricsEnabled?: boolean;
   healthProbes: Record<string, Probe>;
+  /** GET /readyz; absent in tests that exercise only the routes. */
+  readinessProbes?: ReadinessProbes;
   /** The request body cap in bytes (`edge.maxBodyBytes`); a platform may set a tighter one on its paths. */
   maxBodyBytes: number;
   /** Each platform's routes (EdgePlatform); absent in tests that exercise only the plane check. */
@@ -29,6 +40,7 @@ export interface EdgeAppDeps {
 export function createEdgeApp(deps: EdgeAppDeps): Hono {
   const app = new Hono();
   app.onError(edgeErrorHandler(deps.log));
+  app.use('*', countRequests);
   app.use(
     '*',
     bodyLimit({
@@ -40,6 +52,11 @@ export function createEdgeApp(deps: EdgeAppDeps): Hono {
     const report = await checkHealth(deps.healthProbes);
     return c.json(report.body, report.status);
   });
+  app.get('/readyz', async (c) => {
+    const report = await checkReadiness(deps.readinessProbes ?? { required: deps.healthProbes });
+    return c.json(report.body, report.status);
+  });
+  if (deps.metricsEnabled) app.get('/metrics', () => metricsResponse());
   if (deps.probeEnabled) app.route('/', probeRoutes(deps));
   for (const routes of deps.platformRoutes ?? []) app.route('/', routes);
   if (deps.scep) {

@@ -7,12 +7,13 @@ import type { Kysely } from 'kysely';
 import type { EdgeProcessConfig } from '../core/config/config.schema.js';
 import { KeyRing } from '../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../core/db/edge-database.js';
-import type { Probe } from '../core/health/health-report.js';
+import type { Probe, ReadinessProbes } from '../core/health/health-report.js';
 import type { Logger } from '../core/log/logger.js';
 import type { RunningWorker } from '../runtime/run-worker.js';
 import { createEdgeApp } from './app.js';
 import { attestationRoots } from '../core/acme/apple-attestation.js';
 import { APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM } from '../core/acme/apple-enterprise-attestation-root.js';
+import { watchOutbox } from './edge-metrics.js';
 import { startOutboxRelay, type OutboxRelay } from './outbox/outbox-relay.js';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from './platform.js';
 import { edgePlatforms } from './platforms.js';
@@ -26,6 +27,8 @@ export interface ComposeEdgeOptions {
   temporal: Client;
   log: Logger;
   healthProbes?: Record<string, Probe>;
+  /** What GET /readyz probes besides the trust state, which the edge adds as required. */
+  readinessProbes?: ReadinessProbes;
   /** Default: the registry (edge/platforms.ts). */
   platforms?: readonly EdgePlatform[];
   /** The relay polls on its own (default); tests of crash recovery drive it by hand (`drainOnce`). */
@@ -50,6 +53,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
   const settings = config.edge;
   const keyRing = KeyRing.parse(settings.secretKeys);
   const trust = await createTrustState(db);
+  watchOutbox(db);
   const ra = await createRaState(db, keyRing);
   // The relay exists before the platforms so their routes can nudge it; it only reads the outbox.
   const relay = startOutboxRelay(
@@ -79,20 +83,29 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
   const platforms = new Map(
     (options.platforms ?? edgePlatforms()).map((platform) => [platform.id, platform.start(platformDeps)]),
   );
-  const worker = await startEdgeWorker(config.temporal, settings.taskQueue, {
-    db,
-    trust,
-    ra,
-    keyRing,
-    platforms,
-  });
+  const worker = await startEdgeWorker(
+    config.temporal,
+    settings.taskQueue,
+    { db, trust, ra, keyRing, platforms },
+    config.shutdown.graceMs,
+  );
   const app = createEdgeApp({
     log,
     temporal,
     coreTaskQueue: settings.coreTaskQueue,
     edgeTaskQueue: settings.taskQueue,
     probeEnabled: settings.probeEnabled,
+    metricsEnabled: settings.metricsEnabled,
     healthProbes: options.healthProbes ?? {},
+    readinessProbes: {
+      ...options.readinessProbes,
+      required: {
+        ...options.readinessProbes?.required,
+        // Until the core installs Keep's CA chain, no device can be authenticated here.
+        trust: () =>
+          trust.trust() ? Promise.resolve() : Promise.reject(new Error('no CA chain installed yet')),
+      },
+    },
     maxBodyBytes: settings.maxBodyBytes,
     platformRoutes: [...platforms.values()].map((platform) => platform.routes),
     scep: {

@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isUnavailable, RETRY_AFTER_SECONDS } from '../core/health/unavailable.js';
 import type { Logger } from '../core/log/logger.js';
+import { edgeMetrics } from './edge-metrics.js';
 
 /**
  * A device request refused for a reason an admin needs to see ("why does this Mac fail?"): logged at info
@@ -35,8 +36,10 @@ function clientGone(c: Context): boolean {
 
 export function edgeErrorHandler(log: Logger) {
   return function onEdgeError(err: Error, c: Context): Response {
-    if (err instanceof DeviceRefusal)
+    if (err instanceof DeviceRefusal) {
       log.info({ reason: err.reason, subject: err.subject, path: c.req.path }, 'device request refused');
+      edgeMetrics.refusals.inc({ reason: err.reason });
+    }
     if (err instanceof HTTPException) {
       // A 503 (the core did not answer in time) is overload, not failure: the device is told when to retry.
       if (err.status === 503) c.header('Retry-After', String(RETRY_AFTER_SECONDS));

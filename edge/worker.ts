@@ -39,6 +39,7 @@ export async function startEdgeWorker(
   settings: TemporalSettings,
   taskQueue: string,
   deps: EdgeActivityDeps,
+  shutdownGraceMs?: number,
 ): Promise<RunningWorker> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(settings));
   const worker = await Worker.create({
@@ -46,6 +47,8 @@ export async function startEdgeWorker(
     ...temporalClientOptions(settings),
     taskQueue,
     activities: createEdgeActivities(deps),
+    // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).
+    ...(shutdownGraceMs === undefined ? {} : { shutdownGraceTime: shutdownGraceMs }),
   });
   return runWorker(worker, connection);
 }

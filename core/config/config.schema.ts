@@ -67,6 +67,11 @@ export const edgeSettings = z.strictObject({
   probeEnabled: bool
     .default(false)
     .describe('Expose POST /v1/probe, the end-to-end plane check (dev and tests).'),
+  metricsEnabled: bool
+    .default(false)
+    .describe(
+      'Serve GET /metrics (Prometheus) on the device port; keep the public proxy from forwarding it.',
+    ),
   taskQueue: z.string().min(1).default('edge').describe('Temporal task queue of the edge worker.'),
   coreTaskQueue: z
     .string()
@@ -245,6 +250,11 @@ export const coreSettings = z
       'AES-256-GCM key ring sealing secrets at rest in the core (CA keys, escrowed keys).',
     ),
     taskQueue: z.string().min(1).default('core').describe('Temporal task queue of the core worker.'),
+    metricsListen: listen
+      .optional()
+      .describe(
+        "Where the Temporal SDK serves the core worker's Prometheus metrics (GET /metrics, host:port); absent = none.",
+      ),
     workflowBundle: z
       .string()
       .default('dist/workflow-bundle.js')
@@ -615,12 +625,25 @@ export const logSettings = z.strictObject({
     .describe('Log level.'),
 });
 
+export const shutdownSettings = z.strictObject({
+  graceMs: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(600_000)
+    .default(10_000)
+    .describe(
+      'On SIGTERM, how long requests and worker tasks in flight get to finish (ms) before they are cut off.',
+    ),
+});
+
 /** What each process reads: the edge's schema has no core section, so it cannot even name a core secret. */
 export const edgeProcessConfig = z.strictObject({
   edgeDatabase: edgeDatabaseSettings,
   temporal: temporalSettings,
   edge: edgeSettings,
   log: logSettings.prefault({}),
+  shutdown: shutdownSettings.prefault({}),
 });
 
 export const coreProcessConfig = z.strictObject({
@@ -630,6 +653,7 @@ export const coreProcessConfig = z.strictObject({
   directory: directorySettings.prefault({}),
   dep: depSettings.prefault({}),
   log: logSettings.prefault({}),
+  shutdown: shutdownSettings.prefault({}),
 });
 
 export const adminProcessConfig = z.strictObject({
@@ -637,6 +661,7 @@ export const adminProcessConfig = z.strictObject({
   temporal: temporalSettings,
   admin: adminSettings.prefault({}),
   log: logSettings.prefault({}),
+  shutdown: shutdownSettings.prefault({}),
 });
 
 export type EdgeProcessConfig = z.infer<typeof edgeProcessConfig>;

@@ -29,6 +29,7 @@ import type { DepDeviceTable } from './core/dep-device.table.js';
 import type { ZeroTouchEnrollmentTable } from './core/zero-touch-enrollment.table.js';
 import type { OnboardingRequestTable } from './core/onboarding-request.table.js';
 import type { AdminCommandRequestTable } from './core/admin-command-request.table.js';
+import type { CommandIdempotencyKeyTable } from './core/command-idempotency-key.table.js';
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 import type {
   DevicePolicyComplianceTable,
@@ -82,4 +83,5 @@ export interface CoreDatabase {
   rollouts: RolloutTable;
   rollout_devices: RolloutDeviceTable;
   device_policy_commands: DevicePolicyCommandTable;
+  command_idempotency_keys: CommandIdempotencyKeyTable;
 }

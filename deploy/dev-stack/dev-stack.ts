@@ -11,6 +11,7 @@ import { loadOrCreateAdminToken } from './admin-token.js';
 import { loadOrCreateDevSecrets } from './dev-secrets.js';
 import { ensureDevTlsCertificate } from './dev-tls.js';
 import { startEmbeddedPostgres } from './postgres.js';
+import { supervise, type Supervisor } from './supervise.js';
 import { startTemporalDevServer } from './temporal.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
 import { createLogger } from '../../core/log/logger.js';
@@ -37,17 +38,23 @@ export function devStackOptions(env: NodeJS.ProcessEnv = process.env): DevStackO
 
 const cliEntry = new URL('../../cli/keep.ts', import.meta.url).pathname;
 
-function startChild(name: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', cliEntry, name], {
-    env: { ...process.env, ...env },
-    // The IPC channel closes when this process dies, however it dies; the child then stops itself.
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  child.on('exit', (code, signal) => {
-    if (code !== 0 && signal !== 'SIGTERM') console.error(`keep ${name} exited (${signal ?? code})`);
-  });
-  return child;
+/** Runs `keep <name>`, and runs it again (with backoff) whenever it dies: one dead part does not stall the rest. */
+function startChild(name: string, env: NodeJS.ProcessEnv): Supervisor {
+  return supervise(
+    () =>
+      spawn(process.execPath, ['--import', 'tsx', cliEntry, name], {
+        env: { ...process.env, ...env },
+        // The IPC channel closes when this process dies, however it dies; the child then stops itself.
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    {
+      onRestart: (exit, delayMs) =>
+        console.error(`keep ${name} exited (${exit}); starting it again in ${delayMs / 1000} s`),
+    },
+  );
 }
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
 function healthStatus(url: string, ca?: Buffer): Promise<number> {
   const get = url.startsWith('https:') ? httpsGet : httpGet;
@@ -62,20 +69,23 @@ function healthStatus(url: string, ca?: Buffer): Promise<number> {
 
 /**
  * Polls /healthz until 200 (the edge's self-signed dev certificate is the only CA trusted for that call);
- * gives up at the deadline, or at once when a process of the stack died.
+ * gives up at the deadline, or at once when a process of the stack died (the supervisor would restart it).
  */
 async function waitForHealth(
   url: string,
   deadline: number,
-  children: ChildProcess[],
+  children: Supervisor[],
   ca?: Buffer,
 ): Promise<void> {
   while (Date.now() < deadline) {
-    const dead = children.find((child) => child.exitCode !== null || child.signalCode !== null);
-    if (dead)
+    // A part that dies while starting would only die again: say so instead of restarting it.
+    const dead = children.find((child) => child.restarts() > 0 || hasExited(child.current()));
+    if (dead) {
+      const { spawnargs, signalCode, exitCode } = dead.current();
       throw new Error(
-        `${dead.spawnargs.at(-1)} exited during start-up (${dead.signalCode ?? dead.exitCode})`,
+        `${spawnargs.at(-1)} exited during start-up (${signalCode ?? exitCode ?? 'restarted'})`,
       );
+    }
     try {
       if ((await healthStatus(url, ca)) === 200) return;
     } catch {
@@ -117,12 +127,9 @@ export async function runDevStack(
     await postgres.stop();
     throw err;
   });
-  const children: ChildProcess[] = [];
+  const children: Supervisor[] = [];
   const stop = async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(
-      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : Promise.resolve())),
-    );
+    await Promise.all(children.map((child) => child.stop()));
     await temporal.stop();
     await postgres.stop();
   };

@@ -1,5 +1,6 @@
 // PUT /mdm/checkin — Apple's check-in protocol: one handler per MessageType, in a table keyed like the decoders.
 // https://developer.apple.com/documentation/devicemanagement/check-in
+import { edgeMetrics } from '../edge-metrics.js';
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely, Transaction } from 'kysely';
@@ -199,6 +200,7 @@ export function checkinRoutes(deps: CheckinDeps) {
     ),
     (c) => {
       const m = c.get('message');
+      edgeMetrics.checkins.inc({ platform: 'apple', endpoint: 'checkin', message_type: m.messageType });
       // The decoder chose messageType from the same key set; TypeScript cannot correlate the lookup with `m`.
       const handle = handlers[m.messageType] as Handler<typeof m.messageType>;
       return handle(c, m);

@@ -1,5 +1,6 @@
 // PUT /mdm/connect — the command channel: store the device's report, then hand out the next command.
 // https://developer.apple.com/documentation/devicemanagement/implementing-device-management/sending-mdm-commands-to-a-device
+import { edgeMetrics } from '../edge-metrics.js';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
@@ -29,6 +30,11 @@ export function connectRoutes(deps: ConnectDeps) {
     '/mdm/connect',
     deviceIdentity(deps.identity),
     deviceMessage(decodeCommandReport),
+    async function countReport(c, next) {
+      const { status } = c.get('message');
+      edgeMetrics.checkins.inc({ platform: 'apple', endpoint: 'connect', message_type: status });
+      await next();
+    },
     answerBoundIdle(deps.db, deps.keyRing, routingId),
     boundEnrollment(deps, routingId),
     async (c) => {

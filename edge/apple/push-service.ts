@@ -1,4 +1,5 @@
 // Wakes devices: looks up their push token, coalesces pushes per device, sends over APNs, disables tokens APNs refuses.
+import { edgeMetrics } from '../edge-metrics.js';
 import type { Kysely } from 'kysely';
 import { createApnsClient } from './push/apns-client.js';
 import { createPushCoalescer, type PushCoalescer } from './push/push-coalescer.js';
@@ -74,6 +75,7 @@ export function createPushService(options: PushServiceOptions): PushService {
               'push token disabled until the device sends a new TokenUpdate',
             );
           }
+          edgeMetrics.pushes.inc({ platform: 'apple', outcome: outcome.status });
           return outcome.status;
         }),
       );

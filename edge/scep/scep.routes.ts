@@ -1,6 +1,7 @@
 // The SCEP registration authority at the edge (RFC 8894): GetCACaps, GetCACert and PKIOperation over GET
 // and POST. Requests are decrypted here with the RA key; the core signs them in batches (scep-signer.ts), and
 // a core that does not answer in time makes the answer PENDING, which the device polls with GetCertInitial.
+import { edgeMetrics } from '../edge-metrics.js';
 import { createHash } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -244,6 +245,7 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
         throw new HTTPException(400, { message: `unsupported SCEP message ${String(unknown)}` });
       }
     }
+    edgeMetrics.scep.inc({ message_type: request.type, outcome: outcome.status });
     if (outcome.status === 'FAILURE') {
       const reason = refusal ?? `${request.type} refused`;
       logRefusal(reason, { status: 200, failInfo: outcome.failInfo }, request.transactionId, enrollmentId);

@@ -27,8 +27,12 @@ function open<DB>(
     max: poolSize,
     connectionTimeoutMillis: connectTimeoutMs,
   });
-  // An idle client that loses its server (Postgres restart) must not crash the process; the pool replaces it.
+  // A client that loses its server (Postgres restart, failover, pg_terminate_backend) emits 'error', and an
+  // unhandled 'error' kills the process. The pool listens while a client is idle, but not while it is checked
+  // out (a transaction between two queries): listen there too. The request using it fails on its next query
+  // (a 503, core/health/unavailable.ts) and the pool discards the client on release.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }).withSchema(schema);
   return { db, pool, close: () => db.destroy() };
 }

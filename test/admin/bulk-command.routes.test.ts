@@ -229,6 +229,22 @@ describe('one command to many devices', { timeout: 240_000 }, () => {
     await session(device!);
   });
 
+  it('takes the key from the Idempotency-Key header, and answers 400 naming the field without one or with two that differ', async () => {
+    const ids = (await coreIds()).slice(0, 2);
+    const body = { platform: 'apple', devices: ids, command: { requestType: 'ProfileList' } };
+    const send = (headers: Record<string, string>, extra: Record<string, unknown> = {}) =>
+      call(admin, 'POST', '/v1/commands', { token: operator, body: { ...body, ...extra }, headers });
+    const first = await send({ 'idempotency-key': 'from-header' });
+    expect(first.status).toBe(202);
+    const { id } = (await first.json()) as { id: string };
+    const again = await send({}, { idempotencyKey: 'from-header' });
+    expect(((await again.json()) as { id: string }).id).toBe(id);
+    for (const res of [await send({}), await send({ 'idempotency-key': 'a' }, { idempotencyKey: 'b' })]) {
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/^idempotencyKey: /);
+    }
+  });
+
   it('answers the same bulk command for the same key, and 409 for the key reused for another command', async () => {
     const ids = (await coreIds()).slice(0, 3);
     const body = {

@@ -9,7 +9,7 @@ import { openCommandPayload } from '../../core/device/sealed-command-payload.js'
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { testStack } from '../support/stack.js';
-import { receivedCommandsQuery } from './fixtures/fake-device.workflow.js';
+import { receivedCommandsQuery, releaseSignal } from './fixtures/fake-device.workflow.js';
 import { auditRows, call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
 import { useTestPlanes } from '../support/test-context.js';
 
@@ -230,5 +230,99 @@ describe('sending commands to a device', () => {
     expect(missing.status).toBe(404);
     const detail = await call(app, 'GET', `/v1/devices/${device}`, { token: operator });
     expect(((await detail.json()) as { pendingCommands: number }).pendingCommands).toBe(1);
+  });
+});
+
+describe('retrying a command send with an Idempotency-Key', () => {
+  const planes = useTestPlanes();
+  let worker: Worker;
+  let workerDone: Promise<void>;
+  let app: AdminApp;
+  let operator: string;
+  const taskQueue = `admin-fake-device-retry-${Date.now()}`;
+
+  beforeAll(async () => {
+    const stack = testStack();
+    worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: stack.temporalAddress }),
+      namespace: stack.temporalNamespace,
+      taskQueue,
+      workflowsPath: fileURLToPath(new URL('./fixtures/fake-device.workflow.ts', import.meta.url)),
+      dataConverter: keepDataConverter(stack.payloadKeys),
+    });
+    workerDone = worker.run();
+    const db = planes.database.core.db;
+    const queues = {
+      coreTaskQueue: planes.coreConfig.core.taskQueue,
+      edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+    };
+    app = testAdminApp({ db, temporal: planes.temporal, temporalTimeoutMs: 1500, ...queues });
+    await edgeSealingRecipient({ temporal: planes.temporal, timeoutMs: 60_000, ...queues });
+    operator = await tokenFor(db, 'operator');
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await workerDone;
+  });
+
+  /** A device whose workflow holds every command until released: a send times out into a 503. */
+  async function stuckDevice() {
+    const id = await insertDevice(planes.database.core.db);
+    const handle = await planes.temporal.workflow.start('fakeDeviceWorkflow', {
+      workflowId: workflowIds.device(id),
+      taskQueue,
+      args: [{ hang: true }],
+    });
+    return { id, handle };
+  }
+  const send = (id: string, key: string, body: unknown) =>
+    call(app, 'POST', `/v1/devices/${id}/commands`, {
+      token: operator,
+      body,
+      headers: { 'idempotency-key': key },
+    });
+  const outcomes = async (id: string) =>
+    (await auditRows(planes.database.core.db, 'device.command.outcome'))
+      .filter((row) => row.target_id === id)
+      .map((row) => row.details.outcome);
+
+  it('queues a command once however often a 503 is retried, answering with the same UUID', async () => {
+    const { id, handle } = await stuckDevice();
+    const lock = { requestType: 'DeviceLock', parameters: { pin: '123456' } };
+    const first = await send(id, 'retry-1', lock);
+    expect(first.status).toBe(503);
+    expect(await outcomes(id)).toEqual(['unconfirmed']);
+    await handle.signal(releaseSignal);
+    const second = await send(id, 'retry-1', lock);
+    expect(second.status).toBe(202);
+    const { commandUuid } = (await second.json()) as { commandUuid: string };
+    expect((await first.json()) as { error: string }).toMatchObject({
+      error: expect.stringContaining(commandUuid),
+    });
+    const third = await send(id, 'retry-1', lock);
+    expect(third.status).toBe(200);
+    expect(await third.json()).toMatchObject({ commandUuid, status: 'queued' });
+    const received = await handle.query(receivedCommandsQuery);
+    expect(received.map((r) => r.commandUuid)).toEqual([commandUuid]);
+    expect(await outcomes(id)).toEqual(['unconfirmed', 'queued']);
+  });
+
+  it('answers 409 naming the header when the key comes again with another body or for another device', async () => {
+    const { id, handle } = await stuckDevice();
+    await handle.signal(releaseSignal);
+    expect((await send(id, 'retry-2', { requestType: 'SecurityInfo' })).status).toBe(202);
+    const otherBody = await send(id, 'retry-2', { requestType: 'DeviceLock' });
+    expect(otherBody.status).toBe(409);
+    expect(((await otherBody.json()) as { error: string }).error).toMatch(/^Idempotency-Key: /);
+    const other = await stuckDevice();
+    expect((await send(other.id, 'retry-2', { requestType: 'SecurityInfo' })).status).toBe(409);
+    expect(await handle.query(receivedCommandsQuery)).toHaveLength(1);
+  });
+
+  it('answers 400 naming the header for a key with spaces or control characters', async () => {
+    const { id } = await stuckDevice();
+    const res = await send(id, 'two words', { requestType: 'SecurityInfo' });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^Idempotency-Key: /);
   });
 });

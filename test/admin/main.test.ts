@@ -10,14 +10,18 @@ import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca
 import { useTestDatabase } from '../support/test-context.js';
 
 function get(port: number, path: string, ca: string) {
-  return new Promise<{ status: number; headers: Record<string, unknown> }>((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost' }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+    (resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, ca, servername: 'localhost' }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      });
+      req.on('error', reject);
+      req.end();
+    },
+  );
 }
 
 describe('keep admin over TLS', () => {
@@ -54,5 +58,25 @@ describe('keep admin over TLS', () => {
     expect(res.status).toBe(200);
     expect(res.headers['strict-transport-security']).toMatch(/^max-age=\d+/);
     expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('answers /readyz 200 but degraded, naming the core worker, when no core worker polls its task queue', async () => {
+    const res = await get(admin.port, '/readyz', ca.certPem);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({
+      status: 'degraded',
+      checks: { postgres: 'up', temporal: 'up', 'core-worker': 'down' },
+      down: ['core-worker'],
+    });
+  });
+
+  it('serves its metrics in Prometheus text, counting requests by route and status', async () => {
+    await get(admin.port, '/healthz', ca.certPem);
+    const res = await get(admin.port, '/metrics', ca.certPem);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    const healthz =
+      /^keep_admin_http_requests_total\{method="GET",route="\/healthz",status="200"\} (\d+)$/m.exec(res.body);
+    expect(Number(healthz?.[1])).toBeGreaterThanOrEqual(1);
   });
 });

@@ -49,3 +49,21 @@ export async function createTestDatabase(stack: KeepTestStack = testStack()): Pr
     },
   };
 }
+
+/** Ends every other session on `database`, as Postgres does when it shuts down (57P01); answers how many. */
+export async function terminateBackends(
+  database: string,
+  stack: KeepTestStack = testStack(),
+): Promise<number> {
+  const admin = new pg.Client({ connectionString: stack.postgresUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [database],
+    );
+    return rows.length;
+  } finally {
+    await admin.end();
+  }
+}

@@ -9,6 +9,7 @@ import type { DeviceFactsPatch } from '../core/device/device-facts.js';
 import type { ActivityFunctions } from '../runtime/activity-functions.js';
 import type { CaLoader } from './pki/ca-loader.js';
 import type { PkiSettings } from './pki/pki.activities.js';
+import type { Kms } from '../core/vault/kms.js';
 
 export interface CorePlatformDeps {
   db: Kysely<CoreDatabase>;
@@ -16,6 +17,8 @@ export interface CorePlatformDeps {
   /** Keep's CA (opened in this worker only), for a platform that enrols devices without SCEP. */
   ca: CaLoader;
   pki: PkiSettings;
+  /** The vault's key-encryption keys, for a platform that escrows device secrets. */
+  kms: Kms;
   /** The directory, for a platform that checks users' credentials at enrolment. */
   directory?: DirectorySettings | undefined;
 }

@@ -45,4 +45,6 @@ export const workflowIds = {
   /** One per change of a policy's version or assignments. */
   policyFanOut: (id: string) => `policy-fanout-${id}`,
   rollout: (id: string) => `rollout-${id}`,
+  /** Per core task queue, like crl-refresh: each core checks the vault in its own database. */
+  vaultIntegrity: (coreTaskQueue: string) => `vault-integrity-${coreTaskQueue}`,
 };

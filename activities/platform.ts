@@ -32,4 +32,6 @@ export interface CorePlatform {
   inventoryCommands(): DeviceCommand[];
   /** What a command's result adds to the inventory (facts readable by every role: no secret). */
   resultFacts(requestType: string, result: Record<string, unknown>): DeviceFactsPatch | undefined;
+  /** Whether a command's result carries a secret to escrow, so the device workflow is woken to vault it. */
+  carriesEscrowedSecret?(result: Record<string, unknown>): boolean;
 }

@@ -57,7 +57,11 @@ export function createVault(deps: { db: Kysely<CoreDatabase>; kms: Kms }) {
      * Stores `secret` as the device's current `kind`, superseding the one before. Storing the value that is
      * already current does nothing, so a retried activity (a worker killed after the write) adds no version.
      */
-    async store(deviceId: string, kind: VaultSecretKind, secret: Uint8Array): Promise<{ version: number }> {
+    async store(
+      deviceId: string,
+      kind: VaultSecretKind,
+      secret: Uint8Array,
+    ): Promise<{ version: number; added: boolean }> {
       return db.transaction().execute(async (trx) => {
         // Locks the device row: two escrows of one device's secrets write one after the other.
         await trx.selectFrom('devices').select('id').where('id', '=', deviceId).forUpdate().execute();
@@ -75,7 +79,7 @@ export function createVault(deps: { db: Kysely<CoreDatabase>; kms: Kms }) {
             wrappedKey: current.wrapped_key,
             ciphertext: current.ciphertext,
           }).catch(() => undefined);
-          if (stored?.equals(Buffer.from(secret))) return { version: current.version };
+          if (stored?.equals(Buffer.from(secret))) return { version: current.version, added: false };
         }
         const version = (current?.version ?? 0) + 1;
         const sealed = await sealVaultSecret(kms, { deviceId, kind, version }, secret);
@@ -98,7 +102,7 @@ export function createVault(deps: { db: Kysely<CoreDatabase>; kms: Kms }) {
             ciphertext: sealed.ciphertext,
           })
           .execute();
-        return { version };
+        return { version, added: true };
       });
     },
 

@@ -14,9 +14,18 @@ describe('vault', () => {
     const db = database.core.db;
     const vault = createVault({ db, kms });
     const deviceId = await insertDevice(db);
-    expect(await vault.store(deviceId, 'filevault-prk', Buffer.from('first-key'))).toEqual({ version: 1 });
-    expect(await vault.store(deviceId, 'filevault-prk', Buffer.from('first-key'))).toEqual({ version: 1 });
-    expect(await vault.store(deviceId, 'filevault-prk', Buffer.from('second-key'))).toEqual({ version: 2 });
+    expect(await vault.store(deviceId, 'filevault-prk', Buffer.from('first-key'))).toEqual({
+      version: 1,
+      added: true,
+    });
+    expect(await vault.store(deviceId, 'filevault-prk', Buffer.from('first-key'))).toEqual({
+      version: 1,
+      added: false,
+    });
+    expect(await vault.store(deviceId, 'filevault-prk', Buffer.from('second-key'))).toEqual({
+      version: 2,
+      added: true,
+    });
     expect((await vault.readCurrent(deviceId, 'filevault-prk'))?.toString()).toBe('second-key');
     expect(await vault.readCurrent(deviceId, 'bootstrap-token')).toBeUndefined();
     const rows = await db

@@ -44,6 +44,7 @@ import { createPolicyFanOutActivities } from './policy/policy-fanout.activities.
 import { createRolloutActivities } from './rollout/rollout.activities.js';
 import { kmsFromSettings } from './vault/kms-from-settings.js';
 import { createVaultIntegrityActivities } from './vault/vault-integrity.activities.js';
+import { createSecretRevealActivities } from './vault/secret-reveal.activities.js';
 import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
 
 export interface CoreActivityDeps {
@@ -95,6 +96,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
       kms,
       supersededRetentionDays: vault.supersededRetentionDays,
     }),
+    createSecretRevealActivities({ db: deps.db, kms }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }

@@ -13,6 +13,8 @@ import { apiTokenRoutes } from './api-token.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
 import { identitySettings, type IdentitySettings } from './auth/identity.js';
+import { secretRevealRoutes, type SecretRevealSettings } from './secret-reveal.routes.js';
+import { deviceSecretRoutes } from './device-secret.routes.js';
 import { oidcRoutes } from './auth/oidc.routes.js';
 import { parseRoleMapping } from './auth/role-mapping.js';
 import { bootstrapTokenRoutes } from './bootstrap-token.routes.js';
@@ -51,6 +53,8 @@ export interface AdminAppDeps {
   tls?: boolean;
   /** Sign-in, sessions and token limits (the admin.* settings); absent ones take the schema's defaults. */
   identity?: Partial<IdentitySettings>;
+  /** Secret reveal: second approver and window (default: the admin settings' defaults). */
+  secretReveal?: SecretRevealSettings;
   /** Default: the registry (admin/platforms.ts). */
   platforms?: readonly AdminPlatform[];
 }
@@ -184,6 +188,15 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     }),
     ...policyComplianceRoutes(deps),
     ...rolloutRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
+    ...secretRevealRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      timeoutMs,
+      now,
+      settings: deps.secretReveal ?? { approvalRequired: false, minutes: 15 },
+    }),
+    ...deviceSecretRoutes(deps),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

@@ -35,6 +35,10 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     edgeTaskQueue: config.admin.edgeTaskQueue,
     tls: Boolean(tls),
     identity: config.admin,
+    secretReveal: {
+      approvalRequired: config.admin.secretRevealApproval,
+      minutes: config.admin.secretRevealMinutes,
+    },
     healthProbes: {
       postgres: () => database.pool.query('SELECT 1'),
       temporal: () => connection.workflowService.getSystemInfo({}),

@@ -609,6 +609,20 @@ export const adminSettings = z
       .max(1440)
       .default(60)
       .describe('A console session unused this long (minutes) ends.'),
+    secretRevealApproval: bool
+      .default(false)
+      .describe(
+        'Revealing an escrowed secret (FileVault key, bootstrap token) needs a second admin to approve; the requester never can.',
+      ),
+    secretRevealMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe(
+        'How long a reveal request may wait for approval, then (approved) for the reveal, in minutes.',
+      ),
   })
   .superRefine((admin, ctx) => {
     // Bearer tokens and secrets cross this connection: in clear, only on the machine itself.

@@ -40,6 +40,7 @@ import type {
 } from './core/policy.table.js';
 import type { RolloutDeviceTable, RolloutTable } from './core/rollout.table.js';
 import type { VaultSecretTable } from './core/vault-secret.table.js';
+import type { SecretRevealRequestTable } from './core/secret-reveal-request.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -82,4 +83,5 @@ export interface CoreDatabase {
   rollouts: RolloutTable;
   rollout_devices: RolloutDeviceTable;
   vault_secrets: VaultSecretTable;
+  secret_reveal_requests: SecretRevealRequestTable;
 }

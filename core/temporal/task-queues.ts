@@ -47,4 +47,6 @@ export const workflowIds = {
   rollout: (id: string) => `rollout-${id}`,
   /** Per core task queue, like crl-refresh: each core checks the vault in its own database. */
   vaultIntegrity: (coreTaskQueue: string) => `vault-integrity-${coreTaskQueue}`,
+  /** One per request to reveal an escrowed secret (Keep's request id). */
+  secretReveal: (requestId: string) => `secret-reveal-${requestId}`,
 };

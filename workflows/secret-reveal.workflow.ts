@@ -1,0 +1,54 @@
+// Reveals an escrowed device secret to an admin (`secret-reveal-<request id>`), one durable step at a time: the
+// admin API audited and recorded the request before starting it; an optional second admin approves within the
+// window; the secret is shown once, within the window; then the request is closed (revealed, or expired).
+import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { SecretRevealActivities } from '../activities/vault/secret-reveal.activities.js';
+import {
+  revealSecretUpdate,
+  secretRevealApprovedSignal,
+  type SecretRevealInput,
+} from './secret-reveal.messages.js';
+
+const vault = proxyActivities<SecretRevealActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
+});
+
+export async function secretRevealWorkflow(input: SecretRevealInput): Promise<{ status: string }> {
+  const { requestId } = input;
+  let approved = !input.approvalRequired;
+  let poked = false;
+  let revealed = false;
+  setHandler(secretRevealApprovedSignal, () => {
+    poked = true;
+  });
+  setHandler(
+    revealSecretUpdate,
+    async () => {
+      // The activity checks the approval recorded in the core (the admin API may be ahead of this workflow).
+      const answer = await vault.releaseRevealedSecret({ requestId });
+      approved = true;
+      revealed = true;
+      return answer;
+    },
+    {
+      validator: () => {
+        if (revealed) throw new Error('the secret was shown already');
+      },
+    },
+  );
+
+  const deadline = Date.now() + input.windowMs;
+  while (!approved) {
+    if (!(await condition(() => poked || approved, Math.max(1, deadline - Date.now())))) {
+      await vault.finishSecretReveal({ requestId, status: 'expired' });
+      return { status: 'expired' };
+    }
+    poked = false;
+    approved ||= await vault.secretRevealApproved({ requestId });
+  }
+  const shown = await condition(() => revealed, input.windowMs);
+  const status = shown ? 'revealed' : 'expired';
+  await vault.finishSecretReveal({ requestId, status });
+  return { status };
+}

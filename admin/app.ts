@@ -192,6 +192,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       db: deps.db,
       temporal: deps.temporal,
       coreTaskQueue: deps.coreTaskQueue,
+      edgeTaskQueue: deps.edgeTaskQueue,
       timeoutMs,
       now,
       settings: deps.secretReveal ?? { approvalRequired: false, minutes: 15 },

@@ -35,6 +35,8 @@ export interface SecretRevealRoutesDeps {
   db: Kysely<CoreDatabase>;
   temporal: Client;
   coreTaskQueue: string;
+  /** The edge that relays the rotation after a FileVault key is revealed. */
+  edgeTaskQueue: string;
   timeoutMs: number;
   settings: SecretRevealSettings;
   now: () => Date;
@@ -160,7 +162,14 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
           deps.temporal.workflow.start<typeof secretRevealWorkflow>('secretRevealWorkflow', {
             workflowId: workflowIds.secretReveal(id),
             taskQueue: deps.coreTaskQueue,
-            args: [{ requestId: id, approvalRequired: deps.settings.approvalRequired, windowMs }],
+            args: [
+              {
+                requestId: id,
+                approvalRequired: deps.settings.approvalRequired,
+                windowMs,
+                ...(kind.data === 'filevault-prk' ? { rotateThroughEdge: deps.edgeTaskQueue } : {}),
+              },
+            ],
           }),
         );
         return c.json(view(row), 201);

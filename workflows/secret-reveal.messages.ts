@@ -7,6 +7,8 @@ export interface SecretRevealInput {
   approvalRequired: boolean;
   /** How long approval, then the reveal, may take, in milliseconds. */
   windowMs: number;
+  /** A revealed FileVault key is rotated through this edge (its sealing key seals the command). */
+  rotateThroughEdge?: string;
 }
 
 /** Another admin approved (recorded by the admin API): the workflow checks the record, not the signal. */

@@ -6,6 +6,7 @@ import { carriesFileVaultKey } from '../../core/apple/filevault-recovery-key.js'
 import type { CorePlatform } from '../platform.js';
 import { createBootstrapTokenActivities } from './bootstrap-token.activities.js';
 import { createFileVaultEscrowActivities } from './filevault-escrow.activities.js';
+import { createFileVaultRotationActivities } from './filevault-rotation.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 
 /** What Keep asks every new Apple device for, so its inventory is the device's own answer. */
@@ -30,6 +31,7 @@ export const appleCorePlatform: CorePlatform = {
     ...createPushCertificateActivities(deps),
     ...createBootstrapTokenActivities(deps),
     ...createFileVaultEscrowActivities(deps),
+    ...createFileVaultRotationActivities(deps),
   }),
   inventoryCommands: () =>
     [

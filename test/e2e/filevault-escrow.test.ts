@@ -31,6 +31,7 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
   const mac = new SimulatedAppleDevice({ kind: 'mac' });
   let deviceId: string;
   let recoveryKey: string;
+  let newRecoveryKey: string;
 
   it('escrows the recovery key the Mac encrypted to the escrow certificate its policy installed', async () => {
     deviceId = await enroll(mac);
@@ -63,6 +64,39 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(audit.map((a) => a.action)).toContain('filevault-key.escrowed');
   });
 
+  it('reveals the key once to the admin who asked, then rotates it on the Mac and escrows the new one', async () => {
+    const asked = await api('POST', `/v1/devices/${deviceId}/secrets/filevault-prk/reveal-requests`, {
+      reason: 'user forgot the password',
+    });
+    expect(asked.status).toBe(201);
+    const shown = await api('POST', `/v1/secret-reveal-requests/${asked.body.id as string}/reveal`);
+    expect(shown.status).toBe(200);
+    expect(shown.body.secret).toBe(recoveryKey);
+
+    const vault = createVault({
+      db: planes.database.core.db,
+      kms: keyRingKms(KeyRing.parse(planes.coreConfig.core.secretKeys)),
+    });
+    const rotated = await eventually(async () => {
+      const key = (await vault.readCurrent(deviceId, 'filevault-prk'))?.toString();
+      return key && key !== recoveryKey ? key : undefined;
+    }, WAIT_MS);
+    newRecoveryKey = mac.state.fileVault.personalRecoveryKey!;
+    expect(newRecoveryKey).not.toBe(recoveryKey);
+    expect(rotated).toBe(newRecoveryKey);
+    const versions = await planes.database.core.db
+      .selectFrom('vault_secrets')
+      .select(['version', 'state'])
+      .where('device_id', '=', deviceId)
+      .where('kind', '=', 'filevault-prk')
+      .orderBy('version')
+      .execute();
+    expect(versions).toEqual([
+      { version: 1, state: 'superseded' },
+      { version: 2, state: 'current' },
+    ]);
+  });
+
   it('leaves the plaintext key nowhere in the edge database', async () => {
     const edge = planes.database.edge.db;
     const { rows: tables } = await sql<{ name: string }>`
@@ -79,12 +113,9 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     const dump = texts.join('\n');
     // Positive control: the SecurityInfo answer (with the key as ciphertext) is stored, hex-encoded as bytea.
     expect(dump).toContain(Buffer.from('FDE_PersonalRecoveryKeyCMS').toString('hex'));
-    for (const form of [
-      recoveryKey,
-      Buffer.from(recoveryKey).toString('hex'),
-      Buffer.from(recoveryKey).toString('base64'),
-    ])
-      expect(dump.includes(form), form).toBe(false);
+    for (const key of [recoveryKey, newRecoveryKey])
+      for (const form of [key, Buffer.from(key).toString('hex'), Buffer.from(key).toString('base64')])
+        expect(dump.includes(form), form).toBe(false);
   });
 
   it("leaves the plaintext key nowhere in the edge's log", async () => {
@@ -94,6 +125,7 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     const log = logLines.join('');
     expect(log).toContain('device request refused');
     expect(log.includes(recoveryKey)).toBe(false);
+    expect(log.includes(newRecoveryKey)).toBe(false);
   });
 
   it('leaves the plaintext key nowhere in any decoded Temporal payload', async () => {
@@ -118,5 +150,6 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(haystack).toContain(deviceId);
     expect(haystack).toContain('FDE_PersonalRecoveryKeyCMS');
     expect(haystack.includes(recoveryKey)).toBe(false);
+    expect(haystack.includes(newRecoveryKey)).toBe(false);
   });
 });

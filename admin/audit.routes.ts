@@ -14,7 +14,7 @@ const auditQuery = pageQuery.extend({
   targetId: z.string().max(200).optional().describe('Only this target.'),
 });
 
-const auditEntry = z.object({
+export const auditEntry = z.object({
   id: z.string(),
   at: z.iso.datetime(),
   actor: z.string(),
@@ -26,7 +26,7 @@ const auditEntry = z.object({
 
 const auditPage = z.object({ items: z.array(auditEntry), nextCursor: z.string().nullable() });
 
-function entry(row: AuditEntry): z.infer<typeof auditEntry> {
+export function entry(row: AuditEntry): z.infer<typeof auditEntry> {
   return {
     id: row.id,
     at: row.at.toISOString(),

@@ -40,6 +40,10 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
     edgeTaskQueue: config.admin.edgeTaskQueue,
     tls: Boolean(tls),
     identity: config.admin,
+    secretReveal: {
+      approvalRequired: config.admin.secretRevealApproval,
+      minutes: config.admin.secretRevealMinutes,
+    },
     healthProbes: { postgres, temporal: temporalUp },
     // Reads need only Postgres; commands and rollouts also need Temporal and a core worker, shown here.
     readinessProbes: {

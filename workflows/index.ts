@@ -21,3 +21,5 @@ export { edgeSealingKeyWorkflow } from './edge-sealing-key.workflow.js';
 export { scepSignerWorkflow } from './scep-signer.workflow.js';
 export { policyFanOutWorkflow } from './policy-fanout.workflow.js';
 export { rolloutWorkflow } from './rollout.workflow.js';
+export { vaultIntegrityWorkflow } from './vault-integrity.workflow.js';
+export { secretRevealWorkflow } from './secret-reveal.workflow.js';

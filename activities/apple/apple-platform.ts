@@ -1,9 +1,12 @@
 // Apple on the core side: its inventory commands, how its results become facts, and its own activities
-// (the APNs certificate import, the bootstrap-token vault).
+// (the APNs certificate import, bootstrap-token and FileVault key escrow).
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
 import { appleResultFacts } from '../../core/apple/commands/result-facts.js';
+import { carriesFileVaultKey } from '../../core/apple/filevault-recovery-key.js';
 import type { CorePlatform } from '../platform.js';
 import { createBootstrapTokenActivities } from './bootstrap-token.activities.js';
+import { createFileVaultEscrowActivities } from './filevault-escrow.activities.js';
+import { createFileVaultRotationActivities } from './filevault-rotation.activities.js';
 import { createPushCertificateActivities } from './push-certificate.activities.js';
 
 /** What Keep asks every new Apple device for, so its inventory is the device's own answer. */
@@ -27,6 +30,8 @@ export const appleCorePlatform: CorePlatform = {
   activities: (deps) => ({
     ...createPushCertificateActivities(deps),
     ...createBootstrapTokenActivities(deps),
+    ...createFileVaultEscrowActivities(deps),
+    ...createFileVaultRotationActivities(deps),
   }),
   inventoryCommands: () =>
     [
@@ -38,4 +43,5 @@ export const appleCorePlatform: CorePlatform = {
       payload: serializeCommand(command),
     })),
   resultFacts: appleResultFacts,
+  carriesEscrowedSecret: carriesFileVaultKey,
 };

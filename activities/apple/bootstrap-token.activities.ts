@@ -1,4 +1,4 @@
-// The bootstrap-token vault: a Mac's bootstrap token, escrowed in the core (sealed) and handed back to that
+// Bootstrap-token escrow: a Mac's bootstrap token, escrowed in the core's vault and handed back to that
 // Mac alone. The edge relays it sealed both ways: to the core's sealing key on escrow, to a key of the edge's
 // request on release. A release needs the device's own signature and is audited with its fingerprint first.
 // https://developer.apple.com/documentation/devicemanagement/get_bootstrap_token
@@ -9,13 +9,21 @@ import { sealTo, type BoxRecipient } from '../../core/crypto/sealed-box.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { bootstrapTokenContext } from '../../core/apple/bootstrap-token.js';
 import type { SignedDeviceRequest } from '../../core/device/signed-device-request.js';
+import type { Kms } from '../../core/vault/kms.js';
+import { adoptLegacyBootstrapToken } from '../vault/legacy-bootstrap-tokens.js';
+import { createVault } from '../vault/vault.js';
 import { verifyDeviceRequest } from './device-signed-request.js';
 
-const aad = (deviceId: string) => Buffer.from(`core.bootstrap_tokens:${deviceId}`);
-
-export function createBootstrapTokenActivities(deps: { db: Kysely<CoreDatabase>; keyRing: KeyRing }) {
+export function createBootstrapTokenActivities(deps: {
+  db: Kysely<CoreDatabase>;
+  keyRing: KeyRing;
+  kms: Kms;
+}) {
   const { db } = deps;
   const sealing = coreSealingKey(deps.keyRing);
+  const vault = createVault(deps);
+  const legacy = { ...deps, vault };
+
   return {
     /** `sealedToken` is sealed by the edge to the core's sealing key; absent, the escrowed token is forgotten. */
     async escrowBootstrapToken({
@@ -25,19 +33,14 @@ export function createBootstrapTokenActivities(deps: { db: Kysely<CoreDatabase>;
       deviceId: string;
       sealedToken?: string;
     }): Promise<void> {
-      if (!sealedToken) {
-        await db.deleteFrom('bootstrap_tokens').where('device_id', '=', deviceId).execute();
-        return;
+      if (sealedToken) {
+        const token = sealing.open(sealedToken, bootstrapTokenContext(deviceId));
+        await vault.store(deviceId, 'bootstrap-token', token);
+      } else {
+        await vault.supersede(deviceId, 'bootstrap-token');
       }
-      const token = sealing.open(sealedToken, bootstrapTokenContext(deviceId));
-      const sealed = deps.keyRing.sealToString(token, aad(deviceId));
-      await db
-        .insertInto('bootstrap_tokens')
-        .values({ device_id: deviceId, sealed_token: sealed })
-        .onConflict((oc) =>
-          oc.column('device_id').doUpdateSet({ sealed_token: sealed, created_at: new Date() }),
-        )
-        .execute();
+      // Whatever was escrowed before the vault is outdated now.
+      await db.deleteFrom('bootstrap_tokens').where('device_id', '=', deviceId).execute();
     },
 
     /**
@@ -65,13 +68,10 @@ export function createBootstrapTokenActivities(deps: { db: Kysely<CoreDatabase>;
           details: JSON.stringify({ via: 'GetBootstrapToken', certificateSha256: fingerprint }),
         })
         .execute();
-      const row = await db
-        .selectFrom('bootstrap_tokens')
-        .select('sealed_token')
-        .where('device_id', '=', deviceId)
-        .executeTakeFirst();
-      if (!row) return {};
-      const token = deps.keyRing.openString(row.sealed_token, aad(deviceId));
+      const token =
+        (await vault.readCurrent(deviceId, 'bootstrap-token')) ??
+        (await adoptLegacyBootstrapToken(legacy, deviceId));
+      if (!token) return {};
       return { sealedToken: sealTo(replyTo, token, bootstrapTokenContext(deviceId)) };
     },
   };

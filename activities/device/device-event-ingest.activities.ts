@@ -5,6 +5,7 @@ import { Context } from '@temporalio/activity';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { DeviceWake, RelayedDeviceEvent } from '../../core/device/device-event-batch.js';
+import type { DeviceEvent } from '../../core/device/device-event.js';
 import { wakesDeviceWorkflow } from '../../core/device/device-event-wake.js';
 import { policyReportNeedsWorkflow } from '../../core/policy/policy-report.js';
 import { normalizeDeviceEvent } from '../../core/device/received-device-event.js';
@@ -30,6 +31,20 @@ async function pruneIngested(db: Transaction<CoreDatabase>, added: number): Prom
       select ctid from core.device_events
       where received_at < now() - make_interval(days => ${DEDUPE_DAYS}) and not wake_pending
       limit ${Math.max(100, added)})`.execute(db);
+}
+
+/** Reports whose result carries a secret for the vault (their platform says which): the device workflow vaults it. */
+function escrowingReports(
+  platforms: readonly CorePlatform[],
+  reports: readonly { event: DeviceEvent }[],
+): Set<string> {
+  const escrowing = new Set<string>();
+  for (const { event } of reports) {
+    if (event.kind !== 'command-report' || !event.data.result) continue;
+    const platform = platforms.find((p) => p.id === event.platform);
+    if (platform?.carriesEscrowedSecret?.(event.data.result)) escrowing.add(event.data.commandUuid);
+  }
+  return escrowing;
 }
 
 export function createDeviceEventIngestActivities(deps: {
@@ -81,12 +96,17 @@ export function createDeviceEventIngestActivities(deps: {
                 .execute()
             ).map((row) => row.device_id!),
       );
+      const escrowCommands = escrowingReports(deps.platforms, reports);
       const keys = events.map((e) => ({
         outbox_id: e.outboxId,
         device_id: e.deviceId,
         kind: e.event.kind,
         at: e.event.at,
-        wake: wakesDeviceWorkflow(e.event, e.deviceId, { awaitingConfiguration, decidingCommands }),
+        wake: wakesDeviceWorkflow(e.event, e.deviceId, {
+          awaitingConfiguration,
+          decidingCommands,
+          escrowCommands,
+        }),
       }));
       return db.transaction().execute(async (tx) => {
         const inserted = await sql<{ outbox_id: string }>`

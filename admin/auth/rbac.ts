@@ -18,6 +18,8 @@ export const PERMISSIONS = {
   'commands:read': everyone,
   /** See command results unredacted (bypass codes, unlock tokens, escrowed keys); each read is audited. */
   'command-results:read-secrets': ['admin'],
+  /** Ask for, approve and see an escrowed device secret (FileVault key, bootstrap token); every step audited. */
+  'secrets:reveal': ['admin'],
   /** Send what a help desk needs (queries, a lock): each platform's `commands.permission` says which (admin/platform.ts). */
   'commands:send': ['admin', 'operator', 'helpdesk'],
   /** Send any command, including erase, restart, profile changes and raw commands. */

@@ -510,6 +510,50 @@ export const depSettings = z
 
 export type DepSettings = z.infer<typeof depSettings>;
 
+/** The vault of escrowed device secrets: where its key-encryption key lives and how long old versions stay. */
+export const vaultSettings = z
+  .strictObject({
+    kms: z
+      .enum(['key-ring', 'pkcs11'])
+      .default('key-ring')
+      .describe(
+        "Where the key-encryption key wrapping each secret's data key lives: derived from core.secretKeys, or an AES key in a PKCS#11 token (HSM).",
+      ),
+    pkcs11Library: z.string().min(1).optional().describe('Path of the PKCS#11 module (kms pkcs11).'),
+    pkcs11TokenLabel: z.string().min(1).optional().describe('Label of the PKCS#11 token holding the KEK.'),
+    pkcs11Pin: z.string().min(1).optional().describe('User PIN of the PKCS#11 token.'),
+    pkcs11KeyLabel: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('CKA_LABEL of the AES-256 key-encryption key in the token (it never leaves the token).'),
+    supersededRetentionDays: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .default(90)
+      .describe(
+        'How long a superseded secret version is kept (e.g. the FileVault key before a rotation), in days.',
+      ),
+    integrityCheckHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(8760)
+      .default(24)
+      .describe(
+        'How often the vault-integrity schedule opens every stored secret and records those that no longer decrypt, in hours.',
+      ),
+  })
+  .superRefine((vault, ctx) => {
+    if (vault.kms !== 'pkcs11') return;
+    for (const key of ['pkcs11Library', 'pkcs11TokenLabel', 'pkcs11Pin', 'pkcs11KeyLabel'] as const)
+      if (!vault[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required with kms pkcs11' });
+  });
+
+export type VaultSettings = z.infer<typeof vaultSettings>;
+
 /** 127.0.0.0/8, ::1 and localhost: the only places the admin API may serve plain HTTP. */
 function isLoopback(host: string): boolean {
   return /^127(\.\d{1,3}){3}$/.test(host) || host === '::1' || host === 'localhost';
@@ -601,6 +645,20 @@ export const adminSettings = z
       .max(1440)
       .default(60)
       .describe('A console session unused this long (minutes) ends.'),
+    secretRevealApproval: bool
+      .default(false)
+      .describe(
+        'Revealing an escrowed secret (FileVault key, bootstrap token) needs a second admin to approve; the requester never can.',
+      ),
+    secretRevealMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe(
+        'How long a reveal request may wait for approval, then (approved) for the reveal, in minutes.',
+      ),
   })
   .superRefine((admin, ctx) => {
     // Bearer tokens and secrets cross this connection: in clear, only on the machine itself.
@@ -654,6 +712,7 @@ export const coreProcessConfig = z.strictObject({
   dep: depSettings.prefault({}),
   log: logSettings.prefault({}),
   shutdown: shutdownSettings.prefault({}),
+  vault: vaultSettings.prefault({}),
 });
 
 export const adminProcessConfig = z.strictObject({

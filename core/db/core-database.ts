@@ -41,6 +41,8 @@ import type {
 } from './core/policy.table.js';
 import type { RolloutDeviceTable, RolloutTable } from './core/rollout.table.js';
 import type { DevicePolicyCommandTable } from './core/device-policy-command.table.js';
+import type { VaultSecretTable } from './core/vault-secret.table.js';
+import type { SecretRevealRequestTable } from './core/secret-reveal-request.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -84,4 +86,6 @@ export interface CoreDatabase {
   rollout_devices: RolloutDeviceTable;
   device_policy_commands: DevicePolicyCommandTable;
   command_idempotency_keys: CommandIdempotencyKeyTable;
+  vault_secrets: VaultSecretTable;
+  secret_reveal_requests: SecretRevealRequestTable;
 }

@@ -10,6 +10,8 @@ export interface WakeContext {
   awaitingConfiguration: ReadonlySet<string>;
   /** Commands whose answer a device workflow decides on: policy proofs and Keep's inventory (core/policy/policy-report.ts). */
   decidingCommands: ReadonlySet<string>;
+  /** Commands whose answer carries a secret the device encrypted for the core's vault (e.g. a FileVault key). */
+  escrowCommands?: ReadonlySet<string>;
 }
 
 const wakes: {
@@ -23,7 +25,9 @@ const wakes: {
   // The renewed identity is in use: the one it replaced is revoked.
   'identity-renewed': () => true,
   'command-report': (data, deviceId, context) =>
-    context.decidingCommands.has(data.commandUuid) || context.awaitingConfiguration.has(deviceId),
+    context.decidingCommands.has(data.commandUuid) ||
+    context.awaitingConfiguration.has(deviceId) ||
+    (context.escrowCommands?.has(data.commandUuid) ?? false),
   // A DDM status report on declarations proves them (or shows drift): the device's policies are verified
   // again. A report naming none (a device Keep serves no declarations) decides nothing.
   'facts-reported': (data) => namesDeclarations(data.facts),

@@ -298,11 +298,13 @@ describe('an Apple device enrols end to end', { timeout: 180_000 }, () => {
           .executeTakeFirst(),
       );
       const sealed = await planes.database.core.db
-        .selectFrom('bootstrap_tokens')
-        .select('sealed_token')
+        .selectFrom('vault_secrets')
+        .select('ciphertext')
         .where('device_id', '=', device.id)
+        .where('kind', '=', 'bootstrap-token')
+        .where('state', '=', 'current')
         .executeTakeFirstOrThrow();
-      expect(sealed.sealed_token).not.toContain(token.toString('base64'));
+      expect(sealed.ciphertext.includes(token)).toBe(false);
       const answer = await mac.checkIn('GetBootstrapToken', { AwaitingConfiguration: false });
       expect(answer.status).toBe(200);
       expect(answer.body.toString()).toContain(token.toString('base64'));

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import type { Device } from '../../core/db/core/device.table.js';
+import type { Logger } from '../../core/log/logger.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import type { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from './apple-requests.js';
@@ -41,7 +42,7 @@ export interface AppleE2e {
 }
 
 /** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
-export function useAppleE2e(options: { waitMs: number }): AppleE2e {
+export function useAppleE2e(options: { waitMs: number; log?: Logger }): AppleE2e {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
   const pushCa = createTestCa('Keep Test Push CA');
@@ -62,6 +63,7 @@ export function useAppleE2e(options: { waitMs: number }): AppleE2e {
   const planes = useTestPlanes(() => ({
     apns: { url: apns!.url, caPem: apns!.caPem },
     edgePublicUrl: `https://127.0.0.1:${port}`,
+    ...(options.log ? { log: options.log } : {}),
   }));
 
   const adminRequest = async (path: string, init: { method?: string } = {}) =>

@@ -22,3 +22,19 @@ describe('wakesDeviceWorkflow for reported facts', () => {
     expect(wakesDeviceWorkflow(facts({ profileList: [] }), 'd-1')).toBe(false);
   });
 });
+
+describe('wakesDeviceWorkflow for command reports', () => {
+  const report: DeviceEvent = {
+    kind: 'command-report',
+    platform: 'apple',
+    enrollmentId: 'e-1',
+    at: '2026-11-30T12:00:00Z',
+    data: { commandUuid: 'c-1', outcome: 'acknowledged', result: { SecurityInfo: {} } },
+  };
+  const context = { awaitingConfiguration: new Set<string>(), decidingCommands: new Set<string>() };
+
+  it('wakes the device workflow for an answer that carries a secret to escrow, and not for a plain one', () => {
+    expect(wakesDeviceWorkflow(report, 'd-1', { ...context, escrowCommands: new Set(['c-1']) })).toBe(true);
+    expect(wakesDeviceWorkflow(report, 'd-1', context)).toBe(false);
+  });
+});

@@ -41,3 +41,20 @@ export async function recordAdminAction(db: Kysely<CoreDatabase>, claim: AdminAc
     })
     .execute();
 }
+
+/**
+ * A workflow only an admin may start: recorded under its workflow id, with the SHA-256 of its input as the
+ * workflow serialises it (JSON), which the workflow's first step checks.
+ */
+export async function recordAdminStart(
+  db: Kysely<CoreDatabase>,
+  start: { workflowId: string; workflowType: string; input: unknown; requestedBy: string },
+): Promise<void> {
+  await recordAdminAction(db, {
+    requestId: start.workflowId,
+    action: `start ${start.workflowType}`,
+    targetKind: 'workflow',
+    targetId: payloadSha256(JSON.stringify(start.input)),
+    requestedBy: start.requestedBy,
+  });
+}

@@ -18,3 +18,12 @@ export async function requireAdminProof(deviceId: string, request: QueueCommandR
 export async function requireAdminAction(claim: AdminActionClaim): Promise<void> {
   await proof.useAdminAction(claim);
 }
+
+/**
+ * For a workflow only an admin may start (an enrollment profile, a SCEP challenge): its first step. Executions
+ * started before the check replay as they ran.
+ */
+export async function requireAdminStart(workflowType: string, input: unknown): Promise<void> {
+  if (!patched('admin-start-proof')) return;
+  await proof.useAdminStart({ workflowType, input });
+}

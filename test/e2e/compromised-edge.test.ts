@@ -380,4 +380,24 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
     expect(aborted.status).toBe(200);
     expect(await status()).toBe('aborted');
   });
+  it('is refused an enrollment profile or a SCEP challenge of its own through Temporal', async () => {
+    const replyTo = generateBoxKeyPair().recipient;
+    const enrollmentId = crypto.randomUUID();
+    const profile = await attacker.workflow
+      .execute('enrollmentProfileWorkflow', {
+        workflowId: workflowIds.enrollmentProfile(enrollmentId),
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [{ enrollmentId, replyTo }],
+      })
+      .catch((error: unknown) => error);
+    expect(causes(profile)).toMatch(/not authorised by an admin/);
+    const challenge = await attacker.workflow
+      .execute('scepChallengeWorkflow', {
+        workflowId: workflowIds.scepChallenge(crypto.randomUUID()),
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [{ purpose: 'wifi', boundTo: { kind: 'device', id: deviceId }, replyTo }],
+      })
+      .catch((error: unknown) => error);
+    expect(causes(challenge)).toMatch(/not authorised by an admin/);
+  });
 });

@@ -163,20 +163,24 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
           targetId: known.serial_hex,
           details: { reason: body.reason ?? 'unspecified' },
         });
+        const workflowId = workflowIds.revocation(randomUUID());
+        const input = { serialHex: known.serial_hex, ...(body.reason ? { reason: body.reason } : {}) };
+        // The proof the workflow checks first: the edge cannot revoke a certificate through Temporal.
+        await recordAdminStart(deps.db, {
+          workflowId,
+          workflowType: 'revocationWorkflow',
+          input,
+          requestedBy: c.get('principal').subject,
+        });
         const result = await inCore(deps, () =>
           deps.temporal.workflow.executeUpdateWithStart(revocationRecordedUpdate, {
             startWorkflowOperation: new WithStartWorkflowOperation<typeof revocationWorkflow>(
               'revocationWorkflow',
               {
-                workflowId: workflowIds.revocation(randomUUID()),
+                workflowId,
                 taskQueue: deps.coreTaskQueue,
                 workflowIdConflictPolicy: 'FAIL',
-                args: [
-                  {
-                    serialHex: known.serial_hex,
-                    ...(body.reason ? { reason: body.reason } : {}),
-                  },
-                ],
+                args: [input],
               },
             ),
           }),

@@ -400,4 +400,58 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
       .catch((error: unknown) => error);
     expect(causes(challenge)).toMatch(/not authorised by an admin/);
   });
+
+  it('is refused a push certificate, an ABM token or a revocation of its own through Temporal', async () => {
+    const push = createTestPushCertificate({ ca: pushCa });
+    const serialHex = (
+      await planes.database.core.db
+        .selectFrom('certificates')
+        .select('serial_hex')
+        .where(
+          'sha256_fingerprint',
+          '=',
+          createHash('sha256').update(mac.identity!.certificate).digest('hex'),
+        )
+        .executeTakeFirstOrThrow()
+    ).serial_hex;
+    const attempts: Array<[string, string, unknown]> = [
+      [
+        'pushCertificateWorkflow',
+        `push-certificate-${crypto.randomUUID()}`,
+        {
+          edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+          certificate: {
+            id: crypto.randomUUID(),
+            topic: 'com.apple.mgmt.attacker',
+            serialNumber: '01',
+            commonName: 'attacker',
+            notBefore: new Date().toISOString(),
+            notAfter: new Date(Date.now() + 86_400_000).toISOString(),
+            certPem: push.certPem,
+            keyPem: push.keyPem,
+            uploadedBy: 'admin@example.com',
+          },
+        },
+      ],
+      ['depServerCreateWorkflow', `dep-${crypto.randomUUID()}`, { id: crypto.randomUUID() }],
+      [
+        'depTokenImportWorkflow',
+        `dep-${crypto.randomUUID()}`,
+        { serverId: crypto.randomUUID(), p7mBase64: 'AA==' },
+      ],
+      ['revocationWorkflow', workflowIds.revocation(crypto.randomUUID()), { serialHex }],
+    ];
+    for (const [workflowType, workflowId, input] of attempts) {
+      const refused = await attacker.workflow
+        .execute(workflowType, { workflowId, taskQueue: planes.coreConfig.core.taskQueue, args: [input] })
+        .catch((error: unknown) => error);
+      expect(causes(refused), workflowType).toMatch(/not authorised by an admin/);
+    }
+    const revoked = await planes.database.core.db
+      .selectFrom('certificates')
+      .select('revoked_at')
+      .where('serial_hex', '=', serialHex)
+      .executeTakeFirstOrThrow();
+    expect(revoked.revoked_at).toBeNull();
+  });
 });

@@ -209,8 +209,36 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
       edge.selectFrom('command_results').select('body').execute(),
     ]);
     const stored = tables.flat().map((row) => row.body.toString('latin1'));
-    expect(stored.join('\n')).toContain('ProfileList');
     expect(stored.join('\n')).not.toContain(secrets.pin!);
+  });
+
+  it('keeps no command result at the edge once it was relayed to the core', async () => {
+    const edge = planes.database.edge.db;
+    // The core has the ProfileList answer: relayed.
+    await eventually(() =>
+      planes.database.core.db
+        .selectFrom('device_commands')
+        .select('status')
+        .where('command_uuid', '=', controls.commandUuid!)
+        .where('status', '=', 'acknowledged')
+        .executeTakeFirst(),
+    );
+    await eventually(() =>
+      edge
+        .selectFrom('outbox')
+        .select('id')
+        .where('relayed_at', 'is', null)
+        .executeTakeFirst()
+        .then((row) => (row ? undefined : true)),
+    );
+    const results = await edge.selectFrom('command_results').select(['command_uuid', 'body']).execute();
+    // Kept for dedup and retention (the command UUID and status), without the answer.
+    expect(results.map((r) => r.command_uuid)).toContain(controls.commandUuid);
+    expect(results.every((r) => r.body.length === 0)).toBe(true);
+    const events = await edge.selectFrom('outbox').select('event').execute();
+    const relayed = JSON.stringify(events.map((e) => e.event));
+    expect(relayed).toContain(controls.commandUuid);
+    expect(relayed).not.toContain('ProfileList');
   });
 
   it('is refused a bootstrap token read through Temporal', async () => {

@@ -1,7 +1,11 @@
-// Records an admin's command request in the core schema before the device workflow is asked to queue it: the row
-// is the proof the workflow checks (activities/device/admin-command-proof.activities.ts).
+// Records an admin's command request (or action on a process workflow) in the core schema before the workflow is
+// asked for it: the row is the proof the workflow checks (activities/device/admin-command-proof.activities.ts).
 import type { Kysely } from 'kysely';
-import { payloadSha256, type AdminCommandClaim } from '../core/device/admin-command-proof.js';
+import {
+  payloadSha256,
+  type AdminActionClaim,
+  type AdminCommandClaim,
+} from '../core/device/admin-command-proof.js';
 import type { CoreDatabase } from '../core/db/core-database.js';
 
 export async function recordAdminCommandRequest(
@@ -20,4 +24,37 @@ export async function recordAdminCommandRequest(
     // A retried request (same UUID, same command) is the same proof.
     .onConflict((oc) => oc.column('command_uuid').doNothing())
     .execute();
+}
+
+/** An action's proof: no payload (its hash is of the empty string), the target named instead of a device. */
+export async function recordAdminAction(db: Kysely<CoreDatabase>, claim: AdminActionClaim): Promise<void> {
+  await db
+    .insertInto('admin_command_requests')
+    .values({
+      command_uuid: claim.requestId,
+      device_id: null,
+      request_type: claim.action,
+      target_kind: claim.targetKind,
+      target_id: claim.targetId,
+      payload_sha256: payloadSha256(''),
+      requested_by: claim.requestedBy,
+    })
+    .execute();
+}
+
+/**
+ * A workflow only an admin may start: recorded under its workflow id, with the SHA-256 of its input as the
+ * workflow serialises it (JSON), which the workflow's first step checks.
+ */
+export async function recordAdminStart(
+  db: Kysely<CoreDatabase>,
+  start: { workflowId: string; workflowType: string; input: unknown; requestedBy: string },
+): Promise<void> {
+  await recordAdminAction(db, {
+    requestId: start.workflowId,
+    action: `start ${start.workflowType}`,
+    targetKind: 'workflow',
+    targetId: payloadSha256(JSON.stringify(start.input)),
+    requestedBy: start.requestedBy,
+  });
 }

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import { revocationRecordedUpdate, type revocationWorkflow } from '../workflows/revocation.workflow.js';
 import type { scepChallengeWorkflow } from '../workflows/scep-challenge.workflow.js';
+import { recordAdminStart } from './admin-command-request.repository.js';
 import { recordAudit } from './audit.repository.js';
 import { readJson } from './json-body.js';
 import { errorBody } from './openapi.js';
@@ -99,18 +100,25 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
         });
         // The challenge crosses Temporal sealed to a key that lives only in this request.
         const reply = generateBoxKeyPair();
+        const input = {
+          purpose: body.purpose,
+          boundTo,
+          replyTo: reply.recipient,
+          ...(body.minutes ? { minutes: body.minutes } : {}),
+        };
+        const workflowId = workflowIds.scepChallenge(id);
+        // The proof the workflow checks first: the edge, which cannot write the core schema, cannot mint one.
+        await recordAdminStart(deps.db, {
+          workflowId,
+          workflowType: 'scepChallengeWorkflow',
+          input,
+          requestedBy: c.get('principal').subject,
+        });
         const { sealedChallenge, expiresAt } = await inCore(deps, () =>
           deps.temporal.workflow.execute<typeof scepChallengeWorkflow>('scepChallengeWorkflow', {
-            workflowId: workflowIds.scepChallenge(id),
+            workflowId,
             taskQueue: deps.coreTaskQueue,
-            args: [
-              {
-                purpose: body.purpose,
-                boundTo,
-                replyTo: reply.recipient,
-                ...(body.minutes ? { minutes: body.minutes } : {}),
-              },
-            ],
+            args: [input],
           }),
         );
         const challenge = openSealed(reply, sealedChallenge, challengeReplyContext(boundTo)).toString();
@@ -155,20 +163,24 @@ export function pkiRoutes(deps: PkiRoutesDeps): AdminRoute[] {
           targetId: known.serial_hex,
           details: { reason: body.reason ?? 'unspecified' },
         });
+        const workflowId = workflowIds.revocation(randomUUID());
+        const input = { serialHex: known.serial_hex, ...(body.reason ? { reason: body.reason } : {}) };
+        // The proof the workflow checks first: the edge cannot revoke a certificate through Temporal.
+        await recordAdminStart(deps.db, {
+          workflowId,
+          workflowType: 'revocationWorkflow',
+          input,
+          requestedBy: c.get('principal').subject,
+        });
         const result = await inCore(deps, () =>
           deps.temporal.workflow.executeUpdateWithStart(revocationRecordedUpdate, {
             startWorkflowOperation: new WithStartWorkflowOperation<typeof revocationWorkflow>(
               'revocationWorkflow',
               {
-                workflowId: workflowIds.revocation(randomUUID()),
+                workflowId,
                 taskQueue: deps.coreTaskQueue,
                 workflowIdConflictPolicy: 'FAIL',
-                args: [
-                  {
-                    serialHex: known.serial_hex,
-                    ...(body.reason ? { reason: body.reason } : {}),
-                  },
-                ],
+                args: [input],
               },
             ),
           }),

@@ -1,6 +1,7 @@
 // The ABM server token's two admin steps, run in the core so the key and the token never leave it: make the
 // key pair (its certificate goes to ABM), then import the `.p7m` ABM hands back.
 import { proxyActivities } from '@temporalio/workflow';
+import { requireAdminStart } from './admin-command-proof.js';
 import type { DepTokenActivities } from '../activities/apple/dep/dep-token.activities.js';
 
 const core = proxyActivities<DepTokenActivities>({
@@ -9,6 +10,7 @@ const core = proxyActivities<DepTokenActivities>({
 });
 
 export async function depServerCreateWorkflow(input: { id: string }): Promise<{ certificatePem: string }> {
+  await requireAdminStart('depServerCreateWorkflow', input);
   return core.createDepServer(input);
 }
 
@@ -16,5 +18,6 @@ export async function depTokenImportWorkflow(input: {
   serverId: string;
   p7mBase64: string;
 }): Promise<{ expiresAt: string }> {
+  await requireAdminStart('depTokenImportWorkflow', input);
   return core.importDepToken(input);
 }

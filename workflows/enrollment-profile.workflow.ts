@@ -1,6 +1,7 @@
 // Makes one Apple enrollment profile (`enrollment-<uuid>`): the enrollment id is Keep's opaque id, and the
 // signed profile (which holds a one-time challenge) is the result, sealed to the asking admin's one-time key.
 import { proxyActivities } from '@temporalio/workflow';
+import { requireAdminStart } from './admin-command-proof.js';
 import type {
   EnrollmentProfileActivities,
   EnrollmentProfileReply,
@@ -13,5 +14,6 @@ export async function enrollmentProfileWorkflow(
     startToCloseTimeout: '1 minute',
     retry: { maximumAttempts: 5 },
   });
+  await requireAdminStart('enrollmentProfileWorkflow', input);
   return createAppleEnrollmentProfile(input);
 }

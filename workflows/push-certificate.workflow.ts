@@ -1,5 +1,6 @@
 // Imports an APNs push certificate: the core stores it (key sealed), then the edge installs it to send pushes.
 import { proxyActivities } from '@temporalio/workflow';
+import { requireAdminStart } from './admin-command-proof.js';
 import type {
   PushCertificateActivities,
   StorePushCertificateInput,
@@ -33,6 +34,7 @@ export async function pushCertificateWorkflow(input: PushCertificateWorkflowInpu
     // The edge may be down for a while; the certificate is already stored, so keep trying for a day.
     scheduleToCloseTimeout: '1 day',
   });
+  await requireAdminStart('pushCertificateWorkflow', input);
   const { certificate } = input;
   await core.storePushCertificate(certificate);
   await edge.installPushCertificate({

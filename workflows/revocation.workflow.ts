@@ -2,6 +2,7 @@
 // serves refuses the identity and serves the new CRL. The one way to revoke: admin revocation, check-out and a
 // renewed identity's predecessor all come here.
 import {
+  workflowInfo,
   allHandlersFinished,
   condition,
   defineUpdate,
@@ -10,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { PkiActivities, RevocationTarget } from '../activities/pki/pki.activities.js';
 import type { RevocationReason } from '../core/pki/crl.js';
+import { requireAdminStart } from './admin-command-proof.js';
 import { installOnEveryEdge } from './install-on-edges.js';
 
 export type RevocationInput = RevocationTarget & { reason?: RevocationReason };
@@ -37,6 +39,8 @@ export async function revocationWorkflow(input: RevocationInput): Promise<{ revo
     await condition(() => state.everyEdge, EDGE_WAIT);
     return { ...state.recorded!, everyEdge: state.everyEdge };
   });
+  // A check-out revokes as the device workflow's child; any other start must be the admin API's.
+  if (!workflowInfo().parent) await requireAdminStart('revocationWorkflow', input);
   const revocation = await pki.revokeAndPublish(input);
   state.recorded = { revoked: revocation.revoked.length };
   await installOnEveryEdge(revocation);

@@ -12,9 +12,11 @@ export interface RolloutView {
   waves: WaveProgress[];
 }
 
-/** Who acts: an admin's subject, recorded as the reason of a pause. */
+/** Who acts: an admin's subject (recorded as the reason of a pause) and the request the admin API recorded. */
 export interface RolloutActor {
   by: string;
+  /** The id of the admin API's recorded request (core.admin_command_requests): the proof, used once. */
+  requestId: string;
 }
 
 export const pauseRolloutUpdate = defineUpdate<RolloutView, [RolloutActor]>('pauseRollout');

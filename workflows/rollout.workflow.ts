@@ -12,10 +12,12 @@ import {
 } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities/rollout/rollout.activities.js';
 // The pure parts only: the folder's index also offers the progress query, which has no place in a workflow.
-import { judgeWave, type WaveProgress } from '../core/rollout/rollout-gate.js';
-import type { RolloutPlan, RolloutStatus } from '../core/rollout/rollout-plan.js';
+import { judgeWave } from '../core/rollout/rollout-gate.js';
+import type { RolloutStatus } from '../core/rollout/rollout-plan.js';
+import type { RolloutRunState } from '../core/rollout/rollout-run-state.js';
 import { rolloutTransition, type RolloutAction } from '../core/rollout/rollout-transition.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
+import { requireAdminAction } from './admin-command-proof.js';
 import { policyFanOutWorkflow } from './policy-fanout.workflow.js';
 import {
   abortRolloutUpdate,
@@ -27,44 +29,25 @@ import {
   type RolloutView,
 } from './rollout.messages.js';
 
-/** What a run hands the next one (continue-as-new). */
-interface RolloutCarry {
-  waveCount: number;
-  wave: number;
-  /** The current wave was released and its devices told. */
-  released: boolean;
-  /** When the current wave's clock started (release, or a resume after a failed gate). */
-  waveStartedAt: number;
-  /** An admin approved: the failed gate is accepted and the next wave may go without asking again. */
-  approved: boolean;
-  status: RolloutStatus;
-  reason: string | null;
-  revision: number;
-  progress: WaveProgress[];
-}
-
 export interface RolloutInput {
+  /** The rollout the admin API recorded; its policy, plan and state are read from the core DB, never taken here. */
   rolloutId: string;
-  policyId: string;
-  plan: RolloutPlan;
-  carry?: RolloutCarry;
 }
 
 export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView> {
-  const { rolloutId, policyId, plan } = input;
+  const { rolloutId } = input;
   const core = proxyActivities<RolloutActivities>({
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
-  const s: RolloutCarry = input.carry ?? {
-    ...(await core.prepareRollout({ rolloutId })),
-    wave: 0,
+  const { policyId, plan, state, recorded } = await core.openRollout({ rolloutId });
+  // The first run (or one after its workflow was terminated) starts from what the core DB recorded.
+  const s: RolloutRunState = state ?? {
+    waveCount: (await core.prepareRollout({ rolloutId })).waveCount,
+    ...recorded,
     released: false,
     waveStartedAt: Date.now(),
     approved: false,
-    status: 'running',
-    reason: null,
-    revision: 0,
     progress: [],
   };
   let persisted = s.revision;
@@ -97,7 +80,15 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
         const next = rolloutTransition(s.status, action);
         if ('refused' in next) throw new Error(next.refused);
       },
-      handler: async ({ by }: RolloutActor): Promise<RolloutView> => {
+      handler: async ({ by, requestId }: RolloutActor): Promise<RolloutView> => {
+        await requireAdminAction({
+          requestId,
+          action: `rollout.${action}`,
+          targetKind: 'rollout',
+          targetId: rolloutId,
+          requestedBy: by,
+        });
+        // Checked again: the status may have changed while the proof was read.
         const next = rolloutTransition(s.status, action);
         if ('refused' in next) throw new Error(next.refused);
         if (action === 'approve') s.approved = true;
@@ -116,7 +107,8 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   const aborted = () => s.status === 'aborted';
   async function nextRun(): Promise<never> {
     await condition(allHandlersFinished);
-    return continueAsNew<typeof rolloutWorkflow>({ ...input, carry: s });
+    await core.saveRolloutRun({ rolloutId, state: s });
+    return continueAsNew<typeof rolloutWorkflow>({ rolloutId });
   }
 
   while (s.wave < s.waveCount && !aborted()) {

@@ -1,5 +1,6 @@
 // A rollout's core-side steps, each one bulk statement whatever the fleet size: place the target set in waves,
 // release a wave, read progress, record the status. Devices are told through the policy fan-out's activities.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -8,13 +9,60 @@ import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import {
   rolloutProgress,
   waveEnds,
+  type RolloutPlan,
+  type RolloutRunState,
   type RolloutStatus,
   type WaveProgress,
 } from '../../core/rollout/index.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 
 export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
   const { db } = deps;
   return {
+    /**
+     * What a run of the rollout's workflow acts on, all from the core DB: the rollout the admin API recorded, its
+     * plan, and the state the previous run saved. Refused to any workflow but the rollout's own (Temporal keeps
+     * one running per id) and to a rollout that ended, so a workflow started by the edge cannot drive one.
+     */
+    async openRollout(input: { rolloutId: string }): Promise<{
+      policyId: string;
+      plan: RolloutPlan;
+      state: RolloutRunState | null;
+      recorded: Pick<RolloutRunState, 'wave' | 'status' | 'reason' | 'revision'>;
+    }> {
+      const run = Context.current().info.workflowExecution;
+      if (run?.workflowId !== workflowIds.rollout(input.rolloutId))
+        throw ApplicationFailure.nonRetryable("not the rollout's own workflow", 'NotTheRolloutsWorkflow');
+      const rollout = await db
+        .selectFrom('rollouts')
+        .selectAll()
+        .where('id', '=', input.rolloutId)
+        .executeTakeFirst();
+      if (!rollout) throw ApplicationFailure.nonRetryable('no such rollout', 'NoSuchRollout');
+      if (rollout.status === 'completed' || rollout.status === 'aborted')
+        throw ApplicationFailure.nonRetryable(`the rollout is ${rollout.status}`, 'RolloutEnded');
+      return {
+        policyId: rollout.policy_id,
+        plan: rollout.plan,
+        state: rollout.run_state,
+        recorded: {
+          wave: rollout.current_wave,
+          status: rollout.status,
+          reason: rollout.reason,
+          revision: rollout.revision,
+        },
+      };
+    },
+
+    /** Keeps a run's state for the next one (continue-as-new), which reads it with openRollout. */
+    async saveRolloutRun(input: { rolloutId: string; state: RolloutRunState }): Promise<void> {
+      await db
+        .updateTable('rollouts')
+        .set({ run_state: JSON.stringify(input.state) })
+        .where('id', '=', input.rolloutId)
+        .execute();
+    },
+
     /**
      * Resolves the target set once and records each device's wave, in device-id order (ids are random UUIDs,
      * so a wave is a random sample of the fleet). A retry finds the rows written and changes nothing.

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import type { depServerCreateWorkflow, depTokenImportWorkflow } from '../../workflows/dep-token.workflow.js';
 import type { depSyncWorkflow } from '../../workflows/dep-sync.workflow.js';
+import { recordAdminStart } from '../admin-command-request.repository.js';
 import { recordAudit } from '../audit.repository.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
 import { applicationFailure } from '../failure-type.js';
@@ -112,9 +113,16 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
           targetKind: 'dep-server',
           targetId: id,
         });
+        const workflowId = workflowIds.depToken(id, 'create', id);
+        await recordAdminStart(deps.db, {
+          workflowId,
+          workflowType: 'depServerCreateWorkflow',
+          input: { id },
+          requestedBy: c.get('principal').subject,
+        });
         await run(() =>
           deps.temporal.workflow.execute<typeof depServerCreateWorkflow>('depServerCreateWorkflow', {
-            workflowId: workflowIds.depToken(id, 'create', id),
+            workflowId,
             taskQueue: deps.coreTaskQueue,
             args: [{ id }],
           }),
@@ -158,12 +166,21 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
           targetKind: 'dep-server',
           targetId: id,
         });
+        // The proof the workflow checks first: the edge cannot import an ABM token of its own through Temporal.
+        const workflowId = workflowIds.depToken(id, 'import', randomUUID());
+        const input = { serverId: id, p7mBase64: body.p7m };
+        await recordAdminStart(deps.db, {
+          workflowId,
+          workflowType: 'depTokenImportWorkflow',
+          input,
+          requestedBy: c.get('principal').subject,
+        });
         await run(
           () =>
             deps.temporal.workflow.execute<typeof depTokenImportWorkflow>('depTokenImportWorkflow', {
-              workflowId: workflowIds.depToken(id, 'import', randomUUID()),
+              workflowId,
               taskQueue: deps.coreTaskQueue,
-              args: [{ serverId: id, p7mBase64: body.p7m }],
+              args: [input],
             }),
           { DepTokenRejected: 400, UnknownDepServer: 404 },
         );

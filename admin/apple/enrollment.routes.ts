@@ -6,6 +6,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { enrollmentProfileWorkflow } from '../../workflows/enrollment-profile.workflow.js';
+import { recordAdminStart } from '../admin-command-request.repository.js';
 import { recordAudit } from '../audit.repository.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
 import { errorBody } from '../openapi.js';
@@ -49,13 +50,22 @@ export function enrollmentRoutes(deps: EnrollmentDeps): AdminRoute[] {
         details: { platform: 'apple' },
       });
       const reply = generateBoxKeyPair();
+      const input = { enrollmentId, replyTo: reply.recipient };
+      const workflowId = workflowIds.enrollmentProfile(enrollmentId);
+      // The proof the workflow checks first: the edge, which cannot write the core schema, cannot mint a profile.
+      await recordAdminStart(deps.db, {
+        workflowId,
+        workflowType: 'enrollmentProfileWorkflow',
+        input,
+        requestedBy: c.get('principal').subject,
+      });
       let result: { sealedProfile: string; expiresAt?: string };
       try {
         result = await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
           deps.temporal.workflow.execute<typeof enrollmentProfileWorkflow>('enrollmentProfileWorkflow', {
-            workflowId: workflowIds.enrollmentProfile(enrollmentId),
+            workflowId,
             taskQueue: deps.coreTaskQueue,
-            args: [{ enrollmentId, replyTo: reply.recipient }],
+            args: [input],
           }),
         );
       } catch (error) {

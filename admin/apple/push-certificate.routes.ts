@@ -10,6 +10,7 @@ import {
   type PushCertificateInput,
 } from '../../core/apple/push-certificate.js';
 import type { pushCertificateWorkflow } from '../../workflows/push-certificate.workflow.js';
+import { recordAdminStart } from '../admin-command-request.repository.js';
 import { recordAudit } from '../audit.repository.js';
 import { readJson } from '../json-body.js';
 import { errorBody } from '../openapi.js';
@@ -103,27 +104,33 @@ export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
           targetId: id,
           details: { topic: certificate.topic, serialNumber: certificate.serialNumber, notAfter },
         });
+        const input = {
+          edgeTaskQueue: deps.edgeTaskQueue,
+          certificate: {
+            id,
+            topic: certificate.topic,
+            serialNumber: certificate.serialNumber,
+            commonName: certificate.commonName,
+            notBefore: certificate.notBefore.toISOString(),
+            notAfter,
+            certPem: certificate.certPem,
+            keyPem: certificate.keyPem,
+            uploadedBy: c.get('principal').subject,
+          },
+        };
+        // The proof the workflow checks first: the edge cannot swap the push certificate through Temporal.
+        await recordAdminStart(deps.db, {
+          workflowId,
+          workflowType: 'pushCertificateWorkflow',
+          input,
+          requestedBy: c.get('principal').subject,
+        });
         try {
           await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
             deps.temporal.workflow.start<typeof pushCertificateWorkflow>('pushCertificateWorkflow', {
               workflowId,
               taskQueue: deps.coreTaskQueue,
-              args: [
-                {
-                  edgeTaskQueue: deps.edgeTaskQueue,
-                  certificate: {
-                    id,
-                    topic: certificate.topic,
-                    serialNumber: certificate.serialNumber,
-                    commonName: certificate.commonName,
-                    notBefore: certificate.notBefore.toISOString(),
-                    notAfter,
-                    certPem: certificate.certPem,
-                    keyPem: certificate.keyPem,
-                    uploadedBy: c.get('principal').subject,
-                  },
-                },
-              ],
+              args: [input],
             }),
           );
         } catch (error) {

@@ -3,8 +3,9 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { ComplianceStatus, DevicePolicyComplianceRow } from '../../core/db/core/policy.table.js';
-import { scopeOf } from '../auth/rbac.js';
+import { scopeOf, type Scope } from '../auth/rbac.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
+import { inScope } from '../device.repository.js';
 import { deviceOr404 } from '../device.routes.js';
 import { errorBody } from '../openapi.js';
 import { policyOr404 } from './policy.routes.js';
@@ -53,6 +54,15 @@ function group(rows: readonly DevicePolicyComplianceRow[]): z.infer<typeof polic
   }));
 }
 
+/** Compliance rows of the devices the caller may see (devices:read, by team), in SQL like the device routes. */
+function visible(db: Kysely<CoreDatabase>, scope: Scope) {
+  return db
+    .selectFrom('device_policy_compliance as dpc')
+    .where((eb) =>
+      eb('dpc.device_id', 'in', eb.selectFrom('devices').select('devices.id').where(inScope(scope))),
+    );
+}
+
 export function policyComplianceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
   const { db } = deps;
   return [
@@ -87,20 +97,23 @@ export function policyComplianceRoutes(deps: { db: Kysely<CoreDatabase> }): Admi
         path: '/v1/policies/{id}/compliance',
         summary: "Each device's compliance with the policy, setting by setting.",
         permission: 'policies:read',
+        scope: 'team',
         params: { id: 'The policy id.' },
         responses: {
-          200: { description: 'One entry per device.', schema: z.object({ items: z.array(policyOnDevice) }) },
+          200: {
+            description: 'One entry per device (in your scope).',
+            schema: z.object({ items: z.array(policyOnDevice) }),
+          },
           404: { description: 'No such policy.', schema: errorBody },
         },
       },
       async (c) => {
         const policy = await policyOr404(db, c.req.param('id'));
-        const rows = await db
-          .selectFrom('device_policy_compliance')
-          .selectAll()
-          .where('policy_id', '=', policy.id)
-          .orderBy('device_id')
-          .orderBy('setting')
+        const rows = await visible(db, scopeOf(c.get('principal'), 'devices:read'))
+          .selectAll('dpc')
+          .where('dpc.policy_id', '=', policy.id)
+          .orderBy('dpc.device_id')
+          .orderBy('dpc.setting')
           .execute();
         return c.json({ items: group(rows) });
       },
@@ -110,8 +123,9 @@ export function policyComplianceRoutes(deps: { db: Kysely<CoreDatabase> }): Admi
         method: 'get',
         path: '/v1/compliance/summary',
         summary:
-          'Across the fleet: how many devices are compliant, failing, unknown or not applicable, by policy and setting.',
+          'Across the fleet (the devices in your scope): how many are compliant, failing, unknown or not applicable, by policy and setting.',
         permission: 'policies:read',
+        scope: 'team',
         responses: {
           200: {
             description: 'One entry per policy and setting.',
@@ -132,8 +146,7 @@ export function policyComplianceRoutes(deps: { db: Kysely<CoreDatabase> }): Admi
         },
       },
       async (c) => {
-        const rows = await db
-          .selectFrom('device_policy_compliance as dpc')
+        const rows = await visible(db, scopeOf(c.get('principal'), 'devices:read'))
           .innerJoin('policies', 'policies.id', 'dpc.policy_id')
           .select(['dpc.policy_id', 'policies.name', 'dpc.setting', 'dpc.status'])
           .select((eb) => eb.fn.countAll<string>().as('count'))

@@ -21,6 +21,7 @@ import {
   pauseRolloutUpdate,
   resumeRolloutUpdate,
 } from '../../workflows/rollout.messages.js';
+import { recordAdminAction } from '../admin-command-request.repository.js';
 import { recordAudit } from '../audit.repository.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
 import { isUuid } from '../ids.js';
@@ -134,10 +135,22 @@ export function rolloutRoutes(deps: {
           targetId: rollout.id,
           details: { policyId: rollout.policy_id, toVersion: rollout.to_version },
         });
+        // The proof the workflow checks and uses up: only the core role can write it, so the edge cannot act.
+        const requestId = randomUUID();
+        await recordAdminAction(deps.db, {
+          requestId,
+          action: `rollout.${action}`,
+          targetKind: 'rollout',
+          targetId: rollout.id,
+          requestedBy: principal.subject,
+        });
         const handle = deps.temporal.workflow.getHandle(workflowIds.rollout(rollout.id));
         try {
           await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
-            handle.executeUpdate(updates[action], { args: [{ by: principal.subject }] }),
+            handle.executeUpdate(updates[action], {
+              args: [{ by: principal.subject, requestId }],
+              updateId: requestId,
+            }),
           );
         } catch (error) {
           if (error instanceof WorkflowUpdateFailedError)
@@ -210,7 +223,7 @@ export function rolloutRoutes(deps: {
         });
         if (!rollout)
           throw new HTTPException(409, { message: 'policyId: a rollout of this policy is in progress' });
-        const input: RolloutInput = { rolloutId: id, policyId, plan };
+        const input: RolloutInput = { rolloutId: id };
         try {
           await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
             deps.temporal.workflow.start('rolloutWorkflow', {

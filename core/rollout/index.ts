@@ -2,4 +2,5 @@
 export * from './rollout-plan.js';
 export * from './rollout-gate.js';
 export * from './rollout-transition.js';
+export * from './rollout-run-state.js';
 export * from './rollout-progress.query.js';

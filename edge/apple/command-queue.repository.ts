@@ -166,11 +166,13 @@ const FINAL: Record<string, CommandQueueStatus> = {
 
 /**
  * Stores a report once per (enrollment, command UUID, final status): a repeated report (the device
- * retrying after a lost response) changes nothing and returns false, so nothing is relayed twice.
+ * retrying after a lost response) changes nothing and returns false, so nothing is relayed twice. The answer
+ * itself is not kept here: it may carry a secret (a bootstrap token, a recovery key) and it reaches the core
+ * through the outbox, which drops it once relayed.
  */
 export async function recordReport(
   db: Db,
-  report: { enrollmentId: string; commandUuid: string; status: keyof typeof FINAL; body: Buffer },
+  report: { enrollmentId: string; commandUuid: string; status: keyof typeof FINAL },
 ): Promise<boolean> {
   const queueStatus = FINAL[report.status]!;
   const stored = await db
@@ -179,12 +181,12 @@ export async function recordReport(
       enrollment_id: report.enrollmentId,
       command_uuid: report.commandUuid,
       status: report.status,
-      body: report.body,
+      body: Buffer.alloc(0),
     })
     .onConflict((oc) =>
       oc
         .columns(['enrollment_id', 'command_uuid'])
-        .doUpdateSet({ status: report.status, body: report.body, received_at: new Date() })
+        .doUpdateSet({ status: report.status, received_at: new Date() })
         // NotNow may be followed by a final answer; a final answer is never overwritten.
         .where('command_results.status', '=', 'NotNow')
         .where(sql<boolean>`excluded.status <> 'NotNow'`),

@@ -38,7 +38,6 @@ export function connectRoutes(deps: ConnectDeps) {
     answerBoundIdle(deps.db, deps.keyRing, routingId),
     boundEnrollment(deps, routingId),
     async (c) => {
-      const { body } = c.get('device');
       const report = c.get('message');
       if (report.user)
         throw new HTTPException(400, { message: 'user-channel command queues are not offered' });
@@ -49,7 +48,6 @@ export function connectRoutes(deps: ConnectDeps) {
             enrollmentId: enrollment.id,
             commandUuid: report.commandUuid,
             status: report.status,
-            body,
           });
           if (fresh) {
             await addToOutbox(tx, enrollment.device_id, {

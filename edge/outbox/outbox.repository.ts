@@ -59,9 +59,21 @@ export function oldestPending(
     .execute();
 }
 
+/**
+ * Relayed: the core holds the event now, so a command's answer (which may carry a secret) is dropped from the
+ * row; retention keeps the rest (kind, command UUID, status, times).
+ */
 export async function markRelayed(db: Db, ids: readonly string[]): Promise<void> {
   if (ids.length)
-    await db.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', ids).execute();
+    await db
+      .updateTable('outbox')
+      // Neutral events keep it under `data`; rows from before they were neutral, at the top.
+      .set({
+        relayed_at: new Date(),
+        event: sql`((event #- '{data,result}') #- '{data,errorChain}') - 'result' - 'errorChain'`,
+      })
+      .where('id', 'in', ids)
+      .execute();
 }
 
 export async function markFailed(db: Db, ids: readonly string[], error: string): Promise<void> {

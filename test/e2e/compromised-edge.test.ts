@@ -14,6 +14,12 @@ import { KeyRing } from '../../core/crypto/key-ring.js';
 import { temporalClientOptions } from '../../core/temporal/connection-options.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { getBootstrapTokenUpdate, queueCommandUpdate } from '../../workflows/device.messages.js';
+import {
+  abortRolloutUpdate,
+  approveRolloutUpdate,
+  pauseRolloutUpdate,
+  resumeRolloutUpdate,
+} from '../../workflows/rollout.messages.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../support/apple-requests.js';
@@ -203,8 +209,36 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
       edge.selectFrom('command_results').select('body').execute(),
     ]);
     const stored = tables.flat().map((row) => row.body.toString('latin1'));
-    expect(stored.join('\n')).toContain('ProfileList');
     expect(stored.join('\n')).not.toContain(secrets.pin!);
+  });
+
+  it('keeps no command result at the edge once it was relayed to the core', async () => {
+    const edge = planes.database.edge.db;
+    // The core has the ProfileList answer: relayed.
+    await eventually(() =>
+      planes.database.core.db
+        .selectFrom('device_commands')
+        .select('status')
+        .where('command_uuid', '=', controls.commandUuid!)
+        .where('status', '=', 'acknowledged')
+        .executeTakeFirst(),
+    );
+    await eventually(() =>
+      edge
+        .selectFrom('outbox')
+        .select('id')
+        .where('relayed_at', 'is', null)
+        .executeTakeFirst()
+        .then((row) => (row ? undefined : true)),
+    );
+    const results = await edge.selectFrom('command_results').select(['command_uuid', 'body']).execute();
+    // Kept for dedup and retention (the command UUID and status), without the answer.
+    expect(results.map((r) => r.command_uuid)).toContain(controls.commandUuid);
+    expect(results.every((r) => r.body.length === 0)).toBe(true);
+    const events = await edge.selectFrom('outbox').select('event').execute();
+    const relayed = JSON.stringify(events.map((e) => e.event));
+    expect(relayed).toContain(controls.commandUuid);
+    expect(relayed).not.toContain('ProfileList');
   });
 
   it('is refused a bootstrap token read through Temporal', async () => {
@@ -270,5 +304,182 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
       .where('command_uuid', '=', command.commandUuid)
       .execute();
     expect(rows).toEqual([]);
+  });
+  it('can neither steer a rollout with Updates nor run it under a plan of its own', async () => {
+    const policy = {
+      schemaVersion: 1,
+      name: 'compromised-edge',
+      settings: { screenLock: { idleTimeoutMinutes: 5 } },
+    };
+    const stored = await api('POST', '/v1/policies', policy);
+    expect(stored.status).toBe(201);
+    const { policyId } = (await stored.json()) as { policyId: string };
+    expect((await api('POST', `/v1/policies/${policyId}/assignments`, { platforms: ['macOS'] })).status).toBe(
+      201,
+    );
+    const staged = { ...policy, settings: { screenLock: { idleTimeoutMinutes: 2 } } };
+    expect((await api('POST', '/v1/policies?staged=true', staged)).status).toBe(201);
+    // A soak of an hour keeps the first wave waiting at its gate for the whole test.
+    const started = await api('POST', '/v1/rollouts', {
+      policyId,
+      waves: [{ percent: 100 }],
+      minSoakSeconds: 3600,
+    });
+    expect(started.status).toBe(201);
+    const rolloutId = ((await started.json()) as { id: string }).id;
+    const status = async () =>
+      (
+        await planes.database.core.db
+          .selectFrom('rollouts')
+          .select(['status', 'revision'])
+          .where('id', '=', rolloutId)
+          .executeTakeFirstOrThrow()
+      ).status;
+    // Released: the workflow runs its gate, its Update handlers in place.
+    await eventually(() =>
+      planes.database.core.db
+        .selectFrom('rollout_devices')
+        .select('released_at')
+        .where('rollout_id', '=', rolloutId)
+        .where('released_at', 'is not', null)
+        .executeTakeFirst(),
+    );
+
+    const handle = attacker.workflow.getHandle(workflowIds.rollout(rolloutId));
+    // Pause and abort are possible while it runs: only the missing proof refuses them.
+    for (const update of [pauseRolloutUpdate, abortRolloutUpdate]) {
+      const refused = await handle
+        .executeUpdate(update, { args: [{ by: 'admin@example.com', requestId: crypto.randomUUID() }] })
+        .catch((error: unknown) => error);
+      expect(causes(refused), update.name).toMatch(/not authorised by an admin/);
+    }
+    expect(await status()).toBe('running');
+    const paused = await api('POST', `/v1/rollouts/${rolloutId}/pause`);
+    expect(paused.status).toBe(200);
+    // The admin's own request, read back from the history the attacker can decode and sent again: used up.
+    const history = await handle.fetchHistory();
+    const codec = new EncryptionCodec(KeyRing.parse(planes.edgeConfig.temporal.payloadKeys));
+    const sent = (await codec.decode(collectPayloads(history.events)))
+      .map((p) => Buffer.from(p.data ?? []).toString('utf8'))
+      .find((text) => text.includes('"requestId"'));
+    const replayed = JSON.parse(sent!) as { by: string; requestId: string };
+    for (const update of [resumeRolloutUpdate, pauseRolloutUpdate, approveRolloutUpdate]) {
+      const refused = await handle
+        .executeUpdate(update, { args: [replayed] })
+        .catch((error: unknown) => error);
+      expect(causes(refused), update.name).toMatch(/not authorised by an admin|cannot/);
+    }
+    expect(await status()).toBe('paused');
+
+    // The same rollout under another workflow id, told the gate is already met: refused before it acts.
+    const forged = await attacker.workflow
+      .execute('rolloutWorkflow', {
+        workflowId: `forged-${rolloutId}`,
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [
+          {
+            rolloutId,
+            policyId,
+            plan: {
+              waves: [{ percent: 100 }],
+              minSoakSeconds: 0,
+              gates: { maxFailedPercent: 100, minVerifiedPercent: 0, timeLimitSeconds: 3600 },
+              requireApproval: false,
+              checkIntervalSeconds: 1,
+            },
+          },
+        ],
+      })
+      .catch((error: unknown) => error);
+    expect(causes(forged)).toMatch(/not the rollout's own workflow/);
+    const never = crypto.randomUUID();
+    const unknown = await attacker.workflow
+      .execute('rolloutWorkflow', {
+        workflowId: workflowIds.rollout(never),
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [{ rolloutId: never }],
+      })
+      .catch((error: unknown) => error);
+    expect(causes(unknown)).toMatch(/no such rollout/);
+    expect(await status()).toBe('paused');
+
+    // The admin API's own request carries the proof.
+    const aborted = await api('POST', `/v1/rollouts/${rolloutId}/abort`);
+    expect(aborted.status).toBe(200);
+    expect(await status()).toBe('aborted');
+  });
+  it('is refused an enrollment profile or a SCEP challenge of its own through Temporal', async () => {
+    const replyTo = generateBoxKeyPair().recipient;
+    const enrollmentId = crypto.randomUUID();
+    const profile = await attacker.workflow
+      .execute('enrollmentProfileWorkflow', {
+        workflowId: workflowIds.enrollmentProfile(enrollmentId),
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [{ enrollmentId, replyTo }],
+      })
+      .catch((error: unknown) => error);
+    expect(causes(profile)).toMatch(/not authorised by an admin/);
+    const challenge = await attacker.workflow
+      .execute('scepChallengeWorkflow', {
+        workflowId: workflowIds.scepChallenge(crypto.randomUUID()),
+        taskQueue: planes.coreConfig.core.taskQueue,
+        args: [{ purpose: 'wifi', boundTo: { kind: 'device', id: deviceId }, replyTo }],
+      })
+      .catch((error: unknown) => error);
+    expect(causes(challenge)).toMatch(/not authorised by an admin/);
+  });
+
+  it('is refused a push certificate, an ABM token or a revocation of its own through Temporal', async () => {
+    const push = createTestPushCertificate({ ca: pushCa });
+    const serialHex = (
+      await planes.database.core.db
+        .selectFrom('certificates')
+        .select('serial_hex')
+        .where(
+          'sha256_fingerprint',
+          '=',
+          createHash('sha256').update(mac.identity!.certificate).digest('hex'),
+        )
+        .executeTakeFirstOrThrow()
+    ).serial_hex;
+    const attempts: Array<[string, string, unknown]> = [
+      [
+        'pushCertificateWorkflow',
+        `push-certificate-${crypto.randomUUID()}`,
+        {
+          edgeTaskQueue: planes.edgeConfig.edge.taskQueue,
+          certificate: {
+            id: crypto.randomUUID(),
+            topic: 'com.apple.mgmt.attacker',
+            serialNumber: '01',
+            commonName: 'attacker',
+            notBefore: new Date().toISOString(),
+            notAfter: new Date(Date.now() + 86_400_000).toISOString(),
+            certPem: push.certPem,
+            keyPem: push.keyPem,
+            uploadedBy: 'admin@example.com',
+          },
+        },
+      ],
+      ['depServerCreateWorkflow', `dep-${crypto.randomUUID()}`, { id: crypto.randomUUID() }],
+      [
+        'depTokenImportWorkflow',
+        `dep-${crypto.randomUUID()}`,
+        { serverId: crypto.randomUUID(), p7mBase64: 'AA==' },
+      ],
+      ['revocationWorkflow', workflowIds.revocation(crypto.randomUUID()), { serialHex }],
+    ];
+    for (const [workflowType, workflowId, input] of attempts) {
+      const refused = await attacker.workflow
+        .execute(workflowType, { workflowId, taskQueue: planes.coreConfig.core.taskQueue, args: [input] })
+        .catch((error: unknown) => error);
+      expect(causes(refused), workflowType).toMatch(/not authorised by an admin/);
+    }
+    const revoked = await planes.database.core.db
+      .selectFrom('certificates')
+      .select('revoked_at')
+      .where('serial_hex', '=', serialHex)
+      .executeTakeFirstOrThrow();
+    expect(revoked.revoked_at).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // The CRL exists before any revocation, is refreshed before nextUpdate by the crl-refresh schedule, and drops the
 // entries of expired certificates: two edge workers, the real Temporal and the core CA.
+import { executeAsAdmin } from '../support/execute-as-admin.js';
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { CertificateRevocationList } from 'pkijs';
@@ -85,10 +86,9 @@ describe('the CRL', () => {
           .executeTakeFirstOrThrow()
       ).serial_hex.replace(/^0+/, '');
     for (const identity of [expiring, live]) {
-      await planes.temporal.workflow.execute('revocationWorkflow', {
-        workflowId: workflowIds.revocation(randomUUID()),
-        taskQueue: planes.coreConfig.core.taskQueue,
-        args: [{ fingerprint: identity.fingerprint, reason: 'keyCompromise' }],
+      await executeAsAdmin(planes, 'revocationWorkflow', workflowIds.revocation(randomUUID()), {
+        fingerprint: identity.fingerprint,
+        reason: 'keyCompromise',
       });
     }
     const [expiringSerial, liveSerial] = [

@@ -1,6 +1,7 @@
 // Staged rollouts of a policy version (core/rollout) and the wave of each device they target.
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { RolloutPlan, RolloutStatus } from '../../rollout/rollout-plan.js';
+import type { RolloutRunState } from '../../rollout/rollout-run-state.js';
 
 export interface RolloutTable {
   id: string;
@@ -15,6 +16,8 @@ export interface RolloutTable {
   current_wave: Generated<number>;
   wave_count: number;
   revision: Generated<number>;
+  /** The workflow's state when its last run continued as new; null before. */
+  run_state: ColumnType<RolloutRunState | null, never, string>;
   created_by: string;
   created_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | undefined, Date>;

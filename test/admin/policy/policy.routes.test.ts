@@ -171,4 +171,33 @@ describe('policies, versions and assignments in the admin API', () => {
     const summary = await call(app, 'GET', '/v1/compliance/summary', { token: helpdesk });
     expect(await summary.json()).toEqual({ items: [] });
   });
+  it("shows an admin scoped to one team only that team's devices, per policy and in the summary", async () => {
+    const db = database.core.db;
+    await db
+      .insertInto('device_policy_compliance')
+      .values(
+        [devices.mac, devices.iphone].map((device_id) => ({
+          device_id,
+          policy_id: policyId,
+          version: 1,
+          setting: 'passcode',
+          status: 'failing' as const,
+          reason: null,
+          proven_at: new Date(),
+        })),
+      )
+      .execute();
+    const scoped = await tokenFor(db, 'helpdesk', { teamId: team });
+    const perPolicy = await call(app, 'GET', `/v1/policies/${policyId}/compliance`, { token: scoped });
+    expect(perPolicy.status).toBe(200);
+    const items = ((await perPolicy.json()) as { items: Array<{ deviceId: string }> }).items;
+    expect(items.map((i) => i.deviceId)).toEqual([devices.mac]);
+    const summary = await call(app, 'GET', '/v1/compliance/summary', { token: scoped });
+    expect(summary.status).toBe(200);
+    const rows = ((await summary.json()) as { items: Array<{ setting: string; failing: number }> }).items;
+    expect(rows).toEqual([expect.objectContaining({ setting: 'passcode', failing: 1 })]);
+    // Unscoped, both devices count.
+    const all = await call(app, 'GET', '/v1/compliance/summary', { token: helpdesk });
+    expect(((await all.json()) as { items: Array<{ failing: number }> }).items[0]!.failing).toBe(2);
+  });
 });

@@ -1,4 +1,5 @@
 // SCEP through the real edge, Temporal and the core CA: enrolment, renewal, PENDING, and every refusal.
+import { executeAsAdmin } from '../../support/execute-as-admin.js';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -237,10 +238,9 @@ describe('SCEP at the edge', () => {
     expect(renewed.certificatePem).not.toBe(first.certificatePem);
     const { X509Certificate } = await import('node:crypto');
     const serial = new X509Certificate(renewed.certificatePem).serialNumber.toLowerCase();
-    await planes.temporal.workflow.execute('revocationWorkflow', {
-      workflowId: `revocation-${serial}`,
-      taskQueue: planes.coreConfig.core.taskQueue,
-      args: [{ serialHex: serial, reason: 'keyCompromise' }],
+    await executeAsAdmin(planes, 'revocationWorkflow', `revocation-${serial}`, {
+      serialHex: serial,
+      reason: 'keyCompromise',
     });
     await expect(
       client().renew(

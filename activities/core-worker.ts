@@ -16,6 +16,11 @@ import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createScepBatchActivities } from './pki/scep-batch.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
+import {
+  createIdentityRenewalActivities,
+  type IdentityRenewalSettings,
+} from './pki/identity-renewal.activities.js';
+import { ensureIdentityRenewalSchedule } from './pki/identity-renewal.schedule.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { createCoreSealingActivities } from './core-sealing.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
@@ -50,6 +55,21 @@ export interface CoreActivityDeps {
   dep?: DepSettings | undefined;
   /** Every platform this core serves (default: the registry, activities/platforms.ts). */
   platforms?: readonly CorePlatform[];
+  /** Device identity renewal: the window, the bound per run, the retry interval. */
+  identityRenewal: IdentityRenewalSettings;
+}
+
+/** The identity-renewal settings of the core's config. */
+export function identityRenewalSettings(core: {
+  identityRenewalDays: number;
+  identityRenewalMaxPerRun: number;
+  identityRetryHours: number;
+}): IdentityRenewalSettings {
+  return {
+    windowDays: core.identityRenewalDays,
+    maxPerRun: core.identityRenewalMaxPerRun,
+    retryHours: core.identityRetryHours,
+  };
 }
 
 export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions {
@@ -69,6 +89,13 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     pki,
     createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
+    createIdentityRenewalActivities({
+      db: deps.db,
+      pki: deps.pki,
+      pkiActivities: pki,
+      ca,
+      renewal: deps.identityRenewal,
+    }),
     directory,
     createDepTokenActivities(deps),
     createDepSyncActivities({ ...deps, dep }),
@@ -114,6 +141,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.core.crlRefreshHours,
     });
+    await ensureIdentityRenewalSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalHours: config.core.identityRenewalHours,
+    });
     await ensureDepSyncSchedule(client, {
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.dep.syncIntervalMinutes,
@@ -151,6 +182,7 @@ export async function startCoreWorker(
       pki: config.core,
       directory: config.directory,
       dep: config.dep,
+      identityRenewal: identityRenewalSettings(config.core),
       platforms,
     }),
     workflowBundle: { codePath: bundlePath },

@@ -39,6 +39,7 @@ import type {
   PolicyVersionTable,
 } from './core/policy.table.js';
 import type { RolloutDeviceTable, RolloutTable } from './core/rollout.table.js';
+import type { IdentityRenewalTable } from './core/identity-renewal.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -80,4 +81,5 @@ export interface CoreDatabase {
   device_policy_compliance: DevicePolicyComplianceTable;
   rollouts: RolloutTable;
   rollout_devices: RolloutDeviceTable;
+  identity_renewals: IdentityRenewalTable;
 }

@@ -21,6 +21,7 @@ import {
   type IdentityRenewalSettings,
 } from './pki/identity-renewal.activities.js';
 import { ensureIdentityRenewalSchedule } from './pki/identity-renewal.schedule.js';
+import { ensurePushCertificateExpirySchedule } from './apple/push-certificate-expiry.schedule.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { createCoreSealingActivities } from './core-sealing.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
@@ -145,6 +146,7 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.core.identityRenewalHours,
     });
+    await ensurePushCertificateExpirySchedule(client, { taskQueue: config.core.taskQueue });
     await ensureDepSyncSchedule(client, {
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.dep.syncIntervalMinutes,

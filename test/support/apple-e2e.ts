@@ -7,14 +7,14 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import type { Device } from '../../core/db/core/device.table.js';
-import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
+import { createFakeApns, type FakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import type { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from './apple-requests.js';
 import { freePort } from './global-setup.js';
 import type { TestPlanes } from './planes.js';
 import { planesAdminApp } from './planes-admin.js';
 import { createTestPushCertificate } from './push-cert.js';
-import { createTestCa, issueLoopbackServerCertificate } from './test-ca.js';
+import { createTestCa, issueLoopbackServerCertificate, type TestCa } from './test-ca.js';
 import { useTestPlanes } from './test-context.js';
 
 export interface ApiAnswer {
@@ -33,6 +33,10 @@ export interface AppleE2e {
    * family known (targeting needs it; the device's DeviceInformation answer gives it).
    */
   enroll: (device: SimulatedAppleDevice) => Promise<string>;
+  /** The CA the fake APNs trusts for provider certificates (a renewed push certificate comes from it too). */
+  readonly pushCa: TestCa;
+  /** The fake APNs: what it received, and with which provider certificate. */
+  readonly apns: () => FakeApns;
 }
 
 /** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
@@ -117,5 +121,5 @@ export function useAppleE2e(options: { waitMs: number }): AppleE2e {
     return row.id;
   }
 
-  return { planes, api, adminRequest, enroll };
+  return { planes, api, adminRequest, enroll, pushCa, apns: () => fake };
 }

@@ -22,6 +22,7 @@ import {
 } from './pki/identity-renewal.activities.js';
 import { ensureIdentityRenewalSchedule } from './pki/identity-renewal.schedule.js';
 import { ensurePushCertificateExpirySchedule } from './apple/push-certificate-expiry.schedule.js';
+import { ensureRaRotationSchedule } from './pki/ra-rotation.schedule.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { createCoreSealingActivities } from './core-sealing.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
@@ -147,6 +148,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       intervalHours: config.core.identityRenewalHours,
     });
     await ensurePushCertificateExpirySchedule(client, { taskQueue: config.core.taskQueue });
+    await ensureRaRotationSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      renewWithinDays: config.core.raRenewalDays,
+    });
     await ensureDepSyncSchedule(client, {
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.dep.syncIntervalMinutes,

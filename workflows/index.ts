@@ -11,6 +11,7 @@ export { directorySyncWorkflow } from './directory-sync.workflow.js';
 export { crlRefreshWorkflow } from './crl-refresh.workflow.js';
 export { identityRenewalWorkflow } from './identity-renewal.workflow.js';
 export { pushCertificateExpiryWorkflow } from './push-certificate-expiry.workflow.js';
+export { raRotationWorkflow } from './ra-rotation.workflow.js';
 export { bulkCommandWorkflow } from './bulk-command.workflow.js';
 export { deviceEventsWorkflow } from './device-events.workflow.js';
 export { windowsEnrollmentWorkflow } from './windows-enrollment.workflow.js';

@@ -335,6 +335,15 @@ export const coreSettings = z
       .describe(
         'A device asked to renew its identity and not renewed yet is asked again after this many hours.',
       ),
+    raRenewalDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(364)
+      .default(30)
+      .describe(
+        'The daily ra-rotation schedule renews an edge SCEP RA certificate (365 days, same key) expiring within this many days.',
+      ),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.

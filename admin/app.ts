@@ -27,6 +27,7 @@ import { openApiDocument, type RouteDoc } from './openapi.js';
 import type { AdminPlatform } from './platform.js';
 import { adminPlatforms } from './platforms.js';
 import { pkiRoutes } from './pki.routes.js';
+import { certificateLifecycleRoutes } from './certificate-lifecycle.routes.js';
 import { securityHeaders } from './security-headers.js';
 import { scimDocs, scimRoutes } from './scim/scim.routes.js';
 import { policyRoutes } from './policy/policy.routes.js';
@@ -184,6 +185,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     }),
     ...policyComplianceRoutes(deps),
     ...rolloutRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
+    ...certificateLifecycleRoutes({ db: deps.db, now }),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

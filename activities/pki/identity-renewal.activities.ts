@@ -22,18 +22,6 @@ export interface RenewalTarget {
   notAfter: string;
 }
 
-export interface RenewalStatus {
-  fingerprint: string;
-  enrollmentId: string;
-  deviceId: string;
-  notAfter: string;
-  requestedAt: string;
-  attempts: number;
-  /** The successor's fingerprint once the core issued it; the predecessor is revoked once the device uses it. */
-  renewedBy: string | null;
-  predecessorRevoked: boolean;
-}
-
 /** Candidates read per page before the jitter picks the due ones. */
 const SCAN_PAGE = 1_000;
 
@@ -113,37 +101,6 @@ export function createIdentityRenewalActivities(deps: ProfileDeps & { renewal: I
           })),
         )
         .execute();
-    },
-
-    /** Every renewal asked for, newest first, with its outcome: the admin API's view of progress and history. */
-    async identityRenewalStatus(input: { limit: number; runId?: string }): Promise<RenewalStatus[]> {
-      let query = db
-        .selectFrom('identity_renewals as r')
-        .leftJoin('certificates as s', 's.renewal_of', 'r.certificate_fingerprint')
-        .leftJoin('certificates as c', 'c.sha256_fingerprint', 'r.certificate_fingerprint')
-        .select([
-          'r.certificate_fingerprint',
-          'r.enrollment_id',
-          'r.device_id',
-          'r.not_after',
-          'r.requested_at',
-          'r.attempts',
-          's.sha256_fingerprint as renewed_by',
-          'c.revoked_at',
-        ])
-        .orderBy('r.requested_at', 'desc')
-        .limit(input.limit);
-      if (input.runId) query = query.where('r.run_id', '=', input.runId);
-      return (await query.execute()).map((row) => ({
-        fingerprint: row.certificate_fingerprint,
-        enrollmentId: row.enrollment_id,
-        deviceId: row.device_id,
-        notAfter: row.not_after.toISOString(),
-        requestedAt: row.requested_at.toISOString(),
-        attempts: row.attempts,
-        renewedBy: row.renewed_by,
-        predecessorRevoked: row.revoked_at !== null,
-      }));
     },
   };
 }

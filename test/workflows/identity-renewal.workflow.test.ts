@@ -16,7 +16,7 @@ const WAIT_MS = 120_000;
 const fingerprint = (der: Buffer) => createHash('sha256').update(der).digest('hex');
 
 describe('device identity renewal', { timeout: 600_000 }, () => {
-  const { planes, enroll } = useAppleE2e({ waitMs: WAIT_MS });
+  const { planes, enroll, api } = useAppleE2e({ waitMs: WAIT_MS });
   const expiring = new SimulatedAppleDevice({ kind: 'mac' });
   const fresh = new SimulatedAppleDevice({ kind: 'mac' });
 
@@ -31,7 +31,7 @@ describe('device identity renewal', { timeout: 600_000 }, () => {
     });
 
   it('renews an identity expiring within the window; the device keeps checking in and the old one is refused', async () => {
-    await enroll(expiring);
+    const expiringId = await enroll(expiring);
     await enroll(fresh);
     const old = expiring.identity!;
     const oldFingerprint = fingerprint(old.certificate);
@@ -43,6 +43,14 @@ describe('device identity renewal', { timeout: 600_000 }, () => {
       .set({ not_after: new Date(Date.now() + 86_400_000) })
       .where('sha256_fingerprint', '=', oldFingerprint)
       .execute();
+
+    // The admin API lists it among the certificates expiring within 30 days; the fresh one is not.
+    const soon = (await api('GET', '/v1/certificates/expiring?withinDays=30')).body.items as Array<
+      Record<string, unknown>
+    >;
+    expect(soon.filter((c) => c.kind === 'device-identity')).toEqual([
+      expect.objectContaining({ deviceId: expiringId, daysLeft: 0, renewedBy: null }),
+    ]);
 
     const progress = await runRenewal();
     expect(progress).toEqual({ due: 1, asked: 1, notAtEdge: 0 });
@@ -88,6 +96,25 @@ describe('device identity renewal', { timeout: 600_000 }, () => {
     // The other device was not due: same identity, not renewed, not revoked.
     expect(fingerprint(fresh.identity!.certificate)).toBe(freshFingerprint);
     expect(fresh.identityRenewals).toBe(0);
+
+    // The admin API shows the renewal done, and every kind of certificate with its expiry.
+    const renewals = (await api('GET', '/v1/certificates/renewals')).body.items;
+    expect(renewals).toEqual([
+      expect.objectContaining({
+        fingerprint: oldFingerprint,
+        deviceId: expiringId,
+        status: 'completed',
+        renewedBy: renewed,
+        attempts: 1,
+      }),
+    ]);
+    const all = (await api('GET', '/v1/certificates/expiring?withinDays=36500')).body.items as Array<{
+      kind: string;
+    }>;
+    expect(new Set(all.map((c) => c.kind))).toEqual(
+      new Set(['device-identity', 'scep-ra', 'ca', 'service', 'push']),
+    );
+    expect((await api('GET', '/v1/certificates/expiring?withinDays=0')).status).toBe(400);
 
     // A second run finds nothing left to renew.
     expect(await runRenewal()).toEqual({ due: 0, asked: 0, notAtEdge: 0 });

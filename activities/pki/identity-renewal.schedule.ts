@@ -3,15 +3,12 @@ import type { Client } from '@temporalio/client';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { ensureSchedule } from '../ensure-schedule.js';
 
-export const identityRenewalScheduleId = (coreTaskQueue: string) =>
-  workflowIds.identityRenewal(coreTaskQueue);
-
 export async function ensureIdentityRenewalSchedule(
   client: Client,
   options: { taskQueue: string; intervalHours: number },
 ): Promise<void> {
   await ensureSchedule(client, {
-    scheduleId: identityRenewalScheduleId(options.taskQueue),
+    scheduleId: workflowIds.identityRenewal(options.taskQueue),
     spec: { intervals: [{ every: `${options.intervalHours} hours` }] },
     action: {
       type: 'startWorkflow',

@@ -18,6 +18,13 @@ import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createScepBatchActivities } from './pki/scep-batch.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
+import {
+  createIdentityRenewalActivities,
+  type IdentityRenewalSettings,
+} from './pki/identity-renewal.activities.js';
+import { ensureIdentityRenewalSchedule } from './pki/identity-renewal.schedule.js';
+import { ensurePushCertificateExpirySchedule } from './apple/push-certificate-expiry.schedule.js';
+import { ensureRaRotationSchedule } from './pki/ra-rotation.schedule.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { createCoreSealingActivities } from './core-sealing.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
@@ -58,6 +65,21 @@ export interface CoreActivityDeps {
   platforms?: readonly CorePlatform[];
   /** The vault's settings (default: the schema's defaults, the key-ring KMS). */
   vault?: VaultSettings | undefined;
+  /** Device identity renewal: the window, the bound per run, the retry interval. */
+  identityRenewal: IdentityRenewalSettings;
+}
+
+/** The identity-renewal settings of the core's config. */
+export function identityRenewalSettings(core: {
+  identityRenewalDays: number;
+  identityRenewalMaxPerRun: number;
+  identityRetryHours: number;
+}): IdentityRenewalSettings {
+  return {
+    windowDays: core.identityRenewalDays,
+    maxPerRun: core.identityRenewalMaxPerRun,
+    retryHours: core.identityRetryHours,
+  };
 }
 
 export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions {
@@ -79,6 +101,13 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     pki,
     createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
+    createIdentityRenewalActivities({
+      db: deps.db,
+      pki: deps.pki,
+      pkiActivities: pki,
+      ca,
+      renewal: deps.identityRenewal,
+    }),
     directory,
     createDepTokenActivities(deps),
     createDepSyncActivities({ ...deps, dep }),
@@ -131,6 +160,15 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.core.crlRefreshHours,
     });
+    await ensureIdentityRenewalSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalHours: config.core.identityRenewalHours,
+    });
+    await ensurePushCertificateExpirySchedule(client, { taskQueue: config.core.taskQueue });
+    await ensureRaRotationSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      renewWithinDays: config.core.raRenewalDays,
+    });
     await ensureDepSyncSchedule(client, {
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.dep.syncIntervalMinutes,
@@ -172,6 +210,7 @@ export async function startCoreWorker(
       pki: config.core,
       directory: config.directory,
       dep: config.dep,
+      identityRenewal: identityRenewalSettings(config.core),
       platforms,
       vault: config.vault,
     }),

@@ -40,6 +40,7 @@ import { openApiDocument, type RouteDoc } from './openapi.js';
 import type { AdminPlatform } from './platform.js';
 import { adminPlatforms } from './platforms.js';
 import { pkiRoutes } from './pki.routes.js';
+import { certificateLifecycleRoutes } from './certificate-lifecycle.routes.js';
 import { securityHeaders } from './security-headers.js';
 import { scimDocs, scimRoutes } from './scim/scim.routes.js';
 import { policyRoutes } from './policy/policy.routes.js';
@@ -253,6 +254,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       settings: deps.secretReveal ?? { approvalRequired: false, minutes: 15 },
     }),
     ...deviceSecretRoutes(deps),
+    ...certificateLifecycleRoutes({ db: deps.db, now }),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

@@ -152,6 +152,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
       await worker.close();
       for (const platform of platforms.values()) await platform.close();
       trust.close();
+      ra.close();
     },
   };
 }

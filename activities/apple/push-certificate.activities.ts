@@ -1,5 +1,6 @@
 // Core side of a push-certificate import: stores the certificate with its key sealed by the core key ring.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { pushCertificateExpiry, type PushExpiryWarning } from '../../core/apple/push-certificate-expiry.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 
@@ -41,7 +42,67 @@ export function createPushCertificateActivities(deps: { db: Kysely<CoreDatabase>
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     },
+
+    /**
+     * How close the certificate in use is to expiring; each warning step (30, 14, 7, 1 days, expired) of each
+     * certificate is written to the audit log once, as actor `keep`. Topic and dates only, never the key.
+     */
+    async checkPushCertificateExpiry(): Promise<PushCertificateExpiryCheck | null> {
+      const row = await deps.db
+        .selectFrom('push_certificates')
+        .select(['id', 'topic', 'not_after'])
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(1)
+        .executeTakeFirst();
+      if (!row) return null;
+      const { daysLeft, warning } = pushCertificateExpiry(row.not_after, new Date());
+      const check = {
+        id: row.id,
+        topic: row.topic,
+        expiresAt: row.not_after.toISOString(),
+        daysLeft,
+        warning,
+      };
+      if (warning === 'none') return { ...check, recorded: false };
+      const recorded = await deps.db.transaction().execute(async (tx) => {
+        // Two checks at once (a schedule run and a manual one) must not both record the same step.
+        await sql`select pg_advisory_xact_lock(hashtext('keep.push-certificate.expiry'))`.execute(tx);
+        const earlier = await tx
+          .selectFrom('audit_log')
+          .select('id')
+          .where('action', '=', EXPIRY_ACTION)
+          .where('target_id', '=', row.id)
+          .where(sql<string>`details->>'warning'`, '=', warning)
+          .executeTakeFirst();
+        if (earlier) return false;
+        await tx
+          .insertInto('audit_log')
+          .values({
+            actor: 'keep',
+            action: EXPIRY_ACTION,
+            target_kind: 'push-certificate',
+            target_id: row.id,
+            details: JSON.stringify({ topic: row.topic, expiresAt: check.expiresAt, daysLeft, warning }),
+          })
+          .execute();
+        return true;
+      });
+      return { ...check, recorded };
+    },
   };
+}
+
+const EXPIRY_ACTION = 'push-certificate.expiry-warning';
+
+export interface PushCertificateExpiryCheck {
+  id: string;
+  topic: string;
+  expiresAt: string;
+  daysLeft: number;
+  warning: PushExpiryWarning;
+  /** Whether this check wrote the audit entry for this step (false: none due, or written before). */
+  recorded: boolean;
 }
 
 export type PushCertificateActivities = ReturnType<typeof createPushCertificateActivities>;

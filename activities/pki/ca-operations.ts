@@ -198,6 +198,8 @@ export interface IssueFromCsrRequest {
   challengePepper: Uint8Array;
   deviceId?: string;
   enrollmentId?: string;
+  /** The fingerprint of the identity the new certificate replaces (a renewal by challenge). */
+  renewalOf?: string;
   crlUrl?: string;
   now: Date;
 }
@@ -249,6 +251,7 @@ export async function issueFromCsr(
     await recordIssued(trx, certificate, request.profile, {
       ...(request.deviceId ? { deviceId: request.deviceId } : {}),
       ...(request.enrollmentId ? { enrollmentId: request.enrollmentId } : {}),
+      ...(request.renewalOf ? { renewalOf: request.renewalOf } : {}),
       challengeHash,
     });
     return { status: 'issued', certificate };

@@ -56,6 +56,32 @@ export async function findRenewalOf(
     .executeTakeFirst();
 }
 
+/** The identity an enrollment holds now: its newest device identity, not revoked and not yet renewed. */
+export async function findCurrentIdentity(
+  db: Db,
+  enrollmentId: string,
+): Promise<CertificateRecord | undefined> {
+  return db
+    .selectFrom('certificates as c')
+    .selectAll('c')
+    .where('c.enrollment_id', '=', enrollmentId)
+    .where('c.profile', '=', 'device-identity')
+    .where('c.revoked_at', 'is', null)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('certificates as s')
+            .select('s.serial_hex')
+            .whereRef('s.renewal_of', '=', 'c.sha256_fingerprint'),
+        ),
+      ),
+    )
+    .orderBy('c.issued_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** True when this call revoked it; false when it was unknown or already revoked (the first date stands). */
 export async function revokeCertificate(
   db: Db,

@@ -30,72 +30,89 @@ export interface EnrollmentProfileReply {
   expiresAt?: string;
 }
 
-export function createEnrollmentProfileActivities(deps: {
+export type ProfileDeps = {
   db: Kysely<CoreDatabase>;
   pki: PkiSettings;
   pkiActivities: Pick<PkiActivities, 'createScepChallenge' | 'caChain'>;
   ca: CaLoader;
-}) {
+};
+
+/**
+ * The enrollment's signed profile with a fresh challenge of `purpose`. Always built the same way, with the same
+ * PayloadIdentifiers: a renewal's profile replaces the enrollment profile in place, and its MDM payload's
+ * IdentityCertificateUUID names the new SCEP payload. A zero-touch enrollment's first profile carries an attested
+ * ACME identity instead when `appleAcmeIdentity` asks for it (no challenge then); renewals stay on SCEP.
+ */
+export async function signedEnrollmentProfile(
+  deps: ProfileDeps,
+  enrollmentId: string,
+  purpose: 'device-identity' | 'identity-renewal',
+): Promise<{ signed: Uint8Array; expiresAt?: string }> {
+  const push = await deps.db
+    .selectFrom('push_certificates')
+    .select('topic')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!push)
+    throw ApplicationFailure.nonRetryable(
+      'import an APNs push certificate before enrolling Apple devices',
+      'NoPushCertificate',
+    );
+  const chain = (await deps.pkiActivities.caChain()).map((c) => Buffer.from(c.derBase64, 'base64'));
+  const base = deps.pki.edgePublicUrl.replace(/\/$/, '');
+  const subject: [string, string][] = [['CN', `keep-enrollment-${enrollmentId}`]];
+  // A zero-touch enrollment knows its device's serial number, which an attested ACME identity orders.
+  const serialNumber =
+    deps.pki.appleAcmeIdentity && purpose === 'device-identity'
+      ? await zeroTouchSerialNumber(deps.db, enrollmentId)
+      : undefined;
+  const scepIdentity = async () => {
+    const { challenge, expiresAt } = await deps.pkiActivities.createScepChallenge({
+      purpose,
+      boundTo: { kind: 'enrollment', id: enrollmentId },
+    });
+    const scep = { url: `${base}/scep/${enrollmentId}`, subject, challenge, caCertificateDer: chain[0]! };
+    return { scep, expiresAt };
+  };
+  const identity = serialNumber
+    ? { acme: { directoryUrl: `${base}/acme/directory`, clientIdentifier: serialNumber, subject } }
+    : await scepIdentity();
+  const profile = buildEnrollmentProfile({
+    identifier: `keep.enrollment.${enrollmentId}`,
+    displayName: `${deps.pki.organization} device management`,
+    organization: deps.pki.organization,
+    serverUrl: `${base}/mdm/connect`,
+    checkInUrl: `${base}/mdm/checkin`,
+    topic: push.topic,
+    ...('acme' in identity ? { acme: identity.acme } : { scep: identity.scep }),
+    anchorCertificateDer: chain.at(-1)!,
+  });
+  // The signing key is used here, inside the core worker; it never travels through Temporal.
+  const { profileSigning, issuing, rootPem } = await deps.ca();
+  const signed = signProfile(Buffer.from(buildPlist(profile)), {
+    certPem: profileSigning.certificatePem,
+    keyPem: profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    chainPem: [issuing.certificatePem, ...(rootPem !== issuing.certificatePem ? [rootPem] : [])],
+  });
+  return { signed, ...('expiresAt' in identity ? { expiresAt: identity.expiresAt } : {}) };
+}
+
+export function createEnrollmentProfileActivities(deps: ProfileDeps) {
   return {
     /** The signed profile holds a live challenge: it leaves this activity sealed to the admin's `replyTo` only. */
     async createAppleEnrollmentProfile(input: {
       enrollmentId: string;
       replyTo: BoxRecipient;
     }): Promise<EnrollmentProfileReply> {
-      const push = await deps.db
-        .selectFrom('push_certificates')
-        .select('topic')
-        .orderBy('created_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (!push)
-        throw ApplicationFailure.nonRetryable(
-          'import an APNs push certificate before enrolling Apple devices',
-          'NoPushCertificate',
-        );
-      const chain = (await deps.pkiActivities.caChain()).map((c) => Buffer.from(c.derBase64, 'base64'));
-      const base = deps.pki.edgePublicUrl.replace(/\/$/, '');
-      const subject: [string, string][] = [['CN', `keep-enrollment-${input.enrollmentId}`]];
-      // A zero-touch enrollment knows its device's serial number, which an attested ACME identity orders.
-      const serialNumber = deps.pki.appleAcmeIdentity
-        ? await zeroTouchSerialNumber(deps.db, input.enrollmentId)
-        : undefined;
-      const scepIdentity = async () => {
-        const { challenge, expiresAt } = await deps.pkiActivities.createScepChallenge({
-          purpose: 'device-identity',
-          boundTo: { kind: 'enrollment', id: input.enrollmentId },
-        });
-        const scep = {
-          url: `${base}/scep/${input.enrollmentId}`,
-          subject,
-          challenge,
-          caCertificateDer: chain[0]!,
-        };
-        return { scep, expiresAt };
-      };
-      const identity = serialNumber
-        ? { acme: { directoryUrl: `${base}/acme/directory`, clientIdentifier: serialNumber, subject } }
-        : await scepIdentity();
-      const profile = buildEnrollmentProfile({
-        identifier: `keep.enrollment.${input.enrollmentId}`,
-        displayName: `${deps.pki.organization} device management`,
-        organization: deps.pki.organization,
-        serverUrl: `${base}/mdm/connect`,
-        checkInUrl: `${base}/mdm/checkin`,
-        topic: push.topic,
-        ...('acme' in identity ? { acme: identity.acme } : { scep: identity.scep }),
-        anchorCertificateDer: chain.at(-1)!,
-      });
-      // The signing key is used here, inside the core worker; it never travels through Temporal.
-      const { profileSigning, issuing, rootPem } = await deps.ca();
-      const signed = signProfile(Buffer.from(buildPlist(profile)), {
-        certPem: profileSigning.certificatePem,
-        keyPem: profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-        chainPem: [issuing.certificatePem, ...(rootPem !== issuing.certificatePem ? [rootPem] : [])],
-      });
+      const { signed, expiresAt } = await signedEnrollmentProfile(
+        deps,
+        input.enrollmentId,
+        'device-identity',
+      );
       return {
         sealedProfile: sealTo(input.replyTo, signed, profileReplyContext(input.enrollmentId)),
-        ...('expiresAt' in identity ? { expiresAt: identity.expiresAt } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
       };
     },
   };

@@ -20,7 +20,12 @@ import {
 } from '../../core/pki/scep-challenge.js';
 import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
 import { issueFromCsr, publishCrl, recordIssued, reissued, samePublicKey } from './ca-operations.js';
-import { findCertificateByFingerprint, findRenewalOf, revokeCertificate } from './certificate.repository.js';
+import {
+  findCertificateByFingerprint,
+  findCurrentIdentity,
+  findRenewalOf,
+  revokeCertificate,
+} from './certificate.repository.js';
 import { findLatestCrl } from './crl-state.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';
 import { findExpectedDevice } from './attested-device.repository.js';
@@ -168,10 +173,12 @@ export function createPkiActivities(deps: {
     async signScepRequest(input: { sealedCsr: string; enrollmentId?: string }): Promise<SignOutcome> {
       const csrDer = openCsr(input.sealedCsr);
       let binding: ChallengeBinding | undefined;
+      let purpose: ChallengePurpose = 'device-identity';
       try {
         const challenge = checkCsr(csrDer).challengePassword;
         const record = challenge ? await findChallenge(db, hashChallenge(challenge, pepper)) : undefined;
         binding = record?.boundTo;
+        if (record?.purpose === 'identity-renewal') purpose = 'identity-renewal';
       } catch {
         // checkCsr's verdict is given below by issueFromCsr, with its reason.
       }
@@ -179,6 +186,14 @@ export function createPkiActivities(deps: {
         ? { kind: 'enrollment' as const, id: input.enrollmentId }
         : (binding ?? { kind: 'enrollment' as const, id: '00000000-0000-0000-0000-000000000000' });
       const enrollmentId = boundTo.kind === 'enrollment' ? boundTo.id : undefined;
+      // A renewal challenge renews the enrollment's current identity (the edge rebinds to the successor on
+      // first use, and the predecessor is revoked then); with none left to renew, the challenge is no use.
+      const current =
+        purpose === 'identity-renewal' && enrollmentId
+          ? await findCurrentIdentity(db, enrollmentId)
+          : undefined;
+      if (purpose === 'identity-renewal' && !current)
+        return { status: 'rejected', reason: 'unknown-certificate' };
       const { issuing } = await ca();
       const outcome = await issueFromCsr(db, {
         ca: issuing,
@@ -190,19 +205,28 @@ export function createPkiActivities(deps: {
           organization: pki.organization,
           validityDays: pki.deviceCertificateDays,
         },
-        purpose: 'device-identity',
+        purpose,
         boundTo,
         challengePepper: pepper,
         ...(enrollmentId ? { enrollmentId } : {}),
+        ...(current
+          ? { renewalOf: current.sha256_fingerprint, deviceId: current.device_id ?? undefined }
+          : {}),
         crlUrl,
         now: new Date(),
       });
       if (outcome.status === 'rejected') return { status: 'rejected', reason: outcome.reason };
+      // A retry is answered with the certificate first issued: what it renewed is read from its record.
+      const renewalOf =
+        purpose === 'identity-renewal'
+          ? (await findCertificateByFingerprint(db, outcome.certificate.sha256Fingerprint))?.renewal_of
+          : undefined;
       return {
         status: 'issued',
         certificateBase64: outcome.certificate.der.toString('base64'),
         fingerprint: outcome.certificate.sha256Fingerprint,
         ...(enrollmentId ? { enrollmentId } : {}),
+        ...(renewalOf ? { renewalOf } : {}),
       };
     },
 

@@ -26,3 +26,15 @@ export async function currentPushCertificate(
     .limit(1)
     .executeTakeFirst();
 }
+
+/** Whether any Apple device holds an enrollment (not checked out): they all depend on the current topic. */
+export async function hasEnrolledAppleDevices(db: Kysely<CoreDatabase>): Promise<boolean> {
+  const row = await db
+    .selectFrom('devices')
+    .select('id')
+    .where('platform', '=', 'apple')
+    .where('enrollment_status', '<>', 'checked-out')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -9,12 +9,13 @@ import {
   PushCertificateError,
   type PushCertificateInput,
 } from '../../core/apple/push-certificate.js';
+import { pushCertificateExpiry } from '../../core/apple/push-certificate-expiry.js';
 import type { pushCertificateWorkflow } from '../../workflows/push-certificate.workflow.js';
 import { recordAdminStart } from '../admin-command-request.repository.js';
 import { recordAudit } from '../audit.repository.js';
 import { readJson } from '../json-body.js';
 import { errorBody } from '../openapi.js';
-import { currentPushCertificate } from './push-certificate.repository.js';
+import { currentPushCertificate, hasEnrolledAppleDevices } from './push-certificate.repository.js';
 import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
@@ -51,6 +52,11 @@ const certificateView = z.object({
   notAfter: z.iso.datetime(),
   uploadedBy: z.string(),
   uploadedAt: z.iso.datetime(),
+  expiresAt: z.iso.datetime().describe('When pushes stop working unless a renewed certificate is imported.'),
+  daysLeft: z.number().int().describe('Whole days left; negative once expired.'),
+  warning: z
+    .enum(['none', '30-days', '14-days', '7-days', '1-day', 'expired'])
+    .describe('Warned at 30, 14, 7 and 1 days before expiry, and once expired.'),
 });
 
 const accepted = z.object({
@@ -63,6 +69,11 @@ const accepted = z.object({
 const problemBody = errorBody.extend({
   problem: z.string().describe('e.g. wrong-password, expired, key-mismatch'),
 });
+
+function pushExpiryView(notAfter: Date, now: Date) {
+  const { expiresAt, daysLeft, warning } = pushCertificateExpiry(notAfter, now);
+  return { expiresAt: expiresAt.toISOString(), daysLeft, warning };
+}
 
 function toInput(body: z.infer<typeof uploadBody>): PushCertificateInput {
   if ('pkcs12' in body)
@@ -83,6 +94,11 @@ export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
         responses: {
           202: { description: 'Valid; the import workflow has started.', schema: accepted },
           400: { description: 'The upload is unusable; `problem` says why.', schema: problemBody },
+          409: {
+            description:
+              'A renewal with another topic than the current certificate while Apple devices are enrolled (`topic-changed`; the message names both topics).',
+            schema: problemBody,
+          },
           503: { description: 'Temporal did not accept the import in time.', schema: errorBody },
         },
       },
@@ -95,6 +111,16 @@ export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
           if (!(error instanceof PushCertificateError)) throw error;
           return c.json({ error: `${error.problem}: ${error.message}`, problem: error.problem }, 400);
         }
+        // Devices address pushes by the topic in their enrollment profile: another topic would strand them all.
+        const current = await currentPushCertificate(deps.db);
+        if (current && current.topic !== certificate.topic && (await hasEnrolledAppleDevices(deps.db)))
+          return c.json(
+            {
+              error: `topic-changed: this certificate's topic is "${certificate.topic}" but enrolled devices use "${current.topic}"; renew the certificate for "${current.topic}" in the Apple Push Certificates Portal with the Apple ID that created it`,
+              problem: 'topic-changed',
+            },
+            409,
+          );
         const id = randomUUID();
         const workflowId = pushCertificateWorkflowId(id);
         const notAfter = certificate.notAfter.toISOString();
@@ -149,7 +175,8 @@ export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
       {
         method: 'get',
         path: '/v1/push-certificate',
-        summary: 'The push certificate in use: topic and validity, never the key.',
+        summary:
+          'The push certificate in use: topic, validity and how close it is to expiring (warned at 30, 14, 7 and 1 days), never the key.',
         permission: 'push-certificate:read',
         responses: {
           200: { description: 'The newest imported certificate.', schema: certificateView },
@@ -168,6 +195,7 @@ export function pushCertificateRoutes(deps: PushCertificateDeps): AdminRoute[] {
           notAfter: row.not_after.toISOString(),
           uploadedBy: row.uploaded_by,
           uploadedAt: row.created_at.toISOString(),
+          ...pushExpiryView(row.not_after, deps.now()),
         };
         return c.json(view);
       },

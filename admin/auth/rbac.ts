@@ -34,6 +34,8 @@ export const PERMISSIONS = {
   'dep:write': ['admin'],
   'challenges:create': ['admin', 'operator'],
   'certificates:revoke': ['admin'],
+  /** Expiring certificates and identity renewals (metadata only: serials, subjects, dates). */
+  'certificates:read': ['admin', 'operator', 'auditor'],
   'audit:read': ['admin', 'auditor'],
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],

@@ -339,6 +339,47 @@ export const coreSettings = z
       .describe(
         'Zero-touch enrollment profiles get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; devices that cannot attest cannot enrol.',
       ),
+    identityRenewalDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(825)
+      .default(30)
+      .describe(
+        'Apple device identities expiring within this many days are renewed (InstallProfile of the enrollment profile with a renewal challenge), spread over the first half of the window per device.',
+      ),
+    identityRenewalHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(8759)
+      .default(6)
+      .describe('How often the identity-renewal schedule looks for identities due for renewal, in hours.'),
+    identityRenewalMaxPerRun: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .default(200)
+      .describe('At most this many devices are asked to renew their identity per identity-renewal run.'),
+    identityRetryHours: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(8759)
+      .default(24)
+      .describe(
+        'A device asked to renew its identity and not renewed yet is asked again after this many hours.',
+      ),
+    raRenewalDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(364)
+      .default(30)
+      .describe(
+        'The daily ra-rotation schedule renews an edge SCEP RA certificate (365 days, same key) expiring within this many days.',
+      ),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.

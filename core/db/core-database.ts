@@ -43,6 +43,7 @@ import type { RolloutDeviceTable, RolloutTable } from './core/rollout.table.js';
 import type { DevicePolicyCommandTable } from './core/device-policy-command.table.js';
 import type { VaultSecretTable } from './core/vault-secret.table.js';
 import type { SecretRevealRequestTable } from './core/secret-reveal-request.table.js';
+import type { IdentityRenewalTable } from './core/identity-renewal.table.js';
 
 export interface CoreDatabase {
   plane_checks: PlaneCheckTable;
@@ -88,4 +89,5 @@ export interface CoreDatabase {
   command_idempotency_keys: CommandIdempotencyKeyTable;
   vault_secrets: VaultSecretTable;
   secret_reveal_requests: SecretRevealRequestTable;
+  identity_renewals: IdentityRenewalTable;
 }

@@ -1,7 +1,8 @@
 // SCEP challenge passwords (RFC 8894 §2.3): single-use, time-limited, purpose-tagged and bound.
 import { createHmac, randomBytes } from 'node:crypto';
 
-export type ChallengePurpose = 'device-identity' | 'user-identity' | 'wifi' | 'vpn';
+/** `identity-renewal`: handed to an enrolled device to replace its identity; the certificate renews the current one. */
+export type ChallengePurpose = 'device-identity' | 'identity-renewal' | 'user-identity' | 'wifi' | 'vpn';
 
 /** What the challenge was handed out for: a pending enrollment, or an already enrolled device renewing. */
 export interface ChallengeBinding {

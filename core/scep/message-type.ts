@@ -29,6 +29,8 @@ export interface RequestContext {
   /** The request's content cipher, when it got that far; the answer reuses it. */
   cipher?: ContentCipher;
   digest: DigestName;
+  /** The RA certificate the request was encrypted to, when it was an older one of the same key (RA rotation). */
+  raCertificate?: Buffer;
 }
 
 interface RequestCommon extends RequestContext {

@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 import type { CertificateCache } from '../cms/index.js';
-import { OID, decryptEnvelopedData, verifySignedData } from '../cms/index.js';
+import { CmsError, OID, decryptEnvelopedData, verifySignedData } from '../cms/index.js';
 import { parseDer, sequence, toDer } from '../cms/der.js';
 import { parseCertificationRequest } from './csr.js';
 import type { RequestContext, ScepRequest } from './message-type.js';
@@ -18,6 +18,8 @@ export interface RaCredentials {
 
 export interface ParsePkiMessageOptions {
   ra: RaCredentials;
+  /** Older certificates of the same RA key, still accepted after a rotation until they expire. */
+  previousRaCertificates?: readonly Buffer[];
   /** Cap on the request body; a PKCSReq with a 4096-bit key is under 8 KB. */
   maxBytes?: number;
   certificateCache?: CertificateCache;
@@ -69,11 +71,9 @@ export function parsePkiMessage(der: Uint8Array, options: ParsePkiMessageOptions
   }
   let decrypted;
   try {
-    decrypted = decryptEnvelopedData(
-      verified.content,
-      { certificate: options.ra.certificate, key: options.ra.key },
-      { allowSingleDes: options.allowSingleDes ?? false },
-    );
+    const opened = decryptForRa(verified.content, options);
+    decrypted = opened.decrypted;
+    if (opened.certificate !== options.ra.certificate) context.raCertificate = opened.certificate;
   } catch (error) {
     throw fromCmsError(error, 'pkcsPKIEnvelope', context);
   }
@@ -93,6 +93,26 @@ export function parsePkiMessage(der: Uint8Array, options: ParsePkiMessageOptions
     }
     throw fromCmsError(error, 'messageData', context);
   }
+}
+
+/** Opens the envelope with the current RA certificate, or with an older one of the same key it was addressed to. */
+function decryptForRa(content: Buffer, options: ParsePkiMessageOptions) {
+  const certificates = [options.ra.certificate, ...(options.previousRaCertificates ?? [])];
+  for (const [index, certificate] of certificates.entries()) {
+    try {
+      const decrypted = decryptEnvelopedData(
+        content,
+        { certificate, key: options.ra.key },
+        { allowSingleDes: options.allowSingleDes ?? false },
+      );
+      return { decrypted, certificate };
+    } catch (error) {
+      // 'untrusted': addressed to another certificate, maybe one a device fetched before an RA rotation.
+      if (index === certificates.length - 1 || !(error instanceof CmsError && error.code === 'untrusted'))
+        throw error;
+    }
+  }
+  throw new CmsError('untrusted', 'no RecipientInfo is addressed to this certificate');
 }
 
 /** IssuerAndSubject (RFC 8894 §3.3.3): the two Names a CertPoll asks about. */

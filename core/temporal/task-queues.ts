@@ -32,6 +32,12 @@ export const workflowIds = {
   /** Fixed: one CRL, refreshed by one schedule. */
   /** Per core task queue, so cores sharing a namespace (tests, several sites) refresh their own CRL. */
   crlRefresh: (coreTaskQueue: string) => `crl-refresh-${coreTaskQueue}`,
+  /** Per core task queue, like crl-refresh: each core renews the identities in its own database. */
+  identityRenewal: (coreTaskQueue: string) => `identity-renewal-${coreTaskQueue}`,
+  /** Per core task queue, like crl-refresh: each core checks the push certificate in its own database. */
+  pushCertificateExpiry: (coreTaskQueue: string) => `push-certificate-expiry-${coreTaskQueue}`,
+  /** Per core task queue, like crl-refresh: each core renews the RA certificates of the edges it serves. */
+  raRotation: (coreTaskQueue: string) => `ra-rotation-${coreTaskQueue}`,
   /** One per Windows enrolment request, named by the enrolment the edge opened for it. */
   windowsEnrollment: (enrollmentId: string) => `windows-enrollment-${enrollmentId}`,
   /** Per core task queue, like crl-refresh: each core syncs the ABM servers in its own database. */

@@ -94,6 +94,7 @@ export function createPushService(options: PushServiceOptions): PushService {
           }),
         )
         .execute();
+      sender.renewCredentials(cert.topic);
     },
     close: () => coalescer.close(),
   };

@@ -9,10 +9,16 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 export interface RaState {
   /** Undefined until the core has certified the RA key. */
   credentials: () => { certificate: Buffer; key: KeyObject } | undefined;
-  /** Creates the key if missing; returns a CSR when the key still needs a certificate. */
-  prepare: () => Promise<{ csrBase64?: string }>;
+  /** Older certificates of the same key, replaced by a rotation and not expired: still answered under. */
+  previousCertificates: () => Buffer[];
+  /**
+   * Creates the key if missing; returns a CSR when the key still needs a certificate, or when its certificate
+   * expires within `renewWithinDays` (default 30).
+   */
+  prepare: (options?: { renewWithinDays?: number }) => Promise<{ csrBase64?: string }>;
   install: (certificate: Buffer) => Promise<void>;
   reload: () => Promise<void>;
+  close: () => void;
 }
 
 const AAD = Buffer.from('edge.scep_ra');
@@ -31,15 +37,26 @@ function certificationRequest(key: KeyObject): string {
   ).toString('base64');
 }
 
-export async function createRaState(db: Kysely<EdgeDatabase>, keyRing: KeyRing): Promise<RaState> {
+/**
+ * `refreshMs`: edge replicas share the edge database, and the one whose worker installed a renewed RA certificate
+ * is the only one told; the others read it from the database within this interval, without a restart.
+ */
+export async function createRaState(
+  db: Kysely<EdgeDatabase>,
+  keyRing: KeyRing,
+  refreshMs = 60_000,
+): Promise<RaState> {
   let current: { certificate: Buffer; key: KeyObject } | undefined;
 
   async function load() {
     return db.selectFrom('scep_ra').selectAll().where('id', '=', 1).executeTakeFirst();
   }
 
+  let previous: Buffer | undefined;
+
   async function reload(): Promise<void> {
     const row = await load();
+    previous = row?.previous_certificate_der ?? undefined;
     current = row?.certificate_der
       ? {
           certificate: row.certificate_der,
@@ -53,9 +70,13 @@ export async function createRaState(db: Kysely<EdgeDatabase>, keyRing: KeyRing):
   }
 
   await reload();
+  const timer = setInterval(() => void reload().catch(() => undefined), refreshMs);
+  timer.unref();
   return {
     credentials: () => current,
-    async prepare() {
+    previousCertificates: () =>
+      previous && Date.parse(new X509Certificate(previous).validTo) > Date.now() ? [previous] : [],
+    async prepare(options = {}) {
       let row = await load();
       if (!row) {
         const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
@@ -69,8 +90,9 @@ export async function createRaState(db: Kysely<EdgeDatabase>, keyRing: KeyRing):
       }
       if (row!.certificate_der) {
         const remaining = Date.parse(new X509Certificate(row!.certificate_der).validTo) - Date.now();
-        // Renew a month before expiry; until then nothing to do.
-        if (remaining > 30 * 24 * 3600_000) return {};
+        // The key stays and only its certificate is renewed, so a device that fetched the old RA certificate
+        // (GetCACert) still encrypts to a key this edge holds: the old certificate is accepted until it expires.
+        if (remaining > (options.renewWithinDays ?? 30) * 24 * 3600_000) return {};
       }
       const key = createPrivateKey({
         key: keyRing.openString(row!.sealed_key, AAD),
@@ -80,13 +102,24 @@ export async function createRaState(db: Kysely<EdgeDatabase>, keyRing: KeyRing):
       return { csrBase64: certificationRequest(key) };
     },
     async install(certificate) {
+      // The replaced certificate is kept (same key): devices that fetched it are still answered under it.
       await db
         .updateTable('scep_ra')
-        .set({ certificate_der: certificate, updated_at: new Date() })
+        .set((eb) => ({
+          previous_certificate_der: eb
+            .case()
+            .when('certificate_der', '=', certificate)
+            .then(eb.ref('previous_certificate_der'))
+            .else(eb.ref('certificate_der'))
+            .end(),
+          certificate_der: certificate,
+          updated_at: new Date(),
+        }))
         .where('id', '=', 1)
         .execute();
       await reload();
     },
     reload,
+    close: () => clearInterval(timer),
   };
 }

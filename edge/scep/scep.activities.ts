@@ -6,7 +6,8 @@ import type { RaState } from './ra-state.js';
 
 export function createScepEdgeActivities(deps: { db: Kysely<EdgeDatabase>; ra: RaState }) {
   return {
-    prepareRa: (): Promise<{ csrBase64?: string }> => deps.ra.prepare(),
+    prepareRa: (input?: { renewWithinDays?: number }): Promise<{ csrBase64?: string }> =>
+      deps.ra.prepare(input),
     async installRa(input: { certificateBase64: string }): Promise<void> {
       await deps.ra.install(Buffer.from(input.certificateBase64, 'base64'));
     },

@@ -210,6 +210,7 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
     try {
       request = parsePkiMessage(der, {
         ra,
+        previousRaCertificates: deps.ra.previousCertificates(),
         maxBytes: MAX_MESSAGE_BYTES,
         allowSingleDes: deps.allowSingleDes ?? false,
       });
@@ -250,7 +251,9 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       const reason = refusal ?? `${request.type} refused`;
       logRefusal(reason, { status: 200, failInfo: outcome.failInfo }, request.transactionId, enrollmentId);
     }
-    return c.body(new Uint8Array(buildCertRep(request, outcome, ra)), 200, {
+    // Answered under the RA certificate the device encrypted to: after a rotation, maybe the one it fetched before.
+    const signer = { certificate: request.raCertificate ?? ra.certificate, key: ra.key };
+    return c.body(new Uint8Array(buildCertRep(request, outcome, signer)), 200, {
       'Content-Type': PKI_MESSAGE_CONTENT_TYPE,
     });
   }

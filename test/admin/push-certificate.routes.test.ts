@@ -93,6 +93,25 @@ describe('importing the APNs push certificate', () => {
     expect(text).not.toMatch(/sealed|keyPem/);
   });
 
+  it('warns how close the certificate in use is to expiring', async () => {
+    const soon = createTestPushCertificate({ notAfter: new Date(Date.now() + 10 * 86_400_000 + 60_000) });
+    const res = await call(app, 'POST', '/v1/push-certificate', {
+      token: BOOTSTRAP_TOKEN,
+      body: { certPem: soon.certPem, keyPem: soon.keyPem },
+    });
+    expect(res.status).toBe(202);
+    await planes.temporal.workflow
+      .getHandle(((await res.json()) as { workflowId: string }).workflowId)
+      .result();
+    const view = await call(app, 'GET', '/v1/push-certificate', { token: BOOTSTRAP_TOKEN });
+    expect(await view.json()).toMatchObject({
+      topic: soon.topic,
+      expiresAt: expect.any(String),
+      daysLeft: 10,
+      warning: '14-days',
+    });
+  });
+
   it('imports a PKCS#12 too, and refuses a wrong password with 400 naming the problem', async () => {
     const p12 = Buffer.from(cert.p12).toString('base64');
     const wrong = await call(app, 'POST', '/v1/push-certificate', {

@@ -9,14 +9,14 @@ import type { createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { Logger } from '../../core/log/logger.js';
-import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
+import { createFakeApns, type FakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import type { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from './apple-requests.js';
 import { freePort } from './global-setup.js';
 import type { TestPlanes } from './planes.js';
 import { planesAdminApp } from './planes-admin.js';
 import { createTestPushCertificate } from './push-cert.js';
-import { createTestCa, issueLoopbackServerCertificate } from './test-ca.js';
+import { createTestCa, issueLoopbackServerCertificate, type TestCa } from './test-ca.js';
 import { useTestPlanes } from './test-context.js';
 
 export interface ApiAnswer {
@@ -39,6 +39,10 @@ export interface AppleE2e {
   adminUrl: () => string;
   /** The bootstrap admin token (the console's first-start sign-in). */
   readonly bootstrapToken: string;
+  /** The CA the fake APNs trusts for provider certificates (a renewed push certificate comes from it too). */
+  readonly pushCa: TestCa;
+  /** The fake APNs: what it received, and with which provider certificate. */
+  readonly apns: () => FakeApns;
 }
 
 /** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
@@ -140,5 +144,7 @@ export function useAppleE2e(options: { waitMs: number; log?: Logger }): AppleE2e
     enroll,
     adminUrl: () => `http://127.0.0.1:${adminPort}`,
     bootstrapToken: token,
+    pushCa,
+    apns: () => fake,
   };
 }

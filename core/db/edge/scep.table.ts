@@ -6,6 +6,8 @@ export interface ScepRaTable {
   sealed_key: string;
   /** Null until the core has certified the key. */
   certificate_der: Buffer | null;
+  /** The certificate of the same key that the last rotation replaced (answered under until it expires). */
+  previous_certificate_der: Generated<Buffer | null>;
   updated_at: Generated<Date>;
 }
 

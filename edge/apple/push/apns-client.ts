@@ -30,7 +30,15 @@ export interface ApnsClientOptions {
 /** Hex is all a push token can be, and checking it keeps anything else out of the :path. */
 const HEX = /^[0-9a-fA-F]+$/;
 
-export function createApnsClient(options: ApnsClientOptions): PushSender {
+export interface ApnsClient extends PushSender {
+  /**
+   * A renewed certificate for `topic` is installed: the next push opens a connection with it, while pushes in
+   * flight finish on the old one (or are retried on the new one), so none is lost in the switch.
+   */
+  renewCredentials(topic: string): void;
+}
+
+export function createApnsClient(options: ApnsClientOptions): ApnsClient {
   const backoff = options.backoff ?? defaultBackoff;
   const now = options.now ?? Date.now;
   const connections = new Map<string, Promise<ApnsConnection>>();
@@ -122,6 +130,12 @@ export function createApnsClient(options: ApnsClientOptions): PushSender {
       }
       logSummary(options.log, topic, outcomes);
       return outcomes;
+    },
+    renewCredentials(topic) {
+      const entry = connections.get(topic);
+      if (!entry) return;
+      connections.delete(topic);
+      void entry.then((connection) => connection.close()).catch(() => undefined);
     },
     async close() {
       closed = true;

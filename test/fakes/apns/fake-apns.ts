@@ -14,6 +14,8 @@ export interface RecordedPush {
   headers: Record<string, string>;
   status: number;
   reason: string | undefined;
+  /** Serial (hex) of the provider certificate the push came with, to tell an old certificate from its renewal. */
+  clientSerial: string | undefined;
 }
 
 export interface FakeApnsOptions {
@@ -148,6 +150,7 @@ export function createFakeApns(options: FakeApnsOptions) {
         headers,
         status: verdict.status,
         reason: verdict.reason,
+        clientSerial: peer?.serialNumber,
       });
       if (stream.destroyed) return;
       const apnsId = headers['apns-id'] ?? randomUUID();

@@ -21,6 +21,7 @@ import {
 } from './mdm-http.js';
 import { MdmSigner, type SignatureForm, type SigningIdentity } from './mdm-signature.js';
 import { readEnrollmentProfile, type MdmPayload } from './read-enrollment-profile.js';
+import { readEnrollmentUpdate } from './enrollment-profile-update.js';
 import { scepEnroller, type IdentityEnroller } from './scep-enroller.js';
 import {
   reportStatus,
@@ -120,6 +121,8 @@ export class SimulatedAppleDevice {
     },
   };
 
+  /** Identities renewed by an update of the enrollment profile. */
+  identityRenewals = 0;
   private mdm?: MdmPayload;
   private enrollmentIdentifier?: string;
   private signer?: MdmSigner;
@@ -246,7 +249,7 @@ export class SimulatedAppleDevice {
         ? { status: 'NotNow', result: {} }
         : this.failing.has(requestType)
           ? errorOutcome('MCProfileErrorDomain', 1009, `${requestType} failed on this device (simulated).`)
-          : respondToCommand(command, this.state);
+          : ((await this.updateEnrollment(command)) ?? respondToCommand(command, this.state));
       handled.push({ commandUuid, requestType, status: outcome.status, result: outcome.result });
       if (outcome.after) effects.add(outcome.after);
       report = {
@@ -346,6 +349,32 @@ export class SimulatedAppleDevice {
     }
     this.lastResponse = await httpRequest('PUT', url, body, headers, this.requireAgents());
     return this.lastResponse;
+  }
+
+  /**
+   * The enrollment profile again (a renewal): the device enrols the new SCEP identity and uses it from its answer
+   * on, as the MDM payload's IdentityCertificateUUID now names it. Undefined for any other command.
+   */
+  private async updateEnrollment(command: PlistDict): Promise<CommandOutcome | undefined> {
+    if (!this.mdm || !this.enrollmentIdentifier) return undefined;
+    const update = readEnrollmentUpdate(command, { identifier: this.enrollmentIdentifier, mdm: this.mdm });
+    if (update?.kind !== 'update') return update?.outcome;
+    let identity: SigningIdentity;
+    try {
+      identity = await this.enroller(update.profile.scep, { agents: this.requireAgents() });
+    } catch {
+      return errorOutcome('MCProfileErrorDomain', 1009, 'The SCEP server did not issue an identity.');
+    }
+    this.signer = new MdmSigner(identity, this.signatureForm);
+    installProfile(this.state, update.profile.profile, update.profile.signerCertificates);
+    this.state.certificates.push({
+      commonName: commonName(identity.certificate),
+      isIdentity: true,
+      der: identity.certificate,
+      profileIdentifier: this.enrollmentIdentifier,
+    });
+    this.identityRenewals++;
+    return { status: 'Acknowledged', result: {} };
   }
 
   private async applyEffects(effects: Set<NonNullable<CommandOutcome['after']>>): Promise<void> {

@@ -47,7 +47,7 @@ const kindParam = z.enum(VAULT_SECRET_KINDS as [string, ...string[]]);
 const requestBody = z.strictObject({
   reason: z.string().trim().min(1).max(1000).describe('Why the secret is needed (audited).'),
 });
-const requestView = z.object({
+export const requestView = z.object({
   id: z.uuid(),
   deviceId: z.uuid(),
   kind: z.string(),
@@ -57,7 +57,7 @@ const requestView = z.object({
   expiresAt: z.iso.datetime(),
 });
 
-const view = (row: SecretRevealRequest): z.infer<typeof requestView> => ({
+export const view = (row: SecretRevealRequest): z.infer<typeof requestView> => ({
   id: row.id,
   deviceId: row.device_id,
   kind: row.kind,

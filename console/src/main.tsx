@@ -6,21 +6,26 @@ import { Link } from './link';
 import { AuditPage } from './pages/audit-page';
 import { DevicePage } from './pages/device-page';
 import { DevicesPage } from './pages/devices-page';
+import { EscrowPage } from './pages/escrow-page';
 import { OverviewPage } from './pages/overview-page';
 import { PoliciesPage } from './pages/policies-page';
 import { RolloutsPage } from './pages/rollouts-page';
+import { SettingsPage, SETTINGS_PERMISSIONS } from './pages/settings-page';
 import { navigate, useLocation } from './router';
 import { loadSession, SessionContext, SignIn, useCan } from './session';
 import type { Session } from './types';
 import './styles.css';
 
-const sections = [
-  { path: '/', label: 'Overview', permission: 'devices:read' },
-  { path: '/devices', label: 'Devices', permission: 'devices:read' },
-  { path: '/policies', label: 'Policies', permission: 'policies:read' },
-  { path: '/rollouts', label: 'Rollouts', permission: 'policies:read' },
-  { path: '/audit', label: 'Audit log', permission: 'audit:read' },
-] as const;
+/** Each section is shown to a role holding any one of its permissions. */
+const sections: { path: string; label: string; permissions: readonly string[] }[] = [
+  { path: '/', label: 'Overview', permissions: ['devices:read'] },
+  { path: '/devices', label: 'Devices', permissions: ['devices:read'] },
+  { path: '/policies', label: 'Policies', permissions: ['policies:read'] },
+  { path: '/rollouts', label: 'Rollouts', permissions: ['policies:read'] },
+  { path: '/audit', label: 'Audit log', permissions: ['audit:read'] },
+  { path: '/escrow', label: 'Escrow', permissions: ['secrets:reveal'] },
+  { path: '/settings', label: 'Settings', permissions: SETTINGS_PERMISSIONS },
+];
 
 function Page(props: { path: string; search: URLSearchParams }) {
   const device = /^\/devices\/([^/]+)$/.exec(props.path);
@@ -36,6 +41,10 @@ function Page(props: { path: string; search: URLSearchParams }) {
       return <RolloutsPage />;
     case '/audit':
       return <AuditPage />;
+    case '/escrow':
+      return <EscrowPage />;
+    case '/settings':
+      return <SettingsPage />;
     default:
       return <p>No page here.</p>;
   }
@@ -59,7 +68,7 @@ function Shell(props: { session: Session; onSignedOut: () => void }) {
         <strong className="brand">Keep</strong>
         <nav aria-label="Sections">
           {sections
-            .filter((s) => can(s.permission))
+            .filter((s) => s.permissions.some(can))
             .map((s) => (
               <Link key={s.path} to={s.path} current={section === s.path}>
                 {s.label}

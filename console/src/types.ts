@@ -90,3 +90,25 @@ export interface AuditEntry {
   targetId: string | null;
   details: Record<string, unknown>;
 }
+
+export interface EscrowedSecret {
+  kind: string;
+  version: number;
+  escrowedAt: string;
+  checkedAt: string | null;
+  valid: boolean;
+  checkError: string | null;
+}
+
+export interface RevealRequest {
+  id: string;
+  deviceId: string;
+  kind: string;
+  status: 'awaiting-approval' | 'approved' | 'revealed' | 'expired';
+  requestedBy: string;
+  approvedBy: string | null;
+  expiresAt: string;
+  reason: string;
+  createdAt: string;
+  revealedAt: string | null;
+}

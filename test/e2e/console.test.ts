@@ -6,11 +6,15 @@
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSession } from '../../admin/auth/session.repository.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from '../support/apple-requests.js';
 import { useAppleE2e } from '../support/apple-e2e.js';
 import { chromiumInstalled, ensureConsoleBuilt, launchChromium } from '../support/browser.js';
+import {
+  newConsolePage,
+  signInAsDirectoryUser,
+  signInWithBootstrapToken,
+} from '../support/console-browser.js';
 
 /** Bounds, not speed claims: pushes, workflow tasks and chromium on a shared 2-core machine. */
 const WAIT_MS = 120_000;
@@ -26,6 +30,8 @@ function baseline(minLength: number) {
 }
 
 describe.skipIf(!chromiumInstalled())('the admin console in a browser', { timeout: 600_000 }, () => {
+  // Before the admin app starts: it reads the built console once.
+  ensureConsoleBuilt();
   const e2e = useAppleE2e({ waitMs: WAIT_MS });
   const failing = new SimulatedAppleDevice({ kind: 'mac' });
   const healthy = new SimulatedAppleDevice({ kind: 'mac' });
@@ -37,7 +43,6 @@ describe.skipIf(!chromiumInstalled())('the admin console in a browser', { timeou
       ?.status;
 
   beforeAll(async () => {
-    ensureConsoleBuilt();
     browser = await launchChromium();
     ids.healthy = await e2e.enroll(healthy);
     ids.failing = await e2e.enroll(failing);
@@ -64,26 +69,8 @@ describe.skipIf(!chromiumInstalled())('the admin console in a browser', { timeou
     healthy.close();
   });
 
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-    context.setDefaultTimeout(STEP_MS);
-    const page = await context.newPage();
-    // A console page that breaks the Content-Security-Policy shows it here, and the test fails on it.
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
-    (page as Page & { violations: string[] }).violations = violations;
-    return page;
-  }
-  const violationsOf = (page: Page) => (page as Page & { violations: string[] }).violations;
-
-  async function signInAsAdmin(page: Page) {
-    await page.goto(`${e2e.adminUrl()}/console/`);
-    await page.getByLabel('Bootstrap token').fill(e2e.bootstrapToken);
-    await page.getByRole('button', { name: 'Sign in with the bootstrap token' }).click();
-    await page.getByRole('heading', { name: 'Fleet overview' }).waitFor();
-  }
+  const newPage = () => newConsolePage(browser, STEP_MS);
+  const signInAsAdmin = (page: Page) => signInWithBootstrapToken(page, e2e);
 
   it('signs in, finds a device by serial, sees it non-compliant, locks it and sees the lock acknowledged', async () => {
     const page = await newPage();
@@ -126,35 +113,13 @@ describe.skipIf(!chromiumInstalled())('the admin console in a browser', { timeou
     await page.locator('#policy-problems li').first().waitFor();
     expect(await page.locator('#policy-problems').textContent()).toContain('settings.firewall.enabled');
     await page.screenshot({ path: `${SCREENSHOTS}policies.png`, fullPage: true });
-    expect(violationsOf(page)).toEqual([]);
+    expect(page.violations).toEqual([]);
     await page.context().close();
   });
 
   it('shows a help-desk admin no erase and no audit log, and refuses a request forged without the CSRF token', async () => {
-    const db = e2e.planes.database.core.db;
-    const user = await db
-      .insertInto('directory_users')
-      .values({
-        source: 'oidc',
-        external_id: 'https://idp.example#helpdesk',
-        username: 'helpdesk',
-        email: null,
-        display_name: 'Help Desk',
-        department: null,
-        attributes: JSON.stringify({}),
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    // The session an OIDC sign-in with the help-desk role claim opens (that sign-in has its own tests).
-    const session = await createSession(db, {
-      userId: user.id,
-      claimRoles: ['helpdesk'],
-      now: new Date(),
-      maxAgeMs: 3_600_000,
-    });
     const page = await newPage();
-    await page.context().addCookies([{ name: 'keep_session', value: session.id, url: e2e.adminUrl() }]);
+    const session = await signInAsDirectoryUser(page, e2e, { username: 'helpdesk', role: 'helpdesk' });
     await page.goto(`${e2e.adminUrl()}/console/devices/${ids.failing}`);
     await page.getByRole('heading', { name: 'Actions' }).waitFor();
     await page.getByRole('button', { name: 'Lock' }).waitFor();
@@ -187,31 +152,30 @@ describe.skipIf(!chromiumInstalled())('the admin console in a browser', { timeou
     expect(answers.forged.body.error).toMatch(/^X-CSRF-Token/);
     expect(answers.erase.status).toBe(403);
     expect(answers.erase.body.error).toMatch(/lacks permission commands:send-any/);
-    expect(violationsOf(page)).toEqual([]);
+    expect(page.violations).toEqual([]);
     await page.context().close();
   });
 
-  it('shows a rollout paused on a failing gate, approves it and sees it complete', async () => {
+  it('starts a rollout from the form, shows it paused on a failing gate, approves it and sees it complete', async () => {
     // The Mac that answers Error is in one of the two waves: that wave fails its gate, once.
     const staged = await e2e.api('POST', '/v1/policies?staged=true', baseline(10));
     expect(staged.status).toBe(201);
-    const started = await e2e.api('POST', '/v1/rollouts', {
-      policyId: ids.policy,
-      waves: [{ count: 1 }, { percent: 100 }],
-      gates: { maxFailedPercent: 0, minVerifiedPercent: 100, timeLimitSeconds: 300 },
-      checkIntervalSeconds: 1,
-    });
-    expect(started.status).toBe(201);
     const page = await newPage();
     await signInAsAdmin(page);
     await page.getByRole('link', { name: 'Rollouts' }).click();
+    await page.getByLabel('Policy to roll out').selectOption({ label: 'baseline (latest v2)' });
+    await page.getByLabel('Waves (device counts or percentages)').fill('1, 100%');
+    await page.getByLabel('Gate: time limit per wave (seconds)').fill('300');
+    await page.getByLabel('Check health every (seconds)').fill('1');
+    await page.getByRole('button', { name: 'Start rollout' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rollout started.' }).waitFor();
     const status = page.getByTestId('rollout-status');
     await expect.poll(() => status.textContent(), { timeout: WAIT_MS }).toBe('paused');
     await page.getByText(/1 of 1 devices failed/).waitFor();
     await page.screenshot({ path: `${SCREENSHOTS}rollouts.png`, fullPage: true });
     await page.getByRole('button', { name: 'Approve' }).click();
     await expect.poll(() => status.textContent(), { timeout: WAIT_MS }).toBe('completed');
-    expect(violationsOf(page)).toEqual([]);
+    expect(page.violations).toEqual([]);
     await page.context().close();
   });
 });

@@ -5,7 +5,7 @@
 import { createServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { createAdminApp } from '../../admin/app.js';
+import type { AdminAppDeps, createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { Logger } from '../../core/log/logger.js';
@@ -46,7 +46,12 @@ export interface AppleE2e {
 }
 
 /** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
-export function useAppleE2e(options: { waitMs: number; log?: Logger }): AppleE2e {
+export function useAppleE2e(options: {
+  waitMs: number;
+  log?: Logger;
+  /** Admin app settings a test turns on (e.g. the second approver for reveals). */
+  admin?: Partial<AdminAppDeps>;
+}): AppleE2e {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
   const pushCa = createTestCa('Keep Test Push CA');
@@ -98,7 +103,10 @@ export function useAppleE2e(options: { waitMs: number; log?: Logger }): AppleE2e
         () => resolve(s),
       );
     });
-    admin = planesAdminApp(planes, token, { identity: { publicUrl: `http://127.0.0.1:${adminPort}` } });
+    admin = planesAdminApp(planes, token, {
+      identity: { publicUrl: `http://127.0.0.1:${adminPort}` },
+      ...options.admin,
+    });
     adminServer = await new Promise<ServerType>((resolve) => {
       const s: ServerType = serve({ fetch: admin.fetch, hostname: '127.0.0.1', port: adminPort }, () =>
         resolve(s),

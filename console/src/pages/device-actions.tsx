@@ -1,12 +1,37 @@
-// A device's actions (Apple): lock, erase with typed confirmation, ask for inventory. Each is offered only to a
-// role that holds its permission; the API checks again and audits before the command is queued.
+// A device's actions: lock (where the platform has one), ask for inventory, erase with typed confirmation. Each is
+// offered only to a role that holds its permission; the API checks again and audits before the command is queued.
 import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { useCan } from '../session';
 import type { DeviceDetail } from '../types';
 
-/** The questions "Send inventory" asks: what the device page shows. */
+/** The questions Apple's "Send inventory" asks: what the device page shows. */
 const INVENTORY_QUERIES = ['DeviceName', 'OSVersion', 'ProductName', 'SerialNumber', 'Model'];
+
+/** Each platform's command bodies, as POST /v1/devices/{id}/commands takes them for that platform. */
+interface PlatformActions {
+  /** A PIN goes with lock and erase (a Mac needs one). */
+  pin: boolean;
+  lock?: (pin: string) => Record<string, unknown>;
+  inventory: () => Record<string, unknown>;
+  erase: (pin: string) => Record<string, unknown>;
+}
+
+const withPin = (pin: string) => (pin ? { pin } : {});
+const ACTIONS: Record<string, PlatformActions> = {
+  apple: {
+    pin: true,
+    lock: (pin) => ({ requestType: 'DeviceLock', parameters: withPin(pin) }),
+    inventory: () => ({ requestType: 'DeviceInformation', parameters: { queries: INVENTORY_QUERIES } }),
+    erase: (pin) => ({ requestType: 'EraseDevice', parameters: withPin(pin) }),
+  },
+  // Windows has no remote lock CSP Keep sends; RemoteWipe keeps the provisioning data so the PC can re-enrol.
+  windows: {
+    pin: false,
+    inventory: () => ({ command: 'Inventory' }),
+    erase: () => ({ command: 'RemoteWipe' }),
+  },
+};
 
 export function DeviceActions(props: { device: DeviceDetail; onSent: () => void }) {
   const can = useCan();
@@ -14,33 +39,33 @@ export function DeviceActions(props: { device: DeviceDetail; onSent: () => void 
   const [pin, setPin] = useState('');
   const [confirm, setConfirm] = useState('');
   const expected = props.device.serialNumber ?? props.device.id;
-  if (props.device.platform !== 'apple') return <p>Actions for this platform are not in the console yet.</p>;
+  const actions = ACTIONS[props.device.platform];
+  if (!actions) return <p>Actions for this platform are not in the console yet.</p>;
 
-  async function send(requestType: string, parameters: Record<string, unknown>) {
+  async function send(body: Record<string, unknown>) {
+    const name = String(body.requestType ?? body.command);
     try {
-      const answer = await api<{ commandUuid: string }>('POST', `/v1/devices/${props.device.id}/commands`, {
-        requestType,
-        parameters,
-      });
-      setStatus(`${requestType} queued (${answer.commandUuid}).`);
+      const answer = await api<{ commandUuid: string }>(
+        'POST',
+        `/v1/devices/${props.device.id}/commands`,
+        body,
+      );
+      setStatus(`${name} queued (${answer.commandUuid}).`);
       props.onSent();
     } catch (error) {
-      setStatus(`${requestType} refused: ${(error as Error).message}`);
+      setStatus(`${name} refused: ${(error as Error).message}`);
     }
   }
-  function lock(event: FormEvent) {
-    event.preventDefault();
-    void send('DeviceLock', pin ? { pin } : {});
-  }
+  const { lock } = actions;
   function erase(event: FormEvent) {
     event.preventDefault();
-    void send('EraseDevice', pin ? { pin } : {});
+    void send(actions!.erase(pin));
   }
 
   return (
     <section aria-labelledby="actions-title" className="actions">
       <h2 id="actions-title">Actions</h2>
-      {(can('commands:send') || can('commands:send-any')) && (
+      {actions.pin && (can('commands:send') || can('commands:send-any')) && (
         <div className="field">
           <label htmlFor="action-pin">PIN (6 digits; a Mac needs one to lock or erase)</label>
           <input
@@ -55,15 +80,12 @@ export function DeviceActions(props: { device: DeviceDetail; onSent: () => void 
       )}
       {can('commands:send') && (
         <>
-          <form onSubmit={lock}>
-            <button type="submit">Lock</button>
-          </form>
-          <form
-            onSubmit={(e) => (
-              e.preventDefault(),
-              void send('DeviceInformation', { queries: INVENTORY_QUERIES })
-            )}
-          >
+          {lock && (
+            <form onSubmit={(e) => (e.preventDefault(), void send(lock(pin)))}>
+              <button type="submit">Lock</button>
+            </form>
+          )}
+          <form onSubmit={(e) => (e.preventDefault(), void send(actions.inventory()))}>
             <button type="submit">Send inventory</button>
           </form>
         </>

@@ -4,6 +4,7 @@ import { useCan } from '../session';
 import type { Command, DeviceDetail, Page, Policy, PolicyCompliance } from '../types';
 import { useApi } from '../use-api';
 import { DeviceActions } from './device-actions';
+import { DeviceSecrets } from './device-secrets';
 
 /** Commands move on without the admin doing anything: the page asks again this often. */
 const POLL_MS = 3_000;
@@ -46,6 +47,7 @@ export function DevicePage(props: { id: string }) {
         </dl>
       </section>
       <DeviceActions device={d} onSent={commands.reload} />
+      <DeviceSecrets deviceId={d.id} />
       {compliance.data && (
         <section aria-labelledby="compliance-title">
           <h2 id="compliance-title">Compliance</h2>

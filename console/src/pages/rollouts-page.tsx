@@ -1,10 +1,12 @@
-// Rollouts: progress per wave (polled), and pause, resume, approve or abort for roles that may change policies.
+// Rollouts: progress per wave (polled); starting one, and pause, resume, approve or abort, for roles that may
+// change policies.
 import { useState } from 'react';
 import { api } from '../api';
 import { when } from '../format';
 import { useCan } from '../session';
 import type { Policy, Rollout } from '../types';
 import { useApi } from '../use-api';
+import { StartRolloutForm } from './start-rollout-form';
 
 /** Waves move while the page is open: it asks again this often. */
 const POLL_MS = 3_000;
@@ -84,12 +86,16 @@ function RolloutDetail(props: { id: string; policyName: string }) {
 }
 
 export function RolloutsPage() {
+  const can = useCan();
   const rollouts = useApi<{ items: Rollout[] }>('/v1/rollouts', POLL_MS);
   const policies = useApi<{ items: Policy[] }>('/v1/policies');
   const names = new Map(policies.data?.items.map((p) => [p.id, p.name]));
   return (
     <>
       <h1>Rollouts</h1>
+      {can('policies:write') && policies.data && (
+        <StartRolloutForm policies={policies.data.items} onStarted={rollouts.reload} />
+      )}
       {rollouts.error && <p role="alert">{rollouts.error}</p>}
       {rollouts.data?.items.length === 0 && <p>No rollout yet.</p>}
       {rollouts.data?.items.map((r) => (

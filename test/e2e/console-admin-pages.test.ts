@@ -123,6 +123,23 @@ describe.skipIf(!chromiumInstalled())('the console admin pages in a browser', { 
     await approver.context().close();
   });
 
+  it('shows a help-desk admin what is escrowed, but no reveal, no escrow page and no settings', async () => {
+    const page = await newConsolePage(browser, STEP_MS);
+    await signInAsDirectoryUser(page, e2e, { username: 'helpdesk', role: 'helpdesk' });
+    await page.goto(`${e2e.adminUrl()}/console/devices/${deviceId}`);
+    await page.getByRole('cell', { name: 'filevault-prk' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Request reveal' }).count()).toBe(0);
+    const nav = page.getByRole('navigation', { name: 'Sections' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      'Overview',
+      'Devices',
+      'Policies',
+      'Rollouts',
+    ]);
+    expect(page.violations).toEqual([]);
+    await page.context().close();
+  });
+
   it('shows the push certificate and its expiry, creates a team and an API token shown once, and revokes it', async () => {
     const page = await newConsolePage(browser, STEP_MS);
     await signInWithBootstrapToken(page, e2e);

@@ -46,7 +46,12 @@ export interface AppleE2e {
 }
 
 /** Registers its hooks in the calling `describe`; `waitMs` bounds every wait (a bound, not a speed claim). */
-export function useAppleE2e(options: { waitMs: number; log?: Logger }): AppleE2e {
+export function useAppleE2e(options: {
+  waitMs: number;
+  log?: Logger;
+  /** Extra core settings, as the environment would give them. */
+  coreEnv?: Record<string, string>;
+}): AppleE2e {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
   const pushCa = createTestCa('Keep Test Push CA');
@@ -68,6 +73,7 @@ export function useAppleE2e(options: { waitMs: number; log?: Logger }): AppleE2e
     apns: { url: apns!.url, caPem: apns!.caPem },
     edgePublicUrl: `https://127.0.0.1:${port}`,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.coreEnv ? { coreEnv: options.coreEnv } : {}),
   }));
 
   const adminRequest = async (path: string, init: { method?: string } = {}) =>

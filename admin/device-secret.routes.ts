@@ -11,7 +11,10 @@ import { defineRoute, type AdminRoute } from './define-route.js';
 import { deviceOr404 } from './device.routes.js';
 import { errorBody } from './openapi.js';
 
-/** The audit actions of each kind besides the reveal steps (`secret.*`, which name the kind in their details). */
+/**
+ * The audit actions of each kind besides the reveal and rotation steps (`secret.*`, which name the kind in their
+ * details).
+ */
 const KIND_ACTIONS: Record<VaultSecretKind, readonly string[]> = {
   'bootstrap-token': ['bootstrap-token.read'],
   'filevault-prk': ['filevault-key.escrowed', 'filevault-key.refused'],
@@ -109,7 +112,8 @@ export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRou
           .where('target_id', '=', device.id)
           .where((eb) =>
             eb.or([
-              eb('action', 'in', KIND_ACTIONS[kind]),
+              // `in ()` is not SQL: a kind with no actions of its own has only its `secret.*` steps.
+              ...(KIND_ACTIONS[kind].length ? [eb('action', 'in', KIND_ACTIONS[kind])] : []),
               eb.and([eb('action', 'like', 'secret.%'), eb(sql`details->>'kind'`, '=', kind)]),
             ]),
           )

@@ -60,12 +60,17 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     });
     const escrowed = await eventually(async () => vault.readCurrent(deviceId, 'filevault-prk'), WAIT_MS);
     expect(escrowed.toString()).toBe(recoveryKey);
-    const audit = await planes.database.core.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('target_id', '=', deviceId)
-      .execute();
-    expect(audit.map((a) => a.action)).toContain('filevault-key.escrowed');
+    // The audit entry (which names the version) is written just after the key is stored.
+    await eventually(
+      async () =>
+        planes.database.core.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('target_id', '=', deviceId)
+          .where('action', '=', 'filevault-key.escrowed')
+          .executeTakeFirst(),
+      WAIT_MS,
+    );
   });
 
   it('reveals the key once to the admin who asked, then rotates it on the Mac and escrows the new one', async () => {

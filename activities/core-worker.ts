@@ -53,6 +53,8 @@ import { kmsFromSettings } from './vault/kms-from-settings.js';
 import { createVaultIntegrityActivities } from './vault/vault-integrity.activities.js';
 import { createSecretRevealActivities } from './vault/secret-reveal.activities.js';
 import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
+import { createSecretRotationActivities } from './vault/secret-rotation.activities.js';
+import { ensureSecretRotationSchedule } from './vault/secret-rotation.schedule.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -126,6 +128,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
       supersededRetentionDays: vault.supersededRetentionDays,
     }),
     createSecretRevealActivities({ db: deps.db, kms }),
+    createSecretRotationActivities({ db: deps.db, kms, ca, settings: vault }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
@@ -177,6 +180,13 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.vault.integrityCheckHours,
     });
+    // Commands are sealed to one edge's key: the sweep relays through the first edge this core serves.
+    const [firstEdge] = config.core.edgeTaskQueues;
+    if (firstEdge)
+      await ensureSecretRotationSchedule(client, {
+        taskQueue: config.core.taskQueue,
+        edgeTaskQueue: firstEdge,
+      });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
         taskQueue: config.core.taskQueue,

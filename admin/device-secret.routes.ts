@@ -11,10 +11,15 @@ import { defineRoute, type AdminRoute } from './define-route.js';
 import { deviceOr404 } from './device.routes.js';
 import { errorBody } from './openapi.js';
 
-/** The audit actions of each kind besides the reveal steps (`secret.*`, which name the kind in their details). */
+/**
+ * The audit actions of each kind besides the reveal and rotation steps (`secret.*`, which name the kind in their
+ * details).
+ */
 const KIND_ACTIONS: Record<VaultSecretKind, readonly string[]> = {
   'bootstrap-token': ['bootstrap-token.read'],
   'filevault-prk': ['filevault-key.escrowed', 'filevault-key.refused'],
+  // Set and rotated by Keep: its trail is the `secret.*` rotation and reveal steps.
+  'recovery-lock': [],
 };
 
 const secretView = z.object({
@@ -24,6 +29,13 @@ const secretView = z.object({
   checkedAt: z.iso.datetime().nullable().describe('When the integrity check last opened it.'),
   valid: z.boolean().describe('False when the integrity check could not open it (see checkError).'),
   checkError: z.string().nullable(),
+  rotationFailedAt: z.iso
+    .datetime()
+    .nullable()
+    .describe(
+      'When the device last refused a rotation: this version is still the valid one, and Keep retries.',
+    ),
+  rotationError: z.string().nullable().describe("The device's error for that refusal."),
 });
 
 export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
@@ -49,7 +61,15 @@ export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRou
         const device = await deviceOr404(db, c.req.param('id'), scopeOf(c.get('principal'), 'devices:read'));
         const rows = await db
           .selectFrom('vault_secrets')
-          .select(['kind', 'version', 'created_at', 'checked_at', 'check_error'])
+          .select([
+            'kind',
+            'version',
+            'created_at',
+            'checked_at',
+            'check_error',
+            'rotation_failed_at',
+            'rotation_error',
+          ])
           .where('device_id', '=', device.id)
           .where('state', '=', 'current')
           .orderBy('kind')
@@ -62,6 +82,8 @@ export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRou
             checkedAt: r.checked_at?.toISOString() ?? null,
             valid: r.check_error === null,
             checkError: r.check_error,
+            rotationFailedAt: r.rotation_failed_at?.toISOString() ?? null,
+            rotationError: r.rotation_error,
           })),
         });
       },
@@ -72,7 +94,7 @@ export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRou
         path: '/v1/devices/{id}/secrets/{kind}/audit',
         summary: "The audit trail of one of the device's secrets: escrow, refusals and every reveal step.",
         permission: 'audit:read',
-        params: { id: "The device's Keep id.", kind: 'filevault-prk or bootstrap-token.' },
+        params: { id: "The device's Keep id.", kind: 'filevault-prk, recovery-lock or bootstrap-token.' },
         responses: {
           200: { description: 'Newest first.', schema: z.object({ items: z.array(auditEntry) }) },
           400: { description: 'Unknown kind.', schema: errorBody },
@@ -90,7 +112,8 @@ export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRou
           .where('target_id', '=', device.id)
           .where((eb) =>
             eb.or([
-              eb('action', 'in', KIND_ACTIONS[kind]),
+              // `in ()` is not SQL: a kind with no actions of its own has only its `secret.*` steps.
+              ...(KIND_ACTIONS[kind].length ? [eb('action', 'in', KIND_ACTIONS[kind])] : []),
               eb.and([eb('action', 'like', 'secret.%'), eb(sql`details->>'kind'`, '=', kind)]),
             ]),
           )

@@ -12,6 +12,7 @@ import type { SecretRevealRequest } from '../core/db/core/secret-reveal-request.
 import { generateBoxKeyPair, openSealed } from '../core/crypto/sealed-box.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { secretRevealContext } from '../core/vault/secret-reveal.js';
+import { isRotatableSecretKind } from '../core/vault/secret-rotation.js';
 import { VAULT_SECRET_KINDS } from '../core/vault/vault-envelope.js';
 import type { secretRevealWorkflow } from '../workflows/secret-reveal.workflow.js';
 import { revealSecretUpdate, secretRevealApprovedSignal } from '../workflows/secret-reveal.messages.js';
@@ -35,7 +36,7 @@ export interface SecretRevealRoutesDeps {
   db: Kysely<CoreDatabase>;
   temporal: Client;
   coreTaskQueue: string;
-  /** The edge that relays the rotation after a FileVault key is revealed. */
+  /** The edge that relays the rotation after a FileVault key or Recovery Lock password is revealed. */
   edgeTaskQueue: string;
   timeoutMs: number;
   settings: SecretRevealSettings;
@@ -111,7 +112,7 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
           "Ask to see a device's escrowed secret, with a reason: audited first; then approved by another admin (when `secretRevealApproval` is on) and shown once within `secretRevealMinutes`.",
         permission: 'devices:read',
         scope: 'team',
-        params: { id: "The device's Keep id.", kind: 'filevault-prk or bootstrap-token.' },
+        params: { id: "The device's Keep id.", kind: 'filevault-prk, recovery-lock or bootstrap-token.' },
         body: requestBody,
         responses: {
           201: { description: 'The request, and the workflow carrying it out.', schema: requestView },
@@ -167,7 +168,7 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
                 requestId: id,
                 approvalRequired: deps.settings.approvalRequired,
                 windowMs,
-                ...(kind.data === 'filevault-prk' ? { rotateThroughEdge: deps.edgeTaskQueue } : {}),
+                ...(isRotatableSecretKind(kind.data) ? { rotateThroughEdge: deps.edgeTaskQueue } : {}),
               },
             ],
           }),

@@ -26,3 +26,5 @@ export { policyFanOutWorkflow } from './policy-fanout.workflow.js';
 export { rolloutWorkflow } from './rollout.workflow.js';
 export { vaultIntegrityWorkflow } from './vault-integrity.workflow.js';
 export { secretRevealWorkflow } from './secret-reveal.workflow.js';
+export { secretRotationWorkflow } from './secret-rotation.workflow.js';
+export { secretRotationSweepWorkflow } from './secret-rotation-sweep.workflow.js';

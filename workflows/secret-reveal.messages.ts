@@ -7,7 +7,7 @@ export interface SecretRevealInput {
   approvalRequired: boolean;
   /** How long approval, then the reveal, may take, in milliseconds. */
   windowMs: number;
-  /** A revealed FileVault key is rotated through this edge (its sealing key seals the command). */
+  /** A revealed FileVault key or Recovery Lock password is rotated through this edge (its key seals the command). */
   rotateThroughEdge?: string;
 }
 

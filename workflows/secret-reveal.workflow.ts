@@ -1,10 +1,11 @@
 // Reveals an escrowed device secret to an admin (`secret-reveal-<request id>`), one durable step at a time: the
 // admin API audited and recorded the request before starting it; an optional second admin approves within the
 // window; the secret is shown once, within the window; then the request is closed (revealed, or expired) and a
-// revealed FileVault key is rotated (RotateFileVaultKey; the new key is escrowed when the Mac answers).
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+// revealed FileVault key or Recovery Lock password is rotated by a secretRotationWorkflow.
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { FileVaultRotationActivities } from '../activities/apple/filevault-rotation.activities.js';
 import type { SecretRevealActivities } from '../activities/vault/secret-reveal.activities.js';
+import type { SecretRotationActivities } from '../activities/vault/secret-rotation.activities.js';
 import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
 import {
   revealSecretUpdate,
@@ -17,6 +18,12 @@ const vault = proxyActivities<SecretRevealActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 },
 });
 
+const rotation = proxyActivities<SecretRotationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+/** Reveals started before secretRotationWorkflow rotate a FileVault key through here (replay). */
 const apple = proxyActivities<FileVaultRotationActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
@@ -24,7 +31,7 @@ const apple = proxyActivities<FileVaultRotationActivities>({
 
 export async function secretRevealWorkflow(
   input: SecretRevealInput,
-): Promise<{ status: string; rotationCommandUuid?: string }> {
+): Promise<{ status: string; rotationCommandUuid?: string; rotationId?: string }> {
   const { requestId } = input;
   let approved = !input.approvalRequired;
   let poked = false;
@@ -61,6 +68,14 @@ export async function secretRevealWorkflow(
   const status = shown ? 'revealed' : 'expired';
   await vault.finishSecretReveal({ requestId, status });
   // A secret that was seen is no longer secret: the device gets a new one, escrowed when it answers.
+  if (shown && input.rotateThroughEdge && patched('rotate-through-secret-rotation')) {
+    // Its own workflow: a refusal keeps the old secret valid and flagged, and is retried with backoff.
+    const { rotationId } = await rotation.rotateAfterReveal({
+      requestId,
+      edgeTaskQueue: input.rotateThroughEdge,
+    });
+    return { status, ...(rotationId ? { rotationId } : {}) };
+  }
   if (shown && input.rotateThroughEdge) {
     const edge = proxyActivities<DeviceCommandActivities>({
       taskQueue: input.rotateThroughEdge,

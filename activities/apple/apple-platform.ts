@@ -23,6 +23,8 @@ export const INVENTORY_QUERIES = [
   'IsActivationLockEnabled',
   'AvailableDeviceCapacity',
   'DeviceCapacity',
+  // Recovery Lock exists on Apple silicon Macs only.
+  'IsAppleSilicon',
 ];
 
 export const appleCorePlatform: CorePlatform = {

@@ -26,6 +26,11 @@ export interface VaultIntegrityReport {
 
 const PAGE = 500;
 
+/** A rotation of this secret is already waiting for the device: retry once it is answered. */
+export class VaultRotationBusyError extends Error {
+  override name = 'VaultRotationBusyError';
+}
+
 export function createVault(deps: { db: Kysely<CoreDatabase>; kms: Kms }) {
   const { db, kms } = deps;
   const addressOf = (row: { device_id: string; kind: string; version: number }): VaultSecretAddress => ({
@@ -106,6 +111,137 @@ export function createVault(deps: { db: Kysely<CoreDatabase>; kms: Kms }) {
       });
     },
 
+    /**
+     * Writes the secret a rotation is about to set on the device as a `pending` version (not yet readable as
+     * current). A retried rotation gets its first version back, so the command it resends carries the same secret.
+     */
+    async storePending(
+      deviceId: string,
+      kind: VaultSecretKind,
+      rotationId: string,
+      secret: Uint8Array,
+    ): Promise<{ version: number; secret: Buffer }> {
+      return db.transaction().execute(async (trx) => {
+        await trx.selectFrom('devices').select('id').where('id', '=', deviceId).forUpdate().execute();
+        const rows = await trx
+          .selectFrom('vault_secrets')
+          .selectAll()
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', kind)
+          .orderBy('version', 'desc')
+          .execute();
+        const mine = rows.find((r) => r.rotation_id === rotationId);
+        // One rotation at a time per secret: the device's answers then confirm versions in the order they were sent.
+        if (!mine && rows.some((r) => r.state === 'pending'))
+          throw new VaultRotationBusyError(`another ${kind} rotation is waiting for the device's answer`);
+        if (mine)
+          return {
+            version: mine.version,
+            secret: await openVaultSecret(kms, addressOf(mine), {
+              kekId: mine.kek_id,
+              wrappedKey: mine.wrapped_key,
+              ciphertext: mine.ciphertext,
+            }),
+          };
+        const version = (rows[0]?.version ?? 0) + 1;
+        const sealed = await sealVaultSecret(kms, { deviceId, kind, version }, secret);
+        await trx
+          .insertInto('vault_secrets')
+          .values({
+            device_id: deviceId,
+            kind,
+            version,
+            state: 'pending',
+            rotation_id: rotationId,
+            kek_id: sealed.kekId,
+            wrapped_key: sealed.wrappedKey,
+            ciphertext: sealed.ciphertext,
+          })
+          .execute();
+        return { version, secret: Buffer.from(secret) };
+      });
+    },
+
+    /** The secret a rotation vaulted as pending (for the command that checks it). */
+    async readRotation(
+      deviceId: string,
+      kind: VaultSecretKind,
+      rotationId: string,
+    ): Promise<Buffer | undefined> {
+      const row = await db
+        .selectFrom('vault_secrets')
+        .selectAll()
+        .where('device_id', '=', deviceId)
+        .where('kind', '=', kind)
+        .where('rotation_id', '=', rotationId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return openVaultSecret(kms, addressOf(row), {
+        kekId: row.kek_id,
+        wrappedKey: row.wrapped_key,
+        ciphertext: row.ciphertext,
+      });
+    },
+
+    /** The device acknowledged the rotation: its version becomes current, the one before superseded and unflagged. */
+    async confirmRotation(deviceId: string, kind: VaultSecretKind, rotationId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.selectFrom('devices').select('id').where('id', '=', deviceId).forUpdate().execute();
+        const pending = await trx
+          .selectFrom('vault_secrets')
+          .select('state')
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', kind)
+          .where('rotation_id', '=', rotationId)
+          .executeTakeFirst();
+        if (pending?.state !== 'pending') return;
+        await trx
+          .updateTable('vault_secrets')
+          .set({ state: 'superseded', superseded_at: new Date() })
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', kind)
+          .where('state', '=', 'current')
+          .execute();
+        await trx
+          .updateTable('vault_secrets')
+          .set({ state: 'current' })
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', kind)
+          .where('rotation_id', '=', rotationId)
+          .execute();
+      });
+    },
+
+    /**
+     * The device refused the rotation: the secret it still has stays current and is flagged with the refusal; the
+     * pending version (if Keep generated one) is marked failed and kept for the retention period.
+     */
+    async failRotation(
+      deviceId: string,
+      kind: VaultSecretKind,
+      rotationId: string,
+      error: string,
+    ): Promise<void> {
+      const now = new Date();
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('vault_secrets')
+          .set({ state: 'failed', superseded_at: now })
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', kind)
+          .where('rotation_id', '=', rotationId)
+          .where('state', '=', 'pending')
+          .execute();
+        await trx
+          .updateTable('vault_secrets')
+          .set({ rotation_failed_at: now, rotation_error: error })
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', kind)
+          .where('state', '=', 'current')
+          .execute();
+      });
+    },
+
     /** The device no longer has this secret: the current version is kept, superseded, for the retention period. */
     async supersede(deviceId: string, kind: VaultSecretKind): Promise<void> {
       await db
@@ -130,7 +266,7 @@ export function createVault(deps: { db: Kysely<CoreDatabase>; kms: Kms }) {
     }): Promise<VaultIntegrityReport> {
       const { numDeletedRows } = await db
         .deleteFrom('vault_secrets')
-        .where('state', '=', 'superseded')
+        .where('state', 'in', ['superseded', 'failed'])
         .where('superseded_at', '<', new Date(now.getTime() - retentionDays * 86_400_000))
         .executeTakeFirst();
       const failed: VaultIntegrityFailure[] = [];

@@ -586,6 +586,27 @@ export const vaultSettings = z
       .describe(
         'How often the vault-integrity schedule opens every stored secret and records those that no longer decrypt, in hours.',
       ),
+    recoveryLock: bool
+      .default(false)
+      .describe(
+        'Keep sets a random Recovery Lock password on every enrolled Apple silicon Mac, escrowed in the vault (SetRecoveryLock).',
+      ),
+    rotationDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(90)
+      .describe('A Recovery Lock password older than this is rotated by the hourly rotation sweep, in days.'),
+    rotationRetrySeconds: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(86_400)
+      .default(3600)
+      .describe(
+        'After a device refuses a rotation, it is tried again after this long, doubling each time up to a day, in seconds.',
+      ),
   })
   .superRefine((vault, ctx) => {
     if (vault.kms !== 'pkcs11') return;

@@ -55,4 +55,8 @@ export const workflowIds = {
   vaultIntegrity: (coreTaskQueue: string) => `vault-integrity-${coreTaskQueue}`,
   /** One per request to reveal an escrowed secret (Keep's request id). */
   secretReveal: (requestId: string) => `secret-reveal-${requestId}`,
+  /** One per rotation of a device secret (Keep's rotation id, never the device's serial). */
+  secretRotation: (rotationId: string) => `secret-rotation-${rotationId}`,
+  /** Per core task queue, like vault-integrity: each core sweeps its own database. */
+  secretRotationSweep: (coreTaskQueue: string) => `secret-rotation-sweep-${coreTaskQueue}`,
 };

@@ -45,6 +45,13 @@ describe('device secrets in the admin API', () => {
           details: '{"kind":"bootstrap-token"}',
         },
         {
+          actor: 'keep',
+          action: 'secret.rotation-failed',
+          target_kind: 'device',
+          target_id: deviceId,
+          details: '{"kind":"recovery-lock","error":"the device answered Error"}',
+        },
+        {
           actor: 'token:a',
           action: 'device.command',
           target_kind: 'device',
@@ -79,5 +86,14 @@ describe('device secrets in the admin API', () => {
       token: tokens.admin,
     });
     expect(unknown.status).toBe(400);
+  });
+
+  it('gives the trail of a secret Keep sets (Recovery Lock): its rotation and reveal steps', async () => {
+    const res = await call(app, 'GET', `/v1/devices/${deviceId}/secrets/recovery-lock/audit`, {
+      token: tokens.auditor,
+    });
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: { action: string }[] };
+    expect(items.map((i) => i.action)).toEqual(['secret.rotation-failed']);
   });
 });

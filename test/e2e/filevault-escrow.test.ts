@@ -4,17 +4,15 @@
 // searched for in the edge database, the edge's log and every decoded Temporal payload, each search with a
 // positive control that proves it looks where the data is.
 import { Writable } from 'node:stream';
-import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createVault } from '../../activities/vault/vault.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
 import { createLogger } from '../../core/log/logger.js';
-import { EncryptionCodec } from '../../core/temporal/payload-codec.js';
 import { keyRingKms } from '../../core/vault/key-ring-kms.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from '../support/apple-requests.js';
 import { useAppleE2e } from '../support/apple-e2e.js';
-import { collectPayloads } from '../support/history-payloads.js';
+import { decodedHistoryText, edgeDatabaseText } from '../support/secret-search.js';
 
 /** A bound, not a speed claim: pushes, sessions and workflow tasks on a shared 2-core machine. */
 const WAIT_MS = 90_000;
@@ -27,11 +25,17 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
       done();
     },
   });
-  const { planes, api, enroll } = useAppleE2e({ waitMs: WAIT_MS, log: createLogger('edge', 'debug', sink) });
+  const { planes, api, enroll } = useAppleE2e({
+    waitMs: WAIT_MS,
+    log: createLogger('edge', 'debug', sink),
+    // A refused rotation is retried a second later (then two, four…).
+    coreEnv: { KEEP_VAULT_ROTATION_RETRY_SECONDS: '1' },
+  });
   const mac = new SimulatedAppleDevice({ kind: 'mac' });
   let deviceId: string;
   let recoveryKey: string;
   let newRecoveryKey: string;
+  let retriedRecoveryKey: string;
 
   it('escrows the recovery key the Mac encrypted to the escrow certificate its policy installed', async () => {
     deviceId = await enroll(mac);
@@ -56,12 +60,17 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     });
     const escrowed = await eventually(async () => vault.readCurrent(deviceId, 'filevault-prk'), WAIT_MS);
     expect(escrowed.toString()).toBe(recoveryKey);
-    const audit = await planes.database.core.db
-      .selectFrom('audit_log')
-      .select('action')
-      .where('target_id', '=', deviceId)
-      .execute();
-    expect(audit.map((a) => a.action)).toContain('filevault-key.escrowed');
+    // The audit entry (which names the version) is written just after the key is stored.
+    await eventually(
+      async () =>
+        planes.database.core.db
+          .selectFrom('audit_log')
+          .select('action')
+          .where('target_id', '=', deviceId)
+          .where('action', '=', 'filevault-key.escrowed')
+          .executeTakeFirst(),
+      WAIT_MS,
+    );
   });
 
   it('reveals the key once to the admin who asked, then rotates it on the Mac and escrows the new one', async () => {
@@ -97,23 +106,57 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     ]);
   });
 
+  it('keeps the escrowed key current and flagged when the Mac refuses its rotation, and retries it', async () => {
+    mac.state.refusing = new Set(['RotateFileVaultKey']);
+    const asked = await api('POST', `/v1/devices/${deviceId}/secrets/filevault-prk/reveal-requests`, {
+      reason: 'second look',
+    });
+    expect(asked.status).toBe(201);
+    const shown = await api('POST', `/v1/secret-reveal-requests/${asked.body.id as string}/reveal`);
+    expect(shown.body.secret).toBe(newRecoveryKey);
+
+    const fileVaultRow = async () => {
+      const listed = await api('GET', `/v1/devices/${deviceId}/secrets`);
+      return (listed.body.items as Record<string, unknown>[]).find((i) => i.kind === 'filevault-prk')!;
+    };
+    const flagged = await eventually(async () => {
+      const row = await fileVaultRow();
+      return row.rotationError ? row : undefined;
+    }, WAIT_MS);
+    expect(flagged).toMatchObject({ version: 2, valid: true });
+    expect(flagged.rotationError).toBe('the device answered Error');
+    const vault = createVault({
+      db: planes.database.core.db,
+      kms: keyRingKms(KeyRing.parse(planes.coreConfig.core.secretKeys)),
+    });
+    expect((await vault.readCurrent(deviceId, 'filevault-prk'))?.toString()).toBe(newRecoveryKey);
+    expect(mac.state.fileVault.personalRecoveryKey).toBe(newRecoveryKey);
+
+    // The Mac accepts again: the retry rotates the key and the flag goes.
+    mac.state.refusing = undefined;
+    retriedRecoveryKey = await eventually(async () => {
+      const key = (await vault.readCurrent(deviceId, 'filevault-prk'))?.toString();
+      return key && key !== newRecoveryKey ? key : undefined;
+    }, WAIT_MS);
+    expect(retriedRecoveryKey).toBe(mac.state.fileVault.personalRecoveryKey);
+    expect(await fileVaultRow()).toMatchObject({ version: 3, rotationError: null, rotationFailedAt: null });
+  });
+
   it('leaves the plaintext key nowhere in the edge database', async () => {
-    const edge = planes.database.edge.db;
-    const { rows: tables } = await sql<{ name: string }>`
-      select table_name as name from information_schema.tables
-      where table_schema = 'edge' and table_type = 'BASE TABLE'`.execute(edge);
-    expect(tables.map((t) => t.name)).toContain('command_results');
-    const texts: string[] = [];
-    for (const { name } of tables) {
-      const { rows } = await sql<{
-        row: string;
-      }>`select t::text as row from ${sql.table(`edge.${name}`)} t`.execute(edge);
-      texts.push(...rows.map((r) => r.row));
-    }
-    const dump = texts.join('\n');
-    // Positive control: the SecurityInfo answer (with the key as ciphertext) is stored, hex-encoded as bytea.
-    expect(dump).toContain(Buffer.from('FDE_PersonalRecoveryKeyCMS').toString('hex'));
-    for (const key of [recoveryKey, newRecoveryKey])
+    const { tables, text: dump } = await edgeDatabaseText(planes);
+    expect(tables).toContain('command_results');
+    // Positive controls: the device's serial (in the outbox) and the rows of the answers that carried the keys
+    // (their bodies were dropped once relayed) are where the search looks.
+    expect(dump).toContain(mac.state.serialNumber);
+    const answers = await planes.database.core.db
+      .selectFrom('device_commands')
+      .select('command_uuid')
+      .where('device_id', '=', deviceId)
+      .where('request_type', 'in', ['SecurityInfo', 'RotateFileVaultKey'])
+      .execute();
+    expect(answers.length).toBeGreaterThan(0);
+    for (const { command_uuid } of answers) expect(dump).toContain(command_uuid);
+    for (const key of [recoveryKey, newRecoveryKey, retriedRecoveryKey])
       for (const form of [key, Buffer.from(key).toString('hex'), Buffer.from(key).toString('base64')])
         expect(dump.includes(form), form).toBe(false);
   });
@@ -126,30 +169,16 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(log).toContain('device request refused');
     expect(log.includes(recoveryKey)).toBe(false);
     expect(log.includes(newRecoveryKey)).toBe(false);
+    expect(log.includes(retriedRecoveryKey)).toBe(false);
   });
 
   it('leaves the plaintext key nowhere in any decoded Temporal payload', async () => {
-    const codec = new EncryptionCodec(KeyRing.parse(planes.edgeConfig.temporal.payloadKeys));
-    const texts: string[] = [];
-    const query = `TaskQueue = '${planes.coreConfig.core.taskQueue}'`;
-    for await (const execution of planes.temporal.workflow.list({ query })) {
-      const history = await planes.temporal.workflow
-        .getHandle(execution.workflowId, execution.runId)
-        .fetchHistory();
-      const decoded = await codec.decode(collectPayloads(history.events));
-      for (const payload of decoded) {
-        const text = Buffer.from(payload.data ?? []).toString('latin1');
-        const nested = [...text.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)].map((m) =>
-          Buffer.from(m[1]!, 'base64').toString('latin1'),
-        );
-        texts.push(text, ...nested);
-      }
-    }
-    const haystack = texts.join('\n');
+    const haystack = await decodedHistoryText(planes);
     // Positive controls: the device's id and the SecurityInfo answer crossed Temporal (the key as ciphertext).
     expect(haystack).toContain(deviceId);
     expect(haystack).toContain('FDE_PersonalRecoveryKeyCMS');
     expect(haystack.includes(recoveryKey)).toBe(false);
     expect(haystack.includes(newRecoveryKey)).toBe(false);
+    expect(haystack.includes(retriedRecoveryKey)).toBe(false);
   });
 });

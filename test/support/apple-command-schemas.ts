@@ -12,6 +12,8 @@ export const COMMAND_SCHEMA_FILES: Record<RequestType, string> = {
   DeviceLock: 'device.lock',
   EraseDevice: 'device.erase',
   RotateFileVaultKey: 'rotate.file.vault.key',
+  SetRecoveryLock: 'passcode.recovery.set',
+  VerifyRecoveryLock: 'passcode.recovery.verify',
   DeclarativeManagement: 'declarativemanagement',
   RestartDevice: 'device.restart',
   ShutDownDevice: 'device.shutdown',

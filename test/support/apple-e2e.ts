@@ -51,6 +51,8 @@ export function useAppleE2e(options: {
   log?: Logger;
   /** Admin app settings a test turns on (e.g. the second approver for reveals). */
   admin?: Partial<AdminAppDeps>;
+  /** Extra core settings, as the environment would give them. */
+  coreEnv?: Record<string, string>;
 }): AppleE2e {
   const token = generateToken();
   const tlsCa = createTestCa('Keep Test TLS CA');
@@ -73,6 +75,7 @@ export function useAppleE2e(options: {
     apns: { url: apns!.url, caPem: apns!.caPem },
     edgePublicUrl: `https://127.0.0.1:${port}`,
     ...(options.log ? { log: options.log } : {}),
+    ...(options.coreEnv ? { coreEnv: options.coreEnv } : {}),
   }));
 
   const adminRequest = async (path: string, init: { method?: string } = {}) =>

@@ -208,6 +208,25 @@ export const appleCommands = {
     carriesSecret: true,
     secretResults: [['RotateResult', 'EncryptedNewRecoveryKey']],
   }),
+  /**
+   * Sets (or, with the current password, changes) the password that guards recoveryOS on an Apple silicon Mac.
+   * https://developer.apple.com/documentation/devicemanagement/setrecoverylockcommand
+   */
+  SetRecoveryLock: command({
+    params: appleObject({ currentPassword: text.optional(), newPassword: text }),
+    build: (p) => keys({ CurrentPassword: p.currentPassword, NewPassword: p.newPassword }),
+    helpdesk: false,
+    carriesSecret: true,
+    secretResults: [],
+  }),
+  /** https://developer.apple.com/documentation/devicemanagement/verifyrecoverylockcommand */
+  VerifyRecoveryLock: command({
+    params: appleObject({ password: text }),
+    build: (p) => ({ Password: p.password }),
+    helpdesk: false,
+    carriesSecret: true,
+    secretResults: [],
+  }),
   /** https://developer.apple.com/documentation/devicemanagement/declarativemanagementcommand */
   DeclarativeManagement: command({
     params: appleObject({ data: base64.optional() }),

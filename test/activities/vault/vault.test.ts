@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createVault } from '../../../activities/vault/vault.js';
+import { createVault, VaultRotationBusyError } from '../../../activities/vault/vault.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { keyRingKms } from '../../../core/vault/key-ring-kms.js';
 import { VaultSecretError } from '../../../core/vault/vault-envelope.js';
@@ -41,6 +41,55 @@ describe('vault', () => {
     expect(rows.some((r) => r.ciphertext.includes(Buffer.from('second-key')))).toBe(false);
     await vault.supersede(deviceId, 'filevault-prk');
     expect(await vault.readCurrent(deviceId, 'filevault-prk')).toBeUndefined();
+  });
+
+  it('keeps a rotation pending until the device acknowledges it, one rotation at a time', async () => {
+    const db = database.core.db;
+    const vault = createVault({ db, kms });
+    const deviceId = await insertDevice(db);
+    const first = await vault.storePending(deviceId, 'recovery-lock', 'r1', Buffer.from('first-password'));
+    expect(first).toEqual({ version: 1, secret: Buffer.from('first-password') });
+    // A retried activity gets its own version back, not a second one.
+    expect(await vault.storePending(deviceId, 'recovery-lock', 'r1', Buffer.from('other'))).toEqual(first);
+    expect(await vault.readCurrent(deviceId, 'recovery-lock')).toBeUndefined();
+    await expect(
+      vault.storePending(deviceId, 'recovery-lock', 'r2', Buffer.from('second-password')),
+    ).rejects.toThrow(VaultRotationBusyError);
+    await vault.confirmRotation(deviceId, 'recovery-lock', 'r1');
+    expect((await vault.readCurrent(deviceId, 'recovery-lock'))?.toString()).toBe('first-password');
+  });
+
+  it('a refused rotation keeps the version before current and flags it; the next success clears the flag', async () => {
+    const db = database.core.db;
+    const vault = createVault({ db, kms });
+    const deviceId = await insertDevice(db);
+    const rows = () =>
+      db
+        .selectFrom('vault_secrets')
+        .select(['version', 'state', 'rotation_error'])
+        .where('device_id', '=', deviceId)
+        .orderBy('version')
+        .execute();
+    await vault.storePending(deviceId, 'recovery-lock', 'r1', Buffer.from('works'));
+    await vault.confirmRotation(deviceId, 'recovery-lock', 'r1');
+    await vault.storePending(deviceId, 'recovery-lock', 'r2', Buffer.from('refused'));
+    await vault.failRotation(deviceId, 'recovery-lock', 'r2', 'the device answered Error');
+    expect((await vault.readCurrent(deviceId, 'recovery-lock'))?.toString()).toBe('works');
+    expect(await rows()).toEqual([
+      { version: 1, state: 'current', rotation_error: 'the device answered Error' },
+      { version: 2, state: 'failed', rotation_error: null },
+    ]);
+    await vault.storePending(deviceId, 'recovery-lock', 'r3', Buffer.from('accepted'));
+    await vault.confirmRotation(deviceId, 'recovery-lock', 'r3');
+    expect(await rows()).toEqual([
+      { version: 1, state: 'superseded', rotation_error: 'the device answered Error' },
+      { version: 2, state: 'failed', rotation_error: null },
+      { version: 3, state: 'current', rotation_error: null },
+    ]);
+    // Failed versions go with superseded ones once past retention.
+    const report = await vault.checkIntegrity({ retentionDays: 0, now: new Date(Date.now() + 1000) });
+    expect(report.purged).toBeGreaterThanOrEqual(2);
+    expect((await rows()).map((r) => r.state)).toEqual(['current']);
   });
 
   it('refuses a row moved onto another device (its AAD names the device)', async () => {

@@ -176,6 +176,8 @@ const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
     if (command.KeyType === 'institutional') {
       return errorOutcome('MDMClientError', 73, 'This Mac has no institutional recovery key.');
     }
+    if (command.FileVaultUnlock.Password !== state.fileVault.personalRecoveryKey)
+      return errorOutcome('MDMClientError', 74, 'The FileVault unlock credential is not correct.');
     const key = newRecoveryKey();
     state.fileVault.personalRecoveryKey = key;
     const reply = command.ReplyEncryptionCertificate;
@@ -184,6 +186,20 @@ const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
         ? { RotateResult: { EncryptedNewRecoveryKey: encryptRecoveryKey(key, reply) } }
         : {},
     );
+  },
+  // A Mac with a Recovery Lock password changes it only when given that password.
+  SetRecoveryLock: (command, state) => {
+    if (state.kind !== 'mac') return macOnly('SetRecoveryLock');
+    if (typeof command.NewPassword !== 'string') return formatError('NewPassword must be a string');
+    if (state.recoveryLockPassword && command.CurrentPassword !== state.recoveryLockPassword)
+      return errorOutcome('MDMClientError', 70, 'The current Recovery Lock password is not correct.');
+    state.recoveryLockPassword = command.NewPassword || undefined;
+    return ok();
+  },
+  VerifyRecoveryLock: (command, state) => {
+    if (state.kind !== 'mac') return macOnly('VerifyRecoveryLock');
+    if (typeof command.Password !== 'string') return formatError('Password must be a string');
+    return ok({ PasswordVerified: state.recoveryLockPassword === command.Password });
   },
   DeclarativeManagement: (command, state) => {
     if (command.Data !== undefined) {
@@ -260,6 +276,8 @@ export function respondToCommand(command: PlistDict, state: DeviceState): Comman
   if (!Object.hasOwn(handlers, type)) {
     return errorOutcome('MCMDMErrorDomain', 12021, `Unknown command “${type}”.`);
   }
+  if (state.refusing?.has(type))
+    return errorOutcome('MDMClientError', 1, `${type} cannot be carried out at this time.`);
   return handlers[type as RequestType](command, state);
 }
 
@@ -302,7 +320,7 @@ function securityInfo(state: DeviceState): PlistDict {
     BootstrapTokenAllowedForAuthentication: state.bootstrapToken ? 'allowed' : 'disallowed',
     BootstrapTokenRequiredForSoftwareUpdate: false,
     BootstrapTokenRequiredForKernelExtensionApproval: false,
-    IsRecoveryLockEnabled: false,
+    IsRecoveryLockEnabled: state.recoveryLockPassword !== undefined,
     RemoteDesktopEnabled: false,
   };
   // The key leaves the Mac only encrypted to the escrow certificate of an installed escrow payload.

@@ -70,6 +70,10 @@ export interface DeviceState {
   erased: boolean;
   poweredOff: boolean;
   restarts: number;
+  /** RequestTypes this device answers with Error whatever they hold (a Mac in a state that refuses them). */
+  refusing?: Set<string>;
+  /** Apple silicon Macs only: the password SetRecoveryLock set (none: recoveryOS opens without one). */
+  recoveryLockPassword?: string;
   /** macOS only: the token escrowed with SetBootstrapToken. */
   bootstrapToken?: Uint8Array;
   /** The last DeclarativeManagement SyncTokens the server sent (JSON). */

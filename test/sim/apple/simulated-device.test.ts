@@ -22,6 +22,8 @@ import {
 
 const pushCa = createTestCa('Sim Push CA');
 const pushCert = createTestPushCertificate({ ca: pushCa });
+/** Commands an iPhone answers with Error: they exist on macOS only. */
+const MAC_ONLY = new Set(['RotateFileVaultKey', 'SetRecoveryLock', 'VerifyRecoveryLock']);
 
 describe('simulated Apple device against a local MDM server', () => {
   let env: TestEnvironment;
@@ -140,6 +142,12 @@ describe('simulated Apple device against a local MDM server', () => {
   for (const kind of ['mac', 'iphone'] as const) {
     it(`answers every command Keep sends with a result that matches Apple's schema (${kind})`, async () => {
       const device = await enrolled(kind);
+      // FileVault on already, with the key the rotation below unlocks with.
+      device.state.fileVault = {
+        ...device.state.fileVault,
+        enabled: kind === 'mac',
+        personalRecoveryKey: 'x',
+      };
       const escrow = escrowProfile();
       const specs: CommandSpec[] = [
         {
@@ -160,6 +168,8 @@ describe('simulated Apple device against a local MDM server', () => {
           fileVaultUnlock: { password: 'x' },
           replyEncryptionCertificate: escrow.certificate,
         },
+        { requestType: 'SetRecoveryLock', newPassword: 'recovery-1' },
+        { requestType: 'VerifyRecoveryLock', password: 'recovery-1' },
         { requestType: 'DeclarativeManagement' },
         { requestType: 'RestartDevice' },
       ];
@@ -178,8 +188,7 @@ describe('simulated Apple device against a local MDM server', () => {
       const expectErrorOnIphone = kind === 'iphone' ? 'Error' : 'Acknowledged';
       expect(handled.map((h) => `${h.requestType}:${h.status}`)).toEqual(
         specs.map(
-          (s) =>
-            `${s.requestType}:${s.requestType === 'RotateFileVaultKey' ? expectErrorOnIphone : 'Acknowledged'}`,
+          (s) => `${s.requestType}:${MAC_ONLY.has(s.requestType) ? expectErrorOnIphone : 'Acknowledged'}`,
         ),
       );
       expect(device.state.restarts).toBe(1);
@@ -203,6 +212,8 @@ describe('simulated Apple device against a local MDM server', () => {
         'DeviceLock',
         'EraseDevice',
         'RotateFileVaultKey',
+        'SetRecoveryLock',
+        'VerifyRecoveryLock',
         'DeclarativeManagement',
         'RestartDevice',
         'ShutDownDevice',
@@ -231,7 +242,7 @@ describe('simulated Apple device against a local MDM server', () => {
     const rotate = buildCommand({
       requestType: 'RotateFileVaultKey',
       keyType: 'personal',
-      fileVaultUnlock: { password: 'x' },
+      fileVaultUnlock: { password: before! },
       replyEncryptionCertificate: escrow.certificate,
     });
     env.mdm.enqueue(device.udid, rotate);
@@ -241,6 +252,23 @@ describe('simulated Apple device against a local MDM server', () => {
     const newKey = decryptEnvelopedData(encrypted, escrow).content.toString('utf8');
     expect(newKey).toBe(device.state.fileVault.personalRecoveryKey);
     expect(newKey).not.toBe(before);
+  });
+
+  it('changes its Recovery Lock password only when given the current one', async () => {
+    const device = await enrolled('mac');
+    const set = buildCommand({ requestType: 'SetRecoveryLock', newPassword: 'first' });
+    const wrong = buildCommand({
+      requestType: 'SetRecoveryLock',
+      currentPassword: 'guess',
+      newPassword: 'second',
+    });
+    const verify = buildCommand({ requestType: 'VerifyRecoveryLock', password: 'first' });
+    for (const command of [set, wrong, verify]) env.mdm.enqueue(device.udid, command);
+    const handled = await device.runSession();
+    expect(handled.map((h) => h.status)).toEqual(['Acknowledged', 'Error', 'Acknowledged']);
+    const verified = reportsOf(device).find((r) => r.dict.CommandUUID === verify.CommandUUID)!;
+    expect(verified.dict.PasswordVerified).toBe(true);
+    expect(device.state.recoveryLockPassword).toBe('first');
   });
 
   it('answers an unknown command with Error and an ErrorChain', async () => {

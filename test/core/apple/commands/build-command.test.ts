@@ -28,6 +28,8 @@ const specs: CommandSpec[] = [
     fileVaultUnlock: { password: 'old-key' },
     replyEncryptionCertificate: new Uint8Array([48, 0]),
   },
+  { requestType: 'SetRecoveryLock', currentPassword: 'old-password', newPassword: 'new-password' },
+  { requestType: 'VerifyRecoveryLock', password: 'new-password' },
   { requestType: 'DeclarativeManagement', data: new TextEncoder().encode('{"SyncTokens":{}}') },
   { requestType: 'RestartDevice', notifyUser: true },
   { requestType: 'ShutDownDevice' },

@@ -1,0 +1,327 @@
+// The core side of secretRotationWorkflow: a new secret for a device, sent sealed to the edge, and the vault told
+// what the device answered. A secret Keep generates (a Recovery Lock password) is vaulted as a pending version
+// before the command leaves, so a worker dying after the send loses nothing; it becomes current only when the
+// device acknowledges (and, for Recovery Lock, verifies) it. A refusal leaves the version before current and
+// flagged with the device's error, and the workflow tries again later.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { sql, type Kysely } from 'kysely';
+import { buildCommand, type MdmCommand } from '../../core/apple/commands/index.js';
+import type { BoxRecipient } from '../../core/crypto/sealed-box.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import { generateDevicePassword } from '../../core/vault/device-password.js';
+import type { Kms } from '../../core/vault/kms.js';
+import {
+  isRotatableSecretKind,
+  type RotatableSecretKind,
+  type SecretRotationInput,
+} from '../../core/vault/secret-rotation.js';
+import { payloadSha256 } from '../../core/device/admin-command-proof.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { buildFileVaultRotation } from '../apple/filevault-rotation.activities.js';
+import { queueKeepCommand, stableCommandUuid } from '../device/queue-keep-command.js';
+import type { CaLoader } from '../pki/ca-loader.js';
+import { createVault } from './vault.js';
+
+export type RotationOutcome =
+  { acknowledged: true; result: Record<string, unknown> } | { acknowledged: false; error: string };
+
+/** Who asked, in device_commands and the admin-command proof: Keep itself, for this rotation. */
+const requester = (rotationId: string) => `keep:secret-rotation:${rotationId}`;
+
+/** Apple's name for each refusal (core.device_commands keeps the protocol's answer, not its ErrorChain). */
+const REFUSALS: Record<string, string> = { error: 'Error', 'format-error': 'CommandFormatError' };
+
+export interface SecretRotationSettings {
+  /** Keep sets a Recovery Lock password on every enrolled Apple silicon Mac. */
+  recoveryLock: boolean;
+  /** A Recovery Lock password older than this is rotated. */
+  rotationDays: number;
+  /** The first retry after a refusal (then doubling, up to a day). */
+  rotationRetrySeconds: number;
+}
+
+/** Devices started per sweep: the next sweep takes the rest. */
+const SWEEP_PAGE = 500;
+
+export function createSecretRotationActivities(deps: {
+  db: Kysely<CoreDatabase>;
+  kms: Kms;
+  ca: CaLoader;
+  settings: SecretRotationSettings;
+}) {
+  const { db, settings } = deps;
+  const vault = createVault(deps);
+
+  async function audit(deviceId: string, action: string, details: Record<string, unknown>): Promise<void> {
+    await db
+      .insertInto('audit_log')
+      .values({
+        actor: 'keep',
+        action,
+        target_kind: 'device',
+        target_id: deviceId,
+        details: JSON.stringify(details),
+      })
+      .execute();
+  }
+
+  /** The command that gives the device its next secret of each kind. */
+  const rotations: {
+    [K in RotatableSecretKind]: (input: {
+      deviceId: string;
+      rotationId: string;
+      commandUuid: string;
+    }) => Promise<MdmCommand | undefined>;
+  } = {
+    'recovery-lock': async ({ deviceId, rotationId, commandUuid }) => {
+      const current = await vault.readCurrent(deviceId, 'recovery-lock');
+      const pending = await vault.storePending(
+        deviceId,
+        'recovery-lock',
+        rotationId,
+        Buffer.from(generateDevicePassword(), 'utf8'),
+      );
+      return buildCommand(
+        {
+          requestType: 'SetRecoveryLock',
+          ...(current ? { currentPassword: current.toString('utf8') } : {}),
+          newPassword: pending.secret.toString('utf8'),
+        },
+        commandUuid,
+      );
+    },
+    // The Mac makes the new key and encrypts it to the escrow certificate; the ingest escrows it on the answer.
+    'filevault-prk': ({ deviceId, commandUuid }) => buildFileVaultRotation(deps, deviceId, commandUuid),
+  };
+
+  /**
+   * Starts a rotation recorded as Keep's own (after a reveal, from the sweep): the start proof secretRotationWorkflow
+   * checks is written here, in the core database the edge cannot write. False when that rotation ran already.
+   */
+  async function startRotation(
+    rotationId: string,
+    target: { deviceId: string; kind: RotatableSecretKind; edgeTaskQueue: string; reason: string },
+  ): Promise<boolean> {
+    const workflowId = workflowIds.secretRotation(rotationId);
+    const input: SecretRotationInput = { ...target, retryAfterMs: settings.rotationRetrySeconds * 1000 };
+    await db
+      .insertInto('admin_command_requests')
+      .values({
+        command_uuid: workflowId,
+        device_id: null,
+        request_type: 'start secretRotationWorkflow',
+        target_kind: 'workflow',
+        target_id: payloadSha256(JSON.stringify(input)),
+        payload_sha256: payloadSha256(''),
+        requested_by: 'keep',
+      })
+      .onConflict((oc) => oc.column('command_uuid').doNothing())
+      .execute();
+    try {
+      await Context.current().client.workflow.start('secretRotationWorkflow', {
+        workflowId,
+        taskQueue: Context.current().info.taskQueue,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      return true;
+    } catch (error) {
+      // Started already: by this activity before a retry, or an earlier sweep whose rotation is still trying.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+      throw error;
+    }
+  }
+
+  return {
+    /** A revealed secret is no longer secret: the device gets a new one (one rotation per reveal). */
+    async rotateAfterReveal({
+      requestId,
+      edgeTaskQueue,
+    }: {
+      requestId: string;
+      edgeTaskQueue: string;
+    }): Promise<{ rotationId?: string }> {
+      const row = await db
+        .selectFrom('secret_reveal_requests')
+        .select(['device_id', 'kind', 'status'])
+        .where('id', '=', requestId)
+        .executeTakeFirst();
+      if (row?.status !== 'revealed' || !isRotatableSecretKind(row.kind)) return {};
+      const rotationId = `reveal-${requestId}`;
+      await startRotation(rotationId, {
+        deviceId: row.device_id,
+        kind: row.kind,
+        edgeTaskQueue,
+        reason: `reveal ${requestId}`,
+      });
+      return { rotationId };
+    },
+
+    /**
+     * The rotation sweep: with `vault.recoveryLock`, every enrolled Apple silicon Mac without a Recovery Lock
+     * password in the vault gets one, and one older than `vault.rotationDays` a new one. A Mac whose rotation is
+     * still waiting or retrying is left to it.
+     */
+    async startDueSecretRotations({
+      edgeTaskQueue,
+    }: {
+      edgeTaskQueue: string;
+    }): Promise<{ started: number }> {
+      if (!settings.recoveryLock) return { started: 0 };
+      const due = await db
+        .selectFrom('devices as d')
+        .leftJoin('vault_secrets as v', (join) =>
+          join
+            .onRef('v.device_id', '=', 'd.id')
+            .on('v.kind', '=', 'recovery-lock')
+            .on('v.state', '=', 'current'),
+        )
+        .select(['d.id', 'v.version'])
+        .where('d.platform', '=', 'apple')
+        .where('d.enrollment_status', '=', 'enrolled')
+        .where(sql<boolean>`d.facts->'deviceInformation'->'IsAppleSilicon' = 'true'::jsonb`)
+        .where((eb) =>
+          eb.or([
+            eb('v.id', 'is', null),
+            eb('v.created_at', '<', new Date(Date.now() - settings.rotationDays * 86_400_000)),
+          ]),
+        )
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('vault_secrets as p')
+                .select('p.id')
+                .whereRef('p.device_id', '=', 'd.id')
+                .where('p.kind', '=', 'recovery-lock')
+                .where('p.state', '=', 'pending'),
+            ),
+          ),
+        )
+        .orderBy('d.id')
+        .limit(SWEEP_PAGE)
+        .execute();
+      let started = 0;
+      for (const device of due)
+        if (
+          await startRotation(`schedule-${device.id}-v${device.version ?? 0}`, {
+            deviceId: device.id,
+            kind: 'recovery-lock',
+            edgeTaskQueue,
+            reason: 'schedule',
+          })
+        )
+          started++;
+      return { started };
+    },
+
+    /** Builds the rotation's command, vaults a secret Keep generated as pending, and queues it sealed to the edge. */
+    async sendSecretRotation({
+      deviceId,
+      kind,
+      rotationId,
+      edgeRecipient,
+    }: {
+      deviceId: string;
+      kind: RotatableSecretKind;
+      rotationId: string;
+      edgeRecipient: BoxRecipient;
+    }): Promise<{ commandUuid: string }> {
+      const commandUuid = stableCommandUuid(`rotate:${rotationId}`);
+      const plist = await rotations[kind]({ deviceId, rotationId, commandUuid });
+      if (!plist)
+        throw ApplicationFailure.nonRetryable(
+          `the device has no escrowed ${kind} to rotate`,
+          'NothingToRotate',
+        );
+      await queueKeepCommand(db, {
+        deviceId,
+        plist,
+        commandUuid,
+        requestType: plist.Command.RequestType,
+        requestedBy: requester(rotationId),
+        edgeRecipient,
+      });
+      await audit(deviceId, 'secret.rotation-sent', { kind, rotationId, commandUuid });
+      return { commandUuid };
+    },
+
+    /** Asks a Mac to check its new Recovery Lock password against the pending version. */
+    async sendRecoveryLockCheck({
+      deviceId,
+      rotationId,
+      edgeRecipient,
+    }: {
+      deviceId: string;
+      rotationId: string;
+      edgeRecipient: BoxRecipient;
+    }): Promise<{ commandUuid: string }> {
+      const commandUuid = stableCommandUuid(`verify:${rotationId}`);
+      const secret = await vault.readRotation(deviceId, 'recovery-lock', rotationId);
+      if (!secret)
+        throw ApplicationFailure.nonRetryable('the rotation vaulted no password', 'NothingToVerify');
+      await queueKeepCommand(db, {
+        deviceId,
+        plist: buildCommand(
+          { requestType: 'VerifyRecoveryLock', password: secret.toString('utf8') },
+          commandUuid,
+        ),
+        commandUuid,
+        requestType: 'VerifyRecoveryLock',
+        requestedBy: requester(rotationId),
+        edgeRecipient,
+      });
+      return { commandUuid };
+    },
+
+    /**
+     * The device's answer to a command, once it has one: retried (with the workflow's backoff) while the command
+     * waits in the queue or the device said NotNow, so a device that is offline for days costs no history.
+     */
+    async rotationCommandOutcome({
+      deviceId,
+      commandUuid,
+    }: {
+      deviceId: string;
+      commandUuid: string;
+    }): Promise<RotationOutcome> {
+      const row = await db
+        .selectFrom('device_commands')
+        .select(['status', 'result'])
+        .where('command_uuid', '=', commandUuid)
+        .where('device_id', '=', deviceId)
+        .executeTakeFirst();
+      if (!row || row.status === 'queued' || row.status === 'not-now')
+        throw ApplicationFailure.retryable('the device has not answered yet', 'NoAnswerYet');
+      if (row.status === 'acknowledged') return { acknowledged: true, result: row.result ?? {} };
+      return { acknowledged: false, error: `the device answered ${REFUSALS[row.status] ?? row.status}` };
+    },
+
+    /** Tells the vault what the device answered: the new version current, or the old one flagged. */
+    async finishSecretRotation({
+      deviceId,
+      kind,
+      rotationId,
+      error,
+    }: {
+      deviceId: string;
+      kind: RotatableSecretKind;
+      rotationId: string;
+      error?: string;
+    }): Promise<void> {
+      // The audit entry is written first: the vault never shows a change its trail does not.
+      if (error === undefined) {
+        await audit(deviceId, 'secret.rotated', { kind, rotationId });
+        // A FileVault key is vaulted when the Mac's answer is escrowed; a Recovery Lock password was vaulted pending.
+        if (kind === 'recovery-lock') await vault.confirmRotation(deviceId, kind, rotationId);
+        return;
+      }
+      await audit(deviceId, 'secret.rotation-failed', { kind, rotationId, error });
+      await vault.failRotation(deviceId, kind, rotationId, error);
+    },
+  };
+}
+
+export type SecretRotationActivities = ReturnType<typeof createSecretRotationActivities>;

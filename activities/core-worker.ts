@@ -55,6 +55,7 @@ import { createSecretRevealActivities } from './vault/secret-reveal.activities.j
 import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
 import { createSecretRotationActivities } from './vault/secret-rotation.activities.js';
 import { ensureSecretRotationSchedule } from './vault/secret-rotation.schedule.js';
+import type { SignInSettings } from './windows/windows-sign-in.activities.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -69,6 +70,8 @@ export interface CoreActivityDeps {
   vault?: VaultSettings | undefined;
   /** Device identity renewal: the window, the bound per run, the retry interval. */
   identityRenewal: IdentityRenewalSettings;
+  /** The OIDC provider users sign in with to enrol a device (core.signIn*). */
+  signIn?: SignInSettings | undefined;
 }
 
 /** The identity-renewal settings of the core's config. */
@@ -223,6 +226,7 @@ export async function startCoreWorker(
       identityRenewal: identityRenewalSettings(config.core),
       platforms,
       vault: config.vault,
+      signIn: config.core,
     }),
     workflowBundle: { codePath: bundlePath },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).

@@ -10,6 +10,7 @@ import type { ActivityFunctions } from '../runtime/activity-functions.js';
 import type { CaLoader } from './pki/ca-loader.js';
 import type { PkiSettings } from './pki/pki.activities.js';
 import type { Kms } from '../core/vault/kms.js';
+import type { SignInSettings } from './windows/windows-sign-in.activities.js';
 
 export interface CorePlatformDeps {
   db: Kysely<CoreDatabase>;
@@ -21,6 +22,8 @@ export interface CorePlatformDeps {
   kms: Kms;
   /** The directory, for a platform that checks users' credentials at enrolment. */
   directory?: DirectorySettings | undefined;
+  /** The OIDC provider users sign in with to enrol a device (its client secret stays in the core). */
+  signIn?: SignInSettings | undefined;
 }
 
 export interface CorePlatform {

@@ -15,6 +15,7 @@ export { raRotationWorkflow } from './ra-rotation.workflow.js';
 export { bulkCommandWorkflow } from './bulk-command.workflow.js';
 export { deviceEventsWorkflow } from './device-events.workflow.js';
 export { windowsEnrollmentWorkflow } from './windows-enrollment.workflow.js';
+export { windowsSignInWorkflow } from './windows-sign-in.workflow.js';
 export { depServerCreateWorkflow, depTokenImportWorkflow } from './dep-token.workflow.js';
 export { depSyncWorkflow } from './dep-sync.workflow.js';
 export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';

@@ -13,20 +13,23 @@ import { DirectoryConfigError } from '../directory/directory-errors.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import { crlUrlFor } from '../pki/ca-loader.js';
 import { recordIssued, reissued, samePublicKey } from '../pki/ca-operations.js';
+import { takeSignInToken } from './windows-sign-in.repository.js';
 
-export interface WindowsEnrollmentRequest {
+interface EnrollmentBasics {
   /** Opened by the edge for this request; the certificate names it (SAN) and sessions are bound to it. */
   enrollmentId: string;
   /** The device's Keep id (the edge reuses the one of a PC that enrols again); the certificate's CN. */
   deviceId: string;
-  username: string;
-  password: string;
   csrBase64: string;
 }
 
+/** OnPremise: the directory password; Federated: the token Keep's sign-in page issued after an OIDC sign-in. */
+export type WindowsEnrollmentRequest = EnrollmentBasics &
+  ({ username: string; password: string } | { signInToken: string });
+
 export type WindowsEnrollmentOutcome =
   | { status: 'issued'; certificateBase64: string; fingerprint: string }
-  | { status: 'refused'; reason: 'bad-credentials' | 'no-directory' }
+  | { status: 'refused'; reason: 'bad-credentials' | 'no-directory' | 'bad-token' }
   | { status: 'rejected'; reason: string };
 
 export interface WindowsEnrollmentDeps {
@@ -41,14 +44,32 @@ export function createWindowsEnrollmentActivities(deps: WindowsEnrollmentDeps) {
   return {
     /** Idempotent: a retry with the same key gets the certificate already issued for the enrolment back. */
     async enrollWindowsDevice(input: WindowsEnrollmentRequest): Promise<WindowsEnrollmentOutcome> {
-      let verdict;
-      try {
-        verdict = await verifyDirectoryCredential(deps.directory, input.username, input.password);
-      } catch (error) {
-        if (error instanceof DirectoryConfigError) return { status: 'refused', reason: 'no-directory' };
-        throw error;
+      if ('signInToken' in input) {
+        const userId = await takeSignInToken(deps.db, {
+          token: input.signInToken,
+          enrollmentId: input.enrollmentId,
+          now: new Date(),
+        });
+        const user =
+          userId &&
+          (await deps.db
+            .selectFrom('directory_users')
+            .select('id')
+            .where('id', '=', userId)
+            .where('disabled', '=', false)
+            .where('deleted_at', 'is', null)
+            .executeTakeFirst());
+        if (!user) return { status: 'refused', reason: 'bad-token' };
+      } else {
+        let verdict;
+        try {
+          verdict = await verifyDirectoryCredential(deps.directory, input.username, input.password);
+        } catch (error) {
+          if (error instanceof DirectoryConfigError) return { status: 'refused', reason: 'no-directory' };
+          throw error;
+        }
+        if (!verdict.ok) return { status: 'refused', reason: verdict.reason };
       }
-      if (!verdict.ok) return { status: 'refused', reason: verdict.reason };
       let csr: ReturnType<typeof checkCsr>;
       try {
         csr = checkCsr(Buffer.from(input.csrBase64, 'base64'));

@@ -6,10 +6,14 @@ import {
 } from '../../core/windows/commands/windows-command-table.js';
 import type { CorePlatform } from '../platform.js';
 import { createWindowsEnrollmentActivities } from './windows-enrollment.activities.js';
+import { createWindowsSignInActivities } from './windows-sign-in.activities.js';
 
 export const windowsCorePlatform: CorePlatform = {
   id: 'windows',
-  activities: (deps) => createWindowsEnrollmentActivities(deps),
+  activities: (deps) => ({
+    ...createWindowsEnrollmentActivities(deps),
+    ...createWindowsSignInActivities(deps),
+  }),
   inventoryCommands: () => [
     {
       commandUuid: globalThis.crypto.randomUUID(),

@@ -242,6 +242,11 @@ export const edgeSettings = z.strictObject({
     .describe(
       'How long an ACME order (and its device-attest-01 challenge and nonces) stays usable, in minutes.',
     ),
+  windowsFederated: bool
+    .default(false)
+    .describe(
+      "Windows discovery answers Federated: users sign in with the core's OIDC provider (core.signInIssuer) instead of typing a directory password.",
+    ),
 });
 
 export const coreSettings = z
@@ -380,6 +385,30 @@ export const coreSettings = z
       .describe(
         'The daily ra-rotation schedule renews an edge SCEP RA certificate (365 days, same key) expiring within this many days.',
       ),
+    signInIssuer: z
+      .url()
+      .optional()
+      .describe(
+        'OIDC issuer users sign in with to enrol a device (Windows federated enrolment); absent = no sign-in-driven enrolment.',
+      ),
+    signInClientId: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Client id registered at signInIssuer; its redirect URI is <edge publicUrl>/EnrollmentServer/SignIn/callback.',
+      ),
+    signInClientSecret: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Client secret at signInIssuer, held by the core only; absent = a public client (PKCE only).',
+      ),
+    signInScopes: z
+      .string()
+      .default('openid email profile')
+      .describe('Scopes requested when a user signs in to enrol a device (space-separated).'),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.

@@ -31,6 +31,7 @@ import type { OnboardingRequestTable } from './core/onboarding-request.table.js'
 import type { AdminCommandRequestTable } from './core/admin-command-request.table.js';
 import type { CommandIdempotencyKeyTable } from './core/command-idempotency-key.table.js';
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
+import type { WindowsSignInTable } from './core/windows-sign-in.table.js';
 import type {
   DevicePolicyComplianceTable,
   DevicePolicyProfileTable,
@@ -90,4 +91,5 @@ export interface CoreDatabase {
   vault_secrets: VaultSecretTable;
   secret_reveal_requests: SecretRevealRequestTable;
   identity_renewals: IdentityRenewalTable;
+  windows_sign_ins: WindowsSignInTable;
 }

@@ -40,6 +40,8 @@ export const workflowIds = {
   raRotation: (coreTaskQueue: string) => `ra-rotation-${coreTaskQueue}`,
   /** One per Windows enrolment request, named by the enrolment the edge opened for it. */
   windowsEnrollment: (enrollmentId: string) => `windows-enrollment-${enrollmentId}`,
+  /** One per step of a Windows federated sign-in (Keep's opaque id, never the user's). */
+  windowsSignIn: (id: string) => `windows-sign-in-${id}`,
   /** Per core task queue, like crl-refresh: each core syncs the ABM servers in its own database. */
   depSync: (coreTaskQueue: string) => `dep-sync-${coreTaskQueue}`,
   /** `serverId` is Keep's id of an ABM server entry. */

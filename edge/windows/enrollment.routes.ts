@@ -1,5 +1,5 @@
 // MS-MDE2 enrolment at the edge: discovery, the enrolment policy (MS-XCEP) and the enrolment itself (MS-WSTEP),
-// whose credential the core checks against the directory and whose CSR the core signs, through Temporal.
+// whose credential (a directory password, or the token of a federated sign-in) and CSR the core checks and signs.
 import type { Client } from '@temporalio/client';
 import { Hono, type Context } from 'hono';
 import type { Kysely } from 'kysely';
@@ -52,6 +52,8 @@ export interface WindowsEnrollmentDeps {
   onOutbox: () => void;
   /** How long the edge waits for the core before answering a retryable fault. */
   timeoutMs: number;
+  /** `edge.windowsFederated`: discovery offers Federated, users sign in at this URL (federated-sign-in.routes.ts). */
+  federatedSignInUrl?: string | undefined;
 }
 
 /** Absolute URLs of this edge as the PC reached it (enterpriseenrollment.<domain>, or the URL a user typed). */
@@ -80,16 +82,14 @@ export function windowsEnrollmentRoutes(deps: WindowsEnrollmentDeps) {
         action: ACTION.requestSecurityTokenResponse,
       });
     const { credential } = request;
-    if (credential.kind !== 'username')
-      return fault(
-        'Authentication',
-        'this server offers on-premises (user name and password) enrolment only',
-      );
+    if (credential.kind === 'federated' && !deps.federatedSignInUrl)
+      return fault('Authentication', 'this server does not offer federated enrolment');
     const hardwareId = (request.context.get('DeviceID') ?? request.context.get('HWDevID'))?.[0] ?? '';
     if (!HARDWARE_ID.test(hardwareId))
       return fault('MessageFormat', '<ac:AdditionalContext> has no usable DeviceID');
     const peer = peerOf(c);
-    if (!deps.throttle.allowed(credential.username, peer))
+    // A sign-in token is 256 random bits and single-use: only passwords need the lockout-friendly throttle.
+    if (credential.kind === 'username' && !deps.throttle.allowed(credential.username, peer))
       return fault('Authentication', 'too many failed sign-ins; try again later');
 
     const enrollmentId = newOpaqueId();
@@ -104,8 +104,9 @@ export function windowsEnrollmentRoutes(deps: WindowsEnrollmentDeps) {
             {
               enrollmentId,
               deviceId,
-              username: credential.username,
-              password: credential.password,
+              ...(credential.kind === 'username'
+                ? { username: credential.username, password: credential.password }
+                : { signInToken: credential.token }),
               csrBase64: Buffer.from(request.csrDer).toString('base64'),
             },
           ],
@@ -124,6 +125,8 @@ export function windowsEnrollmentRoutes(deps: WindowsEnrollmentDeps) {
         deps.log.info({ reason: outcome.reason, enrollmentId }, 'windows enrolment refused');
         if (outcome.reason === 'no-directory')
           return fault('Authorization', 'on-premises enrolment is not configured on this server');
+        if (credential.kind === 'federated')
+          return fault('Authentication', 'the sign-in token is invalid, used or expired; sign in again');
         deps.throttle.failed(credential.username, peer);
         return fault('Authentication', 'the user name or password is incorrect');
       case 'rejected':
@@ -137,7 +140,7 @@ export function windowsEnrollmentRoutes(deps: WindowsEnrollmentDeps) {
       default:
         return unreachable(outcome);
     }
-    deps.throttle.succeeded(credential.username);
+    if (credential.kind === 'username') deps.throttle.succeeded(credential.username);
     const context = (name: string) => request.context.get(name)?.[0];
     await deps.db.transaction().execute(async (tx) => {
       await bindWindowsEnrollment(tx, {
@@ -189,10 +192,14 @@ export function windowsEnrollmentRoutes(deps: WindowsEnrollmentDeps) {
       } catch (error) {
         return malformed(c, error, ACTION.discoverResponse);
       }
-      if (!request.authPolicies.includes('OnPremise'))
+      // Federated when this edge offers it and the PC can: the admin chose sign-in over directory passwords.
+      const federated = deps.federatedSignInUrl !== undefined && request.authPolicies.includes('Federated');
+      if (!federated && !request.authPolicies.includes('OnPremise'))
         return soapFault(c, {
           code: 'Authorization',
-          reason: 'this server offers on-premises (user name and password) enrolment only',
+          reason: deps.federatedSignInUrl
+            ? 'this server offers on-premises or federated enrolment only'
+            : 'this server offers on-premises (user name and password) enrolment only',
           relatesTo: request.messageId,
           action: ACTION.discoverResponse,
         });
@@ -200,9 +207,10 @@ export function windowsEnrollmentRoutes(deps: WindowsEnrollmentDeps) {
         c,
         buildDiscoverResponse({
           relatesTo: request.messageId,
-          authPolicy: 'OnPremise',
+          authPolicy: federated ? 'Federated' : 'OnPremise',
           enrollmentPolicyServiceUrl: urlOf(c, WINDOWS_PATHS.policy),
           enrollmentServiceUrl: urlOf(c, WINDOWS_PATHS.enrollment),
+          ...(federated ? { authenticationServiceUrl: deps.federatedSignInUrl } : {}),
         }),
       );
     })

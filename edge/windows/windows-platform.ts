@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from '../platform.js';
 import { createCredentialThrottle } from './credential-throttle.js';
 import { windowsEnrollmentRoutes } from './enrollment.routes.js';
+import { federatedSignInRoutes, signInUrl } from './federated-sign-in.routes.js';
 import { windowsManagementRoutes } from './management.routes.js';
 import { createWnsClient, type WnsClient } from './push/wns-client.js';
 import { enqueueWindowsBulk, enqueueWindowsCommands } from './windows.activities.js';
@@ -42,22 +43,35 @@ export function startWindowsEdge(deps: EdgePlatformDeps): StartedEdgePlatform {
       log: deps.log,
       onOutbox: deps.onOutbox,
       timeoutMs: CORE_TIMEOUT_MS,
-    }).route(
-      '/',
-      windowsManagementRoutes({
-        db,
-        identity: {
-          trust: deps.trust.trust,
-          isRevoked: deps.trust.isRevoked,
-          trustedProxies: settings.trustedProxies,
-        },
-        onOutbox: deps.onOutbox,
-        session: {
-          pushPackageFamilyName: wns ? settings.wnsPackageFamilyName : undefined,
-          keyRing: deps.keyRing,
-        },
-      }),
-    ),
+      federatedSignInUrl: settings.windowsFederated ? signInUrl(settings.publicUrl) : undefined,
+    })
+      .route(
+        '/',
+        federatedSignInRoutes({
+          temporal: deps.temporal,
+          coreTaskQueue: settings.coreTaskQueue,
+          log: deps.log,
+          publicUrl: settings.publicUrl,
+          timeoutMs: CORE_TIMEOUT_MS,
+          enabled: settings.windowsFederated,
+        }),
+      )
+      .route(
+        '/',
+        windowsManagementRoutes({
+          db,
+          identity: {
+            trust: deps.trust.trust,
+            isRevoked: deps.trust.isRevoked,
+            trustedProxies: settings.trustedProxies,
+          },
+          onOutbox: deps.onOutbox,
+          session: {
+            pushPackageFamilyName: wns ? settings.wnsPackageFamilyName : undefined,
+            keyRing: deps.keyRing,
+          },
+        }),
+      ),
     activities: {},
     enqueueCommands: (input) => enqueueWindowsCommands(db, deps.keyRing, wns, input),
     enqueueBulk: (input) => enqueueWindowsBulk(db, deps.keyRing, wns, input),

@@ -12,7 +12,14 @@ export interface Credential {
   password: string;
 }
 
-function usernameToken(credential: Credential): XmlFragment {
+/** What Keep's sign-in page posted to the web broker (`wresult`): MS-MDE2's DeviceEnrollmentUserToken. */
+export interface SignInToken {
+  token: string;
+}
+
+function securityHeader(credential: Credential | SignInToken): XmlFragment {
+  if ('token' in credential)
+    return xml`<wsse:Security s:mustUnderstand="1"><wsse:BinarySecurityToken ValueType="${TOKEN_TYPE.deviceEnrollmentUserToken}" EncodingType="${TOKEN_TYPE.base64}">${credential.token}</wsse:BinarySecurityToken></wsse:Security>`;
   return xml`<wsse:Security s:mustUnderstand="1"><wsse:UsernameToken u:Id="uuid-${globalThis.crypto.randomUUID()}-1"><wsse:Username>${credential.username}</wsse:Username><wsse:Password wsse:Type="${TOKEN_TYPE.passwordText}">${credential.password}</wsse:Password></wsse:UsernameToken></wsse:Security>`;
 }
 
@@ -25,18 +32,18 @@ export function discoverRequest(to: string, email: string): string {
   );
 }
 
-export function getPoliciesRequest(to: string, credential: Credential): string {
+export function getPoliciesRequest(to: string, credential: Credential | SignInToken): string {
   return envelope(
     ACTION.getPolicies,
     to,
-    usernameToken(credential),
+    securityHeader(credential),
     xml`<GetPolicies xmlns="${NS.enrollmentPolicy}" xmlns:xsi="${NS.xsi}"><client><lastUpdate xsi:nil="true"/><preferredLanguage xsi:nil="true"/></client><requestFilter xsi:nil="true"/></GetPolicies>`,
   );
 }
 
 export function requestSecurityTokenRequest(
   to: string,
-  credential: Credential,
+  credential: Credential | SignInToken,
   csrDer: Uint8Array,
   context: Record<string, string>,
 ): string {
@@ -46,7 +53,7 @@ export function requestSecurityTokenRequest(
   return envelope(
     ACTION.requestSecurityToken,
     to,
-    usernameToken(credential),
+    securityHeader(credential),
     xml`<wst:RequestSecurityToken><wst:TokenType>${TOKEN_TYPE.deviceEnrollmentToken}</wst:TokenType><wst:RequestType>${TOKEN_TYPE.issue}</wst:RequestType><wsse:BinarySecurityToken ValueType="${TOKEN_TYPE.pkcs10}" EncodingType="${TOKEN_TYPE.base64}">${Buffer.from(csrDer).toString('base64')}</wsse:BinarySecurityToken><ac:AdditionalContext xmlns="${NS.authorization}">${items}</ac:AdditionalContext></wst:RequestSecurityToken>`,
   );
 }

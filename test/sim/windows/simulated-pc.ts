@@ -21,6 +21,7 @@ import {
   getPoliciesRequest,
   requestSecurityTokenRequest,
   type Credential,
+  type SignInToken,
 } from './enrollment-messages.js';
 
 const SOAP = { 'Content-Type': 'application/soap+xml; charset=utf-8' };
@@ -38,6 +39,18 @@ export interface SessionLog {
   /** Every message the server sent in the session, decoded. */
   received: SyncMLMessage[];
 }
+
+/**
+ * Federated enrolment: the PC's web broker opens the sign-in URL (with `appru` and `login_hint`, MS-MDE2 §3.2.5.1);
+ * `broker` plays the user in that window and resolves to the `wresult` posted to `appru`.
+ */
+export interface FederatedSignIn {
+  email: string;
+  broker: (signInUrl: string, appru: string) => Promise<string>;
+}
+
+/** The web broker's own callback address (the Settings app's). */
+export const BROKER_APPRU = 'ms-app://windows.immersivecontrolpanel';
 
 export interface SimulatedPcOptions {
   /** The edge's TLS CA. */
@@ -80,13 +93,26 @@ export class SimulatedPc {
   }
 
   /** Discovery, policy and enrolment, as the Settings app runs them; the PC keeps the certificate it got. */
-  async enroll(baseUrl: string, credential: Credential): Promise<EnrollResult> {
+  async enroll(baseUrl: string, signIn: Credential | FederatedSignIn): Promise<EnrollResult> {
     const discoveryUrl = `${baseUrl}/EnrollmentServer/Discovery.svc`;
-    const discovered = await this.soap(discoveryUrl, discoverRequest(discoveryUrl, credential.username));
+    const email = 'email' in signIn ? signIn.email : signIn.username;
+    const discovered = await this.soap(discoveryUrl, discoverRequest(discoveryUrl, email));
     if (discovered.status !== 200) return failure(discovered);
     const result = first(parseXmlDocument(discovered.body), 'DiscoverResult');
     const policyUrl = text(result, 'EnrollmentPolicyServiceUrl');
     const enrollmentUrl = text(result, 'EnrollmentServiceUrl');
+    const policy = text(result, 'AuthPolicy');
+    let credential: Credential | SignInToken;
+    if (policy === 'Federated' && 'broker' in signIn) {
+      const url = new URL(text(result, 'AuthenticationServiceUrl'));
+      url.searchParams.set('appru', BROKER_APPRU);
+      url.searchParams.set('login_hint', email);
+      credential = { token: await signIn.broker(url.href, BROKER_APPRU) };
+    } else if (policy === 'OnPremise' && 'password' in signIn) credential = signIn;
+    else
+      throw new Error(
+        `the server answered AuthPolicy ${policy}, which this PC was not given a credential for`,
+      );
     const policies = await this.soap(policyUrl, getPoliciesRequest(policyUrl, credential));
     if (policies.status !== 200) return failure(policies);
     const csrDer = buildCsr({ ...this.key, subject: [{ name: 'commonName', value: this.deviceId }] });
@@ -275,7 +301,8 @@ function status(command: SyncMLCommand, msgRef: number, data: string): SyncMLCom
   return { command: 'Status', cmdId: 0, msgRef, cmdRef: command.cmdId, cmd: command.command, data };
 }
 
-function agents(ca: string, identity?: { certPem: string; keyPem: string }): HttpAgents {
+/** HTTPS agents trusting the edge's CA, with the PC's identity for OMA-DM (without: the web broker's). */
+export function agents(ca: string, identity?: { certPem: string; keyPem: string }): HttpAgents {
   return {
     http: new http.Agent(),
     https: new https.Agent({ ca, ...(identity ? { cert: identity.certPem, key: identity.keyPem } : {}) }),

@@ -18,10 +18,13 @@ export interface WindowsEnvironment {
   close(): Promise<void>;
 }
 
-/** `users` get PASSWORD; `edgeEnv` adds `KEEP_EDGE_*` settings (WNS). */
+/** `users` get PASSWORD; `edgeEnv` adds `KEEP_EDGE_*` settings (WNS), `coreEnv` `KEEP_CORE_*` ones (sign-in). */
 export async function startWindowsEnvironment(options: {
   users: string[];
   edgeEnv?: Record<string, string>;
+  coreEnv?: Record<string, string>;
+  /** Where the edge listens (default any free port): a test that registers its URL elsewhere first picks it. */
+  port?: number;
 }): Promise<WindowsEnvironment> {
   const slapd = await startSlapd();
   for (const uid of options.users)
@@ -29,12 +32,13 @@ export async function startWindowsEnvironment(options: {
   const planes = await startTestPlanes({
     directory: settingsFor(slapd),
     ...(options.edgeEnv ? { edgeEnv: options.edgeEnv } : {}),
+    ...(options.coreEnv ? { coreEnv: options.coreEnv } : {}),
   });
   const tlsCa = createTestCa('Windows edge TLS CA');
   const tls = issueLoopbackServerCertificate(tlsCa);
   const server = await serveEdgeApp(planes.edgeApp, {
     host: '127.0.0.1',
-    port: 0,
+    port: options.port ?? 0,
     limits: planes.edgeConfig.edge,
     tls: { cert: tls.certPem, key: tls.keyPem, requestCert: true },
   });

@@ -5,7 +5,8 @@ import { windowsEdgePlatform } from '../../../edge/windows/windows-platform.js';
 import { createLogger } from '../../../core/log/logger.js';
 import { queueCommandOnDevice } from '../../../admin/send-command.js';
 import { opensslVerify } from '../../support/openssl-verify.js';
-import { pem } from '../scep/x509-builder.js';
+import { buildCsr, pem } from '../scep/x509-builder.js';
+import { requestSecurityTokenRequest } from './enrollment-messages.js';
 import type { TestPlanes } from '../../support/planes.js';
 import type { ServedEdge } from '../../support/served-edge.js';
 import { slapdInstalled } from '../../support/slapd.js';
@@ -86,6 +87,25 @@ describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge
       .where('hardware_id', '=', pc.deviceId)
       .execute();
     expect(rows).toEqual([]);
+  });
+
+  it('offers no sign-in page and refuses a sign-in token when federated enrolment is off', async () => {
+    const page = await planes.edgeApp.request(
+      '/EnrollmentServer/SignIn?appru=ms-app%3A%2F%2Fwindows.immersivecontrolpanel',
+    );
+    expect(page.status).toBe(404);
+    const pc = newPc();
+    const url = `${served.baseUrl}/EnrollmentServer/Enrollment.svc`;
+    const csrDer = buildCsr({ ...pc.key, subject: [{ name: 'commonName', value: pc.deviceId }] });
+    const answer = await planes.edgeApp.request('/EnrollmentServer/Enrollment.svc', {
+      method: 'POST',
+      headers: { 'content-type': 'application/soap+xml; charset=utf-8' },
+      body: requestSecurityTokenRequest(url, { token: 'a-token-from-nowhere' }, csrDer, {
+        DeviceID: pc.deviceId,
+      }),
+    });
+    expect(answer.status).toBe(401);
+    expect(await answer.text()).toContain('s:Authentication');
   });
 
   it('stops asking the directory after repeated wrong passwords for one user', async () => {

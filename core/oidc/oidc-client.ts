@@ -6,7 +6,7 @@ export interface OidcClientOptions {
   clientId: string;
   /** Absent: a public client, protected by PKCE alone. */
   clientSecret?: string | undefined;
-  /** The admin app's clock, so ID token times are judged against the same time as sessions. */
+  /** The caller's clock (the admin app's, the core's), so ID token times are judged against the time it keeps. */
   now: () => Date;
 }
 

@@ -1,7 +1,7 @@
 // The directory user an OIDC sign-in is: found by subject, verified e-mail or username, else created (source 'oidc').
 import type { Kysely } from 'kysely';
-import type { CoreDatabase } from '../../core/db/core-database.js';
-import type { DirectoryUserRow as DirectoryUser } from '../../core/db/core/directory-user.table.js';
+import type { CoreDatabase } from '../db/core-database.js';
+import type { DirectoryUserRow as DirectoryUser } from '../db/core/directory-user.table.js';
 
 export interface IdentityClaims {
   sub: string;

@@ -53,6 +53,8 @@ import { kmsFromSettings } from './vault/kms-from-settings.js';
 import { createVaultIntegrityActivities } from './vault/vault-integrity.activities.js';
 import { createSecretRevealActivities } from './vault/secret-reveal.activities.js';
 import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
+import { createPolicyVerificationActivities } from './policy/policy-verification.activities.js';
+import { ensurePolicyVerificationSchedule } from './policy/policy-verification.schedule.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -67,6 +69,8 @@ export interface CoreActivityDeps {
   vault?: VaultSettings | undefined;
   /** Device identity renewal: the window, the bound per run, the retry interval. */
   identityRenewal: IdentityRenewalSettings;
+  /** At most this many devices asked to prove their policies per scheduled run. */
+  policyProofMaxPerRun: number;
 }
 
 /** The identity-renewal settings of the core's config. */
@@ -126,6 +130,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
       supersededRetentionDays: vault.supersededRetentionDays,
     }),
     createSecretRevealActivities({ db: deps.db, kms }),
+    createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
@@ -177,6 +182,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.vault.integrityCheckHours,
     });
+    await ensurePolicyVerificationSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalMinutes: config.core.policyProofMinutes,
+    });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
         taskQueue: config.core.taskQueue,
@@ -213,6 +222,7 @@ export async function startCoreWorker(
       identityRenewal: identityRenewalSettings(config.core),
       platforms,
       vault: config.vault,
+      policyProofMaxPerRun: config.core.policyProofMaxPerRun,
     }),
     workflowBundle: { codePath: bundlePath },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).

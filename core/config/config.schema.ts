@@ -380,6 +380,22 @@ export const coreSettings = z
       .describe(
         'The daily ra-rotation schedule renews an edge SCEP RA certificate (365 days, same key) expiring within this many days.',
       ),
+    policyProofMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10080)
+      .default(360)
+      .describe(
+        'How often the policy-verification schedule asks devices holding a policy for their ProfileList (and SecurityInfo where a policy needs it), oldest proof first, in minutes.',
+      ),
+    policyProofMaxPerRun: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100000)
+      .default(1000)
+      .describe('At most this many devices are asked to prove their policies per policy-verification run.'),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.

@@ -55,6 +55,10 @@ import { createSecretRevealActivities } from './vault/secret-reveal.activities.j
 import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
 import { createPolicyVerificationActivities } from './policy/policy-verification.activities.js';
 import { ensurePolicyVerificationSchedule } from './policy/policy-verification.schedule.js';
+import {
+  createRolloutWebhookActivities,
+  type RolloutWebhookSettings,
+} from './rollout/rollout-webhook.activities.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -71,6 +75,8 @@ export interface CoreActivityDeps {
   identityRenewal: IdentityRenewalSettings;
   /** At most this many devices asked to prove their policies per scheduled run. */
   policyProofMaxPerRun: number;
+  /** Where rollout notifications go, and the key that signs them. */
+  rolloutWebhook: RolloutWebhookSettings;
 }
 
 /** The identity-renewal settings of the core's config. */
@@ -131,6 +137,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     }),
     createSecretRevealActivities({ db: deps.db, kms }),
     createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
+    createRolloutWebhookActivities({ db: deps.db, webhook: deps.rolloutWebhook }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
@@ -223,6 +230,7 @@ export async function startCoreWorker(
       platforms,
       vault: config.vault,
       policyProofMaxPerRun: config.core.policyProofMaxPerRun,
+      rolloutWebhook: { urls: config.core.rolloutWebhookUrls, secret: config.core.rolloutWebhookSecret },
     }),
     workflowBundle: { codePath: bundlePath },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).

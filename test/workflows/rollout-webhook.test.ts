@@ -108,7 +108,7 @@ describe('rollout webhooks', { timeout: 180_000 }, () => {
     expect(await until(id, ['rollout.paused'])).toEqual(['rollout.paused']);
     expect(refusals).toBe(0);
     expect(heard.find((h) => h.rolloutId === id)?.reason).toBe(
-      'wave 1: 0 of 1 devices verified within 1 s (0% < 100%)',
+      'wave 1: 0 of 2 devices verified within 1 s (0% < 100%)',
     );
     expect((await api('POST', `/v1/rollouts/${id}/abort`)).status).toBe(200);
     expect(await until(id, ['rollout.paused', 'rollout.aborted'])).toEqual([

@@ -14,6 +14,7 @@ import type { DirectoryUserTable } from './core/directory-user.table.js';
 import type { DirectoryGroupTable } from './core/directory-group.table.js';
 import type { DirectoryMembershipTable } from './core/directory-membership.table.js';
 import type { DeviceTeamTable, TeamTable } from './core/team.table.js';
+import type { DeviceLabelTable } from './core/device-label.table.js';
 import type { RoleGrantTable } from './core/role-grant.table.js';
 import type {
   AdminBootstrapTokenTable,
@@ -90,4 +91,5 @@ export interface CoreDatabase {
   vault_secrets: VaultSecretTable;
   secret_reveal_requests: SecretRevealRequestTable;
   identity_renewals: IdentityRenewalTable;
+  device_labels: DeviceLabelTable;
 }

@@ -1,6 +1,7 @@
 // Rollout notifications through the real admin API, Temporal and core: a local receiver on 127.0.0.1 hears a
 // signed event when a rollout pauses (with why), waits for approval, completes or is aborted, and a receiver that
-// refuses once gets the event again. The devices targeted never answer, so only the gates decide.
+// refuses once gets the event again; a canary by label puts the labelled device first. The devices targeted never
+// answer, so only the gates decide.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,6 +76,7 @@ describe('rollout webhooks', { timeout: 180_000 }, () => {
     settings: { passcode: { minLength } },
   });
   let policyId = '';
+  const devices: string[] = [];
   const heardOf = (rolloutId: string) => heard.filter((h) => h.rolloutId === rolloutId).map((h) => h.event);
   const until = (rolloutId: string, events: string[]) =>
     eventually(
@@ -86,10 +88,8 @@ describe('rollout webhooks', { timeout: 180_000 }, () => {
     admin = planesAdminApp(planes, token);
     const team = (await api('POST', '/v1/teams', { name: 'Canaries' })).body.id as string;
     // Two, so that a canary of one leaves a second wave to approve.
-    for (const deviceId of [
-      await insertDevice(planes.database.core.db),
-      await insertDevice(planes.database.core.db),
-    ])
+    devices.push(await insertDevice(planes.database.core.db), await insertDevice(planes.database.core.db));
+    for (const deviceId of devices)
       expect((await api('PUT', `/v1/teams/${team}/devices/${deviceId}`)).status).toBe(204);
     policyId = (await api('POST', '/v1/policies', policy(8))).body.policyId as string;
     expect((await api('POST', `/v1/policies/${policyId}/assignments`, { teamId: team })).status).toBe(201);
@@ -117,11 +117,14 @@ describe('rollout webhooks', { timeout: 180_000 }, () => {
     ]);
   });
 
-  it('tells the receiver a rollout waits for approval, and that it completed once approved', async () => {
+  it('tells the receiver a canary by label waits for approval, and that it completed once approved', async () => {
+    // The device last in id order carries the label, so only the label puts it in the canary wave.
+    const labelled = [...devices].sort().at(-1)!;
+    expect((await api('PUT', `/v1/devices/${labelled}/labels/canary`)).status).toBe(204);
     expect((await api('POST', '/v1/policies?staged=true', policy(12))).status).toBe(201);
     const started = await api('POST', '/v1/rollouts', {
       policyId,
-      waves: [{ count: 1 }, { percent: 100 }],
+      waves: [{ label: 'canary' }, { percent: 100 }],
       gates: { minVerifiedPercent: 0 },
       requireApproval: true,
       checkIntervalSeconds: 1,
@@ -129,6 +132,16 @@ describe('rollout webhooks', { timeout: 180_000 }, () => {
     expect(started.status).toBe(201);
     const id = started.body.id as string;
     expect(await until(id, ['rollout.awaiting-approval'])).toEqual(['rollout.awaiting-approval']);
+    const placed = await planes.database.core.db
+      .selectFrom('rollout_devices')
+      .select(['device_id', 'wave'])
+      .where('rollout_id', '=', id)
+      .orderBy('wave')
+      .execute();
+    expect(placed).toEqual([
+      { device_id: labelled, wave: 0 },
+      { device_id: devices.find((d) => d !== labelled), wave: 1 },
+    ]);
     expect((await api('POST', `/v1/rollouts/${id}/approve`)).status).toBe(200);
     expect(await until(id, ['rollout.awaiting-approval', 'rollout.completed'])).toEqual([
       'rollout.awaiting-approval',

@@ -56,6 +56,12 @@ import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.j
 import { createSecretRotationActivities } from './vault/secret-rotation.activities.js';
 import { ensureSecretRotationSchedule } from './vault/secret-rotation.schedule.js';
 import type { SignInSettings } from './windows/windows-sign-in.activities.js';
+import { createPolicyVerificationActivities } from './policy/policy-verification.activities.js';
+import { ensurePolicyVerificationSchedule } from './policy/policy-verification.schedule.js';
+import {
+  createRolloutWebhookActivities,
+  type RolloutWebhookSettings,
+} from './rollout/rollout-webhook.activities.js';
 
 export interface CoreActivityDeps {
   db: Kysely<CoreDatabase>;
@@ -72,6 +78,10 @@ export interface CoreActivityDeps {
   identityRenewal: IdentityRenewalSettings;
   /** The OIDC provider users sign in with to enrol a device (core.signIn*). */
   signIn?: SignInSettings | undefined;
+  /** At most this many devices asked to prove their policies per scheduled run. */
+  policyProofMaxPerRun: number;
+  /** Where rollout notifications go, and the key that signs them. */
+  rolloutWebhook: RolloutWebhookSettings;
 }
 
 /** The identity-renewal settings of the core's config. */
@@ -132,6 +142,8 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     }),
     createSecretRevealActivities({ db: deps.db, kms }),
     createSecretRotationActivities({ db: deps.db, kms, ca, settings: vault }),
+    createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
+    createRolloutWebhookActivities({ db: deps.db, webhook: deps.rolloutWebhook }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
@@ -190,6 +202,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
         taskQueue: config.core.taskQueue,
         edgeTaskQueue: firstEdge,
       });
+    await ensurePolicyVerificationSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalMinutes: config.core.policyProofMinutes,
+    });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
         taskQueue: config.core.taskQueue,
@@ -227,6 +243,8 @@ export async function startCoreWorker(
       platforms,
       vault: config.vault,
       signIn: config.core,
+      policyProofMaxPerRun: config.core.policyProofMaxPerRun,
+      rolloutWebhook: { urls: config.core.rolloutWebhookUrls, secret: config.core.rolloutWebhookSecret },
     }),
     workflowBundle: { codePath: bundlePath },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).

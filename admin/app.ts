@@ -31,6 +31,7 @@ import { parseRoleMapping } from './auth/role-mapping.js';
 import { bootstrapTokenRoutes } from './bootstrap-token.routes.js';
 import { roleGrantRoutes } from './role-grant.routes.js';
 import { teamRoutes } from './team.routes.js';
+import { labelRoutes } from './label.routes.js';
 import type { AdminEnv } from './auth/principal.js';
 import { deviceCommandRoutes } from './device-command.routes.js';
 import { bulkCommandRoutes } from './bulk-command.routes.js';
@@ -233,6 +234,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     ...apiTokenRoutes({ db: deps.db, tokenMaxDays: identity.tokenMaxDays, now }),
     ...auditRoutes(deps),
     ...teamRoutes(deps),
+    ...labelRoutes(deps),
     ...roleGrantRoutes(deps),
     ...bootstrapTokenRoutes({ db: deps.db, now }),
     ...policyRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),

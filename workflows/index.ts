@@ -29,3 +29,4 @@ export { vaultIntegrityWorkflow } from './vault-integrity.workflow.js';
 export { secretRevealWorkflow } from './secret-reveal.workflow.js';
 export { secretRotationWorkflow } from './secret-rotation.workflow.js';
 export { secretRotationSweepWorkflow } from './secret-rotation-sweep.workflow.js';
+export { policyVerificationWorkflow } from './policy-verification.workflow.js';

@@ -2,18 +2,23 @@
 // wave's health from the core DB, pause with the reason when a gate fails; pause, resume, approve and abort as
 // Updates. The history stays small: no per-device event, and a new run for each wave.
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   executeChild,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RolloutActivities } from '../activities/rollout/rollout.activities.js';
+import type { RolloutWebhookActivities } from '../activities/rollout/rollout-webhook.activities.js';
 // The pure parts only: the folder's index also offers the progress query, which has no place in a workflow.
 import { judgeWave } from '../core/rollout/rollout-gate.js';
 import type { RolloutStatus } from '../core/rollout/rollout-plan.js';
+import { isNotifiedRolloutStatus } from '../core/rollout/rollout-notification.js';
 import type { RolloutRunState } from '../core/rollout/rollout-run-state.js';
 import { rolloutTransition, type RolloutAction } from '../core/rollout/rollout-transition.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
@@ -40,6 +45,18 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
+  // Bounded (about ten minutes of backoff): a receiver that is down must not hold the rollout for good.
+  const webhooks = proxyActivities<RolloutWebhookActivities>({
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '5 seconds',
+      backoffCoefficient: 2,
+      maximumInterval: '5 minutes',
+      maximumAttempts: 8,
+    },
+  });
+  /** Notifications in flight, not awaited by the Update that caused them; each run waits for its own. */
+  const notifications: Array<Promise<void>> = [];
   const { policyId, plan, state, recorded } = await core.openRollout({ rolloutId });
   // The first run (or one after its workflow was terminated) starts from what the core DB recorded.
   const s: RolloutRunState = state ?? {
@@ -66,6 +83,16 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     const revision = ++s.revision;
     await core.recordRolloutStatus({ rolloutId, status, reason, revision });
     persisted = Math.max(persisted, revision);
+    if (isNotifiedRolloutStatus(status) && patched('rollout-webhooks'))
+      notifications.push(
+        webhooks.notifyRolloutWebhooks({ rolloutId, status, reason, revision }).then(
+          () => undefined,
+          (error: unknown) => {
+            if (!(error instanceof ActivityFailure)) throw error;
+            log.warn('rollout webhook not delivered', { rolloutId, status, cause: error.cause?.message });
+          },
+        ),
+      );
   }
   /** Recomputes the policy's devices in bulk and signals those whose desired version changed, in pages. */
   async function tellDevices(step: string): Promise<void> {
@@ -107,6 +134,7 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   const aborted = () => s.status === 'aborted';
   async function nextRun(): Promise<never> {
     await condition(allHandlersFinished);
+    await Promise.all(notifications);
     await core.saveRolloutRun({ rolloutId, state: s });
     return continueAsNew<typeof rolloutWorkflow>({ rolloutId });
   }
@@ -168,5 +196,6 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
     await tellDevices('complete');
   }
   await condition(allHandlersFinished);
+  await Promise.all(notifications);
   return view();
 }

@@ -96,7 +96,22 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
               .executeTakeFirstOrThrow()
           ).n,
         );
-        const ends = waveEnds(total, rollout.plan.waves);
+        // A canary by label: the labelled devices of the target set rank first, and make the first wave.
+        const first = rollout.plan.waves[0];
+        const canaryLabel = first && 'label' in first ? first.label : undefined;
+        const carries = sql<boolean>`exists (select 1 from core.device_labels l where l.device_id = devices.id and l.label = ${canaryLabel ?? null})`;
+        const labelled =
+          canaryLabel === undefined
+            ? 0
+            : Number(
+                (
+                  await devicesMatching(tx, targets)
+                    .where(carries)
+                    .select((eb) => eb.fn.countAll<string>().as('n'))
+                    .executeTakeFirstOrThrow()
+                ).n,
+              );
+        const ends = waveEnds(total, rollout.plan.waves, labelled);
         if (ends.length > 0) {
           const wave = sql<number>`case ${sql.join(
             ends.map((end, i) => sql`when n <= ${sql.lit(end)} then ${sql.lit(i)}`),
@@ -104,7 +119,7 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
           )} end`;
           const ranked = devicesMatching(tx, targets).select([
             'devices.id',
-            sql<number>`row_number() over (order by devices.id)`.as('n'),
+            sql<number>`row_number() over (order by ${carries} desc, devices.id)`.as('n'),
           ]);
           await tx
             .insertInto('rollout_devices')

@@ -16,6 +16,7 @@ export async function insertAssignment(
     .values({
       policy_id: policyId,
       team_id: target.teamId ?? null,
+      label: target.label ?? null,
       platforms: target.platforms ?? null,
       min_os_version: target.minOsVersion ?? null,
       max_os_version: target.maxOsVersion ?? null,

@@ -409,6 +409,42 @@ export const coreSettings = z
       .string()
       .default('openid email profile')
       .describe('Scopes requested when a user signs in to enrol a device (space-separated).'),
+    policyProofMinutes: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10080)
+      .default(360)
+      .describe(
+        'How often the policy-verification schedule asks devices holding a policy for their ProfileList (and SecurityInfo where a policy needs it), oldest proof first, in minutes.',
+      ),
+    policyProofMaxPerRun: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(100000)
+      .default(1000)
+      .describe('At most this many devices are asked to prove their policies per policy-verification run.'),
+    rolloutWebhookUrls: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url()))
+      .describe(
+        'Comma-separated URLs Keep POSTs a signed event to when a rollout pauses (with why), waits for approval, completes or is aborted; empty = none. Fixed here, never given by a caller.',
+      ),
+    rolloutWebhookSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe(
+        'HMAC-SHA256 key of the rollout webhook\'s Keep-Signature header (t=<unix time>,v1=<hex of HMAC over "<t>.<body>">).',
+      ),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.
@@ -417,6 +453,13 @@ export const coreSettings = z
         code: 'custom',
         path: ['crlRefreshHours'],
         message: `must be below crlValidityHours (${core.crlValidityHours})`,
+      });
+    // An unsigned webhook could be forged by anyone who can reach the receiver.
+    if (core.rolloutWebhookUrls.length > 0 && !core.rolloutWebhookSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['rolloutWebhookSecret'],
+        message: 'required with rolloutWebhookUrls',
       });
   });
 

@@ -14,6 +14,7 @@ import type { DirectoryUserTable } from './core/directory-user.table.js';
 import type { DirectoryGroupTable } from './core/directory-group.table.js';
 import type { DirectoryMembershipTable } from './core/directory-membership.table.js';
 import type { DeviceTeamTable, TeamTable } from './core/team.table.js';
+import type { DeviceLabelTable } from './core/device-label.table.js';
 import type { RoleGrantTable } from './core/role-grant.table.js';
 import type {
   AdminBootstrapTokenTable,
@@ -92,4 +93,5 @@ export interface CoreDatabase {
   secret_reveal_requests: SecretRevealRequestTable;
   identity_renewals: IdentityRenewalTable;
   windows_sign_ins: WindowsSignInTable;
+  device_labels: DeviceLabelTable;
 }

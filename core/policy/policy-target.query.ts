@@ -25,6 +25,16 @@ function matches(eb: Eb, target: PolicyTarget) {
           .where('device_teams.team_id', '=', target.teamId),
       ),
     );
+  if (target.label)
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('device_labels')
+          .select('device_labels.device_id')
+          .whereRef('device_labels.device_id', '=', 'devices.id')
+          .where('device_labels.label', '=', target.label),
+      ),
+    );
   if (target.platforms) conditions.push(eb('devices.os_platform', 'in', target.platforms));
   if (target.minOsVersion) conditions.push(osVersionAtLeast(eb, target.minOsVersion, '>='));
   if (target.maxOsVersion) conditions.push(osVersionAtLeast(eb, target.maxOsVersion, '<='));

@@ -1,8 +1,12 @@
 // What an admin asks of a rollout: its waves, the gates each wave must pass, and whether a person approves
 // each next wave. Validated once here; the workflow and the admin API read the same shape.
 import { z } from 'zod';
+import { labelSchema } from '../device/device-label.js';
 
 export const rolloutWaveSchema = z.union([
+  z.strictObject({
+    label: labelSchema.describe('The devices carrying this label: a canary by label (first wave only).'),
+  }),
   z.strictObject({ count: z.number().int().positive().describe('This many more devices.') }),
   z.strictObject({
     percent: z
@@ -39,8 +43,19 @@ export const rolloutPlanSchema = z.strictObject({
     .array(rolloutWaveSchema)
     .min(1)
     .max(20)
+    .superRefine((waves, ctx) => {
+      for (const [i, wave] of waves.entries())
+        if ('label' in wave && i > 0)
+          ctx.addIssue({ code: 'custom', path: [i, 'label'], message: 'only the first wave may be a label' });
+      if (waves.length === 1 && 'label' in waves[0]!)
+        ctx.addIssue({
+          code: 'custom',
+          path: [0, 'label'],
+          message: 'a canary by label needs a wave after it',
+        });
+    })
     .describe(
-      'In order, e.g. [{count: 10}, {percent: 50}, {percent: 100}]; the last wave takes every device left.',
+      'In order, e.g. [{count: 10}, {percent: 50}, {percent: 100}] or [{label: "canary"}, {percent: 100}]; the last wave takes every device left.',
     ),
   minSoakSeconds: z
     .number()
@@ -70,17 +85,25 @@ export const ACTIVE_ROLLOUT_STATUSES = ['running', 'paused', 'awaiting-approval'
 
 /**
  * The cumulative number of devices reached at the end of each wave, for `total` devices: a count adds that
- * many, a percentage reaches that share (rounded up, so a small fleet still gets its canary); the last wave
- * reaches all. Waves that would reach no new device are dropped.
+ * many, a percentage reaches that share (rounded up, so a small fleet still gets its canary), a label the
+ * `labelled` devices carrying it (placed first); the last wave reaches all. Waves that would reach no new device
+ * are dropped.
  */
-export function waveEnds(total: number, waves: RolloutPlan['waves']): number[] {
+export function waveEnds(total: number, waves: RolloutPlan['waves'], labelled = 0): number[] {
   const ends: number[] = [];
   let reached = 0;
   for (const [i, wave] of waves.entries()) {
     const end =
       i === waves.length - 1
         ? total
-        : Math.min(total, 'count' in wave ? reached + wave.count : Math.ceil((total * wave.percent) / 100));
+        : Math.min(
+            total,
+            'label' in wave
+              ? reached + labelled
+              : 'count' in wave
+                ? reached + wave.count
+                : Math.ceil((total * wave.percent) / 100),
+          );
     if (end > reached) ends.push(end);
     reached = Math.max(reached, end);
   }

@@ -55,6 +55,8 @@ export const workflowIds = {
   rollout: (id: string) => `rollout-${id}`,
   /** Per core task queue, like crl-refresh: each core checks the vault in its own database. */
   vaultIntegrity: (coreTaskQueue: string) => `vault-integrity-${coreTaskQueue}`,
+  /** Per core task queue, like crl-refresh: each core proves the policies of the devices in its own database. */
+  policyVerification: (coreTaskQueue: string) => `policy-verification-${coreTaskQueue}`,
   /** One per request to reveal an escrowed secret (Keep's request id). */
   secretReveal: (requestId: string) => `secret-reveal-${requestId}`,
   /** One per rotation of a device secret (Keep's rotation id, never the device's serial). */

@@ -6,7 +6,7 @@ import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node
 import { createServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { onboardingSignature } from '../../activities/apple/dep/onboarding-webhook.activities.js';
+import { webhookSignature } from '../../activities/webhook/signed-webhook.js';
 import { startCoreWorker } from '../../activities/core-worker.js';
 import type { createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
@@ -392,7 +392,7 @@ describe.skipIf(!slapdInstalled())(
       expect(event).toMatchObject({ event: 'device.configured', key: 'hire-4711', deviceId });
       const signature = String(webhook.headers['keep-signature']);
       const at = new Date(Number(/t=(\d+)/.exec(signature)![1]) * 1000);
-      expect(signature).toBe(onboardingSignature(webhookSecret, webhook.body, at));
+      expect(signature).toBe(webhookSignature(webhookSecret, webhook.body, at));
       expect((await zeroTouchOf(deviceId))?.teams).toEqual(['Engineering']);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(webhooks).toHaveLength(1);

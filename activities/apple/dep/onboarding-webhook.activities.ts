@@ -1,24 +1,14 @@
 // Tells the onboarding system that pre-staged a device that it is enrolled and configured: one signed POST per
 // request, retried by Temporal until the receiver takes it, and never sent twice once it has.
-import { createHmac } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DepSettings } from '../../../core/config/config.schema.js';
 import type { CoreDatabase } from '../../../core/db/core-database.js';
+import { postSignedWebhook } from '../../webhook/signed-webhook.js';
 
 export interface OnboardingWebhookDeps {
   db: Kysely<CoreDatabase>;
   dep: Pick<DepSettings, 'onboardingWebhookUrl' | 'onboardingWebhookSecret'>;
   now?: () => Date;
-}
-
-/** `Keep-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the time stops replays of old events. */
-export function onboardingSignature(secret: string, body: string, at: Date): string {
-  const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
-}
-
-export class WebhookRefusedError extends Error {
-  override readonly name = 'WebhookRefusedError';
 }
 
 export function createOnboardingWebhookActivities(deps: OnboardingWebhookDeps) {
@@ -46,17 +36,7 @@ export function createOnboardingWebhookActivities(deps: OnboardingWebhookDeps) {
           deviceId: input.deviceId,
           enrollmentId: input.enrollmentId,
         });
-        const response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            'Keep-Signature': onboardingSignature(secret, body, now()),
-          },
-          body,
-          signal: AbortSignal.timeout(30_000),
-        });
-        await response.body?.cancel();
-        if (!response.ok) throw new WebhookRefusedError(`the onboarding webhook answered ${response.status}`);
+        await postSignedWebhook('onboarding', { url, secret }, body, now());
         await deps.db
           .updateTable('onboarding_requests')
           .set({ notified_at: sql`now()` })

@@ -30,6 +30,8 @@ export interface PolicyAssignmentTable {
   platforms: PolicyPlatform[] | null;
   min_os_version: string | null;
   max_os_version: string | null;
+  /** Only devices carrying this label. */
+  label: string | null;
   created_by: string;
   created_at: Generated<Date>;
 }

@@ -78,6 +78,22 @@ describe('loadConfig', () => {
     ).toMatchObject({ crlValidityHours: 24, crlRefreshHours: 12 });
   });
 
+  it('refuses rollout webhook URLs without the secret that signs them, and reads a list of URLs', () => {
+    const env = {
+      ...adminEnv,
+      KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('c1'),
+      KEEP_CORE_ROLLOUT_WEBHOOK_URLS: 'https://a.example/keep, https://b.example/keep',
+    };
+    expect(configError(() => loadConfig(coreProcessConfig, { env })).message).toMatch(
+      /KEEP_CORE_ROLLOUT_WEBHOOK_SECRET \(core.rolloutWebhookSecret\): required with rolloutWebhookUrls/,
+    );
+    const secret = 'x'.repeat(32);
+    expect(
+      loadConfig(coreProcessConfig, { env: { ...env, KEEP_CORE_ROLLOUT_WEBHOOK_SECRET: secret } }).core
+        .rolloutWebhookUrls,
+    ).toEqual(['https://a.example/keep', 'https://b.example/keep']);
+  });
+
   it('refuses a setting that does not belong to the process, such as a core key in an edge config file', () => {
     const dir = mkdtempSync(`${tmpdir()}/keep-config-`);
     writeFileSync(`${dir}/edge.yaml`, `core:\n  secretKeys: "${KeyRing.generateSpec('s')}"\n`);

@@ -12,6 +12,19 @@ describe('rollout waves', () => {
     expect(waveEnds(3, [{ count: 1 }, { percent: 10 }, { percent: 100 }])).toEqual([1, 3]);
     expect(waveEnds(0, [{ count: 1 }, { percent: 100 }])).toEqual([]);
   });
+  it('makes a canary of the labelled devices, placed first, before the other waves', () => {
+    expect(waveEnds(100, [{ label: 'canary' }, { percent: 50 }, { percent: 100 }], 3)).toEqual([3, 50, 100]);
+    expect(waveEnds(100, [{ label: 'canary' }, { count: 10 }, { percent: 100 }], 3)).toEqual([3, 13, 100]);
+  });
+  it('takes a label only as the first wave, and only with a wave after it, naming the wave', () => {
+    const issues = (waves: unknown) =>
+      rolloutPlanSchema.safeParse({ waves }).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues([{ count: 1 }, { label: 'canary' }])).toEqual([
+      'waves.1.label: only the first wave may be a label',
+    ]);
+    expect(issues([{ label: 'canary' }])).toEqual(['waves.0.label: a canary by label needs a wave after it']);
+    expect(issues([{ label: 'canary' }, { percent: 100 }])).toBeUndefined();
+  });
   it('defaults to no failure allowed, every device verified, within an hour', () => {
     expect(plan.gates).toEqual({ maxFailedPercent: 0, minVerifiedPercent: 100, timeLimitSeconds: 3600 });
   });

@@ -88,6 +88,15 @@ describe('device identity renewal', { timeout: 600_000 }, () => {
       .join('\n');
     expect(seen).toContain('InstallProfile');
     expect(seen).not.toContain(challenge);
+    // Nor does the edge's database, where the command waited for the device and its answer for the relay.
+    const edge = planes.database.edge.db;
+    const rows = [
+      ...(await edge.selectFrom('command_queue').selectAll().execute()),
+      ...(await edge.selectFrom('outbox').selectAll().execute()),
+    ];
+    const stored = readable(JSON.stringify(rows));
+    expect(stored).toContain(expiring.udid);
+    expect(stored).not.toContain(challenge);
 
     // Once the device has signed with the new identity, the old one is revoked as superseded.
     const revoked = await eventually(async () => {

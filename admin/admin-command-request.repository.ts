@@ -50,11 +50,19 @@ export async function recordAdminStart(
   db: Kysely<CoreDatabase>,
   start: { workflowId: string; workflowType: string; input: unknown; requestedBy: string },
 ): Promise<void> {
-  await recordAdminAction(db, {
-    requestId: start.workflowId,
-    action: `start ${start.workflowType}`,
-    targetKind: 'workflow',
-    targetId: payloadSha256(JSON.stringify(start.input)),
-    requestedBy: start.requestedBy,
-  });
+  await db
+    .insertInto('admin_command_requests')
+    .values({
+      command_uuid: start.workflowId,
+      device_id: null,
+      request_type: `start ${start.workflowType}`,
+      target_kind: 'workflow',
+      target_id: payloadSha256(JSON.stringify(start.input)),
+      payload_sha256: payloadSha256(''),
+      requested_by: start.requestedBy,
+    })
+    // A retried start (same workflow id) is the same proof; another input under that id keeps the first, and the
+    // workflow refuses it for its input.
+    .onConflict((oc) => oc.column('command_uuid').doNothing())
+    .execute();
 }

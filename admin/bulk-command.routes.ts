@@ -1,6 +1,7 @@
 // One command to many devices with one call: validated, permitted and audited as a single device's command, then
 // fanned out by a durable workflow (workflows/bulk-command.workflow.ts); progress is read from the core DB.
 import { IDEMPOTENCY_KEY_HEADER, readIdempotencyKey } from './idempotency-key.js';
+import { recordAdminStart } from './admin-command-request.repository.js';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
@@ -117,11 +118,14 @@ function acceptedBody(
 
 export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
   /** Started once per bulk command; a retry of the call finds it running (or done) and starts nothing. */
-  async function startFanOut(input: BulkCommandInput): Promise<void> {
+  async function startFanOut(input: BulkCommandInput, requestedBy: string): Promise<void> {
+    const workflowId = workflowIds.bulkCommand(input.bulkId);
+    // The proof the first run uses up: a start the admin API did not record, or a second one, is refused.
+    await recordAdminStart(deps.db, { workflowId, workflowType: 'bulkCommandWorkflow', input, requestedBy });
     try {
       await withTemporalDeadline(deps.temporal, deps.timeoutMs, () =>
         deps.temporal.workflow.start<typeof bulkCommandWorkflow>('bulkCommandWorkflow', {
-          workflowId: workflowIds.bulkCommand(input.bulkId),
+          workflowId,
           taskQueue: deps.coreTaskQueue,
           args: [input],
           workflowIdConflictPolicy: 'USE_EXISTING',
@@ -196,7 +200,7 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
           if (earlier.request_digest !== requestDigest)
             throw new HTTPException(409, { message: 'idempotencyKey: already used for another request' });
           const seen = await bulkProgress(deps.db, earlier.id);
-          if (!earlier.finished_at) await startFanOut({ bulkId: earlier.id });
+          if (!earlier.finished_at) await startFanOut({ bulkId: earlier.id }, principal.subject);
           const total = seen.targets.pending + seen.targets.queued + seen.targets.refused;
           return c.json(acceptedBody(earlier, total - seen.refused.length, seen.refused), 202);
         }
@@ -236,7 +240,7 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
             });
           throw error;
         });
-        await startFanOut({ bulkId });
+        await startFanOut({ bulkId }, principal.subject);
         const bulk = (await findBulkCommand(deps.db, { id: bulkId }))!;
         return c.json(acceptedBody(bulk, targets.accepted.length, targets.refused), 202);
       },

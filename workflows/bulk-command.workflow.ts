@@ -4,6 +4,7 @@ import { continueAsNew, proxyActivities, proxyLocalActivities, workflowInfo } fr
 import type { BulkCommandActivities, BulkPageTarget } from '../activities/device/bulk-command.activities.js';
 import type { PkiActivities } from '../activities/pki/pki.activities.js';
 import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
+import { requireAdminStart } from './admin-command-proof.js';
 
 /**
  * Only the id: the command, its platform and who asked are read from the row the admin API wrote, so whoever can
@@ -29,6 +30,10 @@ export async function bulkCommandWorkflow(input: BulkCommandInput): Promise<void
       startToCloseTimeout: '1 minute',
       retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
     });
+  // The first run uses up the start the admin API recorded, so the edge cannot start a recorded bulk command
+  // again (nor under another id); its continuations carry on what it began.
+  if (workflowInfo().continuedFromExecutionRunId === undefined)
+    await requireAdminStart('bulkCommandWorkflow', input);
   // Read in the core, never passed by the caller: the edges this core serves, tried in order for each page.
   const edges = await core.edgeTaskQueues();
   const { platform, requestedBy, template } = await core.loadBulkCommand({ bulkId: input.bulkId });

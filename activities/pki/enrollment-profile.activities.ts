@@ -2,6 +2,7 @@
 // MDM payload with the push topic, Keep's CA as anchor, signed with the core's profile-signing key.
 import type { Kysely } from 'kysely';
 import { buildEnrollmentProfile, profileReplyContext } from '../../core/apple/enrollment-profile.js';
+import { encryptProfilePayloads } from '../../core/apple/encrypted-profile.js';
 import { sealTo, type BoxRecipient } from '../../core/crypto/sealed-box.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import { signProfile } from '../../core/apple/profile-signer.js';
@@ -47,6 +48,8 @@ export async function signedEnrollmentProfile(
   deps: ProfileDeps,
   enrollmentId: string,
   purpose: 'device-identity' | 'identity-renewal',
+  /** The device's identity certificate: its payloads (and their challenge) are then readable by that device only. */
+  encryptTo?: Buffer,
 ): Promise<{ signed: Uint8Array; expiresAt?: string }> {
   const push = await deps.db
     .selectFrom('push_certificates')
@@ -90,7 +93,8 @@ export async function signedEnrollmentProfile(
   });
   // The signing key is used here, inside the core worker; it never travels through Temporal.
   const { profileSigning, issuing, rootPem } = await deps.ca();
-  const signed = signProfile(Buffer.from(buildPlist(profile)), {
+  const delivered = encryptTo ? encryptProfilePayloads(profile, encryptTo) : profile;
+  const signed = signProfile(Buffer.from(buildPlist(delivered)), {
     certPem: profileSigning.certificatePem,
     keyPem: profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
     chainPem: [issuing.certificatePem, ...(rootPem !== issuing.certificatePem ? [rootPem] : [])],

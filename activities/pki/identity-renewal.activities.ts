@@ -2,6 +2,7 @@
 // (the enrollment profile again, with a renewal challenge), and what the runs asked for and what came of it.
 import { sql } from 'kysely';
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
+import { canEncryptTo } from '../../core/apple/encrypted-profile.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
 import { renewalDueAt } from '../../core/pki/renewal-due.js';
 import { signedEnrollmentProfile, type ProfileDeps } from './enrollment-profile.activities.js';
@@ -65,9 +66,35 @@ export function createIdentityRenewalActivities(deps: ProfileDeps & { renewal: I
     /**
      * The InstallProfile that renews one identity: the enrollment profile, same identifiers, with a fresh
      * renewal challenge (single-use, bound to the enrollment; the certificate it gets renews the current one).
+     * Its payloads are encrypted to the identity being renewed, so the challenge crosses Temporal and the edge
+     * readable by the device only (an elliptic-curve identity cannot receive it encrypted yet).
      */
     async buildIdentityRenewalCommand(input: { enrollmentId: string }): Promise<DeviceCommand> {
-      const { signed } = await signedEnrollmentProfile(deps, input.enrollmentId, 'identity-renewal');
+      const current = await db
+        .selectFrom('certificates as c')
+        .select('c.der')
+        .where('c.enrollment_id', '=', input.enrollmentId)
+        .where('c.profile', '=', 'device-identity')
+        .where('c.revoked_at', 'is', null)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('certificates as s')
+                .select('s.serial_hex')
+                .whereRef('s.renewal_of', '=', 'c.sha256_fingerprint'),
+            ),
+          ),
+        )
+        .orderBy('c.issued_at', 'desc')
+        .executeTakeFirst();
+      const encryptTo = current && canEncryptTo(current.der) ? current.der : undefined;
+      const { signed } = await signedEnrollmentProfile(
+        deps,
+        input.enrollmentId,
+        'identity-renewal',
+        encryptTo,
+      );
       const built = buildCommand({ requestType: 'InstallProfile', payload: signed });
       return {
         commandUuid: built.CommandUUID,

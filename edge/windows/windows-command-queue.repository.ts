@@ -132,13 +132,15 @@ export function answeredInSession(
 export async function saveAnswer(
   db: Db,
   id: string,
-  answer: { status?: 'acknowledged' | 'error'; result: unknown },
+  answer: { status?: 'acknowledged' | 'error'; result: { values?: unknown } },
 ): Promise<void> {
+  // A final status purges the body and the nodes' values (a Get may read a secret: a LAPS password, a recovery
+  // key), which the outbox event carries to the core; retention keeps the type, status codes and times.
+  const { values: _values, ...kept } = answer.result;
   await db
     .updateTable('windows_commands')
     .set({
-      result: JSON.stringify(answer.result),
-      // A final status purges the body: what retention keeps (type, status, result, times) needs none of it.
+      result: JSON.stringify(answer.status ? kept : answer.result),
       ...(answer.status
         ? { status: answer.status, finished_at: new Date(), body: '', body_key_id: null }
         : {}),

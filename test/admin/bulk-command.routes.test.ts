@@ -12,6 +12,8 @@ import { issueIdentities } from '../bench/bench-identities.js';
 import { eventually, signedRequest, type Identity } from '../support/apple-requests.js';
 import { planesAdminApp } from '../support/planes-admin.js';
 import { useTestPlanes } from '../support/test-context.js';
+import { causes } from '../support/error-causes.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 import { BOOTSTRAP_TOKEN, call, insertDevice, tokenFor, type AdminApp } from './support.js';
 
 const FLEET = 52;
@@ -271,6 +273,36 @@ describe('one command to many devices', { timeout: 240_000 }, () => {
       .where('idempotency_key', '=', 'once')
       .execute();
     expect(rows).toHaveLength(1);
+    for (const device of devices) await session(device);
+  });
+
+  it('refuses a recorded bulk command started again, or under another id, as a compromised edge would', async () => {
+    const ids = (await coreIds()).slice(0, 2);
+    const response = await call(admin, 'POST', '/v1/commands', {
+      token: operator,
+      body: {
+        idempotencyKey: 'started-once',
+        platform: 'apple',
+        devices: ids,
+        command: { requestType: 'ProfileList' },
+      },
+    });
+    const { id } = (await response.json()) as { id: string };
+    await eventually(async () => ((await progressOf(id)).finishedAt ? true : undefined), 60_000);
+    // The edge holds Temporal credentials: it starts the finished bulk command again, and under an id of its own.
+    for (const workflowId of [workflowIds.bulkCommand(id), workflowIds.bulkCommand(randomUUID())]) {
+      const refused = await planes.temporal.workflow
+        .execute('bulkCommandWorkflow', {
+          workflowId,
+          taskQueue: planes.coreConfig.core.taskQueue,
+          args: [{ bulkId: id }],
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => error,
+        );
+      expect(causes(refused), workflowId).toMatch(/not authorised by an admin/);
+    }
     for (const device of devices) await session(device);
   });
 

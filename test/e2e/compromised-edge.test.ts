@@ -30,22 +30,8 @@ import { planesAdminApp } from '../support/planes-admin.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
 import { useTestPlanes } from '../support/test-context.js';
-import { collectPayloads } from '../support/history-payloads.js';
-
-/** A decoded payload as text, plus every base64 string in it decoded (command plists, profiles travel so). */
-function readable(text: string): string {
-  const nested = [...text.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)].map((m) =>
-    Buffer.from(m[1]!, 'base64').toString('latin1'),
-  );
-  return [text, ...nested].join('\n');
-}
-
-/** Every message along an error's cause chain (Update failure → activity failure → the refusal). */
-function causes(error: unknown): string {
-  const messages: string[] = [];
-  for (let e = error; e instanceof Error; e = e.cause) messages.push(e.message);
-  return messages.join(' <- ');
-}
+import { collectPayloads, readable } from '../support/history-payloads.js';
+import { causes } from '../support/error-causes.js';
 
 describe('an attacker holding only the edge configuration', { timeout: 240_000 }, () => {
   const token = generateToken();

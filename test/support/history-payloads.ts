@@ -11,3 +11,16 @@ export function collectPayloads(node: unknown, found: Payload[] = []): Payload[]
   else Object.values(node).forEach((value) => collectPayloads(value, found));
   return found;
 }
+
+/**
+ * A decoded payload as text, plus every base64 string in it decoded: JSON strings, and a plist's `<data>` (a
+ * command's profile travels so, its lines broken by JSON-escaped newlines).
+ */
+export function readable(text: string): string {
+  const quoted = [...text.matchAll(/"([A-Za-z0-9+/]{16,}={0,2})"/g)].map((m) => m[1]!);
+  const data = [...text.matchAll(/<data>((?:[A-Za-z0-9+/=\s]|\\[nt])+)<\/data>/g)].map((m) =>
+    m[1]!.replace(/\\[nt]|\s/g, ''),
+  );
+  const nested = [...quoted, ...data].map((b64) => Buffer.from(b64, 'base64').toString('latin1'));
+  return [text, ...nested].join('\n');
+}

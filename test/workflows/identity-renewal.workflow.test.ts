@@ -6,7 +6,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import type { IdentityRenewalProgress } from '../../workflows/identity-renewal.workflow.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
+import { EncryptionCodec } from '../../core/temporal/payload-codec.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
+import { collectPayloads, readable } from '../support/history-payloads.js';
 import { eventually, signedRequest } from '../support/apple-requests.js';
 import { useAppleE2e } from '../support/apple-e2e.js';
 
@@ -24,11 +27,18 @@ describe('device identity renewal', { timeout: 600_000 }, () => {
     for (const device of [expiring, fresh]) device.close();
   });
 
-  const runRenewal = () =>
-    planes.temporal.workflow.execute<() => Promise<IdentityRenewalProgress>>('identityRenewalWorkflow', {
-      workflowId: `${workflowIds.identityRenewal(planes.coreConfig.core.taskQueue)}-test-${randomUUID()}`,
-      taskQueue: planes.coreConfig.core.taskQueue,
-    });
+  const runIds: string[] = [];
+  const runRenewal = () => {
+    const workflowId = `${workflowIds.identityRenewal(planes.coreConfig.core.taskQueue)}-test-${randomUUID()}`;
+    runIds.push(workflowId);
+    return planes.temporal.workflow.execute<() => Promise<IdentityRenewalProgress>>(
+      'identityRenewalWorkflow',
+      {
+        workflowId,
+        taskQueue: planes.coreConfig.core.taskQueue,
+      },
+    );
+  };
 
   it('renews an identity expiring within the window; the device keeps checking in and the old one is refused', async () => {
     const expiringId = await enroll(expiring);
@@ -66,6 +76,27 @@ describe('device identity renewal', { timeout: 600_000 }, () => {
       .executeTakeFirstOrThrow();
     expect(successor.renewal_of).toBe(oldFingerprint);
     expect(successor.profile).toBe('device-identity');
+
+    // The renewal profile reached the device encrypted to its identity: whoever holds the edge's payload key
+    // finds the InstallProfile (positive control) in the run's history, and not the challenge it carried.
+    const [challenge] = expiring.renewalChallenges;
+    expect(challenge).toBeDefined();
+    const codec = new EncryptionCodec(KeyRing.parse(planes.edgeConfig.temporal.payloadKeys));
+    const history = await planes.temporal.workflow.getHandle(runIds[0]!).fetchHistory();
+    const seen = (await codec.decode(collectPayloads(history.events)))
+      .map((p) => readable(Buffer.from(p.data ?? []).toString('utf8')))
+      .join('\n');
+    expect(seen).toContain('InstallProfile');
+    expect(seen).not.toContain(challenge);
+    // Nor does the edge's database, where the command waited for the device and its answer for the relay.
+    const edge = planes.database.edge.db;
+    const rows = [
+      ...(await edge.selectFrom('command_queue').selectAll().execute()),
+      ...(await edge.selectFrom('outbox').selectAll().execute()),
+    ];
+    const stored = readable(JSON.stringify(rows));
+    expect(stored).toContain(expiring.udid);
+    expect(stored).not.toContain(challenge);
 
     // Once the device has signed with the new identity, the old one is revoked as superseded.
     const revoked = await eventually(async () => {

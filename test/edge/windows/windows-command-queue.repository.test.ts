@@ -13,7 +13,7 @@ describe('the Windows command queue', () => {
   const database = useTestDatabase();
   const ring = KeyRing.parse(KeyRing.generateSpec('windows'));
 
-  it('keeps a body sealed at rest, opens it for its PC only, and purges it at the final status', async () => {
+  it('keeps a body sealed at rest, opens it for its PC only, and purges it and the answer’s values at the final status', async () => {
     const db = database.edge.db;
     const enrollmentId = globalThis.crypto.randomUUID();
     await db
@@ -37,15 +37,22 @@ describe('the Windows command queue', () => {
     expect(Buffer.from(row!.body, 'base64').toString('latin1')).not.toContain('hunter2');
     expect(openWindowsCommandBody(ring, row!)).toBe(body);
     expect(() => openWindowsCommandBody(ring, { ...row!, command_uuid: 'w2' })).toThrow(/authentication/);
-    await saveAnswer(db, row!.id, { result: { status: '200' } });
+    // A Get that read a secret node: its value waits with the package, and is gone at the final status.
+    const answer = { status: '200', values: { './Vendor/MSFT/LAPS/Password': 'laps-secret' } };
+    await saveAnswer(db, row!.id, { result: answer });
     expect(openWindowsCommandBody(ring, (await nextQueued(db, enrollmentId, 5))[0]!)).toBe(body);
-    await saveAnswer(db, row!.id, { status: 'acknowledged', result: { status: '200' } });
+    await saveAnswer(db, row!.id, { status: 'acknowledged', result: answer });
     const purged = await db
       .selectFrom('windows_commands')
-      .select(['body', 'body_key_id', 'status'])
+      .select(['body', 'body_key_id', 'status', 'result'])
       .where('id', '=', row!.id)
       .executeTakeFirstOrThrow();
-    expect(purged).toEqual({ body: '', body_key_id: null, status: 'acknowledged' });
+    expect(purged).toEqual({
+      body: '',
+      body_key_id: null,
+      status: 'acknowledged',
+      result: { status: '200' },
+    });
     await db.deleteFrom('windows_commands').where('enrollment_id', '=', enrollmentId).execute();
   });
 

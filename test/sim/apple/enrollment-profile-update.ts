@@ -5,6 +5,7 @@
 import { isPlistDict, type PlistDict } from '../../../core/apple/plist-codec.js';
 import { errorOutcome, type CommandOutcome } from './command-responder.js';
 import { readEnrollmentProfile, type EnrollmentProfile, type MdmPayload } from './read-enrollment-profile.js';
+import type { SigningIdentity } from './mdm-signature.js';
 
 export type EnrollmentUpdate =
   { kind: 'update'; profile: EnrollmentProfile } | { kind: 'refused'; outcome: CommandOutcome };
@@ -12,12 +13,12 @@ export type EnrollmentUpdate =
 /** Undefined when the command is not an enrollment-profile update (the responder handles it as any other). */
 export function readEnrollmentUpdate(
   command: PlistDict,
-  installed: { identifier: string; mdm: MdmPayload },
+  installed: { identifier: string; mdm: MdmPayload; identity?: SigningIdentity | undefined },
 ): EnrollmentUpdate | undefined {
   if (command.RequestType !== 'InstallProfile' || !(command.Payload instanceof Uint8Array)) return undefined;
   let read: EnrollmentProfile;
   try {
-    read = readEnrollmentProfile(command.Payload);
+    read = readEnrollmentProfile(command.Payload, installed.identity);
   } catch {
     return undefined;
   }

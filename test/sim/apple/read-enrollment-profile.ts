@@ -3,6 +3,8 @@
 import { verifySignedData } from '../../../core/cms/index.js';
 import { isPlistDict, parsePlistDict, type PlistDict } from '../../../core/apple/plist-codec.js';
 import type { ScepPayload } from './scep-enroller.js';
+import type { SigningIdentity } from './mdm-signature.js';
+import { openEncryptedProfile } from './open-encrypted-profile.js';
 
 export interface MdmPayload {
   serverUrl: string;
@@ -29,7 +31,8 @@ export class EnrollmentProfileError extends Error {
   }
 }
 
-export function readEnrollmentProfile(bytes: Uint8Array): EnrollmentProfile {
+/** `identity` opens a profile encrypted to the device (a renewal's); a first enrollment profile is never. */
+export function readEnrollmentProfile(bytes: Uint8Array, identity?: SigningIdentity): EnrollmentProfile {
   let plistBytes: Uint8Array = bytes;
   let signerCertificates: Buffer[] = [];
   // Signed profiles are DER CMS SignedData (a SEQUENCE); unsigned ones are XML.
@@ -38,7 +41,7 @@ export function readEnrollmentProfile(bytes: Uint8Array): EnrollmentProfile {
     plistBytes = verified.content;
     signerCertificates = verified.certificates;
   }
-  const profile = parsePlistDict(plistBytes);
+  const profile = openEncryptedProfile(parsePlistDict(plistBytes), identity);
   const payloads = Array.isArray(profile.PayloadContent) ? profile.PayloadContent.filter(isPlistDict) : [];
   const byType = (type: string) => payloads.filter((p) => p.PayloadType === type);
   const [scepPayload] = byType('com.apple.security.scep');

@@ -123,6 +123,8 @@ export class SimulatedAppleDevice {
 
   /** Identities renewed by an update of the enrollment profile. */
   identityRenewals = 0;
+  /** The SCEP challenges those renewals carried, for tests that look for them where they must not be. */
+  readonly renewalChallenges: string[] = [];
   private mdm?: MdmPayload;
   private enrollmentIdentifier?: string;
   private signer?: MdmSigner;
@@ -357,7 +359,11 @@ export class SimulatedAppleDevice {
    */
   private async updateEnrollment(command: PlistDict): Promise<CommandOutcome | undefined> {
     if (!this.mdm || !this.enrollmentIdentifier) return undefined;
-    const update = readEnrollmentUpdate(command, { identifier: this.enrollmentIdentifier, mdm: this.mdm });
+    const update = readEnrollmentUpdate(command, {
+      identifier: this.enrollmentIdentifier,
+      mdm: this.mdm,
+      identity: this.signer?.identity,
+    });
     if (update?.kind !== 'update') return update?.outcome;
     let identity: SigningIdentity;
     try {
@@ -374,6 +380,8 @@ export class SimulatedAppleDevice {
       profileIdentifier: this.enrollmentIdentifier,
     });
     this.identityRenewals++;
+    if (update.profile.scep.challenge !== undefined)
+      this.renewalChallenges.push(update.profile.scep.challenge);
     return { status: 'Acknowledged', result: {} };
   }
 

@@ -4,6 +4,7 @@
 // The rules are issueFromCsr's: one-time, unexpired challenges of the right purpose, bound as claimed; a retry
 // with the same key gets the certificate first issued.
 import type { KeyObject } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { CertificateAuthority } from '../../core/pki/certificate-authority.js';
@@ -101,9 +102,11 @@ export async function issueScepIdentities(
   }
 
   // Signed before the transaction, which then holds its locks for two statements only; a certificate
-  // whose challenge another request takes meanwhile is never recorded, so it never existed.
-  const issued = new Map<number, IssuedCertificate>(
-    fresh.map(({ index, publicKey, boundTo }) => [
+  // whose challenge another request takes meanwhile is never recorded, so it never existed. Between two
+  // signatures (≈ 3 ms each) the worker's other tasks get the event loop.
+  const issued = new Map<number, IssuedCertificate>();
+  for (const { index, publicKey, boundTo } of fresh) {
+    issued.set(
       index,
       issueCertificate({
         ca: context.ca,
@@ -119,8 +122,9 @@ export async function issueScepIdentities(
         now: context.now,
         ...(context.crlUrl ? { crlUrl: context.crlUrl } : {}),
       }),
-    ]),
-  );
+    );
+    await setImmediate();
+  }
   const won = await db.transaction().execute(async (trx) => {
     const consumed = await consumeChallenges(trx, fresh, { purpose: 'device-identity', now: context.now });
     await recordCertificates(

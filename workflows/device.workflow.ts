@@ -47,6 +47,7 @@ import { POLICY_REQUESTER } from '../core/policy/policy-report.js';
 
 /** The patch that ends the activity per event: the device-events workflow has written it already. */
 const EVENTS_INGESTED_IN_BULK = 'events-ingested-in-bulk';
+const INVENTORY_BUILT_LOCALLY = 'inventory-built-locally';
 
 /** Continue-as-new well before Temporal's limits, carrying only the small state. */
 const MAX_HISTORY_EVENTS = 2_000;
@@ -162,7 +163,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
         state.enrolled = true;
         if (!state.inventoryRequested) {
           state.inventoryRequested = true;
-          const inventory = await core.buildInventoryCommands({ platform: event.platform });
+          // Building the inventory reads nothing: a local activity spares each enrolment a workflow task.
+          const inventory = await (
+            patched(INVENTORY_BUILT_LOCALLY) ? coreLocal : core
+          ).buildInventoryCommands({
+            platform: event.platform,
+          });
           await queue(inventory.map((command) => ({ ...command, requestedBy: 'keep' })));
           if (patched('device-policies')) policies.enrolled(inventory.map((c) => c.commandUuid));
         }

@@ -2,6 +2,7 @@
 import { createPrivateKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { CaKeyPurpose } from '../../core/db/core/ca-key.table.js';
+import type { NewCertificateRecord } from '../../core/db/core/certificate.table.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import { createCaHierarchy, generateRsaKey } from '../../core/pki/ca-create.js';
@@ -168,9 +169,25 @@ export async function recordIssued(
   db: Kysely<CoreDatabase>,
   issued: IssuedCertificate,
   profile: LeafProfileName,
-  links: { deviceId?: string; enrollmentId?: string; challengeHash?: string; renewalOf?: string },
+  links: IssuedLinks,
 ): Promise<void> {
-  await recordCertificate(db, {
+  await recordCertificate(db, issuedRecord(issued, profile, links));
+}
+
+export interface IssuedLinks {
+  deviceId?: string;
+  enrollmentId?: string;
+  challengeHash?: string;
+  renewalOf?: string;
+}
+
+/** The registry row of an issued certificate. */
+export function issuedRecord(
+  issued: IssuedCertificate,
+  profile: LeafProfileName,
+  links: IssuedLinks,
+): NewCertificateRecord {
+  return {
     serial_hex: issued.serialHex,
     subject: describeName(Certificate.fromBER(issued.der).subject),
     profile,
@@ -184,7 +201,7 @@ export async function recordIssued(
     renewal_of: links.renewalOf ?? null,
     revoked_at: null,
     revocation_reason: null,
-  });
+  };
 }
 
 export interface IssueFromCsrRequest {

@@ -11,6 +11,11 @@ export async function recordCertificate(db: Db, row: NewCertificateRecord): Prom
   await db.insertInto('certificates').values(row).execute();
 }
 
+/** Many at once, in one statement; fails as a whole like `recordCertificate`. */
+export async function recordCertificates(db: Db, rows: readonly NewCertificateRecord[]): Promise<void> {
+  if (rows.length) await db.insertInto('certificates').values(rows).execute();
+}
+
 export async function findCertificateBySerial(
   db: Db,
   serialHex: string,
@@ -42,6 +47,14 @@ export async function findCertificateByChallenge(
     .selectAll()
     .where('challenge_hash', '=', challengeHash)
     .executeTakeFirst();
+}
+
+export async function findCertificatesByChallenge(
+  db: Db,
+  challengeHashes: readonly string[],
+): Promise<CertificateRecord[]> {
+  if (!challengeHashes.length) return [];
+  return db.selectFrom('certificates').selectAll().where('challenge_hash', 'in', challengeHashes).execute();
 }
 
 /** The certificate that renewed this one, if it was renewed. */

@@ -28,6 +28,7 @@ import {
 } from './certificate.repository.js';
 import { findLatestCrl } from './crl-state.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';
+import { issueScepIdentities } from './scep-identity-batch.js';
 import { findExpectedDevice } from './attested-device.repository.js';
 import { AcmeProblem } from '../../core/acme/acme-problem.js';
 import { APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM } from '../../core/acme/apple-enterprise-attestation-root.js';
@@ -108,7 +109,7 @@ export function createPkiActivities(deps: {
   const publishFreshCrl = async () =>
     publishCrl(db, (await ca()).issuing, { now: new Date(), validityHours: pki.crlValidityHours });
 
-  return {
+  const activities = {
     /** The CA chain the edge trusts and hands out (issuing first, root last), as base64 DER. */
     async caChain(): Promise<Array<{ derBase64: string; role: 'root' | 'issuing' }>> {
       const { issuing } = await ca();
@@ -228,6 +229,32 @@ export function createPkiActivities(deps: {
         ...(enrollmentId ? { enrollmentId } : {}),
         ...(renewalOf ? { renewalOf } : {}),
       };
+    },
+
+    /**
+     * `signScepRequest` for a batch, with one statement per table for the batch (scep-identity-batch.ts);
+     * a request whose challenge renews an identity is signed on its own.
+     */
+    async signScepRequests(input: {
+      items: Array<{ sealedCsr: string; enrollmentId?: string }>;
+    }): Promise<SignOutcome[]> {
+      const { issuing } = await ca();
+      const outcomes = await issueScepIdentities(
+        db,
+        input.items.map((item) => ({
+          csrDer: openCsr(item.sealedCsr),
+          ...(item.enrollmentId ? { enrollmentId: item.enrollmentId } : {}),
+        })),
+        {
+          ca: issuing,
+          challengePepper: pepper,
+          organization: pki.organization,
+          validityDays: pki.deviceCertificateDays,
+          crlUrl,
+          now: new Date(),
+        },
+      );
+      return Promise.all(input.items.map(async (item, i) => outcomes[i] ?? activities.signScepRequest(item)));
     },
 
     /**
@@ -391,6 +418,7 @@ export function createPkiActivities(deps: {
       return { crlBase64: (await publishFreshCrl()).der.toString('base64') };
     },
   };
+  return activities;
 }
 
 export type PkiActivities = ReturnType<typeof createPkiActivities>;

@@ -29,8 +29,9 @@ export interface ScepSignItem {
 }
 
 /**
- * Requests signed at once across every batch this worker runs: enough to overlap one request's database
- * round trips with another's signing, few enough to leave most of the core's connection pool to others.
+ * Renewals and ACME orders signed at once across every batch this worker runs (first-time PKCSReqs are
+ * signed in one pass per batch): enough to overlap one request's database round trips with another's
+ * signing, few enough to leave most of the core's connection pool to others.
  */
 const SIGNING_AT_ONCE = 4;
 /** Devices poll a PENDING transaction for minutes; a day of outcomes is plenty. */
@@ -50,21 +51,18 @@ function answersRetry(stored: SignOutcome, openCsr: () => Buffer): SignOutcome {
 
 export function createScepBatchActivities(deps: {
   db: Kysely<CoreDatabase>;
-  pki: Pick<PkiActivities, 'signScepRequest' | 'renewIdentity' | 'signAttestedRequest'>;
+  pki: Pick<PkiActivities, 'signScepRequests' | 'renewIdentity' | 'signAttestedRequest'>;
   keyRing: KeyRing;
 }) {
   const { db, pki } = deps;
   const sealing = coreSealingKey(deps.keyRing);
   const limit = createConcurrencyLimit(SIGNING_AT_ONCE);
 
+  /** A renewal or an ACME order. */
   function signOne(item: ScepSignItem): Promise<SignOutcome> {
-    if (item.attestation) return pki.signAttestedRequest({ sealedCsr: item.sealedCsr, ...item.attestation });
-    return item.renewalOf
-      ? pki.renewIdentity({ sealedCsr: item.sealedCsr, currentFingerprint: item.renewalOf })
-      : pki.signScepRequest({
-          sealedCsr: item.sealedCsr,
-          ...(item.enrollmentId ? { enrollmentId: item.enrollmentId } : {}),
-        });
+    return item.attestation
+      ? pki.signAttestedRequest({ sealedCsr: item.sealedCsr, ...item.attestation })
+      : pki.renewIdentity({ sealedCsr: item.sealedCsr, currentFingerprint: item.renewalOf! });
   }
 
   return {
@@ -79,19 +77,35 @@ export function createScepBatchActivities(deps: {
         db,
         input.items.map((item) => item.key),
       );
-      // The same transaction twice in one batch (a device retrying quickly) is signed once.
-      const signing = new Map<string, Promise<SignOutcome | Error>>();
-      for (const item of input.items) {
-        if (stored.has(item.key) || signing.has(item.key)) continue;
-        signing.set(
+      // The same transaction twice in one batch (a device retrying quickly) is signed once. First-time
+      // PKCSReqs are signed together, one statement per table for all of them; renewals and ACME orders one
+      // by one.
+      const signing = new Map<string, ScepSignItem>();
+      for (const item of input.items)
+        if (!stored.has(item.key)) signing.set(item.key, signing.get(item.key) ?? item);
+      const together = [...signing.values()].filter((item) => !item.attestation && !item.renewalOf);
+      const alone = [...signing.values()].filter((item) => item.attestation || item.renewalOf);
+      const caught = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+      const [batchOutcomes, aloneOutcomes] = await Promise.all([
+        together.length
+          ? pki
+              .signScepRequests({
+                items: together.map(({ sealedCsr, enrollmentId }) => ({
+                  sealedCsr,
+                  ...(enrollmentId ? { enrollmentId } : {}),
+                })),
+              })
+              .catch(caught)
+          : [],
+        Promise.all(alone.map((item) => limit.run(() => signOne(item)).catch(caught))),
+      ]);
+      const fresh = new Map<string, SignOutcome | Error>([
+        ...together.map((item, i): [string, SignOutcome | Error] => [
           item.key,
-          limit
-            .run(() => signOne(item))
-            .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
-        );
-      }
-      const fresh = new Map<string, SignOutcome | Error>();
-      for (const [key, outcome] of signing) fresh.set(key, await outcome);
+          batchOutcomes instanceof Error ? batchOutcomes : batchOutcomes[i]!,
+        ]),
+        ...alone.map((item, i): [string, SignOutcome | Error] => [item.key, aloneOutcomes[i]!]),
+      ]);
       await recordScepOutcomes(
         db,
         [...fresh].flatMap(([key, outcome]) => (outcome instanceof Error ? [] : [{ key, outcome }])),

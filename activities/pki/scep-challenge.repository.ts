@@ -56,6 +56,43 @@ export async function consumeChallenge(
   return verdict.ok ? { ok: false, reason: 'used' } : verdict;
 }
 
+export async function findChallenges(
+  db: Db,
+  hashes: readonly string[],
+): Promise<Map<string, ChallengeRecord>> {
+  if (!hashes.length) return new Map();
+  const rows = await db.selectFrom('scep_challenges').selectAll().where('hash', 'in', hashes).execute();
+  return new Map(rows.map((row) => [row.hash, toRecord(row)]));
+}
+
+/**
+ * `consumeChallenge` for many challenges in one conditional UPDATE: each is used only if still unused,
+ * unexpired, of the purpose and bound as claimed. Answers the hashes this call used; the hashes must differ.
+ */
+export async function consumeChallenges(
+  db: Db,
+  claims: ReadonlyArray<{ hash: string; boundTo: ChallengeBinding }>,
+  expected: { purpose: ChallengePurpose; now: Date },
+): Promise<Set<string>> {
+  if (!claims.length) return new Set();
+  const won = await db
+    .updateTable('scep_challenges')
+    .set({ used_at: expected.now })
+    .where((eb) =>
+      eb(
+        eb.refTuple('hash', 'bound_kind', 'bound_id'),
+        'in',
+        claims.map(({ hash, boundTo }) => eb.tuple(hash, boundTo.kind, boundTo.id)),
+      ),
+    )
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', expected.now)
+    .where('purpose', '=', expected.purpose)
+    .returning('hash')
+    .execute();
+  return new Set(won.map((row) => row.hash));
+}
+
 /** Retention: challenges past their expiry are of no use to anyone. */
 export async function deleteExpiredChallenges(db: Db, before: Date): Promise<number> {
   const result = await db.deleteFrom('scep_challenges').where('expires_at', '<', before).executeTakeFirst();

@@ -1,6 +1,9 @@
 // SCEP throughput: PKCSReq end to end (edge over loopback HTTP → Temporal → core CA), and the edge's own decode/verify rates.
 import { X509Certificate, createPrivateKey, generateKeyPair, randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { sql, type Kysely } from 'kysely';
+import type { CoreDatabase } from '../../core/db/core-database.js';
 import { createPkiActivities } from '../../activities/pki/pki.activities.js';
 import { TrustStore, verifySignedData } from '../../core/cms/index.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
@@ -23,8 +26,19 @@ import { serveEdge } from '../support/served-edge.js';
 import { startBenchPlanes } from './bench-planes.js';
 import { intParam, metric, type BenchParams, type BenchResult, type Metric } from './benchmark.js';
 import { runLoad, timeSync, type LoadReport } from './load-loop.js';
+import { workflowCostCounter, workPerOperation } from './workflow-cost.js';
 
 const generateRsa = promisify(generateKeyPair);
+
+/** Transactions of this database so far; the statistics reach the view within a second, hence the wait. */
+async function databaseTransactions(db: Kysely<CoreDatabase>): Promise<number> {
+  await sleep(1_500);
+  const { rows } = await sql<{ total: string }>`
+    select xact_commit + xact_rollback as total from pg_stat_database where datname = current_database()`.execute(
+    db,
+  );
+  return Number(rows[0]!.total);
+}
 const newKey = () => generateRsa('rsa', { modulusLength: 2048 });
 
 function rateMetrics(prefix: string, report: LoadReport, unit: string): Record<string, Metric> {
@@ -70,6 +84,9 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       }),
     );
     const fetch = fetchOver(agents);
+    const cost = workflowCostCounter(planes.temporal);
+    const workBefore = await cost.count();
+    const transactionsBefore = await databaseTransactions(planes.database.core.db);
     const enrol = await runLoad(
       { count: params.enrolments, concurrency: params.concurrency, maxMs: params.maxSeconds * 1000 },
       async (i) => {
@@ -88,6 +105,8 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       },
     );
     if (enrol.errors.length) console.error('enrolment failures:', enrol.errors);
+    const perCertificate = workPerOperation(workBefore, await cost.settled(10_000), enrol.ok);
+    const transactions = (await databaseTransactions(planes.database.core.db)) - transactionsBefore;
 
     // (b) The edge alone: decrypt and verify PKCSReq messages built ahead of time for the live RA.
     const ra = planes.ra.credentials();
@@ -173,6 +192,9 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
         certificates_issued: metric(enrol.ok, 'count'),
         enrolment_failures: metric(enrol.failed + enrol.skipped, 'count'),
         ...rateMetrics('enrol', enrol, 'certificates/s'),
+        workflow_tasks_per_certificate: metric(perCertificate.workflowTasks, 'tasks'),
+        history_events_per_certificate: metric(perCertificate.historyEvents, 'events'),
+        pg_transactions_per_certificate: metric(enrol.ok ? transactions / enrol.ok : 0, 'transactions'),
         ...rateMetrics('pkcsreq_parse', parse, 'ops/s'),
         ...rateMetrics('ca_issue', caIssue, 'ops/s'),
         ...rateMetrics('certrep_build', certRep, 'ops/s'),
@@ -181,6 +203,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       notes: [
         'enrol: GetCACaps + GetCACert + PKIOperation over keep-alive HTTP on 127.0.0.1, signed by the core worker in this process',
         'device key generation and challenge creation happen before the clock starts',
+        'pg_transactions_per_certificate: committed and rolled back transactions of the whole database (both planes, background polls included) during the enrolment phase; each statement outside a transaction is one',
         `pkcsreq_parse: ${messages.length} distinct PKCSReq (RSA-2048 signer, AES-128 envelope to the RA), one at a time`,
         'ca_issue: one device identity from a parsed CSR with the live issuing CA (RSA-3072), no database',
         'certrep_build: the SUCCESS CertRep for a parsed PKCSReq: envelope to the device and the RA (RSA-3072) signature',

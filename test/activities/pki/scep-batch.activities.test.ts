@@ -85,6 +85,41 @@ describe('SCEP batch signing', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('in one batch, signs a retried transaction once and refuses a second key presenting the same challenge', async () => {
+    const device = await request();
+    const { challenge } = await pki.createScepChallenge({
+      purpose: 'device-identity',
+      boundTo: { kind: 'enrollment', id: enrollmentId },
+    });
+    const owner = await request({ challenge });
+    const thief = await request({ challenge });
+    const { outcomes } = await batch.signScepBatch({
+      items: [item(owner), item(device), item(thief), item(owner)],
+    });
+    expect(outcomes.map((o) => o.status)).toEqual(['issued', 'issued', 'rejected', 'issued']);
+    expect(outcomes[3]).toEqual(outcomes[0]);
+    expect(outcomes[2]).toEqual({ status: 'rejected', reason: 'used' });
+    if (outcomes[0]?.status !== 'issued') throw new Error('not issued');
+    const certificate = new X509Certificate(Buffer.from(outcomes[0].certificateBase64, 'base64'));
+    expect(certificate.publicKey.equals(owner.keys.publicKey)).toBe(true);
+    const issuedForOwner = await t.core.db
+      .selectFrom('certificates')
+      .select('sha256_fingerprint')
+      .where('challenge_hash', 'in', (eb) =>
+        eb
+          .selectFrom('certificates')
+          .select('challenge_hash')
+          .where('sha256_fingerprint', '=', outcomes[0]!.status === 'issued' ? outcomes[0]!.fingerprint : ''),
+      )
+      .execute();
+    expect(issuedForOwner).toHaveLength(1);
+    // The same key with the used challenge under a new transaction (a device starting over) gets its certificate.
+    const again = await batch.signScepBatch({
+      items: [{ ...item(owner), key: randomBytes(20).toString('hex') }],
+    });
+    expect(again.outcomes[0]).toEqual(outcomes[0]);
+  });
+
   it('never answers a transaction with the certificate of another key that used its key first', async () => {
     const victim = await request();
     await batch.signScepBatch({ items: [item(victim)] });

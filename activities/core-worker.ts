@@ -4,7 +4,11 @@ import type { CoreProcessConfig, DepSettings, DirectorySettings } from '../core/
 import type { VaultSettings } from '../core/config/config.schema.js';
 import { vaultSettings } from '../core/config/config.schema.js';
 import { depSettings } from '../core/config/config.schema.js';
-import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import {
+  temporalClientConnectionOptions,
+  temporalClientOptions,
+  temporalConnectionOptions,
+} from '../core/temporal/connection-options.js';
 import { openCoreDatabase } from '../runtime/db/connect.js';
 import { runWorker, type RunningWorker } from '../runtime/run-worker.js';
 import { createCorePlaneCheckActivities } from './plane-check.activities.js';
@@ -155,7 +159,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
  * the settings.
  */
 async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreDatabase>): Promise<void> {
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const connection = await Connection.connect(temporalClientConnectionOptions(config.temporal));
   try {
     const client = new Client({ connection, ...temporalClientOptions(config.temporal) });
     for (const edgeTaskQueue of config.core.edgeTaskQueues) {

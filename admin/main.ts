@@ -6,7 +6,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import type { AdminProcessConfig } from '../core/config/config.schema.js';
 import { createLogger } from '../core/log/logger.js';
-import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import {
+  temporalClientConnectionOptions,
+  temporalClientOptions,
+} from '../core/temporal/connection-options.js';
 import { closeServer } from '../runtime/close-server.js';
 import { coreWorkerProbe } from '../runtime/core-worker-probe.js';
 import { openCoreDatabase } from '../runtime/db/connect.js';
@@ -25,7 +28,7 @@ export async function startAdmin(config: AdminProcessConfig): Promise<RunningAdm
       ? { cert: readFileSync(config.admin.tlsCertFile), key: readFileSync(config.admin.tlsKeyFile) }
       : undefined;
   const database = openCoreDatabase(config.database.url, config.database.poolSize);
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const connection = await Connection.connect(temporalClientConnectionOptions(config.temporal));
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
   if (!config.admin.bootstrapTokenHash)
     log.warn('no bootstrap token hash configured: only API tokens are accepted');

@@ -4,7 +4,10 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import type { EdgeProcessConfig } from '../core/config/config.schema.js';
 import { createLogger } from '../core/log/logger.js';
-import { temporalClientOptions, temporalConnectionOptions } from '../core/temporal/connection-options.js';
+import {
+  temporalClientConnectionOptions,
+  temporalClientOptions,
+} from '../core/temporal/connection-options.js';
 import { openEdgeDatabase } from '../runtime/db/connect.js';
 import { closeServer } from '../runtime/close-server.js';
 import { coreWorkerProbe } from '../runtime/core-worker-probe.js';
@@ -21,7 +24,7 @@ export async function startEdge(config: EdgeProcessConfig): Promise<RunningEdge>
   const log = createLogger('keep-edge', config.log.level);
   installTemporalRuntime(log);
   const database = openEdgeDatabase(config.edgeDatabase.url, config.edgeDatabase.poolSize);
-  const connection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  const connection = await Connection.connect(temporalClientConnectionOptions(config.temporal));
   const temporal = new Client({ connection, ...temporalClientOptions(config.temporal) });
   const postgres = () => database.pool.query('SELECT 1');
   const temporalUp = () => connection.workflowService.getSystemInfo({});

@@ -25,6 +25,14 @@ export function temporalConnectionOptions(settings: TemporalSettings): TemporalC
   return { address: settings.address, tls, ...(settings.apiKey ? { apiKey: settings.apiKey } : {}) };
 }
 
+/**
+ * A client's connection options. The SDK's 10 s default to reach the frontend is short for a Temporal server that
+ * starts beside Keep, or a loaded machine: a slow start is not a failure.
+ */
+export function temporalClientConnectionOptions(settings: TemporalSettings) {
+  return { ...temporalConnectionOptions(settings), connectTimeout: '30s' };
+}
+
 /** Namespace and the encrypting data converter: what every Client and Worker of Keep is built with. */
 export function temporalClientOptions(settings: TemporalSettings) {
   return { namespace: settings.namespace, dataConverter: keepDataConverter(settings.payloadKeys) };

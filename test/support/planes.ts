@@ -154,7 +154,7 @@ export async function startTestPlanes(
     coreConfig.core.workflowBundle,
     platforms.core,
   );
-  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const connection = await Connection.connect({ address: stack.temporalAddress, connectTimeout: '30s' });
   const temporal = new Client({ connection, ...temporalClientOptions(coreConfig.temporal) });
 
   const extraEdges: TestEdge[] = [];

@@ -26,3 +26,4 @@ export { policyFanOutWorkflow } from './policy-fanout.workflow.js';
 export { rolloutWorkflow } from './rollout.workflow.js';
 export { vaultIntegrityWorkflow } from './vault-integrity.workflow.js';
 export { secretRevealWorkflow } from './secret-reveal.workflow.js';
+export { caRolloverWorkflow } from './ca-rollover.workflow.js';

@@ -29,6 +29,12 @@ import { errorBody } from './openapi.js';
 import { TemporalDeadlineError, withTemporalDeadline } from './temporal-deadline.js';
 
 const startBody = z.strictObject({
+  announceHours: z
+    .number()
+    .min(0)
+    .max(8760)
+    .default(0)
+    .describe('How long the new CA is announced (trusted, answered by GetNextCACert) before it issues.'),
   batchSize: z.number().int().min(1).max(10_000).default(100).describe('Devices asked to renew per round.'),
   checkIntervalSeconds: z
     .number()
@@ -155,6 +161,7 @@ export function caRolloverRoutes(deps: {
         const rolloverId = randomUUID();
         const input: CaRolloverInput = {
           rolloverId,
+          announceSeconds: Math.round(body.announceHours * 3600),
           batchSize: body.batchSize,
           checkIntervalSeconds: body.checkIntervalSeconds,
           askAgainAfterMinutes: body.askAgainAfterMinutes,

@@ -22,6 +22,8 @@ export interface CaRolloverProgress {
 
 export interface CaRolloverInput {
   rolloverId: string;
+  /** How long the new CA is announced (trusted, and GetNextCACert's answer) before it issues. */
+  announceSeconds: number;
   /** Devices asked per round. */
   batchSize: number;
   /** Time between rounds: the devices asked renew meanwhile. */

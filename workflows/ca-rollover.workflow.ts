@@ -61,6 +61,7 @@ export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRoll
   // Trusted everywhere before it issues anything: a device's new identity must verify at whichever edge it meets.
   await enter('publishing');
   await installCaChainOnEveryEdge();
+  if (input.announceSeconds > 0) await sleep(`${input.announceSeconds} seconds`);
   await enter('switching');
   await core.activateIssuingCa({ rolloverId: input.rolloverId });
 

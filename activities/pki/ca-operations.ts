@@ -57,7 +57,7 @@ export interface LoadedCa {
   profileSigning: ServiceKey;
   escrow: ServiceKey;
   /** Issuing CAs published beside the active one during a rollover (`next`, `retiring`), as DER. */
-  published: Buffer[];
+  published: Array<{ der: Buffer; next: boolean }>;
 }
 
 /** Thrown when stored CA rows are incomplete; never repaired silently, since that would mint a new CA. */
@@ -111,9 +111,10 @@ export async function loadOrCreateCa(
         rootPem: chain.length ? derToPem(chain.at(-1)!, 'CERTIFICATE') : issuing.certificatePem,
         profileSigning: openKey('profile-signing'),
         escrow: openKey('escrow'),
-        published: (await findPublishedIssuingCas(trx)).map(
-          (row) => pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
-        ),
+        published: (await findPublishedIssuingCas(trx)).map((row) => ({
+          der: pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
+          next: row.state === 'next',
+        })),
       };
     }
 

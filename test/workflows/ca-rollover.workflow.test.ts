@@ -41,6 +41,13 @@ describe('CA rollover', { timeout: 900_000 }, () => {
     const [oldCa] = await issuingCas();
     const oldFingerprints = devices.map((d) => fingerprint(d.identity!.certificate));
 
+    // A bad setting is refused naming the field, an unknown rollover is 404; neither starts anything.
+    const refused = await api('POST', '/v1/pki/ca-rollovers', { batchSize: 0 });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('batchSize');
+    expect((await api('GET', '/v1/pki/ca-rollovers/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+    expect(await issuingCas()).toHaveLength(1);
+
     const started = await api('POST', '/v1/pki/ca-rollovers', {
       batchSize: 2,
       checkIntervalSeconds: 1,

@@ -21,6 +21,7 @@ import { mergeActivities, type ActivityFunctions } from '../runtime/activity-fun
 import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createScepBatchActivities } from './pki/scep-batch.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
+import { createCaRolloverActivities } from './pki/ca-rollover.activities.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import {
   createIdentityRenewalActivities,
@@ -138,6 +139,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createPolicyFanOutActivities(deps),
     createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
     createRolloutActivities(deps),
+    createCaRolloverActivities({ ...deps, crlUrl: crlUrlFor(deps.pki.edgePublicUrl) }),
     createVaultIntegrityActivities({
       db: deps.db,
       keyRing: deps.keyRing,

@@ -42,6 +42,7 @@ import { openApiDocument, type RouteDoc } from './openapi.js';
 import type { AdminPlatform } from './platform.js';
 import { adminPlatforms } from './platforms.js';
 import { pkiRoutes } from './pki.routes.js';
+import { caRolloverRoutes } from './ca-rollover.routes.js';
 import { certificateLifecycleRoutes } from './certificate-lifecycle.routes.js';
 import { securityHeaders } from './security-headers.js';
 import { scimDocs, scimRoutes } from './scim/scim.routes.js';
@@ -246,6 +247,12 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     }),
     ...policyComplianceRoutes(deps),
     ...rolloutRoutes({ db: deps.db, temporal: deps.temporal, coreTaskQueue: deps.coreTaskQueue, timeoutMs }),
+    ...caRolloverRoutes({
+      db: deps.db,
+      temporal: deps.temporal,
+      coreTaskQueue: deps.coreTaskQueue,
+      timeoutMs,
+    }),
     ...fleetSummaryRoutes({ db: deps.db, now }),
     ...secretRevealRoutes({
       db: deps.db,

@@ -116,6 +116,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
       ra,
       trust: trust.trust,
       caChain: trust.chain,
+      nextCaChain: trust.nextChain,
       isRevoked: trust.isRevoked,
       signTimeoutMs: settings.scepSignTimeoutMs,
       allowSingleDes: settings.scepAllowSingleDes,

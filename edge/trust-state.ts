@@ -10,8 +10,10 @@ export interface TrustState {
   isRevoked: (fingerprint: string) => boolean;
   /** DER of the CA chain, root last. */
   chain: () => Buffer[];
+  /** During a CA rollover, the issuing CA coming and the roots (GetNextCACert); empty otherwise. */
+  nextChain: () => Buffer[];
   reload: () => Promise<void>;
-  installChain: (chain: Array<{ der: Buffer; role: 'root' | 'issuing' }>) => Promise<void>;
+  installChain: (chain: Array<{ der: Buffer; role: 'root' | 'issuing'; next?: boolean }>) => Promise<void>;
   revoke: (entries: Array<{ fingerprint: string; serial: string; revokedAt: Date }>) => Promise<void>;
   close: () => void;
 }
@@ -19,11 +21,12 @@ export interface TrustState {
 export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_000): Promise<TrustState> {
   let store: TrustStore | undefined;
   let chain: Buffer[] = [];
+  let nextChain: Buffer[] = [];
   let revoked = new Set<string>();
 
   async function reload(): Promise<void> {
     const [anchors, revokedRows] = await Promise.all([
-      db.selectFrom('ca_chain').select(['der', 'role']).orderBy('role', 'desc').execute(),
+      db.selectFrom('ca_chain').select(['der', 'role', 'next']).orderBy('role', 'desc').execute(),
       db.selectFrom('revoked_certificates').select('fingerprint').execute(),
     ]);
     const loaded = anchors.map((a) => a.der);
@@ -34,6 +37,10 @@ export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_
       store = loaded.length ? new TrustStore(loaded) : undefined;
     }
     chain = loaded;
+    const coming = anchors.filter((a) => a.next).map((a) => a.der);
+    nextChain = coming.length
+      ? [...coming, ...anchors.filter((a) => a.role === 'root').map((a) => a.der)]
+      : [];
     revoked = new Set(revokedRows.map((r) => r.fingerprint));
   }
 
@@ -45,14 +52,20 @@ export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_
     trust: () => store,
     isRevoked: (fingerprint) => revoked.has(fingerprint),
     chain: () => chain,
+    nextChain: () => nextChain,
     reload,
     async installChain(certificates) {
       await db.transaction().execute(async (tx) => {
         await tx.deleteFrom('ca_chain').execute();
-        for (const { der, role } of certificates) {
+        for (const { der, role, next } of certificates) {
           await tx
             .insertInto('ca_chain')
-            .values({ fingerprint: createHash('sha256').update(der).digest('hex'), der, role })
+            .values({
+              fingerprint: createHash('sha256').update(der).digest('hex'),
+              der,
+              role,
+              next: next ?? false,
+            })
             .execute();
         }
       });

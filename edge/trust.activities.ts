@@ -4,10 +4,14 @@ import type { TrustState } from './trust-state.js';
 export function createTrustActivities(deps: { trust: TrustState }) {
   return {
     async installCaChain(input: {
-      certificates: Array<{ derBase64: string; role: 'root' | 'issuing' }>;
+      certificates: Array<{ derBase64: string; role: 'root' | 'issuing'; next?: true }>;
     }): Promise<void> {
       await deps.trust.installChain(
-        input.certificates.map((c) => ({ der: Buffer.from(c.derBase64, 'base64'), role: c.role })),
+        input.certificates.map((c) => ({
+          der: Buffer.from(c.derBase64, 'base64'),
+          role: c.role,
+          next: c.next ?? false,
+        })),
       );
     },
     async revokeCertificates(input: {

@@ -30,3 +30,4 @@ export { secretRevealWorkflow } from './secret-reveal.workflow.js';
 export { secretRotationWorkflow } from './secret-rotation.workflow.js';
 export { secretRotationSweepWorkflow } from './secret-rotation-sweep.workflow.js';
 export { policyVerificationWorkflow } from './policy-verification.workflow.js';
+export { caRolloverWorkflow } from './ca-rollover.workflow.js';

@@ -1,5 +1,5 @@
-// Hands revocations and a CRL to the edges: the one fan-out the revocation, CRL refresh and edge provisioning
-// workflows share.
+// Hands revocations, a CRL and the CA chain to the edges: the one fan-out the revocation, CRL refresh, edge provisioning
+// and CA rollover workflows share.
 import { proxyActivities } from '@temporalio/workflow';
 import type { PkiActivities, Revocation } from '../activities/pki/pki.activities.js';
 import type { ScepEdgeActivities } from '../edge/scep/scep.activities.js';
@@ -21,4 +21,19 @@ export async function installOnEveryEdge(revocation: Revocation): Promise<void> 
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
   const edges = await pki.edgeTaskQueues();
   await Promise.all(edges.map((taskQueue) => installRevocation(taskQueue, revocation)));
+}
+
+/** Every edge the core serves gets the CA chain as the core holds it now (a rollover's CAs included). */
+export async function installCaChainOnEveryEdge(): Promise<void> {
+  const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
+  const [edges, certificates] = await Promise.all([pki.edgeTaskQueues(), pki.caChain()]);
+  await Promise.all(
+    edges.map((taskQueue) =>
+      proxyActivities<TrustActivities>({
+        taskQueue,
+        startToCloseTimeout: '1 minute',
+        scheduleToStartTimeout: '30 days',
+      }).installCaChain({ certificates }),
+    ),
+  );
 }

@@ -18,8 +18,31 @@ export async function findActiveCaKeys(db: Db): Promise<Map<CaKeyPurpose, CaKey>
 export async function deactivateCaKey(db: Db, purpose: CaKeyPurpose): Promise<void> {
   await db
     .updateTable('ca_keys')
-    .set({ active: false })
+    .set({ active: false, state: 'retired' })
     .where('purpose', '=', purpose)
     .where('active', '=', true)
     .execute();
+}
+
+/** Issuing CAs trusted beside the active one during a rollover: the one coming (`next`) or going (`retiring`). */
+export async function findPublishedIssuingCas(db: Db): Promise<CaKey[]> {
+  return db
+    .selectFrom('ca_keys')
+    .selectAll()
+    .where('purpose', '=', 'issuing')
+    .where('state', 'in', ['next', 'retiring'])
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Changes whenever an issuing CA is introduced, activated or retired: a loaded CA older than it is stale. */
+export async function issuingCaVersion(db: Db): Promise<string> {
+  const rows = await db
+    .selectFrom('ca_keys')
+    .select(['id', 'state'])
+    .where('purpose', '=', 'issuing')
+    .where('state', '<>', 'retired')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => `${row.id}:${row.state}`).join(',');
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
+import { issuingCaVersion } from './ca-key.repository.js';
 import { loadOrCreateCa, type CaOptions, type LoadedCa } from './ca-operations.js';
 
 export type CaLoader = () => Promise<LoadedCa>;
@@ -42,20 +43,25 @@ export function createCaLoader(
   keyRing: KeyRing,
   settings: { organization: string; crlUrl: string } & CaImportSettings,
 ): CaLoader {
-  let loaded: Promise<LoadedCa> | undefined;
-  return () => {
-    loaded ??= (async () => {
+  let loaded: { version: string; ca: Promise<LoadedCa> } | undefined;
+  // A rollover on any core worker changes the stored issuing CAs: every worker sees it at its next activity,
+  // for the price of one small query, and loads the CA again.
+  return async () => {
+    const version = await issuingCaVersion(db);
+    if (loaded?.version === version) return loaded.ca;
+    const ca = (async () => {
       const toImport = caImportFrom(settings);
       return loadOrCreateCa(db, keyRing, {
         organization: settings.organization,
         crlUrl: settings.crlUrl,
         ...(toImport ? { import: toImport } : {}),
       });
-    })().catch((err: unknown) => {
-      loaded = undefined; // a failed start is retried by the next activity, not cached
-      throw err;
+    })();
+    loaded = { version, ca };
+    ca.catch(() => {
+      if (loaded?.ca === ca) loaded = undefined; // a failed start is retried by the next activity, not cached
     });
-    return loaded;
+    return ca;
   };
 }
 

@@ -27,7 +27,7 @@ import {
 import { generateSerialNumber } from '../../core/pki/serial-number.js';
 import { describeName } from '../../core/pki/x509-name.js';
 import { Certificate } from 'pkijs';
-import { findActiveCaKeys, insertCaKey } from './ca-key.repository.js';
+import { findActiveCaKeys, findPublishedIssuingCas, insertCaKey } from './ca-key.repository.js';
 import {
   findCertificateByChallenge,
   listRevokedCertificates,
@@ -57,6 +57,8 @@ export interface LoadedCa {
   rootPem: string;
   profileSigning: ServiceKey;
   escrow: ServiceKey;
+  /** Issuing CAs published beside the active one during a rollover (`next`, `retiring`), as DER. */
+  published: Array<{ der: Buffer; next: boolean }>;
 }
 
 /** Thrown when stored CA rows are incomplete; never repaired silently, since that would mint a new CA. */
@@ -64,7 +66,20 @@ export class CaStateError extends Error {
   override name = 'CaStateError';
 }
 
-const keyAad = (purpose: CaKeyPurpose, id: string) => Buffer.from(`ca_keys/${purpose}/${id}`);
+export const keyAad = (purpose: CaKeyPurpose, id: string) => Buffer.from(`ca_keys/${purpose}/${id}`);
+
+/** Opens a stored CA key row's sealed private key. */
+export function openCaKey(
+  keyRing: KeyRing,
+  row: { id: string; purpose: CaKeyPurpose; certificate_pem: string; sealed_private_key: string | null },
+): ServiceKey {
+  if (!row.sealed_private_key) throw new CaStateError(`Keep does not hold the ${row.purpose} key`);
+  const pkcs8 = keyRing.openString(row.sealed_private_key, keyAad(row.purpose, row.id));
+  return {
+    certificatePem: row.certificate_pem,
+    privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }),
+  };
+}
 
 /**
  * Serialised by an advisory lock so that two core workers starting together cannot both create a
@@ -81,11 +96,7 @@ export async function loadOrCreateCa(
     const openKey = (purpose: CaKeyPurpose): ServiceKey => {
       const row = stored.get(purpose);
       if (!row?.sealed_private_key) throw new CaStateError(`no active ${purpose} key is stored`);
-      const pkcs8 = keyRing.openString(row.sealed_private_key, keyAad(purpose, row.id));
-      return {
-        certificatePem: row.certificate_pem,
-        privateKey: createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }),
-      };
+      return openCaKey(keyRing, row);
     };
 
     if (stored.has('issuing')) {
@@ -101,6 +112,10 @@ export async function loadOrCreateCa(
         rootPem: chain.length ? derToPem(chain.at(-1)!, 'CERTIFICATE') : issuing.certificatePem,
         profileSigning: openKey('profile-signing'),
         escrow: openKey('escrow'),
+        published: (await findPublishedIssuingCas(trx)).map((row) => ({
+          der: pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
+          next: row.state === 'next',
+        })),
       };
     }
 
@@ -132,25 +147,19 @@ export async function loadOrCreateCa(
     if (chainPem) await store('root', chainPem, rootKey);
     await store('issuing', issuing.certificatePem, issuing.privateKey);
 
-    const serviceKey = async (
+    const serviceKey = (
       purpose: 'profile-signing' | 'escrow',
       profile: LeafProfileName,
       commonName: string,
-    ): Promise<ServiceKey> => {
-      const { publicKey, privateKey } = generateRsaKey(3072);
-      const issued = issueCertificate({
-        ca: issuing,
-        publicKey,
+    ) =>
+      issueServiceKey(trx, keyRing, issuing, {
+        purpose,
         profile,
-        template: { commonName, organization: options.organization },
-        serial: generateSerialNumber(),
+        commonName,
         now,
+        organization: options.organization,
         ...(options.crlUrl ? { crlUrl: options.crlUrl } : {}),
       });
-      await recordIssued(trx, issued, profile, {});
-      await store(purpose, issued.pem, privateKey);
-      return { certificatePem: issued.pem, privateKey };
-    };
     return {
       issuing,
       rootPem: chainPem ? derToPem(issuing.chainDer.at(-1)!, 'CERTIFICATE') : issuing.certificatePem,
@@ -160,8 +169,47 @@ export async function loadOrCreateCa(
         `${options.organization} Keep Profile Signing`,
       ),
       escrow: await serviceKey('escrow', 'escrow-encryption', `${options.organization} Keep Key Escrow`),
+      published: [],
     };
   });
+}
+
+/** Issues, records and stores (sealed, as the active key of its purpose) one of the keys the core uses itself. */
+export async function issueServiceKey(
+  trx: Kysely<CoreDatabase>,
+  keyRing: KeyRing,
+  issuing: CertificateAuthority,
+  options: {
+    purpose: 'profile-signing' | 'escrow';
+    profile: LeafProfileName;
+    commonName: string;
+    organization: string;
+    crlUrl?: string;
+    now: Date;
+  },
+): Promise<ServiceKey> {
+  const { publicKey, privateKey } = generateRsaKey(3072);
+  const issued = issueCertificate({
+    ca: issuing,
+    publicKey,
+    profile: options.profile,
+    template: { commonName: options.commonName, organization: options.organization },
+    serial: generateSerialNumber(),
+    now: options.now,
+    ...(options.crlUrl ? { crlUrl: options.crlUrl } : {}),
+  });
+  await recordIssued(trx, issued, options.profile, {});
+  const id = randomUUID();
+  await insertCaKey(trx, {
+    id,
+    purpose: options.purpose,
+    certificate_pem: issued.pem,
+    sealed_private_key: keyRing.sealToString(
+      privateKey.export({ type: 'pkcs8', format: 'der' }),
+      keyAad(options.purpose, id),
+    ),
+  });
+  return { certificatePem: issued.pem, privateKey };
 }
 
 /** Records an issued certificate with what it was issued for; the subject is read from the certificate. */

@@ -110,12 +110,20 @@ export function createPkiActivities(deps: {
     publishCrl(db, (await ca()).issuing, { now: new Date(), validityHours: pki.crlValidityHours });
 
   const activities = {
-    /** The CA chain the edge trusts and hands out (issuing first, root last), as base64 DER. */
-    async caChain(): Promise<Array<{ derBase64: string; role: 'root' | 'issuing' }>> {
-      const { issuing } = await ca();
+    /**
+     * The CA chain the edge trusts and hands out (issuing first, root last), as base64 DER; during a rollover
+     * the issuing CA coming or going is published too, so identities from either verify.
+     */
+    async caChain(): Promise<Array<{ derBase64: string; role: 'root' | 'issuing'; next?: true }>> {
+      const { issuing, published } = await ca();
       const issuingDer = pemBlocks(issuing.certificatePem, 'CERTIFICATE')[0]!;
       return [
         { derBase64: issuingDer.toString('base64'), role: 'issuing' as const },
+        ...published.map(({ der, next }) => ({
+          derBase64: der.toString('base64'),
+          role: 'issuing' as const,
+          ...(next ? { next: true as const } : {}),
+        })),
         ...issuing.chainDer.map((der) => ({
           derBase64: Buffer.from(der).toString('base64'),
           role: 'root' as const,

@@ -36,6 +36,8 @@ export const PERMISSIONS = {
   'certificates:revoke': ['admin'],
   /** Expiring certificates and identity renewals (metadata only: serials, subjects, dates). */
   'certificates:read': ['admin', 'operator', 'auditor'],
+  /** Start, pause and resume a CA rollover (a new issuing CA; every device identity renewed onto it). */
+  'ca:rollover': ['admin'],
   'audit:read': ['admin', 'auditor'],
   'teams:manage': ['admin'],
   'grants:manage': ['admin'],

@@ -41,11 +41,26 @@ export function createCaHierarchy(options: CreateCaOptions): CaHierarchy {
   });
   const root = toCertificateAuthority(rootDer, rootKey.privateKey);
 
+  return { root, issuing: createIssuingCa(root, { ...options, generation: 1 }) };
+}
+
+/**
+ * An issuing CA under `root`: the first at creation, a successor in a rollover. A successor's name carries its
+ * generation, so that issuer names tell the two apart in logs, CRLs and a device's certificate list.
+ */
+export function createIssuingCa(
+  root: CertificateAuthority,
+  options: Pick<CreateCaOptions, 'organization' | 'now' | 'issuingValidityDays'> & { generation: number },
+): CertificateAuthority {
   const issuingKey = generateRsaKey(3072);
+  const suffix = options.generation > 1 ? ` ${options.generation}` : '';
   const issuingDer = buildCertificate({
     profile: CA_PROFILES['issuing-ca'],
     serial: generateSerialNumber(),
-    subject: { commonName: `${options.organization} Keep Issuing CA`, organization: options.organization },
+    subject: {
+      commonName: `${options.organization} Keep Issuing CA${suffix}`,
+      organization: options.organization,
+    },
     subjectAltNames: [],
     subjectPublicKey: issuingKey.publicKey,
     ...validityWindow(
@@ -55,7 +70,7 @@ export function createCaHierarchy(options: CreateCaOptions): CaHierarchy {
     ),
     signer: root,
   });
-  return { root, issuing: toCertificateAuthority(issuingDer, issuingKey.privateKey, [rootDer]) };
+  return toCertificateAuthority(issuingDer, issuingKey.privateKey, [root.certificateDer, ...root.chainDer]);
 }
 
 export function generateRsaKey(bits: 2048 | 3072 | 4096): { publicKey: KeyObject; privateKey: KeyObject } {

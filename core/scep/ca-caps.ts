@@ -1,7 +1,7 @@
 // GetCACaps (RFC 8894 §3.5.2): the capabilities Keep's RA advertises, and a reader for clients.
 
-/** GetNextCACert is left out until CA rollover is implemented. */
 export const RA_CAPABILITIES = [
+  'GetNextCACert',
   'POSTPKIOperation',
   'SHA-256',
   'SHA-512',

@@ -1,5 +1,6 @@
 // What core/scep offers: the RFC 8894 message layer for Keep's RA and for SCEP clients.
 export { RA_CAPABILITIES, CA_CAPS_CONTENT_TYPE, renderCaCaps, parseCaCaps } from './ca-caps.js';
+export { NEXT_CA_CERT_CONTENT_TYPE, buildNextCaCertResponse } from './next-ca-cert.js';
 export {
   CA_CERT_CONTENT_TYPE,
   CA_RA_CERT_CONTENT_TYPE,

@@ -53,6 +53,8 @@ export const workflowIds = {
   /** One per change of a policy's version or assignments. */
   policyFanOut: (id: string) => `policy-fanout-${id}`,
   rollout: (id: string) => `rollout-${id}`,
+  /** `id` is the rollover's id (the admin API's). */
+  caRollover: (id: string) => `ca-rollover-${id}`,
   /** Per core task queue, like crl-refresh: each core checks the vault in its own database. */
   vaultIntegrity: (coreTaskQueue: string) => `vault-integrity-${coreTaskQueue}`,
   /** Per core task queue, like crl-refresh: each core proves the policies of the devices in its own database. */

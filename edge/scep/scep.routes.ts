@@ -17,7 +17,9 @@ import { isWellFormedChallenge } from '../../core/pki/scep-challenge.js';
 import {
   buildCaCertResponse,
   buildCertRep,
+  buildNextCaCertResponse,
   CA_CAPS_CONTENT_TYPE,
+  NEXT_CA_CERT_CONTENT_TYPE,
   parsePkiMessage,
   PKI_MESSAGE_CONTENT_TYPE,
   renderCaCaps,
@@ -44,6 +46,8 @@ export interface ScepDeps {
   ra: RaState;
   trust: () => TrustStore | undefined;
   caChain: () => Buffer[];
+  /** The CA a rollover is introducing, with the roots (GetNextCACert); empty when none is coming. */
+  nextCaChain: () => Buffer[];
   isRevoked: (fingerprint: string) => boolean;
   signTimeoutMs: number;
   /** Accept single-DES request envelopes from legacy clients (`edge.scepAllowSingleDes`); off by default. */
@@ -286,6 +290,13 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       case 'GetCACert': {
         const { contentType, body } = buildCaCertResponse(credentials().certificate, deps.caChain());
         return c.body(new Uint8Array(body), 200, { 'Content-Type': contentType });
+      }
+      case 'GetNextCACert': {
+        const next = deps.nextCaChain();
+        if (!next.length) throw new HTTPException(404, { message: 'no next CA is published' });
+        return c.body(new Uint8Array(buildNextCaCertResponse(next, credentials())), 200, {
+          'Content-Type': NEXT_CA_CERT_CONTENT_TYPE,
+        });
       }
       case 'PKIOperation':
         return pkiOperation(c, enrollmentId);

@@ -3,6 +3,12 @@ import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type CaKeyPurpose = 'root' | 'issuing' | 'profile-signing' | 'escrow' | 'scep-ra';
 
+/**
+ * A CA's life in a rollover: `next` is published (trusted, in GetCACert) but issues nothing; `active` issues;
+ * `retiring` is still trusted while the identities it issued are renewed; `retired` is neither.
+ */
+export type CaKeyState = 'next' | 'active' | 'retiring' | 'retired';
+
 export interface CaKeyTable {
   id: string;
   purpose: CaKeyPurpose;
@@ -14,6 +20,9 @@ export interface CaKeyTable {
    */
   sealed_private_key: string | null;
   active: Generated<boolean>;
+  state: Generated<CaKeyState>;
+  /** The rollover that introduced this CA; null for the first one. */
+  rollover_id: string | null;
   created_at: Generated<Date>;
 }
 

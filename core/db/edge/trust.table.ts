@@ -6,6 +6,8 @@ export interface CaChainTable {
   fingerprint: string;
   der: Buffer;
   role: 'root' | 'issuing';
+  /** The issuing CA a rollover introduced and that issues nothing yet: GetNextCACert's answer. */
+  next: Generated<boolean>;
   installed_at: Generated<Date>;
 }
 

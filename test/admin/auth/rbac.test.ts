@@ -28,6 +28,10 @@ describe('admin roles', () => {
     expect(Object.keys(PERMISSIONS)).toContain('push-certificate:write');
   });
 
+  it('lets only admins start, pause and resume a CA rollover', () => {
+    expect(ROLES.filter((role) => hasPermission(role, 'ca:rollover'))).toEqual(['admin']);
+  });
+
   it('refuses EraseDevice from helpdesk with 403 naming the missing permission, and audits nothing', async () => {
     const res = await call(app, 'POST', `/v1/devices/${deviceId}/commands`, {
       token: tokens.helpdesk,

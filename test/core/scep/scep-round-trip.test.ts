@@ -24,10 +24,10 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe('SCEP round trip (client builder ↔ server parser)', () => {
-  it('advertises the RFC 8894 capabilities without GetNextCACert', async () => {
+  it('advertises the RFC 8894 capabilities, GetNextCACert among them (CA rollover)', async () => {
     const caps = await new ScepClient({ url: server.url }).getCaCaps();
     expect([...caps]).toEqual(RA_CAPABILITIES.map((c) => c.toUpperCase()));
-    expect(renderCaCaps()).not.toContain('GetNextCACert');
+    expect(renderCaCaps()).toContain('GetNextCACert');
   });
 
   it('GetCACert returns the RA certificate and the CA chain', async () => {

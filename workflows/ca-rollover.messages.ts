@@ -1,0 +1,45 @@
+// What a CA rollover shows and accepts: its progress, and an admin's pause or resume (with the admin API's proof).
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+export type CaRolloverPhase =
+  'introducing' | 'publishing' | 'switching' | 'renewing' | 'retiring' | 'completed';
+
+export interface CaRolloverProgress {
+  rolloverId: string;
+  phase: CaRolloverPhase;
+  paused: boolean;
+  /** The new issuing CA's subject, once introduced. */
+  newCa: string | null;
+  /** Device identities from the old CA not renewed yet (at the last count). */
+  remaining: number;
+  /** Devices asked to renew so far (asking one again counts again). */
+  asked: number;
+  /** Devices due whose enrollment no edge holds. */
+  notAtEdge: number;
+  /** Set when the deadline passed with identities left: the old CA was retired anyway. */
+  deadlinePassed: boolean;
+}
+
+export interface CaRolloverInput {
+  rolloverId: string;
+  /** How long the new CA is announced (trusted, and GetNextCACert's answer) before it issues. */
+  announceSeconds: number;
+  /** Devices asked per round. */
+  batchSize: number;
+  /** Time between rounds: the devices asked renew meanwhile. */
+  checkIntervalSeconds: number;
+  /** A device asked and not renewed is asked again after this long. */
+  askAgainAfterMinutes: number;
+  /** ISO time after which the old CA is retired even with identities left (they can no longer check in). */
+  deadline: string;
+}
+
+/** Who acts: an admin's subject and the request the admin API recorded (used once). */
+export interface CaRolloverActor {
+  by: string;
+  requestId: string;
+}
+
+export const pauseCaRolloverUpdate = defineUpdate<CaRolloverProgress, [CaRolloverActor]>('pauseCaRollover');
+export const resumeCaRolloverUpdate = defineUpdate<CaRolloverProgress, [CaRolloverActor]>('resumeCaRollover');
+export const caRolloverProgressQuery = defineQuery<CaRolloverProgress>('caRolloverProgress');

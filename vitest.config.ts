@@ -1,13 +1,34 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/quiet-temporal.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'keep',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, 'test/topology/**'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The production topology runs a Postgres, a Temporal server and four Keep processes of its own: alone,
+        // after everything else, so it starves no other test file (and none starves it).
+        extends: true,
+        test: {
+          name: 'topology',
+          include: ['test/topology/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

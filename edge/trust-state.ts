@@ -18,6 +18,8 @@ export interface TrustState {
   close: () => void;
 }
 
+const NO_CHAIN_RELOAD_MS = 1_000;
+
 export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_000): Promise<TrustState> {
   let store: TrustStore | undefined;
   let chain: Buffer[] = [];
@@ -47,6 +49,13 @@ export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_
   await reload();
   const timer = setInterval(() => void reload().catch(() => undefined), refreshMs);
   timer.unref();
+  // A replica that started before the core installed the chain (through another replica's worker) refuses every
+  // device until it has one: it looks every second until then, not once a refresh period.
+  const untrusted = setInterval(() => {
+    if (store) clearInterval(untrusted);
+    else void reload().catch(() => undefined);
+  }, NO_CHAIN_RELOAD_MS);
+  untrusted.unref();
 
   return {
     trust: () => store,
@@ -81,7 +90,10 @@ export async function createTrustState(db: Kysely<EdgeDatabase>, refreshMs = 10_
       }
       await reload();
     },
-    close: () => clearInterval(timer),
+    close: () => {
+      clearInterval(timer);
+      clearInterval(untrusted);
+    },
   };
 }
 

@@ -48,12 +48,18 @@ export interface TemporalServerOptions {
   /** The persistence and visibility database names (default `temporal`, `temporal_visibility`). */
   databases?: { default: string; visibility: string };
   namespace?: string;
+  /** The eight service ports of an earlier start: a restart keeps the address its clients know. */
+  ports?: number[];
 }
 
 export interface RunningTemporalServer {
   address: string;
   namespace: string;
+  /** The service ports, to start the server again on the same address. */
+  ports: number[];
   stop(): Promise<void>;
+  /** SIGKILL, as a crash would end it (fault tests). */
+  kill(): Promise<void>;
 }
 
 const run = promisify(execFile);
@@ -154,7 +160,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
   const databases = options.databases ?? { default: 'temporal', visibility: 'temporal_visibility' };
   const namespace = options.namespace ?? 'default';
   await setupTemporalSchema(options.binaries.sqlTool, options.postgresUrl, databases);
-  const ports: number[] = [];
+  const ports: number[] = [...(options.ports ?? [])];
   while (ports.length < 8) {
     const port = await freeMembershipPort();
     if (!ports.includes(port)) ports.push(port);
@@ -179,6 +185,10 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     await stopProcess(server);
     await rm(dir, { recursive: true, force: true });
   };
+  const kill = async () => {
+    await stopProcess(server, 'SIGKILL');
+    await rm(dir, { recursive: true, force: true });
+  };
   try {
     const connection = await waitForFrontend(address, server, () => output);
     try {
@@ -192,7 +202,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       cause,
     });
   }
-  return { address, namespace, stop };
+  return { address, namespace, ports, stop, kill };
 }
 
 async function waitForFrontend(
@@ -253,11 +263,11 @@ async function freeMembershipPort(): Promise<number> {
   }
 }
 
-/** SIGTERM, then SIGKILL if the server has not exited within 10 s. */
-async function stopProcess(child: ChildProcess): Promise<void> {
+/** `signal` (SIGTERM by default), then SIGKILL if the server has not exited within 10 s. */
+async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
+  child.kill(signal);
   const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);

@@ -22,6 +22,7 @@ export interface RaState {
 }
 
 const AAD = Buffer.from('edge.scep_ra');
+const UNPROVISIONED_RELOAD_MS = 1_000;
 
 /** A PKCS#10 for the RA key; node-forge builds and signs it (off the hot path, once per edge). */
 function certificationRequest(key: KeyObject): string {
@@ -72,6 +73,13 @@ export async function createRaState(
   await reload();
   const timer = setInterval(() => void reload().catch(() => undefined), refreshMs);
   timer.unref();
+  // A replica that started before the core certified the RA (the certificate went to another replica's worker)
+  // refuses every enrolment with 503 until it has one: it looks every second until then, not once a refresh period.
+  const unprovisioned = setInterval(() => {
+    if (current) clearInterval(unprovisioned);
+    else void reload().catch(() => undefined);
+  }, UNPROVISIONED_RELOAD_MS);
+  unprovisioned.unref();
   return {
     credentials: () => current,
     previousCertificates: () =>
@@ -120,6 +128,9 @@ export async function createRaState(
       await reload();
     },
     reload,
-    close: () => clearInterval(timer),
+    close: () => {
+      clearInterval(timer);
+      clearInterval(unprovisioned);
+    },
   };
 }

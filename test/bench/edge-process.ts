@@ -70,6 +70,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
   };
   try {
     await waitHealthy(
+      'keep edge',
       baseUrl,
       () => child.exitCode,
       () => output,
@@ -81,8 +82,9 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
   return { baseUrl, pid: child.pid!, stop };
 }
 
-/** Waits for /healthz to answer 200, over TLS or not, or for the process to exit. */
-async function waitHealthy(
+/** Waits for /healthz of `name` to answer 200, over TLS or not, or for the process to exit. */
+export async function waitHealthy(
+  name: string,
   baseUrl: string,
   exitCode: () => number | null,
   output: () => string,
@@ -90,11 +92,11 @@ async function waitHealthy(
   const deadline = performance.now() + 120_000;
   const url = new URL('/healthz', baseUrl);
   while (performance.now() < deadline) {
-    if (exitCode() !== null) throw new Error(`keep edge exited with ${exitCode()}:\n${output()}`);
+    if (exitCode() !== null) throw new Error(`${name} exited with ${exitCode()}:\n${output()}`);
     if (await answers(url)) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`keep edge did not answer ${url.pathname} within 120 s:\n${output()}`);
+  throw new Error(`${name} did not answer ${url.pathname} within 120 s:\n${output()}`);
 }
 
 function answers(url: URL): Promise<boolean> {

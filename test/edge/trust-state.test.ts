@@ -1,8 +1,11 @@
 // The edge's trust state across reloads: chain verdicts survive a reload that changes nothing, never a new chain,
-// and a revocation takes effect at once whatever the cache holds.
+// a revocation takes effect at once whatever the cache holds, and a replica started before the core installed a chain
+// picks it up soon, not a refresh period later.
 import { X509Certificate } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createTrustState, type TrustState } from '../../edge/trust-state.js';
+import { eventually } from '../support/apple-requests.js';
+import { createTestDatabase } from '../support/db.js';
 import { createTestCa } from '../support/test-ca.js';
 import { useTestDatabase } from '../support/test-context.js';
 
@@ -27,5 +30,21 @@ describe('the edge trust state', () => {
 
     await state.installChain([{ der: derOf(createTestCa('Keep Trust B').certPem), role: 'issuing' }]);
     expect(state.trust()).not.toBe(store);
+  });
+
+  it('trusts a chain another replica installed soon, when it started before any chain was installed', async () => {
+    const fresh = await createTestDatabase();
+    const installer = await createTrustState(fresh.edge.db, 3_600_000);
+    const waiting = await createTrustState(fresh.edge.db, 3_600_000);
+    try {
+      expect(waiting.trust()).toBeUndefined();
+      await installer.installChain([{ der: derOf(createTestCa('Keep Trust C').certPem), role: 'issuing' }]);
+      // Until then the replica refuses every device; a bound far below its refresh period, not a speed claim.
+      await eventually(async () => waiting.trust(), 10_000);
+    } finally {
+      installer.close();
+      waiting.close();
+      await fresh.drop();
+    }
   });
 });

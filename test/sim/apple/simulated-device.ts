@@ -98,6 +98,11 @@ export class SimulatedAppleDevice {
   pushesIgnored = 0;
   /** The last failure of a push-triggered session (pushes have no caller to throw to). */
   lastSessionError?: unknown;
+  /**
+   * Per command UUID: how often the server handed it over, and how often the server answered 200 to its result
+   * (then the result is stored, and a later delivery would be a duplicate). Fault tests keep their ledger by it.
+   */
+  readonly commandLedger = { received: new Map<string, number>(), answered: new Map<string, number>() };
 
   readonly drift = {
     /** The user removed a profile on the device; the server learns of it only from ProfileList. */
@@ -242,10 +247,12 @@ export class SimulatedAppleDevice {
       const response = await this.send(mdm.serverUrl, CONNECT_TYPE, report);
       if (response.status !== 200)
         throw new MdmHttpError(response.status, `ServerURL answered ${response.status}`);
+      if (typeof report.CommandUUID === 'string') count(this.commandLedger.answered, report.CommandUUID);
       // Erase, shut down and restart take the device away as soon as it has acknowledged them.
       if (effects.has('erase') || effects.has('shut-down') || effects.has('restart')) break;
       if (response.body.length === 0) break;
       const { commandUuid, command } = readCommand(response.body);
+      count(this.commandLedger.received, commandUuid);
       const requestType = typeof command.RequestType === 'string' ? command.RequestType : '';
       const outcome: CommandOutcome = this.answersNotNow(requestType)
         ? { status: 'NotNow', result: {} }
@@ -550,4 +557,8 @@ function readCommand(body: Buffer): { commandUuid: string; command: PlistDict } 
 
 function commonName(certificate: Uint8Array): string {
   return /^CN=(.*)$/m.exec(new X509Certificate(certificate).subject)?.[1] ?? 'identity';
+}
+
+function count(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }

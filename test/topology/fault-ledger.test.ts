@@ -180,7 +180,8 @@ describe.skipIf(skip)('the production topology under faults', () => {
     // Drain: every device fetches until its queue is empty and every accepted command has been answered.
     const answered = (uuid: string) =>
       fleet.find(({ id }) => id === accepted.get(uuid))!.device.commandLedger.answered.get(uuid) ?? 0;
-    const drainDeadline = Date.now() + 90_000;
+    // A bound, not a speed claim: after four restarts on a loaded machine the core can take a while to catch up.
+    const drainDeadline = Date.now() + 180_000;
     while ([...accepted.keys()].some((uuid) => answered(uuid) === 0)) {
       if (Date.now() > drainDeadline) break;
       await Promise.all(fleet.map(({ device }) => device.runSession().catch(() => undefined)));
@@ -257,7 +258,7 @@ describe.skipIf(skip)('the production topology under faults', () => {
         .query(deviceStateQuery);
       expect(state.enrolled, `device ${id}`).toBe(true);
     }
-  }, 400_000);
+  }, 520_000);
 
   it("keeps a device's queue, binding and revocation consistent while it moves between the edges mid-session", async () => {
     const { device, id } = fleet[1]!;

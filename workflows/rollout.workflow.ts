@@ -57,26 +57,26 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   });
   /** Notifications in flight, not awaited by the Update that caused them; each run waits for its own. */
   const notifications: Array<Promise<void>> = [];
-  const { policyId, plan, state, recorded } = await core.openRollout({ rolloutId });
-  // The first run (or one after its workflow was terminated) starts from what the core DB recorded.
-  const s: RolloutRunState = state ?? {
-    waveCount: (await core.prepareRollout({ rolloutId })).waveCount,
-    ...recorded,
-    released: false,
-    waveStartedAt: Date.now(),
-    approved: false,
-    progress: [],
-  };
-  let persisted = s.revision;
+  // Set by `openRollout` below. The handlers are registered first: an Update that arrives while the plan is read
+  // must wait for it, not be rejected for want of a handler.
+  // eslint-disable-next-line prefer-const -- assigned once, after the handlers that read it are registered
+  let s!: RolloutRunState;
+  // eslint-disable-next-line prefer-const -- likewise
+  let policyId!: string;
+  let ready = false;
+  let persisted = 0;
   let resumed = false;
 
-  const view = (): RolloutView => ({
-    status: s.status,
-    reason: s.reason,
-    wave: s.wave,
-    waveCount: s.waveCount,
-    waves: s.progress,
-  });
+  const view = (): RolloutView => {
+    if (!ready) throw new Error('the rollout is starting; ask again');
+    return {
+      status: s.status,
+      reason: s.reason,
+      wave: s.wave,
+      waveCount: s.waveCount,
+      waves: s.progress,
+    };
+  };
   async function setStatus(status: RolloutStatus, reason: string | null): Promise<void> {
     s.status = status;
     s.reason = reason;
@@ -104,10 +104,13 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   function act(action: RolloutAction) {
     return {
       validator: (_actor: RolloutActor) => {
+        // Before the plan is read the handler judges (below); after, refused changes never enter the history.
+        if (!ready) return;
         const next = rolloutTransition(s.status, action);
         if ('refused' in next) throw new Error(next.refused);
       },
       handler: async ({ by, requestId }: RolloutActor): Promise<RolloutView> => {
+        await condition(() => ready);
         await requireAdminAction({
           requestId,
           action: `rollout.${action}`,
@@ -130,6 +133,21 @@ export async function rolloutWorkflow(input: RolloutInput): Promise<RolloutView>
   setHandler(approveRolloutUpdate, act('approve').handler, { validator: act('approve').validator });
   setHandler(abortRolloutUpdate, act('abort').handler, { validator: act('abort').validator });
   setHandler(rolloutProgressQuery, view);
+
+  const opened = await core.openRollout({ rolloutId });
+  policyId = opened.policyId;
+  const { plan } = opened;
+  // The first run (or one after its workflow was terminated) starts from what the core DB recorded.
+  s = opened.state ?? {
+    waveCount: (await core.prepareRollout({ rolloutId })).waveCount,
+    ...opened.recorded,
+    released: false,
+    waveStartedAt: Date.now(),
+    approved: false,
+    progress: [],
+  };
+  persisted = s.revision;
+  ready = true;
 
   const aborted = () => s.status === 'aborted';
   async function nextRun(): Promise<never> {

@@ -5,7 +5,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
+import { recordAdminStart } from '../../core/device/admin-start.repository.js';
 import { POLICY_REQUESTER } from '../../core/policy/policy-report.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 import type { Db } from './device-policy.store.js';
 
 export interface PolicyVerificationRun {
@@ -50,7 +52,7 @@ export function createPolicyVerificationActivities(deps: { db: Kysely<CoreDataba
      * them holding a policy that needs it. No device row or workflow is touched per device here.
      */
     async recordPolicyVerification(input: { runKey: string }): Promise<PolicyVerificationRun> {
-      return db.transaction().execute(async (tx) => {
+      const run = await db.transaction().execute(async (tx): Promise<PolicyVerificationRun> => {
         const earlier = await tx
           .selectFrom('bulk_commands')
           .innerJoin('bulk_command_targets', 'bulk_command_targets.bulk_id', 'bulk_commands.id')
@@ -95,6 +97,16 @@ export function createPolicyVerificationActivities(deps: { db: Kysely<CoreDataba
         }
         return { bulkIds: [security.id, list.id], devices: rows.length };
       });
+      // The fan-out checks its start was recorded in the core (as the admin API records an admin's): the edge
+      // cannot start one of its own.
+      for (const bulkId of run.bulkIds)
+        await recordAdminStart(db, {
+          workflowId: workflowIds.bulkCommand(bulkId),
+          workflowType: 'bulkCommandWorkflow',
+          input: { bulkId },
+          requestedBy: POLICY_REQUESTER,
+        });
+      return run;
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   type RotatableSecretKind,
   type SecretRotationInput,
 } from '../../core/vault/secret-rotation.js';
-import { payloadSha256 } from '../../core/device/admin-command-proof.js';
+import { recordAdminStart } from '../../core/device/admin-start.repository.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { buildFileVaultRotation } from '../apple/filevault-rotation.activities.js';
 import { queueKeepCommand, stableCommandUuid } from '../device/queue-keep-command.js';
@@ -106,19 +106,12 @@ export function createSecretRotationActivities(deps: {
   ): Promise<boolean> {
     const workflowId = workflowIds.secretRotation(rotationId);
     const input: SecretRotationInput = { ...target, retryAfterMs: settings.rotationRetrySeconds * 1000 };
-    await db
-      .insertInto('admin_command_requests')
-      .values({
-        command_uuid: workflowId,
-        device_id: null,
-        request_type: 'start secretRotationWorkflow',
-        target_kind: 'workflow',
-        target_id: payloadSha256(JSON.stringify(input)),
-        payload_sha256: payloadSha256(''),
-        requested_by: 'keep',
-      })
-      .onConflict((oc) => oc.column('command_uuid').doNothing())
-      .execute();
+    await recordAdminStart(db, {
+      workflowId,
+      workflowType: 'secretRotationWorkflow',
+      input,
+      requestedBy: 'keep',
+    });
     try {
       await Context.current().client.workflow.start('secretRotationWorkflow', {
         workflowId,

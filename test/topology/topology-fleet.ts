@@ -2,9 +2,12 @@
 // edge), enrolled from a profile the admin API hands out; and admin calls retried blindly, as a careful client does.
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { afterAll, beforeAll } from 'vitest';
+import { findTemporalServer, TEMPORAL_SERVER_HELP } from '../../deploy/dev-stack/temporal-server.js';
 import type { HttpAgents } from '../sim/apple/mdm-http.js';
-import type { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
-import type { Topology } from '../support/topology.js';
+import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
+import { testStack } from '../support/stack.js';
+import { startTopology, type Topology } from '../support/topology.js';
 
 export interface FleetDevice {
   device: SimulatedAppleDevice;
@@ -88,4 +91,48 @@ export async function enrollThroughTopology(
     // The OS comes from the device's answer to Keep's inventory commands: fetch them (no push listener here).
     if (row?.enrollment_status === 'enrolled') await device.runSession();
   }
+}
+
+/**
+ * Registers, in the calling `describe`, a production topology (embedded Postgres, the real Temporal server, `keep
+ * core`, `keep admin`, two `keep edge`) with `size` simulated Apple devices enrolled through it, half Macs. Under
+ * CI a missing Temporal server build fails the file rather than skipping it.
+ */
+export function useTopologyFleet(size: number): { topology: () => Topology; fleet: FleetDevice[] } {
+  let topology: Topology | undefined;
+  const fleet: FleetDevice[] = [];
+  beforeAll(async () => {
+    const binaries = findTemporalServer();
+    if (!binaries) throw new Error(TEMPORAL_SERVER_HELP);
+    topology = await startTopology({ binaries, workflowBundle: testStack().workflowBundle });
+    const started = topology;
+    const agents = perRequestAgents(started.edgeCaPem);
+    const devices = Array.from(
+      { length: size },
+      (_, i) => new SimulatedAppleDevice({ kind: i % 2 === 0 ? 'mac' : 'iphone', agents }),
+    );
+    // A few at a time: each makes an RSA key and runs SCEP.
+    for (let i = 0; i < devices.length; i += 5)
+      fleet.push(
+        ...(await Promise.all(devices.slice(i, i + 5).map((d) => enrollThroughTopology(started, d)))),
+      );
+  }, 300_000);
+  afterAll(async () => {
+    for (const { device } of fleet) device.close();
+    await topology?.close();
+  }, 120_000);
+  return {
+    topology: () => {
+      if (!topology) throw new Error('the topology is not started');
+      return topology;
+    },
+    fleet,
+  };
+}
+
+/** Whether this run cannot start the Temporal server, and may skip (never under CI, where that fails). */
+export function skipWithoutTemporalServer(what: string): boolean {
+  const skip = !findTemporalServer() && !process.env.CI;
+  if (skip) console.warn(`skipping ${what}: ${TEMPORAL_SERVER_HELP}`);
+  return skip;
 }

@@ -79,7 +79,7 @@ describe('keep rollout', { timeout: 120_000 }, () => {
     expect(shown.code).toBe(ROLLOUT_EXIT.ok);
     expect(shown.out.startsWith(`${rolloutId}  running`)).toBe(true);
     const paused = await keep('pause', rolloutId, '--json');
-    expect(paused.code).toBe(ROLLOUT_EXIT.ok);
+    expect(paused.code, paused.err).toBe(ROLLOUT_EXIT.ok);
     expect(JSON.parse(paused.out)).toMatchObject({ id: rolloutId, status: 'paused' });
     const again = await keep('show', rolloutId);
     expect(again.code).toBe(ROLLOUT_EXIT.needsDecision);

@@ -18,7 +18,6 @@ import { askToRenew } from './identity-renewal-ask.js';
 import { installCaChainOnEveryEdge } from './install-on-edges.js';
 
 export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRolloverProgress> {
-  await requireAdminStart('caRolloverWorkflow', input);
   const core = proxyActivities<CaRolloverActivities & Pick<PkiActivities, 'edgeTaskQueues'>>({
     startToCloseTimeout: '1 minute',
   });
@@ -33,9 +32,13 @@ export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRoll
     deadlinePassed: false,
   };
   setHandler(caRolloverProgressQuery, () => progress);
+  // The handlers are registered before the start proof is read: an Update that comes meanwhile waits for it
+  // instead of being rejected for want of a handler.
+  let started = false;
   const act =
     (paused: boolean) =>
     async ({ by, requestId }: CaRolloverActor) => {
+      await condition(() => started);
       await requireAdminAction({
         requestId,
         action: `ca-rollover.${paused ? 'pause' : 'resume'}`,
@@ -51,6 +54,8 @@ export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRoll
   };
   setHandler(pauseCaRolloverUpdate, act(true), { validator: refuseWhenDone });
   setHandler(resumeCaRolloverUpdate, act(false), { validator: refuseWhenDone });
+  await requireAdminStart('caRolloverWorkflow', input);
+  started = true;
   /** Each phase starts only while not paused: a pause holds the rollover where it is. */
   const enter = async (phase: CaRolloverProgress['phase']) => {
     await condition(() => !progress.paused);

@@ -35,6 +35,7 @@ import { createCoreSealingActivities } from './core-sealing.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
 import { createSealedScepChallengeActivities } from './pki/sealed-scep-challenge.activities.js';
 import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
+import { ensureBitLockerRecoveryImportSchedule } from './windows/bitlocker-recovery-import.schedule.js';
 import { ensureCrlRefreshSchedule } from './pki/crl-refresh.schedule.js';
 import { findLatestCrl } from './pki/crl-state.repository.js';
 import type { crlRefreshWorkflow } from '../workflows/crl-refresh.workflow.js';
@@ -214,6 +215,12 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
     });
     if (config.directory.url) {
       await ensureDirectorySyncSchedule(client, {
+        taskQueue: config.core.taskQueue,
+        intervalMinutes: config.directory.syncIntervalMinutes,
+      });
+    }
+    if (config.directory.url && config.directory.bitlockerImport) {
+      await ensureBitLockerRecoveryImportSchedule(client, {
         taskQueue: config.core.taskQueue,
         intervalMinutes: config.directory.syncIntervalMinutes,
       });

@@ -22,6 +22,7 @@ import { authenticate } from './auth/authenticate.js';
 import { identitySettings, type IdentitySettings } from './auth/identity.js';
 import { secretRevealRoutes, type SecretRevealSettings } from './secret-reveal.routes.js';
 import { deviceSecretRoutes } from './device-secret.routes.js';
+import { bitLockerUnmatchedRoutes } from './bitlocker-unmatched.routes.js';
 import { secretRevealListRoutes } from './secret-reveal-list.routes.js';
 import { oidcRoutes } from './auth/oidc.routes.js';
 import { bootstrapSignInRoutes } from './auth/bootstrap-sign-in.routes.js';
@@ -266,6 +267,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
     ...deviceSecretRoutes(deps),
     ...secretRevealListRoutes({ db: deps.db, now }),
     ...certificateLifecycleRoutes({ db: deps.db, now }),
+    ...bitLockerUnmatchedRoutes(deps),
   ];
   // The document lists exactly the routes mounted below (SCIM keeps its own declarations, in its own format).
   const document = openApiDocument([

@@ -20,6 +20,8 @@ const KIND_ACTIONS: Record<VaultSecretKind, readonly string[]> = {
   'filevault-prk': ['filevault-key.escrowed', 'filevault-key.refused'],
   // Set and rotated by Keep: its trail is the `secret.*` rotation and reveal steps.
   'recovery-lock': [],
+  // Imported from Active Directory by the bitlocker-recovery-import schedule.
+  'bitlocker-recovery': ['bitlocker-key.escrowed'],
 };
 
 const secretView = z.object({
@@ -94,7 +96,10 @@ export function deviceSecretRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRou
         path: '/v1/devices/{id}/secrets/{kind}/audit',
         summary: "The audit trail of one of the device's secrets: escrow, refusals and every reveal step.",
         permission: 'audit:read',
-        params: { id: "The device's Keep id.", kind: 'filevault-prk, recovery-lock or bootstrap-token.' },
+        params: {
+          id: "The device's Keep id.",
+          kind: 'filevault-prk, recovery-lock, bootstrap-token or bitlocker-recovery.',
+        },
         responses: {
           200: { description: 'Newest first.', schema: z.object({ items: z.array(auditEntry) }) },
           400: { description: 'Unknown kind.', schema: errorBody },

@@ -31,3 +31,4 @@ export { secretRotationWorkflow } from './secret-rotation.workflow.js';
 export { secretRotationSweepWorkflow } from './secret-rotation-sweep.workflow.js';
 export { policyVerificationWorkflow } from './policy-verification.workflow.js';
 export { caRolloverWorkflow } from './ca-rollover.workflow.js';
+export { bitLockerRecoveryImportWorkflow } from './bitlocker-recovery-import.workflow.js';

@@ -5,6 +5,7 @@ import {
   windowsResultFacts,
 } from '../../core/windows/commands/windows-command-table.js';
 import type { CorePlatform } from '../platform.js';
+import { createBitLockerRecoveryImportActivities } from './bitlocker-recovery-import.activities.js';
 import { createWindowsEnrollmentActivities } from './windows-enrollment.activities.js';
 import { createWindowsSignInActivities } from './windows-sign-in.activities.js';
 
@@ -13,6 +14,7 @@ export const windowsCorePlatform: CorePlatform = {
   activities: (deps) => ({
     ...createWindowsEnrollmentActivities(deps),
     ...createWindowsSignInActivities(deps),
+    ...createBitLockerRecoveryImportActivities(deps),
   }),
   inventoryCommands: () => [
     {

@@ -542,6 +542,18 @@ export const directorySettings = z
       .max(100)
       .default(10)
       .describe('How many levels of nested groups are expanded where the server cannot (non-AD servers).'),
+    bitlockerImport: bool
+      .default(false)
+      .describe(
+        'Vault the BitLocker recovery passwords Windows backs up to AD (msFVE-RecoveryInformation), as often as the directory sync; bindDn must be able to read msFVE-RecoveryPassword.',
+      ),
+    bitlockerMatch: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9-]*$/, 'an LDAP attribute name')
+      .default('cn')
+      .describe(
+        "The computer object's attribute matched (ignoring case) to a Windows PC's reported DeviceName, to find whose recovery passwords they are.",
+      ),
   })
   .superRefine((value, ctx) => {
     if (!value.url) return;

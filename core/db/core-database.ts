@@ -33,6 +33,7 @@ import type { AdminCommandRequestTable } from './core/admin-command-request.tabl
 import type { CommandIdempotencyKeyTable } from './core/command-idempotency-key.table.js';
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 import type { WindowsSignInTable } from './core/windows-sign-in.table.js';
+import type { BitLockerUnmatchedTable } from './core/bitlocker-unmatched.table.js';
 import type {
   DevicePolicyComplianceTable,
   DevicePolicyProfileTable,
@@ -94,4 +95,5 @@ export interface CoreDatabase {
   identity_renewals: IdentityRenewalTable;
   windows_sign_ins: WindowsSignInTable;
   device_labels: DeviceLabelTable;
+  bitlocker_unmatched: BitLockerUnmatchedTable;
 }

@@ -65,4 +65,6 @@ export const workflowIds = {
   secretRotation: (rotationId: string) => `secret-rotation-${rotationId}`,
   /** Per core task queue, like vault-integrity: each core sweeps its own database. */
   secretRotationSweep: (coreTaskQueue: string) => `secret-rotation-sweep-${coreTaskQueue}`,
+  /** Per core task queue, like vault-integrity: each core imports into its own vault. */
+  bitLockerRecoveryImport: (coreTaskQueue: string) => `bitlocker-recovery-import-${coreTaskQueue}`,
 };

@@ -5,12 +5,13 @@ import { KeyRing, KeyRingError } from '../crypto/key-ring.js';
 import { KmsError, type Kms } from './kms.js';
 
 /** What a secret kind is: one value per device and kind, versioned. */
-export type VaultSecretKind = 'bootstrap-token' | 'filevault-prk' | 'recovery-lock';
+export type VaultSecretKind = 'bootstrap-token' | 'filevault-prk' | 'recovery-lock' | 'bitlocker-recovery';
 
 export const VAULT_SECRET_KINDS: readonly VaultSecretKind[] = [
   'bootstrap-token',
   'filevault-prk',
   'recovery-lock',
+  'bitlocker-recovery',
 ];
 
 export interface VaultSecretAddress {

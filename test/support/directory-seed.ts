@@ -100,3 +100,46 @@ export function settingsFor(slapd: Slapd, extra: Record<string, unknown> = {}): 
     ...extra,
   });
 }
+
+export const computerDn = (slapd: Slapd, name: string) => `cn=${name},${slapd.baseDn}`;
+
+/** An AD-like computer object (needs `adLikeSchema`). */
+export async function addComputer(slapd: Slapd, name: string): Promise<void> {
+  await withAdmin(slapd, (client) =>
+    client.add(computerDn(slapd, name), [
+      new Attribute({ type: 'objectClass', values: ['computer'] }),
+      new Attribute({ type: 'cn', values: [name] }),
+      new Attribute({ type: 'sAMAccountName', values: [`${name}$`] }),
+    ]),
+  );
+}
+
+export interface SeedRecoveryInformation {
+  recoveryGuid: string;
+  volumeGuid: string;
+  password: string;
+}
+
+/**
+ * A BitLocker recovery password as Windows backs it up: an msFVE-RecoveryInformation child of the computer, named
+ * `<creation time>{<recovery GUID>}` as AD names it. Returns its DN.
+ */
+export async function addRecoveryInformation(
+  slapd: Slapd,
+  computer: string,
+  info: SeedRecoveryInformation,
+  created = new Date(),
+): Promise<string> {
+  const cn = `${created.toISOString().slice(0, 19)}-00:00{${info.recoveryGuid.toUpperCase()}}`;
+  const dn = `cn=${cn},${computerDn(slapd, computer)}`;
+  await withAdmin(slapd, (client) =>
+    client.add(dn, [
+      new Attribute({ type: 'objectClass', values: ['msFVE-RecoveryInformation'] }),
+      new Attribute({ type: 'cn', values: [cn] }),
+      new Attribute({ type: 'msFVE-RecoveryPassword', values: [info.password] }),
+      new Attribute({ type: 'msFVE-RecoveryGuid', values: [objectGuidFromString(info.recoveryGuid)] }),
+      new Attribute({ type: 'msFVE-VolumeGuid', values: [objectGuidFromString(info.volumeGuid)] }),
+    ]),
+  );
+  return dn;
+}

@@ -26,7 +26,10 @@ export function slapdInstalled(): boolean {
   return false;
 }
 
-/** Attribute types and an auxiliary class shaped like Active Directory's, under a private test OID arc. */
+/**
+ * Attribute types and an auxiliary class shaped like Active Directory's, under a private test OID arc; and AD's own
+ * computer and BitLocker recovery-information classes ([MS-ADA2], [MS-ADSC]: real names and OIDs, trimmed).
+ */
 const AD_LIKE_SCHEMA = `
 attributetype ( 1.3.6.1.4.1.99999.1.1 NAME 'objectGUID' DESC 'AD-like object GUID (16 octets)'
   EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
@@ -42,6 +45,16 @@ attributetype ( 1.3.6.1.4.1.99999.1.6 NAME 'highestCommittedUSN' DESC 'root DSE:
   EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
 objectclass ( 1.3.6.1.4.1.99999.2.1 NAME 'keepAdObject' AUXILIARY
   MAY ( objectGUID $ sAMAccountName $ userPrincipalName $ userAccountControl $ uSNChanged ) )
+attributetype ( 1.2.840.113556.1.4.1964 NAME 'msFVE-RecoveryPassword' DESC 'BitLocker recovery password'
+  EQUALITY caseExactMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.4.1965 NAME 'msFVE-RecoveryGuid' DESC 'BitLocker recovery key ID (16 octets)'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+attributetype ( 1.2.840.113556.1.4.1998 NAME 'msFVE-VolumeGuid' DESC 'BitLocker volume GUID (16 octets)'
+  EQUALITY octetStringMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.40 SINGLE-VALUE )
+objectclass ( 1.2.840.113556.1.5.30 NAME 'computer' STRUCTURAL
+  MUST cn MAY ( sAMAccountName $ description $ serialNumber ) )
+objectclass ( 1.2.840.113556.1.5.253 NAME 'msFVE-RecoveryInformation' STRUCTURAL
+  MUST ( cn $ msFVE-RecoveryPassword $ msFVE-RecoveryGuid ) MAY msFVE-VolumeGuid )
 `;
 
 export interface SlapdOptions {

@@ -4,7 +4,7 @@ import { serveEdgeApp } from '../../../edge/serve-edge.js';
 import { addUser, settingsFor } from '../../support/directory-seed.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
 import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
-import { startSlapd, type Slapd } from '../../support/slapd.js';
+import { startSlapd, type Slapd, type SlapdOptions } from '../../support/slapd.js';
 import { createTestCa, issueLoopbackServerCertificate, type TestCa } from '../../support/test-ca.js';
 
 export const PASSWORD = 'c0rrect horse & battery';
@@ -25,12 +25,15 @@ export async function startWindowsEnvironment(options: {
   coreEnv?: Record<string, string>;
   /** Where the edge listens (default any free port): a test that registers its URL elsewhere first picks it. */
   port?: number;
+  /** The directory's schema (AD-like, for BitLocker recovery information) and extra `directory.*` settings. */
+  slapd?: SlapdOptions;
+  directory?: Record<string, unknown>;
 }): Promise<WindowsEnvironment> {
-  const slapd = await startSlapd();
+  const slapd = await startSlapd(options.slapd);
   for (const uid of options.users)
     await addUser(slapd, { uid, mail: `${uid}@keep.test`, password: PASSWORD });
   const planes = await startTestPlanes({
-    directory: settingsFor(slapd),
+    directory: settingsFor(slapd, options.directory),
     ...(options.edgeEnv ? { edgeEnv: options.edgeEnv } : {}),
     ...(options.coreEnv ? { coreEnv: options.coreEnv } : {}),
   });

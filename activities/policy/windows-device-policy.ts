@@ -147,7 +147,14 @@ export async function planWindowsPolicies(tx: Db, device: Device, at: Date): Pro
   );
   await writeCompliance(tx, device, desired, at);
   const commands = [
-    ...set.map((w) => command(w.node.apply, applyNodeCommand(w.node))),
+    ...set.flatMap((w) => [
+      // A node an Add created answers 418 to a second Add: a changed or drifted one is taken off first (a 404
+      // for one already gone is harmless; the Get after proves what the PC holds).
+      ...(w.node.apply === 'Add' && recorded.some((r) => r.identifier === w.node.target)
+        ? [command('Delete', removeNodeCommand(w.node.target))]
+        : []),
+      command(w.node.apply, applyNodeCommand(w.node)),
+    ]),
     ...remove.map((r) => command('Delete', removeNodeCommand(r.identifier))),
   ];
   const proven = [...new Set(desired.flatMap((d) => d.translation.nodes.map((n) => n.target)))];

@@ -168,6 +168,50 @@ describe.skipIf(!slapdInstalled())('a policy on a simulated Windows PC', { timeo
     );
   });
 
+  it('adds a Wi-Fi profile, puts it back when it is changed on the PC, and takes it off with its assignment', async () => {
+    const profileNode = './Device/Vendor/MSFT/WiFi/Profile/corp%20wifi/WlanXml';
+    const wifiPolicy = {
+      schemaVersion: 1,
+      name: 'windows-wifi',
+      settings: { wifi: [{ ssid: 'corp wifi', security: 'wpa3-personal', password: 'correct horse' }] },
+    };
+    const stored = await api('POST', '/v1/policies', wifiPolicy);
+    const wifiId = stored.body.policyId as string;
+    const assigned = await api('POST', `/v1/policies/${wifiId}/assignments`, { platforms: ['windows'] });
+    const compliant = async () => {
+      let last: PolicyOnDevice[] = [];
+      return eventually(async () => {
+        await pc.session();
+        last = (await api('GET', `/v1/devices/${ids.device}/compliance`)).body.items as PolicyOnDevice[];
+        return last.find((p) => p.policyId === wifiId && p.status === 'compliant');
+      }, WAIT_MS).catch((error: Error) => {
+        throw new Error(`${error.message}; last compliance ${JSON.stringify(last)}`, { cause: error });
+      });
+    };
+    expect(statuses(await compliant())).toEqual({ wifi: 'compliant' });
+    const profile = pc.nodes.get(profileNode)!;
+    expect(profile).toContain('<authentication>WPA3SAE</authentication>');
+
+    // A local administrator edits the profile: Keep's next proof sees it and sets it again (off, then Add).
+    pc.nodes.set(profileNode, profile.replace('correct horse', 'wrong horse'));
+    // Sending the policy again unchanged has every assigned device prove its state.
+    expect((await api('POST', '/v1/policies', wifiPolicy)).status).toBe(200);
+    await eventually(async () => {
+      await pc.session();
+      return pc.nodes.get(profileNode) === profile ? true : undefined;
+    }, WAIT_MS);
+    await compliant();
+
+    const assignmentId = (assigned.body.assignment as { id: string }).id;
+    expect((await api('DELETE', `/v1/policies/${wifiId}/assignments/${assignmentId}`)).status).toBeLessThan(
+      300,
+    );
+    await eventually(async () => {
+      await pc.session();
+      return [...pc.nodes.keys()].some((n) => n.startsWith('./Device/Vendor/MSFT/WiFi/')) ? undefined : true;
+    }, WAIT_MS);
+  });
+
   it('takes the policy off the PC when its assignment is withdrawn', async () => {
     const assignments = (await api('GET', `/v1/policies/${ids.policy}/assignments`)).body.items as Array<{
       id: string;

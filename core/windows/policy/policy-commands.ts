@@ -14,9 +14,12 @@ export function applyNodeCommand(node: CspNode): OutgoingCommand {
   };
 }
 
-/** Withdraws a node Keep set: a policy returns to its default, a certificate leaves the store with its thumbprint. */
+/**
+ * Withdraws a node Keep set: a policy returns to its default, a certificate leaves the store with its thumbprint,
+ * a Wi-Fi profile goes with its SSID node.
+ */
 export function removeNodeCommand(target: string): OutgoingCommand {
-  return { command: 'Delete', items: [{ target: target.replace(/\/EncodedCertificate$/, '') }] };
+  return { command: 'Delete', items: [{ target: target.replace(/\/(EncodedCertificate|WlanXml)$/, '') }] };
 }
 
 /** One Get of every node: the PC answers what it holds in one Results; a node it lacks is absent from it. */

@@ -6,10 +6,11 @@ import { translateCertificates } from './settings/certificates.js';
 import { translatePasscode, translateScreenLock } from './settings/device-lock.js';
 import { translateDiskEncryption } from './settings/disk-encryption.js';
 import { translateFirewall } from './settings/firewall.js';
-import { translateApps, translateWifi } from './settings/not-translated.js';
+import { translateApps } from './settings/not-translated.js';
 import { translateOsUpdates } from './settings/os-update.js';
 import { translateRaw } from './settings/raw.js';
 import { translateRestrictions } from './settings/restrictions.js';
+import { translateWifi } from './settings/wifi.js';
 
 /** One translator per setting; a new setting fails to compile until it has one. Order fixes output order. */
 const TRANSLATORS: {

@@ -27,7 +27,10 @@ export function translateDiskEncryption(value: DiskEncryption, target: WindowsTa
   if (value.escrowRecoveryKey !== false)
     out.notApplicable.push({
       setting: 'diskEncryption.escrowRecoveryKey',
-      reason: windowsReason(target, 'Keep does not escrow BitLocker recovery passwords yet'),
+      reason: windowsReason(
+        target,
+        'Keep imports BitLocker recovery passwords from Active Directory (directory.bitlockerImport), not by policy',
+      ),
     });
   return out;
 }

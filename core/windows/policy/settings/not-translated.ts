@@ -1,19 +1,8 @@
-// Settings Keep has no Windows form for yet: Wi-Fi profiles (WiFi CSP) and apps (EnterpriseDesktopAppManagement).
+// Settings Keep has no Windows form for yet: apps (EnterpriseDesktopAppManagement).
 import type { PolicySettings } from '../../../policy/index.js';
 import { windowsReason, type WindowsTarget, type WindowsTranslation } from '../csp-node.js';
 
-type Wifi = NonNullable<PolicySettings['wifi']>;
 type Apps = NonNullable<PolicySettings['apps']>;
-
-export function translateWifi(networks: Wifi, target: WindowsTarget): WindowsTranslation {
-  return {
-    nodes: [],
-    notApplicable: networks.map((_, i) => ({
-      setting: `wifi[${i}]`,
-      reason: windowsReason(target, 'Keep does not send Wi-Fi profiles to Windows yet'),
-    })),
-  };
-}
 
 export function translateApps(apps: Apps, target: WindowsTarget): WindowsTranslation {
   return {

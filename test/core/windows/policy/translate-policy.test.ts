@@ -60,7 +60,7 @@ describe('the Windows CSP translator', () => {
       {
         setting: 'diskEncryption.escrowRecoveryKey',
         reason:
-          'not applicable on windows 10.0.22631.4460: Keep does not escrow BitLocker recovery passwords yet',
+          'not applicable on windows 10.0.22631.4460: Keep imports BitLocker recovery passwords from Active Directory (directory.bitlockerImport), not by policy',
       },
     ]);
     expect(translate({ diskEncryption: { required: false } })).toEqual({ nodes: [], notApplicable: [] });
@@ -134,17 +134,10 @@ describe('the Windows CSP translator', () => {
     ]);
   });
 
-  it('reports Wi-Fi and apps not applicable with the reason, never dropping them', () => {
-    const t = translate({
-      wifi: [{ ssid: 'corp', security: 'wpa2-personal', password: 'correct horse' }],
-      apps: [{ bundleId: 'com.example.app', action: 'install', appStoreId: '123' }],
-    });
+  it('reports App Store apps not applicable with the reason, never dropping them', () => {
+    const t = translate({ apps: [{ bundleId: 'com.example.app', action: 'install', appStoreId: '123' }] });
     expect(t.nodes).toEqual([]);
     expect(t.notApplicable).toEqual([
-      {
-        setting: 'wifi[0]',
-        reason: 'not applicable on windows 10.0.22631.4460: Keep does not send Wi-Fi profiles to Windows yet',
-      },
       { setting: 'apps[0]', reason: 'not applicable on windows 10.0.22631.4460: App Store apps are Apple’s' },
     ]);
   });

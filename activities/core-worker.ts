@@ -36,6 +36,8 @@ import { createAdminCommandProofActivities } from './device/admin-command-proof.
 import { createSealedScepChallengeActivities } from './pki/sealed-scep-challenge.activities.js';
 import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
 import { ensureBitLockerRecoveryImportSchedule } from './windows/bitlocker-recovery-import.schedule.js';
+import { ensureWindowsPolicyVerificationSchedule } from './policy/windows-policy-verification.schedule.js';
+import { createWindowsPolicyVerificationActivities } from './policy/windows-policy-verification.activities.js';
 import { ensureCrlRefreshSchedule } from './pki/crl-refresh.schedule.js';
 import { findLatestCrl } from './pki/crl-state.repository.js';
 import type { crlRefreshWorkflow } from '../workflows/crl-refresh.workflow.js';
@@ -150,6 +152,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createSecretRevealActivities({ db: deps.db, kms }),
     createSecretRotationActivities({ db: deps.db, kms, ca, settings: vault }),
     createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
+    createWindowsPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     createRolloutWebhookActivities({ db: deps.db, webhook: deps.rolloutWebhook }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
@@ -210,6 +213,10 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
         edgeTaskQueue: firstEdge,
       });
     await ensurePolicyVerificationSchedule(client, {
+      taskQueue: config.core.taskQueue,
+      intervalMinutes: config.core.policyProofMinutes,
+    });
+    await ensureWindowsPolicyVerificationSchedule(client, {
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.core.policyProofMinutes,
     });

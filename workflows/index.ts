@@ -32,3 +32,4 @@ export { secretRotationSweepWorkflow } from './secret-rotation-sweep.workflow.js
 export { policyVerificationWorkflow } from './policy-verification.workflow.js';
 export { caRolloverWorkflow } from './ca-rollover.workflow.js';
 export { bitLockerRecoveryImportWorkflow } from './bitlocker-recovery-import.workflow.js';
+export { windowsPolicyVerificationWorkflow } from './windows-policy-verification.workflow.js';

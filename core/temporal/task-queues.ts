@@ -67,4 +67,6 @@ export const workflowIds = {
   secretRotationSweep: (coreTaskQueue: string) => `secret-rotation-sweep-${coreTaskQueue}`,
   /** Per core task queue, like vault-integrity: each core imports into its own vault. */
   bitLockerRecoveryImport: (coreTaskQueue: string) => `bitlocker-recovery-import-${coreTaskQueue}`,
+  /** Per core task queue, like policy-verification: each core proves the PCs in its own database. */
+  windowsPolicyVerification: (coreTaskQueue: string) => `windows-policy-verification-${coreTaskQueue}`,
 };

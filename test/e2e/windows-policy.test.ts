@@ -4,6 +4,7 @@
 // from the admin API, as an admin sees it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../admin/auth/token-hash.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 import { SimulatedPc } from '../sim/windows/simulated-pc.js';
 import {
   PASSWORD,
@@ -135,6 +136,24 @@ describe.skipIf(!slapdInstalled())('a policy on a simulated Windows PC', { timeo
     }, WAIT_MS);
     const entry = await sessionsUntil(
       (p) => p?.status === 'compliant' && statuses(p).passcode === 'compliant',
+    );
+    expect(entry.version).toBe(1);
+  });
+
+  it('proves the PC on the schedule, with no policy change, and sets a changed value again', async () => {
+    pc.nodes.set(CAMERA, '1');
+    // A session alone proves nothing: the last proof is answered, and nothing changed in Keep.
+    await pc.session();
+    expect(pc.nodes.get(CAMERA)).toBe('1');
+    await env.planes.temporal.schedule
+      .getHandle(workflowIds.windowsPolicyVerification(env.planes.coreConfig.core.taskQueue))
+      .trigger();
+    await eventually(async () => {
+      await pc.session();
+      return pc.nodes.get(CAMERA) === '0' ? true : undefined;
+    }, WAIT_MS);
+    const entry = await sessionsUntil(
+      (p) => p?.status === 'compliant' && statuses(p).restrictions === 'compliant',
     );
     expect(entry.version).toBe(1);
   });

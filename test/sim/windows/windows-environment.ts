@@ -3,6 +3,7 @@
 import { serveEdgeApp } from '../../../edge/serve-edge.js';
 import { addUser, settingsFor } from '../../support/directory-seed.js';
 import { startTestPlanes, type TestPlanes } from '../../support/planes.js';
+import type { KeepTestStack } from '../../support/stack.js';
 import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
 import { startSlapd, type Slapd, type SlapdOptions } from '../../support/slapd.js';
 import { createTestCa, issueLoopbackServerCertificate, type TestCa } from '../../support/test-ca.js';
@@ -28,15 +29,20 @@ export async function startWindowsEnvironment(options: {
   /** The directory's schema (AD-like, for BitLocker recovery information) and extra `directory.*` settings. */
   slapd?: SlapdOptions;
   directory?: Record<string, unknown>;
+  /** The Postgres and Temporal to use (default the test run's; a benchmark starts its own). */
+  stack?: KeepTestStack;
 }): Promise<WindowsEnvironment> {
   const slapd = await startSlapd(options.slapd);
   for (const uid of options.users)
     await addUser(slapd, { uid, mail: `${uid}@keep.test`, password: PASSWORD });
-  const planes = await startTestPlanes({
-    directory: settingsFor(slapd, options.directory),
-    ...(options.edgeEnv ? { edgeEnv: options.edgeEnv } : {}),
-    ...(options.coreEnv ? { coreEnv: options.coreEnv } : {}),
-  });
+  const planes = await startTestPlanes(
+    {
+      directory: settingsFor(slapd, options.directory),
+      ...(options.edgeEnv ? { edgeEnv: options.edgeEnv } : {}),
+      ...(options.coreEnv ? { coreEnv: options.coreEnv } : {}),
+    },
+    ...(options.stack ? [options.stack] : []),
+  );
   const tlsCa = createTestCa('Windows edge TLS CA');
   const tls = issueLoopbackServerCertificate(tlsCa);
   const server = await serveEdgeApp(planes.edgeApp, {

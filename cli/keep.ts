@@ -12,8 +12,8 @@ const usage = `usage: keep <command>
   migrate        migrate both schemas (KEEP_DATABASE_URL and KEEP_EDGE_DATABASE_URL)
   build-workflows [file]  bundle the workflows ahead of time (default dist/workflow-bundle.js)
   generate-key [id]       print a new key-ring entry for KEEP_TEMPORAL_PAYLOAD_KEYS or KEEP_CORE_SECRET_KEYS
-  apply -f <dir> [--dry-run] [--json]  make a folder of YAML (teams, policies, assignments) true on the server
-  rollout list|show|pause|resume|approve|abort [<id>] [--json]  read or change policy rollouts`;
+  apply -f <dir> [--dry-run] [--json] [--prune]  make a folder of YAML (teams, policies, assignments) true on the server
+  rollout start|watch|list|show|pause|resume|approve|abort [<id>] [--json]  start, watch, read or change policy rollouts`;
 
 function untilSignal(close: () => Promise<void>): void {
   let closing = false;
@@ -46,6 +46,7 @@ async function main(argv: string[]): Promise<void> {
         env: process.env,
         out: (text) => console.log(text),
         err: (text) => console.error(text),
+        tty: process.stdout.isTTY,
       });
       return;
     }

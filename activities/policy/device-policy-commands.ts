@@ -10,7 +10,7 @@ import {
   type PolicyCommandState,
 } from '../../core/apple/policy/index.js';
 import type { Device } from '../../core/db/core/device.table.js';
-import type { ManagedApp } from '../../core/policy/index.js';
+import type { ManagedApp, Policy } from '../../core/policy/index.js';
 import type { DesiredPolicy } from './device-policy.activities.js';
 import type { Db } from './device-policy.store.js';
 
@@ -100,10 +100,54 @@ export function installedApps(device: Device) {
   return reportedApps(device.facts.installedApplicationList, device.updated_at);
 }
 
-/** Records the commands to send now (see commandsToSend) and forgets those no longer wanted; returns both lists. */
+const APP_INSTALLS = new Set(['InstallApplication', 'InstallEnterpriseApplication']);
+
+/**
+ * Apps Keep installed for a policy that no desired policy names any more (the policy withdrawn, or the app taken
+ * out of it): their bundle ids, to remove. Only Keep's own installs (the device did not refuse them); an app the
+ * user installed, or one another policy still installs, stays.
+ */
+async function appsToRemove(
+  tx: Db,
+  recorded: Awaited<ReturnType<typeof recordedCommands>>,
+  desired: DesiredPolicy[],
+): Promise<string[]> {
+  const installs = recorded.filter(
+    (r) => APP_INSTALLS.has(r.request_type) && r.outcome !== 'error' && r.outcome !== 'format-error',
+  );
+  if (installs.length === 0) return [];
+  // The bundle id is in the version the install was sent for, which the device may no longer desire.
+  const documents = await tx
+    .selectFrom('policy_versions')
+    .select(['policy_id', 'version', 'document'])
+    .where((eb) =>
+      eb.or(installs.map((r) => eb.and([eb('policy_id', '=', r.policy_id), eb('version', '=', r.version)]))),
+    )
+    .execute();
+  const named = new Set(desired.flatMap((d) => (d.policy.settings.apps ?? []).map((a) => a.bundleId)));
+  const remove = new Set<string>();
+  for (const r of installs) {
+    const document = documents.find((d) => d.policy_id === r.policy_id && d.version === r.version);
+    const index = /^apps\[(\d+)]$/.exec(r.setting)?.[1];
+    const app =
+      index === undefined
+        ? undefined
+        : (document?.document as Policy | undefined)?.settings.apps?.[Number(index)];
+    if (app && !named.has(app.bundleId)) remove.add(app.bundleId);
+  }
+  return [...remove].sort();
+}
+
+/**
+ * Records the commands to send now (see commandsToSend) and forgets those no longer wanted; returns both lists,
+ * and a RemoveApplication for each app Keep installed that no desired policy names any more.
+ */
 export async function recordPolicyCommands(tx: Db, deviceId: string, desired: DesiredPolicy[], now: Date) {
   const sentCommands = await recordedCommands(tx, deviceId);
   const wantedCmds = wantedCommands(desired);
+  const removeApps = (await appsToRemove(tx, sentCommands, desired)).map((bundleId) =>
+    buildRawCommand({ RequestType: 'RemoveApplication', Identifier: bundleId }),
+  );
   const send = commandsToSend(wantedCmds, sentCommands).map((w) => ({
     ...w,
     built: buildRawCommand(w.command.command),
@@ -133,5 +177,5 @@ export async function recordPolicyCommands(tx: Db, deviceId: string, desired: De
         .where('policy_id', '=', r.policy_id)
         .where('setting', '=', r.setting)
         .execute();
-  return { send, wanted: wantedCmds };
+  return { send, wanted: wantedCmds, removeApps };
 }

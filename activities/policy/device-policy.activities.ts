@@ -271,7 +271,11 @@ export function createDevicePolicyActivities(deps: {
           })),
           now(),
         );
-        const { send, wanted: wantedCmds } = await recordPolicyCommands(tx, deviceId, desired, now());
+        const {
+          send,
+          wanted: wantedCmds,
+          removeApps,
+        } = await recordPolicyCommands(tx, deviceId, desired, now());
         await forgetRemoved(
           tx,
           deviceId,
@@ -287,9 +291,10 @@ export function createDevicePolicyActivities(deps: {
             install,
             remove,
             send,
+            removeApps,
             proof,
-            // Apps are proven by the device's list, an OS update by the version it reports.
-            proveApps: wantedCmds.some((w) => w.command.setting.startsWith('apps[')),
+            // Apps (installed or removed) are proven by the device's list, an OS update by the version it reports.
+            proveApps: removeApps.length > 0 || wantedCmds.some((w) => w.command.setting.startsWith('apps[')),
             proveOsVersion: wantedCmds.some((w) => w.command.requestType === 'ScheduleOSUpdate'),
             declarations,
             drift,
@@ -323,9 +328,15 @@ export function createDevicePolicyActivities(deps: {
           requestType: w.command.requestType,
           payload: serializeCommand(w.built),
         });
-      if (!plan.proof) return { commands, ...(ddm && { ddm }) };
+      for (const built of plan.removeApps)
+        commands.push({
+          commandUuid: built.CommandUUID,
+          requestType: 'RemoveApplication',
+          payload: serializeCommand(built),
+        });
       // Before the ProfileList, whose answer wakes the workflow to verify: their answers are in the facts by then.
       if (plan.proveApps) commands.push(command({ requestType: 'InstalledApplicationList' }));
+      if (!plan.proof) return { commands, ...(ddm && { ddm }) };
       if (plan.proveOsVersion)
         commands.push(command({ requestType: 'DeviceInformation', queries: INVENTORY_QUERIES }));
       const proof = command({ requestType: 'ProfileList' });

@@ -15,7 +15,7 @@ export function createPolicyFanOutActivities(deps: { db: Kysely<CoreDatabase> })
   return {
     /**
      * Devices the assignments select get their desired version (`desiredVersion`: the released one, or what a
-     * rollout released to them); devices they no longer select get theirs
+     * rollout released to them); devices they no longer select, or a rollout of a removal reached, get theirs
      * withdrawn (version null, removed from the device by its workflow). Rows that change are stamped with
      * `fanoutId`, so a retry stamps the same rows and the paging below finds exactly them (with `everyDevice`,
      * every row of the policy).
@@ -38,7 +38,12 @@ export function createPolicyFanOutActivities(deps: { db: Kysely<CoreDatabase> })
         const targets = (
           await tx.selectFrom('policy_assignments').selectAll().where('policy_id', '=', policyId).execute()
         ).map(targetOf);
-        const matching = devicesMatching(tx, targets).select('devices.id');
+        // Selected and not reached by a rollout of a removal: the devices that should hold the policy.
+        const holding = () =>
+          devicesMatching(tx, targets)
+            .select('devices.id')
+            .where((eb) => eb(desiredVersion(eb, policyId), 'is not', null));
+        const matching = holding();
         const assigned = await tx
           .insertInto('device_policies')
           .columns(['device_id', 'policy_id', 'version', 'fanout_id'])
@@ -72,7 +77,7 @@ export function createPolicyFanOutActivities(deps: { db: Kysely<CoreDatabase> })
           .set({ version: null, fanout_id: fanoutId, updated_at: new Date() })
           .where('policy_id', '=', policyId)
           .where('version', 'is not', null)
-          .where('device_id', 'not in', devicesMatching(tx, targets).select('devices.id'))
+          .where('device_id', 'not in', holding())
           .returning('device_id')
           .execute();
         if (input.everyDevice)

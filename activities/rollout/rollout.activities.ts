@@ -4,10 +4,9 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
-import { targetOf } from '../../core/policy/index.js';
-import { devicesMatching } from '../../core/policy/policy-target.query.js';
 import {
   rolloutProgress,
+  rolloutTargetSet,
   waveEnds,
   type RolloutPlan,
   type RolloutRunState,
@@ -82,16 +81,16 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
           .where('rollout_id', '=', rollout.id)
           .executeTakeFirstOrThrow();
         if (Number(placed.n) > 0) return { waveCount: rollout.wave_count, targeted: Number(placed.n) };
-        const targets = (
-          await tx
-            .selectFrom('policy_assignments')
-            .selectAll()
-            .where('policy_id', '=', rollout.policy_id)
-            .execute()
-        ).map(targetOf);
+        const assignments = await tx
+          .selectFrom('policy_assignments')
+          .selectAll()
+          .where('policy_id', '=', rollout.policy_id)
+          .execute();
+        const targetSet = () =>
+          rolloutTargetSet(tx, assignments, rollout.removal ? rollout.assignment_id : null);
         const total = Number(
           (
-            await devicesMatching(tx, targets)
+            await targetSet()
               .select((eb) => eb.fn.countAll<string>().as('n'))
               .executeTakeFirstOrThrow()
           ).n,
@@ -105,7 +104,7 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
             ? 0
             : Number(
                 (
-                  await devicesMatching(tx, targets)
+                  await targetSet()
                     .where(carries)
                     .select((eb) => eb.fn.countAll<string>().as('n'))
                     .executeTakeFirstOrThrow()
@@ -117,7 +116,7 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
             ends.map((end, i) => sql`when n <= ${sql.lit(end)} then ${sql.lit(i)}`),
             sql` `,
           )} end`;
-          const ranked = devicesMatching(tx, targets).select([
+          const ranked = targetSet().select([
             'devices.id',
             sql<number>`row_number() over (order by ${carries} desc, devices.id)`.as('n'),
           ]);
@@ -140,7 +139,7 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
       });
     },
 
-    /** From now on (while the rollout is active) the wave's devices desire the new version. */
+    /** From now on (while the rollout is active) the wave's devices desire the new version, or none (a removal). */
     async releaseRolloutWave(input: { rolloutId: string; wave: number }): Promise<{ released: number }> {
       return db.transaction().execute(async (tx) => {
         const released = await tx
@@ -165,7 +164,8 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
 
     /**
      * Records the status the workflow decided; a write with an older revision than the one stored is dropped.
-     * Completing releases the new version as the policy's own, so devices that join later get it too.
+     * Completing releases the new version as the policy's own, so devices that join later get it too; completing a
+     * removal deletes the assignments it withdrew.
      */
     async recordRolloutStatus(input: {
       rolloutId: string;
@@ -184,9 +184,16 @@ export function createRolloutActivities(deps: { db: Kysely<CoreDatabase> }) {
           })
           .where('id', '=', input.rolloutId)
           .where('revision', '<', input.revision)
-          .returning(['policy_id', 'to_version'])
+          .returning(['policy_id', 'to_version', 'removal', 'assignment_id'])
           .executeTakeFirst();
         if (!updated || input.status !== 'completed') return;
+        if (updated.removal) {
+          // Withdrawn for good: the next recompute finds the devices no longer selected.
+          let withdrawn = tx.deleteFrom('policy_assignments').where('policy_id', '=', updated.policy_id);
+          if (updated.assignment_id) withdrawn = withdrawn.where('id', '=', updated.assignment_id);
+          await withdrawn.execute();
+          return;
+        }
         await tx
           .updateTable('policies')
           .set((eb) => ({

@@ -42,6 +42,11 @@ export async function storePolicyVersion(
       .where('name', '=', document.name)
       .forUpdate()
       .executeTakeFirstOrThrow();
+    // A deleted policy's name stored again brings it back, unassigned, with its versions.
+    if (policy.deleted_at !== null) {
+      await tx.updateTable('policies').set({ deleted_at: null }).where('id', '=', policy.id).execute();
+      policy.deleted_at = null;
+    }
     const latest = await tx
       .selectFrom('policy_versions')
       .selectAll()
@@ -79,7 +84,35 @@ export async function storePolicyVersion(
 }
 
 export async function listPolicies(db: Kysely<CoreDatabase>): Promise<PolicyRow[]> {
-  return db.selectFrom('policies').selectAll().where('latest_version', '>', 0).orderBy('name').execute();
+  return db
+    .selectFrom('policies')
+    .selectAll()
+    .where('latest_version', '>', 0)
+    .where('deleted_at', 'is', null)
+    .orderBy('name')
+    .execute();
+}
+
+/**
+ * Deletes the policy: every assignment withdrawn (its devices then have it removed) and the policy left out of
+ * the list. False when there is no such policy (or it is deleted); refused while a rollout of it runs.
+ */
+export async function deletePolicy(db: Kysely<CoreDatabase>, id: string): Promise<boolean> {
+  if (!isUuid(id)) return false;
+  return db.transaction().execute(async (tx) => {
+    const policy = await tx
+      .selectFrom('policies')
+      .select(['id', 'deleted_at'])
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!policy || policy.deleted_at !== null) return false;
+    if (await activeRolloutOf(tx, id))
+      throw new RolloutInProgressError('a rollout of this policy is in progress: abort it first');
+    await tx.deleteFrom('policy_assignments').where('policy_id', '=', id).execute();
+    await tx.updateTable('policies').set({ deleted_at: new Date() }).where('id', '=', id).execute();
+    return true;
+  });
 }
 
 export async function findPolicy(db: Kysely<CoreDatabase>, id: string): Promise<PolicyRow | undefined> {

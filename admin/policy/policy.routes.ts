@@ -1,4 +1,4 @@
-// /v1/policies: validate, store (a new version on every change), list, read a version, and diff two versions.
+// /v1/policies: validate, store (a new version on every change), list, read a version, diff two versions, delete.
 import { HTTPException } from 'hono/http-exception';
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
@@ -12,6 +12,7 @@ import { readQuery } from '../json-body.js';
 import { errorBody } from '../openapi.js';
 import { listAssignments } from './policy-assignment.repository.js';
 import {
+  deletePolicy,
   findPolicy,
   findPolicyVersion,
   listPolicies,
@@ -194,6 +195,44 @@ export function policyRoutes(deps: {
       async (c) => {
         const policy = await policyOr404(deps.db, c.req.param('id'));
         return c.json(versionOf(await versionOr404(deps.db, policy.id, policy.latest_version, 'id')));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'delete',
+        path: '/v1/policies/{id}',
+        summary:
+          'Delete a policy: every assignment is withdrawn, so its devices have it removed (profiles, the apps Keep installed, declarations); its versions are kept, and storing its name again brings it back unassigned.',
+        permission: 'policies:write',
+        params: policyParams,
+        responses: {
+          200: {
+            description: 'Deleted; the devices are being told.',
+            schema: z.object({ fanOutWorkflowId: z.string() }),
+          },
+          404: { description: 'No such policy.', schema: errorBody },
+          409: { description: 'A rollout of the policy is in progress.', schema: errorBody },
+          503: {
+            description: 'Deleted, but Temporal did not start telling the devices in time.',
+            schema: errorBody,
+          },
+        },
+      },
+      async (c) => {
+        const policy = await policyOr404(deps.db, c.req.param('id'));
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'policy.delete',
+          targetKind: 'policy',
+          targetId: policy.id,
+          details: { name: policy.name },
+        });
+        const deleted = await deletePolicy(deps.db, policy.id).catch((error: unknown) => {
+          if (error instanceof RolloutInProgressError)
+            throw new HTTPException(409, { message: error.message, cause: error });
+          throw error;
+        });
+        if (!deleted) throw new HTTPException(404, { message: 'id: no such policy' });
+        return c.json({ fanOutWorkflowId: await startPolicyFanOut(deps, policy.id) });
       },
     ),
     defineRoute(

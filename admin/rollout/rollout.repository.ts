@@ -12,6 +12,8 @@ export async function insertRollout(
     policyId: string;
     fromVersion: number;
     toVersion: number;
+    /** A removal (of `assignmentId`, or of every assignment of the policy) rather than a new version. */
+    removal?: { assignmentId: string | null };
     plan: RolloutPlan;
     createdBy: string;
   },
@@ -23,6 +25,8 @@ export async function insertRollout(
       policy_id: rollout.policyId,
       from_version: rollout.fromVersion,
       to_version: rollout.toVersion,
+      removal: rollout.removal !== undefined,
+      assignment_id: rollout.removal?.assignmentId ?? null,
       plan: JSON.stringify(rollout.plan),
       status: 'running',
       reason: null,

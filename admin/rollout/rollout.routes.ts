@@ -12,7 +12,12 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Rollout } from '../../core/db/core/rollout.table.js';
-import { rolloutPlanSchema, rolloutProgress, type RolloutAction } from '../../core/rollout/index.js';
+import {
+  rolloutPlanSchema,
+  rolloutProgress,
+  rolloutTargetSet,
+  type RolloutAction,
+} from '../../core/rollout/index.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import type { RolloutInput } from '../../workflows/rollout.workflow.js';
 import {
@@ -27,6 +32,7 @@ import { defineRoute, type AdminRoute } from '../define-route.js';
 import { isUuid } from '../ids.js';
 import { readJson, readQuery } from '../json-body.js';
 import { errorBody } from '../openapi.js';
+import { listAssignments } from '../policy/policy-assignment.repository.js';
 import { findPolicy, findPolicyVersion } from '../policy/policy.repository.js';
 import { TemporalDeadlineError, withTemporalDeadline } from '../temporal-deadline.js';
 import { deleteRollout, findRollout, insertRollout, listRollouts } from './rollout.repository.js';
@@ -39,6 +45,18 @@ const startBody = rolloutPlanSchema.extend({
     .positive()
     .optional()
     .describe('The version to roll out; the latest by default. Store it with POST /v1/policies?staged=true.'),
+  remove: z
+    .boolean()
+    .optional()
+    .describe(
+      "Roll out a removal instead: each wave's devices have the policy withdrawn (profiles, the apps Keep installed, declarations); on completion the assignments are deleted, on abort the policy is applied again.",
+    ),
+  assignmentId: z
+    .guid()
+    .optional()
+    .describe(
+      'With remove: withdraw only this assignment (its devices that no other assignment of the policy selects).',
+    ),
 });
 
 const listQuery = z.object({ policyId: z.guid().optional().describe("Only this policy's rollouts.") });
@@ -56,7 +74,9 @@ const rolloutView = z.object({
   id: z.uuid(),
   policyId: z.uuid(),
   fromVersion: z.number().int(),
-  toVersion: z.number().int(),
+  toVersion: z.number().int().describe('For a removal, the version withdrawn (the same as fromVersion).'),
+  removal: z.boolean(),
+  assignmentId: z.uuid().nullable().describe('The assignment a removal withdraws; null for every one.'),
   status: z.enum(['running', 'paused', 'awaiting-approval', 'completed', 'aborted']),
   reason: z
     .string()
@@ -76,6 +96,8 @@ function viewOf(r: Rollout): z.infer<typeof rolloutView> {
     policyId: r.policy_id,
     fromVersion: r.from_version,
     toVersion: r.to_version,
+    removal: r.removal,
+    assignmentId: r.assignment_id,
     status: r.status,
     reason: r.reason,
     currentWave: r.current_wave,
@@ -183,41 +205,82 @@ export function rolloutRoutes(deps: {
         body: startBody,
         responses: {
           201: { description: 'Started.', schema: rolloutView },
-          400: { description: 'Invalid; the message names the field.', schema: errorBody },
-          404: { description: 'No such policy or version.', schema: errorBody },
+          400: {
+            description:
+              'Invalid, or a canary label no targeted device carries; the message names the field.',
+            schema: errorBody,
+          },
+          404: { description: 'No such policy, version or assignment.', schema: errorBody },
           409: {
-            description: 'The version is already released, or a rollout of the policy is in progress.',
+            description:
+              'The version is already released, a removal of a policy with no assignment, or a rollout of the policy is in progress.',
             schema: errorBody,
           },
           503: { description: 'Temporal did not start it in time; nothing was kept.', schema: errorBody },
         },
       },
       async (c) => {
-        const { policyId, version, ...plan } = await readJson(c, startBody);
+        const { policyId, version, remove, assignmentId, ...plan } = await readJson(c, startBody);
+        if (remove && version !== undefined)
+          throw new HTTPException(400, {
+            message: 'version: a removal withdraws the policy; it takes no version',
+          });
+        if (!remove && assignmentId !== undefined)
+          throw new HTTPException(400, {
+            message: 'assignmentId: only a removal (remove: true) takes an assignment',
+          });
         const policy = await findPolicy(deps.db, policyId);
         if (!policy || policy.latest_version === 0)
           throw new HTTPException(404, { message: 'policyId: no such policy' });
-        const toVersion = version ?? policy.latest_version;
+        const fromVersion = policy.released_version ?? policy.latest_version;
+        const toVersion = remove ? fromVersion : (version ?? policy.latest_version);
         if (!(await findPolicyVersion(deps.db, policyId, toVersion)))
           throw new HTTPException(404, { message: `version: the policy has no version ${toVersion}` });
-        const fromVersion = policy.released_version ?? policy.latest_version;
-        if (toVersion === fromVersion)
+        if (!remove && toVersion === fromVersion)
           throw new HTTPException(409, {
             message: `version: version ${toVersion} is already released to every device; store the next one with POST /v1/policies?staged=true`,
           });
+        const assignments = await listAssignments(deps.db, policyId);
+        if (assignmentId !== undefined && !assignments.some((a) => a.id === assignmentId))
+          throw new HTTPException(404, { message: 'assignmentId: no such assignment of this policy' });
+        if (remove && assignments.length === 0)
+          throw new HTTPException(409, { message: 'remove: the policy has no assignment to withdraw' });
+        // A canary label no targeted device carries would make no canary at all: the first wave would be the
+        // whole next share, the opposite of what the admin asked for.
+        const first = plan.waves[0];
+        if (first && 'label' in first) {
+          const carrying = await rolloutTargetSet(deps.db, assignments, (remove && assignmentId) || null)
+            .where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('device_labels')
+                  .select('device_labels.device_id')
+                  .whereRef('device_labels.device_id', '=', 'devices.id')
+                  .where('device_labels.label', '=', first.label),
+              ),
+            )
+            .select('devices.id')
+            .limit(1)
+            .executeTakeFirst();
+          if (!carrying)
+            throw new HTTPException(400, {
+              message: `waves[0].label: no device the rollout targets carries the label "${first.label}"`,
+            });
+        }
         const principal = c.get('principal');
         const id = randomUUID();
         await recordAudit(deps.db, principal, {
           action: 'rollout.start',
           targetKind: 'rollout',
           targetId: id,
-          details: { policyId, fromVersion, toVersion },
+          details: { policyId, fromVersion, toVersion, ...(remove && { removal: true, assignmentId }) },
         });
         const rollout = await insertRollout(deps.db, {
           id,
           policyId,
           fromVersion,
           toVersion,
+          ...(remove && { removal: { assignmentId: assignmentId ?? null } }),
           plan,
           createdBy: principal.subject,
         });

@@ -1,4 +1,5 @@
-// Carries out a `keep apply` plan through the admin API, in the plan's order (teams, policies, assignments).
+// Carries out a `keep apply` plan through the admin API, in the plan's order (teams, policies, assignments,
+// deletions).
 import type { PolicyTarget } from '../../core/policy/index.js';
 import type { AdminClient } from '../admin-client.js';
 import type { ApplyDocument } from './apply-documents.js';
@@ -35,6 +36,16 @@ export async function applyChanges(
         break;
       }
       case 'Policy': {
+        if (change.action === 'delete') {
+          if (change.waves)
+            await client.request('POST', '/v1/rollouts', {
+              policyId: change.policyId,
+              remove: true,
+              waves: change.waves,
+            });
+          else await client.request('DELETE', `/v1/policies/${change.policyId}`);
+          break;
+        }
         const body = policies.get(change.name);
         const stored = await client.request<{ policyId: string }>('POST', '/v1/policies', body);
         policyIds.set(change.name, stored.policyId);

@@ -1,4 +1,4 @@
-// `keep apply -f <dir> [--dry-run] [--json]`: a folder of YAML documents made true on the server (GitOps).
+// `keep apply -f <dir> [--dry-run] [--json] [--prune]`: a folder of YAML documents made true on the server (GitOps).
 import { parseArgs } from 'node:util';
 import {
   AdminApiError,
@@ -8,9 +8,10 @@ import {
 } from '../admin-client.js';
 import { applyChanges } from './apply-changes.js';
 import { ApplyDocumentsError, describeProblem, readApplyFolder } from './apply-documents.js';
-import { planApply, type ApplyChange } from './apply-plan.js';
+import { notDeclared, planApply, type ApplyChange, type ApplyOptions } from './apply-plan.js';
 import { formatPlan } from './format-plan.js';
 import { readServerState } from './server-state.js';
+import { parseWaves } from '../rollout/parse-waves.js';
 
 /** Exit codes a CI pipeline can act on (README, "GitOps: keep apply"). */
 export const APPLY_EXIT = {
@@ -24,7 +25,8 @@ export const APPLY_EXIT = {
   invalid: 3,
 } as const;
 
-export const applyUsage = 'usage: keep apply -f <dir> [--dry-run] [--json]';
+export const applyUsage =
+  'usage: keep apply -f <dir> [--dry-run] [--json] [--prune [--removal-waves <label:x,10,50%,100%>]]';
 
 export interface ApplyIo {
   env: NodeJS.ProcessEnv;
@@ -33,7 +35,7 @@ export interface ApplyIo {
 }
 
 export async function runApply(argv: string[], io: ApplyIo): Promise<number> {
-  let args: { dir: string; dryRun: boolean; json: boolean };
+  let args: { dir: string; dryRun: boolean; json: boolean; options: ApplyOptions };
   try {
     const { values } = parseArgs({
       args: argv,
@@ -41,12 +43,24 @@ export async function runApply(argv: string[], io: ApplyIo): Promise<number> {
         filename: { type: 'string', short: 'f' },
         'dry-run': { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        prune: { type: 'boolean', default: false },
+        'removal-waves': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
     });
     if (!values.filename) throw new Error('-f <dir> is required');
-    args = { dir: values.filename, dryRun: values['dry-run'], json: values.json };
+    const wavesSpec = values['removal-waves'];
+    if (wavesSpec !== undefined && !values.prune) throw new Error('--removal-waves needs --prune');
+    args = {
+      dir: values.filename,
+      dryRun: values['dry-run'],
+      json: values.json,
+      options: {
+        prune: values.prune,
+        ...(wavesSpec !== undefined && { removalWaves: parseWaves(wavesSpec) }),
+      },
+    };
   } catch (error) {
     io.err(`keep apply: ${(error as Error).message}\n${applyUsage}`);
     return APPLY_EXIT.failed;
@@ -57,14 +71,15 @@ export async function runApply(argv: string[], io: ApplyIo): Promise<number> {
   try {
     const documents = readApplyFolder(args.dir);
     const client = createAdminClient(adminClientSettings(io.env));
-    const server = await readServerState(client, documents);
-    changes = planApply(documents, server);
+    const server = await readServerState(client, documents, args.options);
+    changes = planApply(documents, server, args.options);
+    const left = notDeclared(documents, server, args.options);
     if (args.dryRun || changes.length === 0) {
-      report(formatPlan(changes), { dryRun: args.dryRun, changes, applied: 0 });
+      report(formatPlan(changes, left), { dryRun: args.dryRun, changes, applied: 0, notDeclared: left });
       return args.dryRun && changes.length > 0 ? APPLY_EXIT.changesPending : APPLY_EXIT.ok;
     }
     await applyChanges(client, changes, documents, server, () => applied++);
-    report(`${formatPlan(changes)}\nApplied.`, { dryRun: false, changes, applied });
+    report(`${formatPlan(changes, left)}\nApplied.`, { dryRun: false, changes, applied, notDeclared: left });
     return APPLY_EXIT.ok;
   } catch (error) {
     if (error instanceof ApplyDocumentsError) {

@@ -8,21 +8,43 @@ import {
   type AssignmentDocument,
   type NamedTarget,
 } from './apply-documents.js';
+import type { RolloutPlan } from '../../core/rollout/rollout-plan.js';
 import type { ServerState } from './server-state.js';
 
 /**
  * One change, in apply order: teams first (assignments name them), then policies, then assignments — added
- * before withdrawn, so a device selected by both the old and the new targets never loses the policy between.
+ * before withdrawn, so a device selected by both the old and the new targets never loses the policy between —
+ * and with `--prune`, last, the policies the folder no longer declares.
  */
 export type ApplyChange =
   | { kind: 'Team'; action: 'create'; name: string }
   | { kind: 'Policy'; action: 'create'; name: string }
   | { kind: 'Policy'; action: 'update'; name: string; changes: PolicyChange[] }
   | { kind: 'Assignment'; action: 'add'; policy: string; target: NamedTarget }
-  | { kind: 'Assignment'; action: 'remove'; policy: string; target: NamedTarget; assignmentId: string };
+  | { kind: 'Assignment'; action: 'remove'; policy: string; target: NamedTarget; assignmentId: string }
+  /** `--prune` only, last: a policy the folder no longer declares; `waves` when it goes as a removal rollout. */
+  | { kind: 'Policy'; action: 'delete'; name: string; policyId: string; waves?: RolloutPlan['waves'] };
+
+export interface ApplyOptions {
+  /** Delete what the folder does not declare: policies, and the assignments of a policy with no Assignment. */
+  prune?: boolean;
+  /** Remove a deleted policy that is still assigned through a removal rollout in these waves, not at once. */
+  removalWaves?: RolloutPlan['waves'];
+}
+
+/** What the server holds that the folder does not declare, and why it is left. */
+export interface NotDeclared {
+  kind: 'Policy';
+  name: string;
+  note: string;
+}
 
 /** Throws ApplyDocumentsError when an assignment names a policy or team that neither side holds. */
-export function planApply(documents: readonly ApplyDocument[], server: ServerState): ApplyChange[] {
+export function planApply(
+  documents: readonly ApplyDocument[],
+  server: ServerState,
+  options: ApplyOptions = {},
+): ApplyChange[] {
   const teams = documents.flatMap((d) => (d.kind === 'Team' ? [d] : []));
   const policies = documents.flatMap((d) => (d.kind === 'Policy' ? [d.policy] : []));
   const assignments = documents.flatMap((d) => (d.kind === 'Assignment' ? [d] : []));
@@ -38,7 +60,11 @@ export function planApply(documents: readonly ApplyDocument[], server: ServerSta
   for (const policy of policies)
     changes.push(...policyChange(policy, server.policies.get(policy.name)?.document));
   const withdrawn: ApplyChange[] = [];
-  for (const a of assignments) {
+  // Pruning, a policy declared without an Assignment document is assigned nowhere.
+  const unassigned = options.prune
+    ? policies.filter((p) => !assignments.some((a) => a.policy === p.name)).map((p) => p.name)
+    : [];
+  for (const a of [...assignments, ...unassigned.map((policy) => ({ policy, targets: [] }))]) {
     const held = server.policies.get(a.policy)?.assignments ?? [];
     const wanted = new Map(a.targets.map(({ target }) => [targetKey(target), target]));
     const kept = new Set<string>();
@@ -52,7 +78,48 @@ export function planApply(documents: readonly ApplyDocument[], server: ServerSta
     for (const [key, target] of wanted)
       if (!kept.has(key)) changes.push({ kind: 'Assignment', action: 'add', policy: a.policy, target });
   }
-  return [...changes, ...withdrawn];
+  const deleted: ApplyChange[] = [];
+  if (options.prune)
+    for (const [name, held] of server.policies)
+      if (!declaredPolicies(documents).has(name) && held.activeRolloutId === undefined)
+        deleted.push({
+          kind: 'Policy',
+          action: 'delete',
+          name,
+          policyId: held.id,
+          ...(options.removalWaves && (held.assignmentCount ?? 0) > 0 && { waves: options.removalWaves }),
+        });
+  return [...changes, ...withdrawn, ...deleted];
+}
+
+/** Named by a Policy or an Assignment document. */
+function declaredPolicies(documents: readonly ApplyDocument[]): Set<string> {
+  return new Set(
+    documents.flatMap((d) =>
+      d.kind === 'Policy' ? [d.policy.name] : d.kind === 'Assignment' ? [d.policy] : [],
+    ),
+  );
+}
+
+/** Policies on the server the folder does not declare and the plan leaves (all of them, without `--prune`). */
+export function notDeclared(
+  documents: readonly ApplyDocument[],
+  server: ServerState,
+  options: ApplyOptions = {},
+): NotDeclared[] {
+  const declared = declaredPolicies(documents);
+  return [...server.policies].flatMap(([name, held]): NotDeclared[] => {
+    if (declared.has(name)) return [];
+    if (!options.prune) return [{ kind: 'Policy', name, note: 'not declared; left (--prune deletes it)' }];
+    if (held.activeRolloutId === undefined) return [];
+    return [
+      {
+        kind: 'Policy',
+        name,
+        note: `not declared; rollout ${held.activeRolloutId} of it is in progress, so a later apply deletes it once it ends`,
+      },
+    ];
+  });
 }
 
 function policyChange(policy: Policy, held: Policy | undefined): ApplyChange[] {

@@ -1,25 +1,43 @@
-// A `keep apply` plan as a person reads it: one line a change (+ create or add, ~ update, - withdraw), fields below.
+// A `keep apply` plan as a person reads it: one line a change (+ create or add, ~ update, - withdraw or delete),
+// fields below, then what the folder does not declare and the plan leaves.
 import type { PolicyChange } from '../../core/policy/index.js';
+import type { RolloutPlan } from '../../core/rollout/rollout-plan.js';
 import type { NamedTarget } from './apply-documents.js';
-import type { ApplyChange } from './apply-plan.js';
+import type { ApplyChange, NotDeclared } from './apply-plan.js';
 
 export function formatChange(change: ApplyChange): string {
   switch (change.kind) {
     case 'Team':
       return `+ team ${change.name}`;
     case 'Policy':
-      return change.action === 'create'
-        ? `+ policy ${change.name}`
-        : [`~ policy ${change.name}`, ...change.changes.map(formatField)].join('\n');
+      return formatPolicy(change);
     case 'Assignment':
       return `${change.action === 'add' ? '+' : '-'} assignment ${change.policy}: ${formatTarget(change.target)}`;
   }
 }
 
-export function formatPlan(changes: readonly ApplyChange[]): string {
-  if (changes.length === 0) return 'No changes.';
+function formatPolicy(change: Extract<ApplyChange, { kind: 'Policy' }>): string {
+  switch (change.action) {
+    case 'create':
+      return `+ policy ${change.name}`;
+    case 'update':
+      return [`~ policy ${change.name}`, ...change.changes.map(formatField)].join('\n');
+    case 'delete':
+      return change.waves
+        ? `- delete policy ${change.name} (a removal rollout in waves ${change.waves.map(formatWave).join(', ')})`
+        : `- delete policy ${change.name}`;
+  }
+}
+
+export function formatPlan(changes: readonly ApplyChange[], left: readonly NotDeclared[] = []): string {
+  const notes = left.map((l) => `  ${l.kind.toLowerCase()} ${l.name}: ${l.note}`);
+  if (changes.length === 0) return ['No changes.', ...notes].join('\n');
   const count = `${changes.length} change${changes.length === 1 ? '' : 's'}.`;
-  return [...changes.map(formatChange), count].join('\n');
+  return [...changes.map(formatChange), count, ...notes].join('\n');
+}
+
+function formatWave(wave: RolloutPlan['waves'][number]): string {
+  return 'label' in wave ? `label:${wave.label}` : 'count' in wave ? String(wave.count) : `${wave.percent}%`;
 }
 
 function formatField(c: PolicyChange): string {

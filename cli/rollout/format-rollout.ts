@@ -6,6 +6,8 @@ export interface RolloutView {
   policyId: string;
   fromVersion: number;
   toVersion: number;
+  /** A removal withdraws version `fromVersion` instead of rolling out `toVersion`. */
+  removal?: boolean;
   status: 'running' | 'paused' | 'awaiting-approval' | 'completed' | 'aborted';
   reason: string | null;
   currentWave: number;
@@ -25,7 +27,8 @@ export interface WaveView {
 
 function summary(r: RolloutView): string {
   const wave = r.waveCount > 0 ? `, wave ${Math.min(r.currentWave + 1, r.waveCount)} of ${r.waveCount}` : '';
-  return `${r.id}  ${r.status}${wave}  policy ${r.policyId} v${r.fromVersion} -> v${r.toVersion}`;
+  const change = r.removal ? `v${r.fromVersion} -> removed` : `v${r.fromVersion} -> v${r.toVersion}`;
+  return `${r.id}  ${r.status}${wave}  policy ${r.policyId} ${change}`;
 }
 
 export function formatRolloutList(items: RolloutView[]): string {

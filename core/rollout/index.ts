@@ -4,3 +4,4 @@ export * from './rollout-gate.js';
 export * from './rollout-transition.js';
 export * from './rollout-run-state.js';
 export * from './rollout-progress.query.js';
+export * from './rollout-target-set.query.js';

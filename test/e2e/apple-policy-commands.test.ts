@@ -1,6 +1,7 @@
 // A policy's commands on a simulated supervised Mac through the real edge, Temporal and core: an App Store app
 // installed by adam id, an app removed and an OS update scheduled, each sent once and proven by the device's own
-// answers (InstalledApplicationList, the OS version it reports); an app the user deleted is installed again.
+// answers (InstalledApplicationList, the OS version it reports); an app the user deleted is installed again; the
+// policy withdrawn, the app Keep installed is removed and the user's own stays.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from '../support/apple-requests.js';
@@ -126,5 +127,32 @@ describe("a policy's commands on a simulated Mac", { timeout: 300_000 }, () => {
     expect(sentByAdmin.status).toBe(202);
     await eventually(async () => (mac.state.profiles.has(firewall) ? true : undefined), WAIT_MS);
     await complianceUntil((p) => p.status === 'compliant');
+  });
+
+  it("removes the app it installed, the policy's profiles and its compliance once the policy is withdrawn", async () => {
+    // An app the user installed: Keep did not put it there, so it stays.
+    mac.state.apps.push({ ...APP, identifier: 'com.example.mine', managed: false });
+    const assignments = (await api('GET', `/v1/policies/${ids.policy}/assignments`)).body.items as Array<{
+      id: string;
+    }>;
+    for (const a of assignments)
+      expect((await api('DELETE', `/v1/policies/${ids.policy}/assignments/${a.id}`)).status).toBe(200);
+    await eventually(async () => {
+      const apps = mac.state.apps.map((a) => a.identifier);
+      const profiles = [...mac.state.profiles.keys()].filter((k) => k.includes('.policy.'));
+      return !apps.includes(APP.identifier) && profiles.length === 0 ? true : undefined;
+    }, WAIT_MS);
+    expect(mac.state.apps.map((a) => a.identifier)).toContain('com.example.mine');
+    expect(await sent('RemoveApplication')).toBe(2);
+    await eventually(async () => {
+      const items = (await api('GET', `/v1/devices/${ids.mac}/compliance`)).body.items as PolicyOnDevice[];
+      return items.some((p) => p.policyId === ids.policy) ? undefined : true;
+    }, WAIT_MS);
+    const left = await planes.database.core.db
+      .selectFrom('device_policy_commands')
+      .select('setting')
+      .where('device_id', '=', ids.mac!)
+      .execute();
+    expect(left).toEqual([]);
   });
 });

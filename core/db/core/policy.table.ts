@@ -9,6 +9,8 @@ export interface PolicyTable {
   latest_version: number;
   /** The version devices hold when no rollout released another to them; null: the latest. */
   released_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Deleted: withdrawn from every device and left out of the list; null while it exists. */
+  deleted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Generated<Date>;
 }
 

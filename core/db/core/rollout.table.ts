@@ -9,6 +9,10 @@ export interface RolloutTable {
   /** The version devices held before (and get back on abort). */
   from_version: number;
   to_version: number;
+  /** A removal: each device of a wave has the policy withdrawn (to_version is then the version it held). */
+  removal: Generated<boolean>;
+  /** The assignment a removal withdraws on completion; null for every assignment of the policy. */
+  assignment_id: ColumnType<string | null, string | null | undefined, never>;
   plan: ColumnType<RolloutPlan, string, never>;
   status: RolloutStatus;
   /** Why it paused (a failed gate, or who paused it); null while it runs. */

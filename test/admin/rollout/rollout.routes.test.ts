@@ -62,4 +62,63 @@ describe('rollouts in the admin API, before any workflow runs', () => {
     );
     expect((await call(app, 'POST', '/v1/rollouts/not-a-uuid/abort', { token: admin })).status).toBe(404);
   });
+
+  it('names the field of a bad removal: a version, an assignment without remove, an unknown assignment, none to withdraw', async () => {
+    const error = async (body: unknown) => {
+      const res = await start(body);
+      return [res.status, ((await res.json()) as { error: string }).error];
+    };
+    expect(await error({ policyId, remove: true, version: 2, waves: [{ percent: 100 }] })).toEqual([
+      400,
+      'version: a removal withdraws the policy; it takes no version',
+    ]);
+    const assignmentId = crypto.randomUUID();
+    expect(await error({ policyId, assignmentId, waves: [{ percent: 100 }] })).toEqual([
+      400,
+      'assignmentId: only a removal (remove: true) takes an assignment',
+    ]);
+    expect(await error({ policyId, remove: true, waves: [{ percent: 100 }] })).toEqual([
+      409,
+      'remove: the policy has no assignment to withdraw',
+    ]);
+    expect(await error({ policyId, remove: true, assignmentId, waves: [{ percent: 100 }] })).toEqual([
+      404,
+      'assignmentId: no such assignment of this policy',
+    ]);
+  });
+
+  it('deletes a policy only for those who may change policies, refuses it while a rollout runs, then 404s', async () => {
+    const other = await call(app, 'POST', '/v1/policies', {
+      token: admin,
+      body: { ...policy(8), name: 'other' },
+    });
+    const otherId = ((await other.json()) as { policyId: string }).policyId;
+    const db = database.core.db;
+    expect((await call(app, 'DELETE', `/v1/policies/${otherId}`, { token: helpdesk })).status).toBe(403);
+    // A rollout recorded as running (no workflow in this test): the policy may not be deleted under it.
+    await db
+      .insertInto('rollouts')
+      .values({
+        id: crypto.randomUUID(),
+        policy_id: otherId,
+        from_version: 1,
+        to_version: 1,
+        plan: JSON.stringify({ waves: [{ percent: 100 }] }),
+        status: 'running',
+        reason: null,
+        wave_count: 0,
+        created_by: 'test',
+        updated_at: new Date(),
+      })
+      .execute();
+    const refused = await call(app, 'DELETE', `/v1/policies/${otherId}`, { token: admin });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { error: string }).error).toMatch(
+      /rollout of this policy is in progress/,
+    );
+    await db.updateTable('rollouts').set({ status: 'aborted' }).where('policy_id', '=', otherId).execute();
+    expect((await call(app, 'DELETE', `/v1/policies/${crypto.randomUUID()}`, { token: admin })).status).toBe(
+      404,
+    );
+  });
 });

@@ -1,5 +1,6 @@
 // `keep apply` against the real admin API over HTTPS on loopback (trusted through KEEP_ADMIN_CA_FILE), with the
-// core's Postgres and Temporal behind it: refused documents, a dry run, an apply, a no-op, a change.
+// core's Postgres and Temporal behind it: refused documents, a dry run, an apply, a no-op, a change; with
+// --prune, what the folder no longer declares deleted, at once or through a removal rollout.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../../admin/auth/token-hash.js';
 import { APPLY_EXIT, runApply } from '../../../cli/apply/apply-command.js';
 import { tokenFor } from '../../admin/support.js';
+import { eventually } from '../../support/apple-requests.js';
 import { planesAdminApp } from '../../support/planes-admin.js';
 import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../../support/test-ca.js';
@@ -214,5 +216,88 @@ describe('keep apply', { timeout: 120_000 }, () => {
     expect((await policyRow())?.latest_version).toBe(2);
     expect(await assignments()).toMatchObject([{ platforms: null }]);
     expect(await keepApply('--dry-run')).toMatchObject({ code: APPLY_EXIT.ok, out: 'No changes.\n' });
+  });
+
+  it('reports a policy the folder no longer declares and leaves it without --prune', async () => {
+    writeFolder({ 'a-teams.yaml': teams });
+    expect(await keepApply()).toMatchObject({
+      code: APPLY_EXIT.ok,
+      out: 'No changes.\n  policy baseline: not declared; left (--prune deletes it)\n',
+    });
+    expect((await policyRow())?.deleted_at).toBeNull();
+    expect(await assignments()).toHaveLength(1);
+  });
+
+  it('with --prune, withdraws the assignments of a policy declared without any, then deletes an undeclared one', async () => {
+    const wifi = '  wifi:\n    - { ssid: Guest, security: wpa2-personal, password: correct-horse }\n';
+    writeFolder({ 'a-teams.yaml': teams, 'b-policy.yaml': policy(12, wifi) });
+    expect(await keepApply('--prune', '--dry-run')).toMatchObject({
+      code: APPLY_EXIT.changesPending,
+      out: '- assignment baseline: team "engineering"\n1 change.\n',
+    });
+    expect((await keepApply('--prune')).code).toBe(APPLY_EXIT.ok);
+    expect(await assignments()).toEqual([]);
+
+    writeFolder({ 'a-teams.yaml': teams });
+    expect(await keepApply('--prune', '--dry-run')).toMatchObject({
+      code: APPLY_EXIT.changesPending,
+      out: '- delete policy baseline\n1 change.\n',
+    });
+    expect((await policyRow())?.deleted_at).toBeNull();
+    expect((await keepApply('--prune')).code).toBe(APPLY_EXIT.ok);
+    expect((await policyRow())?.deleted_at).not.toBeNull();
+    const audited = await db()
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'policy.delete')
+      .execute();
+    expect(audited).toHaveLength(1);
+    expect(await keepApply('--prune', '--dry-run')).toMatchObject({
+      code: APPLY_EXIT.ok,
+      out: 'No changes.\n',
+    });
+  });
+
+  it('with --removal-waves, removes a still-assigned policy through a removal rollout, then deletes it', async () => {
+    // Declared again, the deleted policy comes back (unassigned) and is assigned.
+    writeFolder({ 'a-teams.yaml': teams, 'b-policy.yaml': policy(12) + assignment('{ team: engineering }') });
+    expect((await keepApply()).code).toBe(APPLY_EXIT.ok);
+    expect((await policyRow())?.deleted_at).toBeNull();
+    expect(await assignments()).toHaveLength(1);
+
+    writeFolder({ 'a-teams.yaml': teams });
+    expect(await keepApply('--removal-waves', '1,100%')).toMatchObject({ code: APPLY_EXIT.failed });
+    expect(await keepApply('--prune', '--removal-waves', '1,2x')).toMatchObject({
+      code: APPLY_EXIT.failed,
+      err: expect.stringContaining('"2x" is not a count'),
+    });
+    expect(await keepApply('--prune', '--removal-waves', '1,100%', '--dry-run')).toMatchObject({
+      code: APPLY_EXIT.changesPending,
+      out: '- delete policy baseline (a removal rollout in waves 1, 100%)\n1 change.\n',
+    });
+    expect((await keepApply('--prune', '--removal-waves', '1,100%')).code).toBe(APPLY_EXIT.ok);
+    const policyId = (await policyRow())!.id;
+    const rollout = await db()
+      .selectFrom('rollouts')
+      .selectAll()
+      .where('policy_id', '=', policyId)
+      .executeTakeFirstOrThrow();
+    expect(rollout).toMatchObject({ removal: true, assignment_id: null });
+    // No device is assigned here: the removal completes at once and deletes the assignment.
+    await eventually(async () => ((await assignments()).length === 0 ? true : undefined), 60_000);
+    await eventually(async () => {
+      const r = await db()
+        .selectFrom('rollouts')
+        .select('status')
+        .where('id', '=', rollout.id)
+        .executeTakeFirst();
+      return r?.status === 'completed' ? true : undefined;
+    }, 60_000);
+    expect(await keepApply('--prune', '--removal-waves', '1,100%', '--dry-run')).toMatchObject({
+      code: APPLY_EXIT.changesPending,
+      out: '- delete policy baseline\n1 change.\n',
+    });
+    expect((await keepApply('--prune')).code).toBe(APPLY_EXIT.ok);
+    expect((await policyRow())?.deleted_at).not.toBeNull();
   });
 });

@@ -33,6 +33,7 @@ import { ensureRaRotationSchedule } from './pki/ra-rotation.schedule.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { createCoreSealingActivities } from './core-sealing.activities.js';
 import { coreCallerCheck } from './core-caller-check.js';
+import { createRevocationStartActivities } from './pki/revocation-start.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
 import { createSealedScepChallengeActivities } from './pki/sealed-scep-challenge.activities.js';
 import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
@@ -137,6 +138,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCoreSealingActivities(deps),
     createSealedScepChallengeActivities({ pki }),
     createAdminCommandProofActivities(deps),
+    createRevocationStartActivities(deps),
     createPolicyFanOutActivities(deps),
     createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
     createRolloutActivities(deps),

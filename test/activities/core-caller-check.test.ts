@@ -1,12 +1,13 @@
 // A compromised edge holds the namespace's credentials, so it can run a worker of its own and have its own
 // workflows schedule the core's activities on the core's task queue. The core worker runs an activity only for a
 // workflow that runs on the core's task queue (Keep's own code); the attacker's workflow is refused.
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepDataConverter } from '../../core/temporal/payload-codec.js';
-import { newOpaqueId } from '../../core/temporal/task-queues.js';
+import { newOpaqueId, workflowIds } from '../../core/temporal/task-queues.js';
 import { testStack } from '../support/stack.js';
 import { useTestPlanes } from '../support/test-context.js';
 import { causes } from '../support/error-causes.js';
@@ -61,6 +62,52 @@ describe(
         .select('bound_id')
         .execute();
       expect(challenges).toEqual([]);
+    });
+
+    it("refuses a revocation started as the child of its own workflow (a check-out's looks so)", async () => {
+      const serialHex = randomBytes(8).toString('hex');
+      const enrollmentId = randomUUID();
+      await planes.database.core.db
+        .insertInto('certificates')
+        .values({
+          serial_hex: serialHex,
+          subject: `CN=keep-enrollment-${enrollmentId}`,
+          profile: 'device-identity',
+          device_id: null,
+          enrollment_id: enrollmentId,
+          not_before: new Date(Date.now() - 60_000),
+          not_after: new Date(Date.now() + 86_400_000),
+          sha256_fingerprint: randomBytes(32).toString('hex'),
+          der: randomBytes(16),
+          challenge_hash: null,
+          revoked_at: null,
+          revocation_reason: null,
+        })
+        .execute();
+      const error = await planes.temporal.workflow
+        .execute('rogueRevocationParentWorkflow', {
+          workflowId: `rogue-${newOpaqueId()}`,
+          taskQueue: attackerQueue,
+          args: [
+            {
+              coreTaskQueue: planes.coreConfig.core.taskQueue,
+              workflowId: workflowIds.revocation(randomUUID()),
+              target: { serialHex },
+            },
+          ],
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      expect(causes(error)).toMatch(/not authorised by an admin/);
+      const row = await planes.database.core.db
+        .selectFrom('certificates')
+        .select('revoked_at')
+        .where('serial_hex', '=', serialHex)
+        .executeTakeFirstOrThrow();
+      expect(row.revoked_at).toBeNull();
     });
 
     it("still runs the core's activities for the core's own workflows (the edge may start this one)", async () => {

@@ -32,6 +32,8 @@ import { ensurePushCertificateExpirySchedule } from './apple/push-certificate-ex
 import { ensureRaRotationSchedule } from './pki/ra-rotation.schedule.js';
 import { createDirectoryActivities } from './directory/directory-sync.activities.js';
 import { createCoreSealingActivities } from './core-sealing.activities.js';
+import { coreCallerCheck } from './core-caller-check.js';
+import { createRevocationStartActivities } from './pki/revocation-start.activities.js';
 import { createAdminCommandProofActivities } from './device/admin-command-proof.activities.js';
 import { createSealedScepChallengeActivities } from './pki/sealed-scep-challenge.activities.js';
 import { ensureDirectorySyncSchedule } from './directory/directory-sync.schedule.js';
@@ -139,6 +141,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCoreSealingActivities(deps),
     createSealedScepChallengeActivities({ pki }),
     createAdminCommandProofActivities(deps),
+    createRevocationStartActivities(deps),
     createPolicyFanOutActivities(deps),
     createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
     createRolloutActivities(deps),
@@ -267,6 +270,15 @@ export async function startCoreWorker(
       rolloutWebhook: { urls: config.core.rolloutWebhookUrls, secret: config.core.rolloutWebhookSecret },
     }),
     workflowBundle: { codePath: bundlePath },
+    interceptors: {
+      activity: [
+        coreCallerCheck({
+          connection,
+          namespace: temporalClientOptions(config.temporal).namespace,
+          taskQueue: config.core.taskQueue,
+        }),
+      ],
+    },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).
     shutdownGraceTime: config.shutdown.graceMs,
   });

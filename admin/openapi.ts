@@ -77,6 +77,8 @@ function operation(route: RouteDoc) {
   return {
     summary: route.summary,
     ...(route.permission ? { 'x-keep-permission': route.permission } : { security: [] }),
+    /** A team-scoped route lets a role held in a team through, and answers only about that team's devices. */
+    ...(route.scope === 'team' ? { 'x-keep-scope': 'team' } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(route.body ? { requestBody: { required: true, content: json(route.body, 'input') } } : {}),
     responses,

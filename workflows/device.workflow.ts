@@ -36,7 +36,8 @@ import {
   type QueueCommandRequest,
   type QueueCommandResult,
 } from './device.messages.js';
-import { revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
+import { CHILD_START_RECORDED, revocationWorkflow, type RevocationInput } from './revocation.workflow.js';
+import type { RevocationStartActivities } from '../activities/pki/revocation-start.activities.js';
 import { requireAdminProof } from './admin-command-proof.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { tellZeroTouch } from './zero-touch-hook.js';
@@ -61,6 +62,9 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
   });
   const coreLocal = proxyLocalActivities<DeviceActivities>({ startToCloseTimeout: '30 seconds' });
+  const revocationStart = proxyLocalActivities<RevocationStartActivities>({
+    startToCloseTimeout: '30 seconds',
+  });
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
   const edge = proxyActivities<
     DeviceCommandActivities & ScepEdgeActivities & TrustActivities & AppleEdgeActivities
@@ -77,8 +81,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
    * that is down delays only the revocation, never this device's events.
    */
   async function revoke(target: RevocationInput): Promise<void> {
+    const workflowId = workflowIds.revocation(uuid4());
+    // Recorded first, as an admin's start is: the revocation workflow trusts no parent (revocation.workflow.ts).
+    if (patched(CHILD_START_RECORDED))
+      await revocationStart.recordRevocationStart({ workflowId, input: target });
     await startChild(revocationWorkflow, {
-      workflowId: workflowIds.revocation(uuid4()),
+      workflowId,
       args: [target],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });

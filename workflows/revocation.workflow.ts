@@ -6,6 +6,7 @@ import {
   allHandlersFinished,
   condition,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -13,6 +14,9 @@ import type { PkiActivities, RevocationTarget } from '../activities/pki/pki.acti
 import type { RevocationReason } from '../core/pki/crl.js';
 import { requireAdminStart } from './admin-command-proof.js';
 import { installOnEveryEdge } from './install-on-edges.js';
+
+/** The patch (shared with the device workflow) from which a child revocation's start is recorded and checked. */
+export const CHILD_START_RECORDED = 'revocation-child-start-recorded';
 
 export type RevocationInput = RevocationTarget & { reason?: RevocationReason };
 
@@ -39,8 +43,11 @@ export async function revocationWorkflow(input: RevocationInput): Promise<{ revo
     await condition(() => state.everyEdge, EDGE_WAIT);
     return { ...state.recorded!, everyEdge: state.everyEdge };
   });
-  // A check-out revokes as the device workflow's child; any other start must be the admin API's.
-  if (!workflowInfo().parent) await requireAdminStart('revocationWorkflow', input);
+  // Every start is recorded, the device workflow's own (check-out, renewal) as an admin's: a parent proves nothing,
+  // since anyone with the namespace's credentials can start this as a child of a workflow of their own. Children
+  // started before the device workflow recorded them replay as they ran.
+  if (!workflowInfo().parent || patched(CHILD_START_RECORDED))
+    await requireAdminStart('revocationWorkflow', input);
   const revocation = await pki.revokeAndPublish(input);
   state.recorded = { revoked: revocation.revoked.length };
   await installOnEveryEdge(revocation);

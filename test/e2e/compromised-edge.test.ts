@@ -1,10 +1,13 @@
 // Plays an attacker who owns the edge: its Temporal address, namespace and payload key, nothing of the core's.
 // After a full scenario it decodes every payload of every history it can list and searches them for the
-// secrets the scenario handled; then it asks the device workflow for a bootstrap token and to queue a command.
+// secrets the scenario handled; then it asks the device workflow for a bootstrap token and to queue a command,
+// starts the workflows only an admin may start, and runs a worker of its own whose workflows call the core.
 import { createServer } from 'node:https';
 import { createHash } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
@@ -415,7 +418,7 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
     expect(causes(challenge)).toMatch(/not authorised by an admin/);
   });
 
-  it('is refused a push certificate, an ABM token or a revocation of its own through Temporal', async () => {
+  it('is refused a push certificate, an ABM token, a revocation, a CA rollover, a bulk command or a secret rotation of its own through Temporal', async () => {
     const push = createTestPushCertificate({ ca: pushCa });
     const serialHex = (
       await planes.database.core.db
@@ -454,6 +457,25 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
         { serverId: crypto.randomUUID(), p7mBase64: 'AA==' },
       ],
       ['revocationWorkflow', workflowIds.revocation(crypto.randomUUID()), { serialHex }],
+      // A new issuing CA and every device renewed onto it; a command to many devices; a secret rotated on demand.
+      [
+        'caRolloverWorkflow',
+        `ca-rollover-${crypto.randomUUID()}`,
+        {
+          rolloverId: crypto.randomUUID(),
+          announceSeconds: 1,
+          batchSize: 1000,
+          checkIntervalSeconds: 1,
+          askAgainAfterMinutes: 1,
+          deadline: new Date().toISOString(),
+        },
+      ],
+      ['bulkCommandWorkflow', `bulk-command-${crypto.randomUUID()}`, { bulkId: crypto.randomUUID() }],
+      [
+        'secretRotationWorkflow',
+        `secret-rotation-${crypto.randomUUID()}`,
+        { deviceId, kind: 'recovery-lock', retryAfterMs: 1000 },
+      ],
     ];
     for (const [workflowType, workflowId, input] of attempts) {
       const refused = await attacker.workflow
@@ -467,5 +489,67 @@ describe('an attacker holding only the edge configuration', { timeout: 240_000 }
       .where('serial_hex', '=', serialHex)
       .executeTakeFirstOrThrow();
     expect(revoked.revoked_at).toBeNull();
+  });
+
+  it("is refused the core's activities and a revocation from workflows its own worker runs", async () => {
+    const edgeTemporal = planes.edgeConfig.temporal;
+    const attackerQueue = `attacker-${crypto.randomUUID()}`;
+    const worker = await Worker.create({
+      connection: await NativeConnection.connect({ address: edgeTemporal.address }),
+      namespace: edgeTemporal.namespace,
+      taskQueue: attackerQueue,
+      workflowsPath: fileURLToPath(
+        new URL('../workflows/fixtures/rogue-core-activity.workflow.ts', import.meta.url),
+      ),
+      dataConverter: { payloadCodecs: [new EncryptionCodec(KeyRing.parse(edgeTemporal.payloadKeys))] },
+    });
+    const running = worker.run();
+    try {
+      const coreTaskQueue = planes.coreConfig.core.taskQueue;
+      const challenge = await attacker.workflow
+        .execute('rogueCoreActivityWorkflow', {
+          workflowId: `rogue-${crypto.randomUUID()}`,
+          taskQueue: attackerQueue,
+          args: [
+            {
+              coreTaskQueue,
+              activity: 'createScepChallenge',
+              args: [{ purpose: 'device-identity', boundTo: { kind: 'device', id: deviceId } }],
+            },
+          ],
+        })
+        .catch((error: unknown) => error);
+      expect(causes(challenge)).toMatch(/not a workflow of the core's task queue/);
+      const serialHex = (
+        await planes.database.core.db
+          .selectFrom('certificates')
+          .select('serial_hex')
+          .where(
+            'sha256_fingerprint',
+            '=',
+            createHash('sha256').update(mac.identity!.certificate).digest('hex'),
+          )
+          .executeTakeFirstOrThrow()
+      ).serial_hex;
+      const revocation = await attacker.workflow
+        .execute('rogueRevocationParentWorkflow', {
+          workflowId: `rogue-${crypto.randomUUID()}`,
+          taskQueue: attackerQueue,
+          args: [
+            { coreTaskQueue, workflowId: workflowIds.revocation(crypto.randomUUID()), target: { serialHex } },
+          ],
+        })
+        .catch((error: unknown) => error);
+      expect(causes(revocation)).toMatch(/not authorised by an admin/);
+      const row = await planes.database.core.db
+        .selectFrom('certificates')
+        .select('revoked_at')
+        .where('serial_hex', '=', serialHex)
+        .executeTakeFirstOrThrow();
+      expect(row.revoked_at).toBeNull();
+    } finally {
+      worker.shutdown();
+      await running;
+    }
   });
 });

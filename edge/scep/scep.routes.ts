@@ -326,5 +326,17 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       const row = await deps.db.selectFrom('crl').select('der').where('id', '=', 1).executeTakeFirst();
       if (!row) throw new HTTPException(404, { message: 'no CRL published yet' });
       return c.body(new Uint8Array(row.der), 200, { 'Content-Type': 'application/pkix-crl' });
+    })
+    .get('/pki/crl/:issuerKeyId', async (c) => {
+      const issuerKeyId = c.req.param('issuerKeyId').toLowerCase();
+      if (!/^[0-9a-f]{2,128}$/.test(issuerKeyId))
+        throw new HTTPException(404, { message: 'no CRL is published for that CA' });
+      const row = await deps.db
+        .selectFrom('ca_crls')
+        .select('der')
+        .where('issuer_key_id', '=', issuerKeyId)
+        .executeTakeFirst();
+      if (!row) throw new HTTPException(404, { message: 'no CRL is published for that CA' });
+      return c.body(new Uint8Array(row.der), 200, { 'Content-Type': 'application/pkix-crl' });
     });
 }

@@ -26,4 +26,11 @@ export interface CrlTable {
   installed_at: Generated<Date>;
 }
 
+/** One CRL per issuing CA, served at /pki/crl/<issuer_key_id>. */
+export interface CaCrlTable {
+  issuer_key_id: string;
+  der: Buffer;
+  installed_at: Generated<Date>;
+}
+
 export type ScepRa = Selectable<ScepRaTable>;

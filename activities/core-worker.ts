@@ -63,6 +63,8 @@ import { ensureSecretRotationSchedule } from './vault/secret-rotation.schedule.j
 import type { SignInSettings } from './windows/windows-sign-in.activities.js';
 import { createPolicyVerificationActivities } from './policy/policy-verification.activities.js';
 import { ensurePolicyVerificationSchedule } from './policy/policy-verification.schedule.js';
+import { createPushCertificateWebhookActivities } from './apple/push-certificate-webhook.activities.js';
+import type { WebhookReceivers } from './webhook/signed-webhook.js';
 import {
   createRolloutWebhookActivities,
   type RolloutWebhookSettings,
@@ -87,6 +89,8 @@ export interface CoreActivityDeps {
   policyProofMaxPerRun: number;
   /** Where rollout notifications go, and the key that signs them. */
   rolloutWebhook: RolloutWebhookSettings;
+  /** Where push-certificate expiry warnings go, and the key that signs them. */
+  pushCertificateWebhook?: WebhookReceivers | undefined;
 }
 
 /** The identity-renewal settings of the core's config. */
@@ -150,6 +154,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createSecretRotationActivities({ db: deps.db, kms, ca, settings: vault }),
     createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     createRolloutWebhookActivities({ db: deps.db, webhook: deps.rolloutWebhook }),
+    createPushCertificateWebhookActivities({ webhook: deps.pushCertificateWebhook ?? { urls: [] } }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
@@ -251,6 +256,10 @@ export async function startCoreWorker(
       signIn: config.core,
       policyProofMaxPerRun: config.core.policyProofMaxPerRun,
       rolloutWebhook: { urls: config.core.rolloutWebhookUrls, secret: config.core.rolloutWebhookSecret },
+      pushCertificateWebhook: {
+        urls: config.core.pushExpiryWebhookUrls,
+        secret: config.core.pushExpiryWebhookSecret,
+      },
     }),
     workflowBundle: { codePath: bundlePath },
     // On shutdown, activities in flight get this long to finish before they are cancelled (and retried elsewhere).

@@ -214,7 +214,7 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
     try {
       request = parsePkiMessage(der, {
         ra,
-        previousRaCertificates: deps.ra.previousCertificates(),
+        previousRa: deps.ra.previous(),
         maxBytes: MAX_MESSAGE_BYTES,
         allowSingleDes: deps.allowSingleDes ?? false,
       });
@@ -255,8 +255,9 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       const reason = refusal ?? `${request.type} refused`;
       logRefusal(reason, { status: 200, failInfo: outcome.failInfo }, request.transactionId, enrollmentId);
     }
-    // Answered under the RA certificate the device encrypted to: after a rotation, maybe the one it fetched before.
-    const signer = { certificate: request.raCertificate ?? ra.certificate, key: ra.key };
+    // Answered under the RA certificate the device encrypted to (and its key): after a rotation, maybe the one it
+    // fetched before.
+    const signer = deps.ra.previous().find((old) => request.raCertificate?.equals(old.certificate)) ?? ra;
     return c.body(new Uint8Array(buildCertRep(request, outcome, signer)), 200, {
       'Content-Type': PKI_MESSAGE_CONTENT_TYPE,
     });
@@ -288,7 +289,11 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       case 'GetCACaps':
         return c.body(renderCaCaps(), 200, { 'Content-Type': CA_CAPS_CONTENT_TYPE });
       case 'GetCACert': {
-        const { contentType, body } = buildCaCertResponse(credentials().certificate, deps.caChain());
+        // During a rotation's overlap both RA certificates are published: devices holding either are answered.
+        const { contentType, body } = buildCaCertResponse(
+          [credentials().certificate, ...deps.ra.previous().map((old) => old.certificate)],
+          deps.caChain(),
+        );
         return c.body(new Uint8Array(body), 200, { 'Content-Type': contentType });
       }
       case 'GetNextCACert': {

@@ -68,6 +68,8 @@ import { ensureSecretRotationSchedule } from './vault/secret-rotation.schedule.j
 import type { SignInSettings } from './windows/windows-sign-in.activities.js';
 import { createPolicyVerificationActivities } from './policy/policy-verification.activities.js';
 import { ensurePolicyVerificationSchedule } from './policy/policy-verification.schedule.js';
+import { createPushCertificateWebhookActivities } from './apple/push-certificate-webhook.activities.js';
+import type { WebhookReceivers } from './webhook/signed-webhook.js';
 import {
   createRolloutWebhookActivities,
   type RolloutWebhookSettings,
@@ -92,6 +94,8 @@ export interface CoreActivityDeps {
   policyProofMaxPerRun: number;
   /** Where rollout notifications go, and the key that signs them. */
   rolloutWebhook: RolloutWebhookSettings;
+  /** Where push-certificate expiry warnings go, and the key that signs them. */
+  pushCertificateWebhook?: WebhookReceivers | undefined;
 }
 
 /** The identity-renewal settings of the core's config. */
@@ -157,6 +161,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     createWindowsPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     createRolloutWebhookActivities({ db: deps.db, webhook: deps.rolloutWebhook }),
+    createPushCertificateWebhookActivities({ webhook: deps.pushCertificateWebhook ?? { urls: [] } }),
     ...platforms.map((platform) => platform.activities({ ...deps, ca, kms })),
   ]);
 }
@@ -268,6 +273,10 @@ export async function startCoreWorker(
       signIn: config.core,
       policyProofMaxPerRun: config.core.policyProofMaxPerRun,
       rolloutWebhook: { urls: config.core.rolloutWebhookUrls, secret: config.core.rolloutWebhookSecret },
+      pushCertificateWebhook: {
+        urls: config.core.pushExpiryWebhookUrls,
+        secret: config.core.pushExpiryWebhookSecret,
+      },
     }),
     workflowBundle: { codePath: bundlePath },
     interceptors: {

@@ -7,7 +7,7 @@ import { installOnEveryEdge } from './install-on-edges.js';
 
 export async function crlRefreshWorkflow(): Promise<void> {
   const pki = proxyActivities<PkiActivities>({ startToCloseTimeout: '1 minute' });
-  const { crlBase64 } = await pki.refreshCrl();
-  // The edges already refuse every revoked identity: only the CRL is new.
-  await installOnEveryEdge({ revoked: [], crlBase64 });
+  const crls = await pki.refreshCrl();
+  // The edges already refuse every revoked identity: only the CRLs are new.
+  await installOnEveryEdge({ revoked: [], ...crls });
 }

@@ -13,7 +13,10 @@ export async function installRevocation(edgeTaskQueue: string, revocation: Revoc
     scheduleToStartTimeout: '30 days',
   });
   if (revocation.revoked.length) await edge.revokeCertificates({ entries: revocation.revoked });
-  await edge.installCrl({ crlBase64: revocation.crlBase64 });
+  await edge.installCrl({
+    crlBase64: revocation.crlBase64,
+    ...(revocation.crls ? { crls: revocation.crls } : {}),
+  });
 }
 
 /** Every edge the core serves (read in the core, never passed by a caller) gets the revocation and the CRL. */

@@ -1,7 +1,8 @@
-// Renews the SCEP RA certificate of every edge before it expires (`ra-rotation-<core task queue>`, started daily
-// by the schedule of that name): each edge keeps its RA key and gets a new certificate for it from the core, which
-// it serves from then on without a restart; the old certificate names the same key, so it stays usable until it
-// expires. An edge that is down is skipped until the next run.
+// Rotates the SCEP RA of every edge before its certificate expires (`ra-rotation-<core task queue>`, started daily
+// by the schedule of that name): each edge makes a new RA key (it never leaves the edge) and gets a certificate for
+// it from the core, which it serves from then on without a restart; the old certificate and key stay, published in
+// GetCACert beside the new, so a device that fetched the old one is answered until it expires. An edge that is down
+// is skipped until the next run.
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { PkiActivities } from '../activities/pki/pki.activities.js';
 import type { ScepEdgeActivities } from '../edge/scep/scep.activities.js';

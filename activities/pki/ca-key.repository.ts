@@ -35,13 +35,31 @@ export async function findPublishedIssuingCas(db: Db): Promise<CaKey[]> {
     .execute();
 }
 
-/** Changes whenever an issuing CA is introduced, activated or retired: a loaded CA older than it is stale. */
+/**
+ * Issuing CAs that sign a CRL, oldest first: the active one and any retiring or retired one whose key is still
+ * held (`only` narrows to one state).
+ */
+export async function findCrlSigningCas(db: Db, only?: 'retired'): Promise<CaKey[]> {
+  return db
+    .selectFrom('ca_keys')
+    .selectAll()
+    .where('purpose', '=', 'issuing')
+    .where('state', 'in', only ? [only] : ['active', 'retiring', 'retired'])
+    .where('sealed_private_key', 'is not', null)
+    .orderBy('created_at')
+    .execute();
+}
+
+/**
+ * Changes whenever an issuing CA is introduced, activated or retired, or a retired one's key is destroyed: a
+ * loaded CA older than it is stale.
+ */
 export async function issuingCaVersion(db: Db): Promise<string> {
   const rows = await db
     .selectFrom('ca_keys')
     .select(['id', 'state'])
     .where('purpose', '=', 'issuing')
-    .where('state', '<>', 'retired')
+    .where((eb) => eb.or([eb('state', '<>', 'retired'), eb('sealed_private_key', 'is not', null)]))
     .orderBy('id')
     .execute();
   return rows.map((row) => `${row.id}:${row.state}`).join(',');

@@ -7,8 +7,13 @@ import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import { createCaHierarchy, generateRsaKey } from '../../core/pki/ca-create.js';
 import { importCaFromPem, importCaFromPkcs12, type PemCaImport } from '../../core/pki/ca-import.js';
-import { toCertificateAuthority, type CertificateAuthority } from '../../core/pki/certificate-authority.js';
+import {
+  subjectKeyIdOf,
+  toCertificateAuthority,
+  type CertificateAuthority,
+} from '../../core/pki/certificate-authority.js';
 import type { LeafProfileName } from '../../core/pki/certificate-profile.js';
+import { authorityKeyIdOf } from '../../core/pki/authority-key-id.js';
 import { buildCrl } from '../../core/pki/crl.js';
 import { checkCsr, CsrPolicyError, type CsrRejection } from '../../core/pki/csr-policy.js';
 import {
@@ -27,7 +32,12 @@ import {
 import { generateSerialNumber } from '../../core/pki/serial-number.js';
 import { describeName } from '../../core/pki/x509-name.js';
 import { Certificate } from 'pkijs';
-import { findActiveCaKeys, findPublishedIssuingCas, insertCaKey } from './ca-key.repository.js';
+import {
+  findActiveCaKeys,
+  findCrlSigningCas,
+  findPublishedIssuingCas,
+  insertCaKey,
+} from './ca-key.repository.js';
 import {
   findCertificateByChallenge,
   listRevokedCertificates,
@@ -59,6 +69,11 @@ export interface LoadedCa {
   escrow: ServiceKey;
   /** Issuing CAs published beside the active one during a rollover (`next`, `retiring`), as DER. */
   published: Array<{ der: Buffer; next: boolean }>;
+  /**
+   * Every issuing CA that signs a CRL, oldest first: the active one, and a retiring or retired one whose key the
+   * core still holds (until the last certificate it issued expires, see destroyExpiredCaKeys).
+   */
+  crlIssuers: CertificateAuthority[];
 }
 
 /** Thrown when stored CA rows are incomplete; never repaired silently, since that would mint a new CA. */
@@ -116,6 +131,13 @@ export async function loadOrCreateCa(
           der: pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
           next: row.state === 'next',
         })),
+        crlIssuers: (await findCrlSigningCas(trx)).map((row) =>
+          toCertificateAuthority(
+            pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
+            openCaKey(keyRing, row).privateKey,
+            chain,
+          ),
+        ),
       };
     }
 
@@ -170,6 +192,7 @@ export async function loadOrCreateCa(
       ),
       escrow: await serviceKey('escrow', 'escrow-encryption', `${options.organization} Keep Key Escrow`),
       published: [],
+      crlIssuers: [issuing],
     };
   });
 }
@@ -235,9 +258,11 @@ export function issuedRecord(
   profile: LeafProfileName,
   links: IssuedLinks,
 ): NewCertificateRecord {
+  const certificate = Certificate.fromBER(issued.der);
   return {
     serial_hex: issued.serialHex,
-    subject: describeName(Certificate.fromBER(issued.der).subject),
+    subject: describeName(certificate.subject),
+    issuer_key_id: authorityKeyIdOf(certificate) ?? null,
     profile,
     device_id: links.deviceId ?? null,
     enrollment_id: links.enrollmentId ?? null,
@@ -346,24 +371,74 @@ export function reissued(row: {
   };
 }
 
-/** Builds and records the next CRL from every revoked, unexpired certificate; returns its DER and number. */
-export async function publishCrl(
+/** One CA's CRL: the CA's subjectKeyIdentifier (hex, the last part of its CRL's URL) and the DER. */
+export interface CaCrl {
+  issuerKeyId: string;
+  number: number;
+  der: Buffer;
+}
+
+/**
+ * Builds and records the next CRL of every CRL-signing CA (oldest first) from the revoked, unexpired certificates
+ * each issued. CRL numbers come from one counter, so each CA's are increasing too (RFC 5280 §5.2.3).
+ */
+export async function publishCrls(
   db: Kysely<CoreDatabase>,
-  ca: CertificateAuthority,
+  cas: readonly CertificateAuthority[],
   options: { now: Date; validityHours: number },
-): Promise<{ number: number; der: Buffer }> {
+): Promise<{ crls: CaCrl[] }> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(hashtext('keep.pki.crl'))`.execute(trx);
-    const number = ((await findLatestCrl(trx))?.number ?? 0) + 1;
+    let number = (await findLatestCrl(trx))?.number ?? 0;
     const nextUpdate = new Date(options.now.getTime() + options.validityHours * 3_600_000);
-    const der = buildCrl({
-      ca,
-      crlNumber: number,
-      revoked: await listRevokedCertificates(trx, options.now),
-      thisUpdate: options.now,
-      nextUpdate,
-    });
-    await recordCrl(trx, { number, next_update: nextUpdate, der, published_at: options.now });
-    return { number, der };
+    const revoked = await listRevokedCertificates(trx, options.now);
+    const crls: CaCrl[] = [];
+    for (const ca of cas) {
+      const issuerKeyId = ca.keyId.toString('hex');
+      number++;
+      const der = buildCrl({
+        ca,
+        crlNumber: number,
+        revoked: revoked.filter((entry) => entry.issuerKeyId === issuerKeyId),
+        thisUpdate: options.now,
+        nextUpdate,
+      });
+      await recordCrl(trx, {
+        number,
+        next_update: nextUpdate,
+        der,
+        published_at: options.now,
+        issuer_key_id: issuerKeyId,
+      });
+      crls.push({ issuerKeyId, number, der });
+    }
+    return { crls };
+  });
+}
+
+/**
+ * A retired issuing CA keeps its key only to sign the CRL of what it issued: once the last certificate it issued
+ * has expired (a certificate never outlives its CA), the key is destroyed and the certificate kept on record.
+ * Certificates recorded before issuers were kept count for every CA. Returns how many keys were destroyed.
+ */
+export async function destroyExpiredCaKeys(db: Kysely<CoreDatabase>, now: Date): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('keep.pki.ca'))`.execute(trx);
+    let destroyed = 0;
+    for (const row of await findCrlSigningCas(trx, 'retired')) {
+      const [der] = pemBlocks(row.certificate_pem, 'CERTIFICATE');
+      const keyId = subjectKeyIdOf(Certificate.fromBER(der!)).toString('hex');
+      const live = await trx
+        .selectFrom('certificates')
+        .select('serial_hex')
+        .where((eb) => eb.or([eb('issuer_key_id', '=', keyId), eb('issuer_key_id', 'is', null)]))
+        .where('not_after', '>', now)
+        .limit(1)
+        .executeTakeFirst();
+      if (live) continue;
+      await trx.updateTable('ca_keys').set({ sealed_private_key: null }).where('id', '=', row.id).execute();
+      destroyed++;
+    }
+    return destroyed;
   });
 }

@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { CertificateRecord, NewCertificateRecord } from '../../core/db/core/certificate.table.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
+import { authorityKeyIdOf } from '../../core/pki/authority-key-id.js';
 import type { RevocationReason, RevokedEntry } from '../../core/pki/crl.js';
 
 type Db = Kysely<CoreDatabase> | Transaction<CoreDatabase>;
@@ -111,11 +112,14 @@ export async function revokeCertificate(
   return result.numUpdatedRows === 1n;
 }
 
-/** The CRL's entries; expired certificates stay listed until a CRL-pruning policy says otherwise. */
-export async function listRevokedCertificates(db: Db, now: Date): Promise<RevokedEntry[]> {
+/** A CRL entry with the CA key that issued the certificate (hex), whose CRL lists it. */
+export type RevokedByIssuer = RevokedEntry & { issuerKeyId: string | undefined };
+
+/** The CRLs' entries: revoked certificates not yet expired. */
+export async function listRevokedCertificates(db: Db, now: Date): Promise<RevokedByIssuer[]> {
   const rows = await db
     .selectFrom('certificates')
-    .select(['serial_hex', 'revoked_at', 'revocation_reason'])
+    .select(['serial_hex', 'revoked_at', 'revocation_reason', 'issuer_key_id', 'der'])
     .where('revoked_at', 'is not', null)
     // RFC 5280 §3.3: an entry may go once its certificate has expired; nothing accepts that certificate anyway.
     .where('not_after', '>', now)
@@ -124,6 +128,8 @@ export async function listRevokedCertificates(db: Db, now: Date): Promise<Revoke
   return rows.map((row) => ({
     serialHex: row.serial_hex,
     revokedAt: row.revoked_at!,
+    // Rows recorded before the issuer was kept are few (revoked and live): read from the certificate itself.
+    issuerKeyId: row.issuer_key_id ?? authorityKeyIdOf(row.der),
     ...(row.revocation_reason ? { reason: row.revocation_reason } : {}),
   }));
 }

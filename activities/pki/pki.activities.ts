@@ -19,14 +19,20 @@ import {
   type ChallengePurpose,
 } from '../../core/pki/scep-challenge.js';
 import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
-import { issueFromCsr, publishCrl, recordIssued, reissued, samePublicKey } from './ca-operations.js';
+import {
+  destroyExpiredCaKeys,
+  issueFromCsr,
+  publishCrls,
+  recordIssued,
+  reissued,
+  samePublicKey,
+} from './ca-operations.js';
 import {
   findCertificateByFingerprint,
   findCurrentIdentity,
   findRenewalOf,
   revokeCertificate,
 } from './certificate.repository.js';
-import { findLatestCrl } from './crl-state.repository.js';
 import { createChallenge, findChallenge } from './scep-challenge.repository.js';
 import { issueScepIdentities } from './scep-identity-batch.js';
 import { findExpectedDevice } from './attested-device.repository.js';
@@ -51,6 +57,15 @@ export interface PkiSettings {
 
 export interface Revocation {
   revoked: Array<{ fingerprint: string; serial: string; revokedAt: string }>;
+  /** The CRL served at /pki/crl, the URL certificates issued before one CRL per CA name: the oldest CA's. */
+  crlBase64: string;
+  /** Every CRL-signing CA's own CRL, served at /pki/crl/<issuerKeyId>; absent in results from before. */
+  crls?: PublishedCrl[];
+}
+
+/** One CA's CRL as it crosses to the edges. */
+export interface PublishedCrl {
+  issuerKeyId: string;
   crlBase64: string;
 }
 
@@ -106,8 +121,17 @@ export function createPkiActivities(deps: {
       ? readFileSync(pki.acmeAttestationRootFile, 'utf8')
       : APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM,
   );
-  const publishFreshCrl = async () =>
-    publishCrl(db, (await ca()).issuing, { now: new Date(), validityHours: pki.crlValidityHours });
+  /** Publishes every CRL-signing CA's CRL at `now`; the oldest CA's also answers at /pki/crl. */
+  const publishFreshCrls = async (now = new Date()): Promise<Pick<Revocation, 'crlBase64' | 'crls'>> => {
+    const { crls } = await publishCrls(db, (await ca()).crlIssuers, {
+      now,
+      validityHours: pki.crlValidityHours,
+    });
+    return {
+      crlBase64: crls[0]!.der.toString('base64'),
+      crls: crls.map((crl) => ({ issuerKeyId: crl.issuerKeyId, crlBase64: crl.der.toString('base64') })),
+    };
+  };
 
   const activities = {
     /**
@@ -405,9 +429,7 @@ export function createPkiActivities(deps: {
         await revokeCertificate(db, row.serial_hex, input.reason ?? 'unspecified', revokedAt);
       // Already-revoked rows count too: a retried activity must hand the edge the same list.
       const rows = await matching().where('revoked_at', 'is not', null).execute();
-      const { issuing } = await ca();
-      const crl = await publishCrl(db, issuing, { now: revokedAt, validityHours: pki.crlValidityHours });
-      return { revoked: rows.map(revokedEntry), crlBase64: crl.der.toString('base64') };
+      return { revoked: rows.map(revokedEntry), ...(await publishFreshCrls(revokedAt)) };
     },
 
     /** Everything revoked so far and the current CRL, for an edge that starts with an empty list. */
@@ -417,13 +439,17 @@ export function createPkiActivities(deps: {
         .select(['sha256_fingerprint', 'serial_hex', 'revoked_at'])
         .where('revoked_at', 'is not', null)
         .execute();
-      const der = (await findLatestCrl(db))?.der ?? (await publishFreshCrl()).der;
-      return { revoked: rows.map(revokedEntry), crlBase64: der.toString('base64') };
+      // Published afresh (an edge starts seldom): the CRLs of every CA that signs one now, none stale.
+      return { revoked: rows.map(revokedEntry), ...(await publishFreshCrls()) };
     },
 
-    /** Publishes a fresh CRL (new thisUpdate and nextUpdate, expired entries dropped), for the crl-refresh schedule. */
-    async refreshCrl(): Promise<{ crlBase64: string }> {
-      return { crlBase64: (await publishFreshCrl()).der.toString('base64') };
+    /**
+     * Publishes fresh CRLs (new thisUpdate and nextUpdate, expired entries dropped), for the crl-refresh schedule;
+     * first destroys the key of a retired CA whose last certificate expired, which then publishes no more.
+     */
+    async refreshCrl(): Promise<Pick<Revocation, 'crlBase64' | 'crls'>> {
+      await destroyExpiredCaKeys(db, new Date());
+      return publishFreshCrls();
     },
   };
   return activities;

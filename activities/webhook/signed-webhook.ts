@@ -9,6 +9,12 @@ export function webhookSignature(secret: string, body: string, at: Date): string
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
+/** Where a kind of event goes (fixed in the settings, never given by a caller), and the key that signs it. */
+export interface WebhookReceivers {
+  urls: readonly string[];
+  secret?: string | undefined;
+}
+
 export class WebhookRefusedError extends Error {
   override readonly name = 'WebhookRefusedError';
 }

@@ -445,6 +445,26 @@ export const coreSettings = z
       .describe(
         'HMAC-SHA256 key of the rollout webhook\'s Keep-Signature header (t=<unix time>,v1=<hex of HMAC over "<t>.<body>">).',
       ),
+    pushExpiryWebhookUrls: z
+      .string()
+      .default('')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.url()))
+      .describe(
+        'Comma-separated URLs Keep POSTs a signed event to when the APNs push certificate has 30, 14, 7 or 1 days left, or has expired (once per step); empty = none.',
+      ),
+    pushExpiryWebhookSecret: z
+      .string()
+      .min(32)
+      .optional()
+      .describe(
+        "HMAC-SHA256 key of the push-certificate webhook's Keep-Signature header (as the rollout webhook's).",
+      ),
   })
   .superRefine((core, ctx) => {
     // A refresh no sooner than nextUpdate would leave relying parties with a stale CRL in between.
@@ -460,6 +480,12 @@ export const coreSettings = z
         code: 'custom',
         path: ['rolloutWebhookSecret'],
         message: 'required with rolloutWebhookUrls',
+      });
+    if (core.pushExpiryWebhookUrls.length > 0 && !core.pushExpiryWebhookSecret)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pushExpiryWebhookSecret'],
+        message: 'required with pushExpiryWebhookUrls',
       });
   });
 

@@ -6,6 +6,7 @@ import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
 import type { CrlTable, IssuedIdentityTable, ScepRaTable } from './edge/scep.table.js';
+import type { CaCrlTable } from './edge/scep.table.js';
 import type { AcmeAccountTable, AcmeNonceTable, AcmeOrderTable } from './edge/acme.table.js';
 import type { PlaneCheckTable } from './plane-check.table.js';
 import type { WindowsCommandTable, WindowsEnrollmentTable } from './edge/windows.table.js';
@@ -22,6 +23,7 @@ export interface EdgeDatabase {
   scep_ra: ScepRaTable;
   issued_identities: IssuedIdentityTable;
   crl: CrlTable;
+  ca_crls: CaCrlTable;
   windows_enrollments: WindowsEnrollmentTable;
   windows_commands: WindowsCommandTable;
   apple_declaration_sets: AppleDeclarationSetTable;

@@ -53,7 +53,7 @@ export function toCertificateAuthority(
 }
 
 /** The certificate's own SKI when it has one, so AKIs match it even if it was computed another way. */
-function subjectKeyIdOf(certificate: Certificate): Buffer {
+export function subjectKeyIdOf(certificate: Certificate): Buffer {
   const extension = certificate.extensions?.find((ext) => ext.extnID === SUBJECT_KEY_IDENTIFIER);
   if (extension?.parsedValue instanceof asn1js.OctetString)
     return Buffer.from(extension.parsedValue.valueBlock.valueHexView);

@@ -1,6 +1,6 @@
 // Assembles and signs one X.509 v3 certificate (RFC 5280 §4.1) from a profile; every issuer path ends here.
 import type { KeyObject } from 'node:crypto';
-import { Certificate, PublicKeyInfo, type RelativeDistinguishedNames } from 'pkijs';
+import { Certificate, PublicKeyInfo, RelativeDistinguishedNames } from 'pkijs';
 import {
   authorityKeyIdentifier,
   basicConstraints,
@@ -27,7 +27,8 @@ export interface CertificateSigner {
 export interface CertificateSpec {
   profile: CertificateProfile;
   serial: Uint8Array;
-  subject: NameFields;
+  /** Name fields, or a name taken as it is (a successor root keeps its predecessor's exact name). */
+  subject: NameFields | RelativeDistinguishedNames;
   subjectAltNames: readonly SubjectAltName[];
   /** RSA or EC; held as a KeyObject so forge's RSA-only key model never limits what devices send. */
   subjectPublicKey: KeyObject;
@@ -41,7 +42,7 @@ export interface CertificateSpec {
 export function buildCertificate(spec: CertificateSpec): Buffer {
   const spki = spec.subjectPublicKey.export({ type: 'spki', format: 'der' });
   const keyId = keyIdentifierOf(spki);
-  const subject = buildName(spec.subject);
+  const subject = spec.subject instanceof RelativeDistinguishedNames ? spec.subject : buildName(spec.subject);
   const signer = 'self' in spec.signer ? { name: subject, keyId, privateKey: spec.signer.self } : spec.signer;
   const keyType = spec.subjectPublicKey.asymmetricKeyType === 'ec' ? 'ec' : 'rsa';
   const names = [...spec.profile.fixedSubjectAltNames, ...spec.subjectAltNames];

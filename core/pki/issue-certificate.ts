@@ -5,6 +5,7 @@ import type { CertificateAuthority } from './certificate-authority.js';
 import type { SubjectAltName } from './certificate-extensions.js';
 import { LEAF_PROFILES, type LeafProfileName } from './certificate-profile.js';
 import { checkCsr, checkPublicKey, CsrPolicyError } from './csr-policy.js';
+import { caCrlUrl } from './crl-url.js';
 import { derToPem } from './pem.js';
 import { serialToHex } from './serial-number.js';
 import { validityWindow } from './validity.js';
@@ -25,6 +26,7 @@ export type IssueRequest = {
   template: CertificateTemplate;
   serial: Uint8Array;
   now: Date;
+  /** The edge's base CRL URL (…/pki/crl); the certificate names its own CA's CRL under it (caCrlUrl). */
   crlUrl?: string;
 } & ({ csrDer: Uint8Array } | { publicKey: KeyObject });
 
@@ -62,7 +64,7 @@ export function issueCertificate(request: IssueRequest): IssuedCertificate {
     subjectPublicKey: publicKey,
     ...window,
     signer: request.ca,
-    ...(request.crlUrl ? { crlUrl: request.crlUrl } : {}),
+    ...(request.crlUrl ? { crlUrl: caCrlUrl(request.crlUrl, request.ca.keyId) } : {}),
   });
   return {
     der,

@@ -9,13 +9,15 @@ export const PKI_MESSAGE_CONTENT_TYPE = 'application/x-pki-message';
 
 /** A degenerate certs-only PKCS#7 holding the RA certificate then the CA chain (§4.2.1.2). */
 export function buildCaCertResponse(
-  raCertificate: Buffer,
+  raCertificates: Buffer | readonly Buffer[],
   caChain: Buffer[],
 ): {
   contentType: string;
   body: Buffer;
 } {
-  return { contentType: CA_RA_CERT_CONTENT_TYPE, body: buildCertsOnly([raCertificate, ...caChain]) };
+  // The current RA certificate first (clients take the first one that is not a CA), then one a rotation replaced.
+  const ra = Buffer.isBuffer(raCertificates) ? [raCertificates] : raCertificates;
+  return { contentType: CA_RA_CERT_CONTENT_TYPE, body: buildCertsOnly([...ra, ...caChain]) };
 }
 
 /** The certificates of a GetCACert answer, in either of its two forms. */

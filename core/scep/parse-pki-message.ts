@@ -18,8 +18,8 @@ export interface RaCredentials {
 
 export interface ParsePkiMessageOptions {
   ra: RaCredentials;
-  /** Older certificates of the same RA key, still accepted after a rotation until they expire. */
-  previousRaCertificates?: readonly Buffer[];
+  /** RA credentials a rotation replaced (an older certificate, of the same key or the one before), accepted until they expire. */
+  previousRa?: readonly RaCredentials[];
   /** Cap on the request body; a PKCSReq with a 4096-bit key is under 8 KB. */
   maxBytes?: number;
   certificateCache?: CertificateCache;
@@ -95,20 +95,20 @@ export function parsePkiMessage(der: Uint8Array, options: ParsePkiMessageOptions
   }
 }
 
-/** Opens the envelope with the current RA certificate, or with an older one of the same key it was addressed to. */
+/** Opens the envelope with the current RA credentials, or with older ones it was addressed to. */
 function decryptForRa(content: Buffer, options: ParsePkiMessageOptions) {
-  const certificates = [options.ra.certificate, ...(options.previousRaCertificates ?? [])];
-  for (const [index, certificate] of certificates.entries()) {
+  const credentials = [options.ra, ...(options.previousRa ?? [])];
+  for (const [index, { certificate, key }] of credentials.entries()) {
     try {
       const decrypted = decryptEnvelopedData(
         content,
-        { certificate, key: options.ra.key },
+        { certificate, key },
         { allowSingleDes: options.allowSingleDes ?? false },
       );
       return { decrypted, certificate };
     } catch (error) {
       // 'untrusted': addressed to another certificate, maybe one a device fetched before an RA rotation.
-      if (index === certificates.length - 1 || !(error instanceof CmsError && error.code === 'untrusted'))
+      if (index === credentials.length - 1 || !(error instanceof CmsError && error.code === 'untrusted'))
         throw error;
     }
   }

@@ -1,6 +1,12 @@
 // The edge's SCEP registration authority: a key generated and kept here (sealed with the edge key ring),
 // certified by the core; it decrypts requests and signs replies but cannot issue certificates.
-import { createPrivateKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  X509Certificate,
+  type KeyObject,
+} from 'node:crypto';
 import type { Kysely } from 'kysely';
 import forge from 'node-forge';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
@@ -9,11 +15,15 @@ import type { EdgeDatabase } from '../../core/db/edge-database.js';
 export interface RaState {
   /** Undefined until the core has certified the RA key. */
   credentials: () => { certificate: Buffer; key: KeyObject } | undefined;
-  /** Older certificates of the same key, replaced by a rotation and not expired: still answered under. */
-  previousCertificates: () => Buffer[];
   /**
-   * Creates the key if missing; returns a CSR when the key still needs a certificate, or when its certificate
-   * expires within `renewWithinDays` (default 30).
+   * The RA a rotation replaced (its certificate, and its key: the previous one, or the current one for a
+   * certificate renewed on the same key), while that certificate has not expired: still answered under.
+   */
+  previous: () => Array<{ certificate: Buffer; key: KeyObject }>;
+  /**
+   * Creates the key if missing and returns a CSR for it while it has no certificate; when the certificate
+   * expires within `renewWithinDays` (default 30), returns a CSR for a new key (generated once, kept until
+   * certified), which `install` then makes current.
    */
   prepare: (options?: { renewWithinDays?: number }) => Promise<{ csrBase64?: string }>;
   install: (certificate: Buffer) => Promise<void>;
@@ -53,21 +63,21 @@ export async function createRaState(
     return db.selectFrom('scep_ra').selectAll().where('id', '=', 1).executeTakeFirst();
   }
 
-  let previous: Buffer | undefined;
+  let previous: { certificate: Buffer; key: KeyObject } | undefined;
+  const open = (sealed: string) =>
+    createPrivateKey({ key: keyRing.openString(sealed, AAD), format: 'der', type: 'pkcs8' });
 
   async function reload(): Promise<void> {
     const row = await load();
-    previous = row?.previous_certificate_der ?? undefined;
-    current = row?.certificate_der
-      ? {
-          certificate: row.certificate_der,
-          key: createPrivateKey({
-            key: keyRing.openString(row.sealed_key, AAD),
-            format: 'der',
-            type: 'pkcs8',
-          }),
-        }
-      : undefined;
+    const key = row ? open(row.sealed_key) : undefined;
+    current = row?.certificate_der && key ? { certificate: row.certificate_der, key } : undefined;
+    previous =
+      row?.previous_certificate_der && key
+        ? {
+            certificate: row.previous_certificate_der,
+            key: row.previous_sealed_key ? open(row.previous_sealed_key) : key,
+          }
+        : undefined;
   }
 
   await reload();
@@ -82,8 +92,10 @@ export async function createRaState(
   unprovisioned.unref();
   return {
     credentials: () => current,
-    previousCertificates: () =>
-      previous && Date.parse(new X509Certificate(previous).validTo) > Date.now() ? [previous] : [],
+    previous: () =>
+      previous && Date.parse(new X509Certificate(previous.certificate).validTo) > Date.now()
+        ? [previous]
+        : [],
     async prepare(options = {}) {
       let row = await load();
       if (!row) {
@@ -96,35 +108,69 @@ export async function createRaState(
           .execute();
         row = await load();
       }
-      if (row!.certificate_der) {
-        const remaining = Date.parse(new X509Certificate(row!.certificate_der).validTo) - Date.now();
-        // The key stays and only its certificate is renewed, so a device that fetched the old RA certificate
-        // (GetCACert) still encrypts to a key this edge holds: the old certificate is accepted until it expires.
-        if (remaining > (options.renewWithinDays ?? 30) * 24 * 3600_000) return {};
+      if (!row!.certificate_der) return { csrBase64: certificationRequest(open(row!.sealed_key)) };
+      const remaining = Date.parse(new X509Certificate(row!.certificate_der).validTo) - Date.now();
+      if (remaining > (options.renewWithinDays ?? 30) * 24 * 3600_000) return {};
+      // A rotation gives the RA a new key, generated here where the RA key lives and never leaving the edge; it
+      // is kept once made, so a retried rotation asks a certificate for the same key.
+      if (!row!.next_sealed_key) {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+        await db
+          .updateTable('scep_ra')
+          .set({
+            next_sealed_key: keyRing.sealToString(privateKey.export({ type: 'pkcs8', format: 'der' }), AAD),
+          })
+          .where('id', '=', 1)
+          .where('next_sealed_key', 'is', null)
+          .execute();
+        row = await load();
       }
-      const key = createPrivateKey({
-        key: keyRing.openString(row!.sealed_key, AAD),
-        format: 'der',
-        type: 'pkcs8',
-      });
-      return { csrBase64: certificationRequest(key) };
+      return { csrBase64: certificationRequest(open(row!.next_sealed_key!)) };
     },
     async install(certificate) {
-      // The replaced certificate is kept (same key): devices that fetched it are still answered under it.
-      await db
-        .updateTable('scep_ra')
-        .set((eb) => ({
-          previous_certificate_der: eb
-            .case()
-            .when('certificate_der', '=', certificate)
-            .then(eb.ref('previous_certificate_der'))
-            .else(eb.ref('certificate_der'))
-            .end(),
-          certificate_der: certificate,
-          updated_at: new Date(),
-        }))
-        .where('id', '=', 1)
-        .execute();
+      const certified = new X509Certificate(certificate).publicKey;
+      await db.transaction().execute(async (tx) => {
+        const row = await tx
+          .selectFrom('scep_ra')
+          .selectAll()
+          .where('id', '=', 1)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!row || row.certificate_der?.equals(certificate)) return;
+        const next = row.next_sealed_key;
+        if (next && certified.equals(createPublicKey(open(next)))) {
+          // The new key becomes current; the replaced certificate and its key stay, for devices that fetched it.
+          await tx
+            .updateTable('scep_ra')
+            .set({
+              sealed_key: next,
+              certificate_der: certificate,
+              previous_sealed_key: row.certificate_der ? row.sealed_key : null,
+              previous_certificate_der: row.certificate_der,
+              next_sealed_key: null,
+              updated_at: new Date(),
+            })
+            .where('id', '=', 1)
+            .execute();
+          return;
+        }
+        if (!certified.equals(createPublicKey(open(row.sealed_key))))
+          throw new Error(
+            'the RA certificate to install names neither the RA key nor the key being certified',
+          );
+        // A certificate for the same key (the first, or a renewal from before keys rotated): the one it replaces
+        // is kept, with the same key, for devices that fetched it.
+        await tx
+          .updateTable('scep_ra')
+          .set({
+            certificate_der: certificate,
+            previous_certificate_der: row.certificate_der ?? row.previous_certificate_der,
+            previous_sealed_key: row.certificate_der ? null : row.previous_sealed_key,
+            updated_at: new Date(),
+          })
+          .where('id', '=', 1)
+          .execute();
+      });
       await reload();
     },
     reload,

@@ -214,7 +214,7 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
     try {
       request = parsePkiMessage(der, {
         ra,
-        previousRaCertificates: deps.ra.previousCertificates(),
+        previousRa: deps.ra.previous(),
         maxBytes: MAX_MESSAGE_BYTES,
         allowSingleDes: deps.allowSingleDes ?? false,
       });
@@ -255,8 +255,9 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       const reason = refusal ?? `${request.type} refused`;
       logRefusal(reason, { status: 200, failInfo: outcome.failInfo }, request.transactionId, enrollmentId);
     }
-    // Answered under the RA certificate the device encrypted to: after a rotation, maybe the one it fetched before.
-    const signer = { certificate: request.raCertificate ?? ra.certificate, key: ra.key };
+    // Answered under the RA certificate the device encrypted to (and its key): after a rotation, maybe the one it
+    // fetched before.
+    const signer = deps.ra.previous().find((old) => request.raCertificate?.equals(old.certificate)) ?? ra;
     return c.body(new Uint8Array(buildCertRep(request, outcome, signer)), 200, {
       'Content-Type': PKI_MESSAGE_CONTENT_TYPE,
     });
@@ -288,7 +289,11 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
       case 'GetCACaps':
         return c.body(renderCaCaps(), 200, { 'Content-Type': CA_CAPS_CONTENT_TYPE });
       case 'GetCACert': {
-        const { contentType, body } = buildCaCertResponse(credentials().certificate, deps.caChain());
+        // During a rotation's overlap both RA certificates are published: devices holding either are answered.
+        const { contentType, body } = buildCaCertResponse(
+          [credentials().certificate, ...deps.ra.previous().map((old) => old.certificate)],
+          deps.caChain(),
+        );
         return c.body(new Uint8Array(body), 200, { 'Content-Type': contentType });
       }
       case 'GetNextCACert': {
@@ -325,6 +330,18 @@ export function scepRoutes(deps: ScepDeps, signer: ScepSigner) {
     .get('/pki/crl', async (c) => {
       const row = await deps.db.selectFrom('crl').select('der').where('id', '=', 1).executeTakeFirst();
       if (!row) throw new HTTPException(404, { message: 'no CRL published yet' });
+      return c.body(new Uint8Array(row.der), 200, { 'Content-Type': 'application/pkix-crl' });
+    })
+    .get('/pki/crl/:issuerKeyId', async (c) => {
+      const issuerKeyId = c.req.param('issuerKeyId').toLowerCase();
+      if (!/^[0-9a-f]{2,128}$/.test(issuerKeyId))
+        throw new HTTPException(404, { message: 'no CRL is published for that CA' });
+      const row = await deps.db
+        .selectFrom('ca_crls')
+        .select('der')
+        .where('issuer_key_id', '=', issuerKeyId)
+        .executeTakeFirst();
+      if (!row) throw new HTTPException(404, { message: 'no CRL is published for that CA' });
       return c.body(new Uint8Array(row.der), 200, { 'Content-Type': 'application/pkix-crl' });
     });
 }

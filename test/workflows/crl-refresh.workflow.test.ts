@@ -1,13 +1,16 @@
 // The CRL exists before any revocation, is refreshed before nextUpdate by the crl-refresh schedule, and drops the
 // entries of expired certificates: two edge workers, the real Temporal and the core CA.
 import { executeAsAdmin } from '../support/execute-as-admin.js';
-import { randomUUID } from 'node:crypto';
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { sql } from 'kysely';
-import { CertificateRevocationList } from 'pkijs';
+import type { AuthorityKeyIdentifier } from 'pkijs';
+import { Certificate, CertificateRevocationList } from 'pkijs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { startCoreWorker } from '../../activities/core-worker.js';
+import { createCaRolloverActivities } from '../../activities/pki/ca-rollover.activities.js';
 import { crlRefreshScheduleId } from '../../activities/pki/crl-refresh.schedule.js';
+import { subjectKeyIdOf } from '../../core/pki/certificate-authority.js';
 import { coreProcessConfig } from '../../core/config/config.schema.js';
 import { loadConfig } from '../../core/config/load-config.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
@@ -20,18 +23,25 @@ import type { TestEdge } from '../support/planes.js';
 import { useTestPlanes } from '../support/test-context.js';
 
 interface ServedCrl {
+  /** The signing CA's key identifier (the CRL's authorityKeyIdentifier), hex. */
+  issuerKeyId: string;
   thisUpdate: Date;
   nextUpdate: Date;
   /** Revoked serials, lower-case hex without leading zeros (as `core.certificates.serial_hex`). */
   serials: string[];
 }
 
-async function servedCrl(edge: Pick<TestEdge, 'edgeApp'>): Promise<ServedCrl> {
-  const res = await edge.edgeApp.request('/pki/crl');
+async function servedCrl(edge: Pick<TestEdge, 'edgeApp'>, path = '/pki/crl'): Promise<ServedCrl> {
+  const res = await edge.edgeApp.request(path);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('application/pkix-crl');
   const crl = CertificateRevocationList.fromBER(new Uint8Array(await res.arrayBuffer()));
+  const aki = crl.crlExtensions?.extensions.find((ext) => ext.extnID === '2.5.29.35')?.parsedValue as
+    AuthorityKeyIdentifier | undefined;
   return {
+    issuerKeyId: aki?.keyIdentifier
+      ? Buffer.from(aki.keyIdentifier.valueBlock.valueHexView).toString('hex')
+      : '',
     thisUpdate: crl.thisUpdate.value,
     nextUpdate: crl.nextUpdate!.value,
     serials: (crl.revokedCertificates ?? []).map((entry) =>
@@ -108,6 +118,54 @@ describe('the CRL', () => {
       const { serials } = await servedCrl(edge);
       expect(serials).toContain(liveSerial);
       expect(serials).not.toContain(expiringSerial);
+    }
+  });
+
+  it('is served per issuing CA on every edge after a rollover, each signed by its own CA', async () => {
+    const { db } = planes.database.core;
+    const issuingKeyId = async () => {
+      const row = await db
+        .selectFrom('ca_keys')
+        .select('certificate_pem')
+        .where('purpose', '=', 'issuing')
+        .where('active', '=', true)
+        .executeTakeFirstOrThrow();
+      return subjectKeyIdOf(Certificate.fromBER(new X509Certificate(row.certificate_pem).raw)).toString(
+        'hex',
+      );
+    };
+    const oldKeyId = await issuingKeyId();
+    const revokedOld = await keepIdentities(planes).enroll();
+    await executeAsAdmin(planes, 'revocationWorkflow', workflowIds.revocation(randomUUID()), {
+      fingerprint: revokedOld.fingerprint,
+      reason: 'keyCompromise',
+    });
+    const rollover = createCaRolloverActivities({
+      db,
+      keyRing: KeyRing.parse(planes.coreConfig.core.secretKeys),
+      pki: { organization: 'Keep' },
+      crlUrl: 'https://edge.example/pki/crl',
+    });
+    const rolloverId = randomUUID();
+    await rollover.introduceIssuingCa({ rolloverId });
+    await rollover.activateIssuingCa({ rolloverId });
+    const newKeyId = await issuingKeyId();
+    await refresh();
+    const { serial_hex } = await db
+      .selectFrom('certificates')
+      .select('serial_hex')
+      .where('sha256_fingerprint', '=', revokedOld.fingerprint)
+      .executeTakeFirstOrThrow();
+    for (const edge of edges) {
+      const oldCrl = await servedCrl(edge, `/pki/crl/${oldKeyId}`);
+      const newCrl = await servedCrl(edge, `/pki/crl/${newKeyId}`);
+      expect(oldCrl.issuerKeyId).toBe(oldKeyId);
+      expect(newCrl.issuerKeyId).toBe(newKeyId);
+      expect(oldCrl.serials).toContain(serial_hex.replace(/^0+/, ''));
+      expect(newCrl.serials).toEqual([]);
+      // The URL certificates from before per-CA URLs name keeps serving the CA that issued them.
+      expect((await servedCrl(edge)).issuerKeyId).toBe(oldKeyId);
+      expect((await edge.edgeApp.request('/pki/crl/00ff')).status).toBe(404);
     }
   });
 

@@ -22,6 +22,8 @@ export interface CertificateTable {
   issued_at: Generated<Date>;
   revoked_at: Date | null;
   revocation_reason: RevocationReason | null;
+  /** Hex authorityKeyIdentifier: the CA key that issued it, whose CRL lists it. Null on rows from before. */
+  issuer_key_id: Generated<string | null>;
 }
 
 export type CertificateRecord = Selectable<CertificateTable>;

@@ -7,6 +7,8 @@ export interface CrlStateTable {
   published_at: Generated<Date>;
   next_update: Date;
   der: Buffer;
+  /** Hex subjectKeyIdentifier of the CA that signed it; null on rows from before one CRL per CA. */
+  issuer_key_id: Generated<string | null>;
 }
 
 export type CrlState = Selectable<CrlStateTable>;

@@ -8,6 +8,10 @@ export interface ScepRaTable {
   certificate_der: Buffer | null;
   /** The certificate of the same key that the last rotation replaced (answered under until it expires). */
   previous_certificate_der: Generated<Buffer | null>;
+  /** The new key a rotation is certifying (sealed); null when none is under way. */
+  next_sealed_key: Generated<string | null>;
+  /** The key of previous_certificate_der when a rotation replaced the key; null when it was the same key. */
+  previous_sealed_key: Generated<string | null>;
   updated_at: Generated<Date>;
 }
 
@@ -22,6 +26,13 @@ export interface IssuedIdentityTable {
 
 export interface CrlTable {
   id: Generated<number>;
+  der: Buffer;
+  installed_at: Generated<Date>;
+}
+
+/** One CRL per issuing CA, served at /pki/crl/<issuer_key_id>. */
+export interface CaCrlTable {
+  issuer_key_id: string;
   der: Buffer;
   installed_at: Generated<Date>;
 }

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadOrCreateCa,
   issueFromCsr,
-  publishCrl,
+  publishCrls,
   type LoadedCa,
 } from '../../../activities/pki/ca-operations.js';
 import {
@@ -131,10 +131,10 @@ describe('CA service', () => {
     );
     expect(await revokeCertificate(t.core.db, outcome.certificate.serialHex, 'superseded', now)).toBe(false);
 
-    const first = await publishCrl(t.core.db, ca.issuing, { now, validityHours: 168 });
-    const second = await publishCrl(t.core.db, ca.issuing, { now, validityHours: 168 });
-    expect(second.number).toBe(first.number + 1);
-    s.write('crl.pem', derToPem(second.der, 'X509 CRL'));
+    const [first] = (await publishCrls(t.core.db, ca.crlIssuers, { now, validityHours: 168 })).crls;
+    const [second] = (await publishCrls(t.core.db, ca.crlIssuers, { now, validityHours: 168 })).crls;
+    expect(second!.number).toBe(first!.number + 1);
+    s.write('crl.pem', derToPem(second!.der, 'X509 CRL'));
     expect(() =>
       s.openssl(
         'verify',

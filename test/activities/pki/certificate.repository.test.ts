@@ -28,6 +28,7 @@ describe('certificate repository', () => {
     challenge_hash: null,
     revoked_at: null,
     revocation_reason: null,
+    issuer_key_id: 'abcd',
     ...overrides,
   });
 
@@ -57,7 +58,7 @@ describe('certificate repository', () => {
     expect(await revokeCertificate(t.core.db, cert.serial_hex, 'superseded', now)).toBe(true);
     expect(await revokeCertificate(t.core.db, cert.serial_hex, 'keyCompromise', new Date())).toBe(false);
     expect(await revokeCertificate(t.core.db, 'abcdef', 'keyCompromise', now)).toBe(false);
-    const entry = { serialHex: cert.serial_hex, revokedAt: now, reason: 'superseded' };
+    const entry = { serialHex: cert.serial_hex, revokedAt: now, reason: 'superseded', issuerKeyId: 'abcd' };
     expect(await listRevokedCertificates(t.core.db, new Date(now.getTime() - 60_000))).toContainEqual(entry);
     // not_after is `now`: from then on the entry may leave the CRL (RFC 5280 §3.3).
     expect(await listRevokedCertificates(t.core.db, now)).not.toContainEqual(entry);

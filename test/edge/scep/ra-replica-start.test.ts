@@ -1,7 +1,7 @@
 // An edge replica that starts before the core certified the SCEP RA (the certificate reaches another replica's
 // worker) must serve SCEP as soon as the certificate is in the shared edge database, not a refresh period later:
 // until then every enrolment through it fails with 503.
-import { X509Certificate } from 'node:crypto';
+import forge from 'node-forge';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { createRaState, type RaState } from '../../../edge/scep/ra-state.js';
@@ -25,8 +25,24 @@ describe('an edge replica started before its RA was certified', () => {
     const waiting = await createRaState(database.edge.db, ring);
     replicas.push(installer, waiting);
     expect(waiting.credentials()).toBeUndefined();
-    await installer.prepare();
-    const certificate = Buffer.from(new X509Certificate(createTestCa('RA stand-in').certPem).raw);
+    const { csrBase64 } = await installer.prepare();
+    // A stand-in for the core: a test CA certifies the key the RA asked for (an RA installs no other).
+    const csr = forge.pki.certificationRequestFromAsn1(
+      forge.asn1.fromDer(Buffer.from(csrBase64!, 'base64').toString('binary')),
+    );
+    const ca = createTestCa('RA stand-in CA');
+    const issued = forge.pki.createCertificate();
+    issued.publicKey = csr.publicKey!;
+    issued.serialNumber = '01';
+    issued.validity.notBefore = new Date(Date.now() - 60_000);
+    issued.validity.notAfter = new Date(Date.now() + 86_400_000);
+    issued.setSubject(csr.subject.attributes);
+    issued.setIssuer(ca.cert.subject.attributes);
+    issued.sign(ca.key, forge.md.sha256.create());
+    const certificate = Buffer.from(
+      forge.asn1.toDer(forge.pki.certificateToAsn1(issued)).getBytes(),
+      'binary',
+    );
     await installer.install(certificate);
     // A bound far below the refresh period, not a speed claim: an unprovisioned replica looks again soon.
     const served = await eventually(async () => waiting.credentials(), 10_000);

@@ -1,7 +1,9 @@
-// SCEP RA rotation through the real Temporal, core and edge: the scheduled workflow renews the edge's RA certificate
-// (same key) before it expires; the edge and a replica on the same database serve the new one without a restart,
-// and a device that fetched the old RA certificate before the rotation still enrols with it.
-import { randomUUID, X509Certificate } from 'node:crypto';
+// SCEP RA rotation through the real Temporal, core and edge: the scheduled workflow gives the edge's RA a new key
+// (made at the edge) and certificate before the old one expires; the edge and a replica on the same database serve
+// the new one without a restart, GetCACert publishes both during the overlap, and a device that fetched the old RA
+// certificate before the rotation still enrols with it, answered under the old RA.
+import { createPublicKey, randomUUID, X509Certificate } from 'node:crypto';
+import { parseCaCertResponse, selectRecipient } from '../../../core/scep/ca-cert.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
 import { workflowIds } from '../../../core/temporal/task-queues.js';
@@ -24,7 +26,7 @@ describe('SCEP RA rotation', () => {
       args: [{ renewWithinDays }],
     });
 
-  it('renews the RA certificate before expiry, served without a restart; the old one stays usable', async () => {
+  it('rotates the RA to a new key before expiry, served without a restart; the old RA stays usable', async () => {
     const edgeTaskQueue = planes.edgeConfig.edge.taskQueue;
     const old = planes.ra.credentials()!.certificate;
     // Another edge process on the same database, which the rotation does not talk to.
@@ -47,14 +49,24 @@ describe('SCEP RA rotation', () => {
     expect(renewed.equals(old)).toBe(false);
     const [was, now] = [new X509Certificate(old), new X509Certificate(renewed)];
     expect(now.serialNumber).not.toBe(was.serialNumber);
-    expect(now.publicKey.equals(was.publicKey)).toBe(true);
+    expect(now.publicKey.equals(was.publicKey)).toBe(false);
     expect(Date.parse(now.validTo)).toBeGreaterThanOrEqual(Date.parse(was.validTo));
+    // The new key never left the edge: the edge holds it, sealed, and the old key beside the old certificate.
+    const stored = await planes.database.edge.db
+      .selectFrom('scep_ra')
+      .select(['sealed_key', 'previous_sealed_key', 'next_sealed_key'])
+      .executeTakeFirstOrThrow();
+    expect(stored.previous_sealed_key).not.toBeNull();
+    expect(stored.next_sealed_key).toBeNull();
+    expect(createPublicKey(planes.ra.credentials()!.key).equals(now.publicKey)).toBe(true);
 
     const served = Buffer.from(
       await (await planes.edgeApp.request('/scep?operation=GetCACert')).arrayBuffer(),
     );
-    expect(served.includes(renewed)).toBe(true);
-    expect(served.includes(old)).toBe(false);
+    // Both published during the overlap, the new one first (the one a client takes).
+    const published = parseCaCertResponse('application/x-x509-ca-ra-cert', served);
+    expect(published.filter((der) => !new X509Certificate(der).ca)).toEqual([renewed, old]);
+    expect(selectRecipient(published).equals(renewed)).toBe(true);
     await eventually(async () => (replica!.credentials()?.certificate.equals(renewed) ? true : undefined));
 
     // A device still holding the old GetCACert answer encrypts to the old RA certificate and is served.
@@ -77,5 +89,22 @@ describe('SCEP RA rotation', () => {
       challengePassword: challenge,
     });
     expect(new X509Certificate(issued.certificate).subject).toContain(enrollmentId);
+
+    // A device that fetches GetCACert now takes the new RA and enrols with it.
+    const fresh = new ScepClient({
+      url: `http://edge/scep/${enrollmentId}`,
+      fetch: ((url: string, init?: RequestInit) => planes.edgeApp.request(url, init)) as typeof fetch,
+      pollIntervalMs: 50,
+      maxPolls: 100,
+    });
+    const { challenge: second } = await keepIdentities(planes).pki.createScepChallenge({
+      purpose: 'device-identity',
+      boundTo: { kind: 'enrollment', id: enrollmentId },
+    });
+    const again = await fresh.enroll({
+      subject: [{ name: 'commonName', value: `device ${enrollmentId}` }],
+      challengePassword: second,
+    });
+    expect(new X509Certificate(again.certificate).subject).toContain(enrollmentId);
   });
 });

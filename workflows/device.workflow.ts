@@ -119,7 +119,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     deviceId,
     (state.policy ??= initialDevicePolicyState()),
     (commands) => queue(commands.map((command) => ({ ...command, requestedBy: POLICY_REQUESTER }))),
-    (declarations) => edge.installAppleDeclarations({ enrollmentId: state.enrollmentId!, declarations }),
+    (declarations, profiles) =>
+      edge.installAppleDeclarations({ enrollmentId: state.enrollmentId!, declarations, profiles }),
   );
   setHandler(policiesChangedSignal, () => policies.changed());
 

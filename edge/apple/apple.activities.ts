@@ -99,9 +99,12 @@ export function createAppleEdgeActivities(deps: AppleEdgeDeps) {
       await deps.push.installCertificate({ ...input, notAfter: new Date(input.notAfter) });
     },
 
-    /** The enrollment's whole DDM declaration set, from the core's policies; `changed` says whether to sync. */
+    /**
+     * The enrollment's whole DDM declaration set (and the signed profiles its legacy declarations point at), from
+     * the core's policies; `changed` says whether to sync.
+     */
     installAppleDeclarations(input: InstallDeclarationsInput) {
-      return installDeclarations(deps.db, input);
+      return installDeclarations(deps.db, deps.keyRing, input);
     },
   };
 }

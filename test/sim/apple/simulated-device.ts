@@ -296,7 +296,9 @@ export class SimulatedAppleDevice {
 
   /** The DDM round trip: tokens, declaration-items, each declaration, then a status report. */
   async syncDeclarativeManagement(): Promise<DeclarativeSync> {
-    this.declarative = await syncDeclarations(this.state, this.declarativeCheckIn);
+    this.declarative = await syncDeclarations(this.state, this.declarativeCheckIn, (url) =>
+      this.fetchFromServer(url),
+    );
     return this.declarative;
   }
 
@@ -340,6 +342,23 @@ export class SimulatedAppleDevice {
   close(): void {
     this.push?.unsubscribe?.();
     if (this.ownsAgents && this.agents) destroyHttpAgents(this.agents);
+  }
+
+  /**
+   * GET of a URL the MDM server hosts (a legacy declaration's ProfileURL), authenticated as check-ins are: the
+   * Mdm-Signature covers the empty body.
+   */
+  async fetchFromServer(url: string): Promise<HttpResult> {
+    if (this.offline || this.state.poweredOff || this.state.erased) {
+      throw new DeviceOfflineError(`device ${this.state.serialNumber} is offline`);
+    }
+    const headers: Record<string, string> = { 'User-Agent': 'MDM/1.0' };
+    if (this.mdm?.signMessage && this.tamper?.kind !== 'unsigned') {
+      const signer = this.tamper?.kind === 'wrong-certificate' ? this.rogue() : this.requireSigner();
+      headers['Mdm-Signature'] = signer.sign(Buffer.alloc(0));
+    }
+    this.lastResponse = await httpRequest('GET', url, undefined, headers, this.requireAgents());
+    return this.lastResponse;
   }
 
   private async send(url: string, contentType: string, dict: PlistDict): Promise<HttpResult> {

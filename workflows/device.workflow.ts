@@ -99,11 +99,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       // State carried from before events had a platform is an Apple device's.
       platform: state.platform ?? 'apple',
       enrollmentId,
-      commands: requests.map(({ commandUuid, requestType, payload, priority }) => ({
+      commands: requests.map(({ commandUuid, requestType, payload, priority, userId }) => ({
         commandUuid,
         requestType,
         payload,
         ...(priority === undefined ? {} : { priority }),
+        ...(userId === undefined ? {} : { userId }),
       })),
     });
     return { pushed };

@@ -3,6 +3,7 @@ import type { CommandQueueTable, CommandResultTable } from './edge/command-queue
 import type { AppleEnrollmentTable } from './edge/apple-enrollment.table.js';
 import type { AppleDeclarationSetTable } from './edge/apple-declaration-set.table.js';
 import type { AppleDeclarationProfileTable } from './edge/apple-declaration-profile.table.js';
+import type { AppleUserChannelTable } from './edge/apple-user-channel.table.js';
 import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
@@ -27,6 +28,7 @@ export interface EdgeDatabase {
   windows_commands: WindowsCommandTable;
   apple_declaration_sets: AppleDeclarationSetTable;
   apple_declaration_profiles: AppleDeclarationProfileTable;
+  apple_user_channels: AppleUserChannelTable;
   acme_nonces: AcmeNonceTable;
   acme_accounts: AcmeAccountTable;
   acme_orders: AcmeOrderTable;

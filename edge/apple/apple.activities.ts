@@ -46,11 +46,19 @@ export async function enqueueAppleCommands(
         requestType: command.requestType,
         body: Buffer.from(command.payload, 'utf8'),
         ...(command.priority === undefined ? {} : { priority: command.priority }),
+        ...(command.userId === undefined ? {} : { userId: command.userId }),
       });
     }
   });
-  const [outcome = 'skipped'] = await deps.push.wake([input.enrollmentId]).catch(() => ['failed' as const]);
-  return { pushed: outcome === 'sent', outcome };
+  // Each channel with a command is woken on its own token: the device's, and each macOS user's.
+  const users = [...new Set(input.commands.flatMap((c) => (c.userId === undefined ? [] : [c.userId])))];
+  const forDevice = input.commands.some((c) => c.userId === undefined);
+  const outcomes = await Promise.all([
+    ...(forDevice ? [deps.push.wake([input.enrollmentId]).then(([o = 'skipped']) => o)] : []),
+    ...users.map((user) => deps.push.wakeUser(input.enrollmentId, user)),
+  ]).catch(() => ['failed' as const]);
+  const outcome = outcomes[0] ?? 'skipped';
+  return { pushed: outcomes.length > 0 && outcomes.every((o) => o === 'sent'), outcome };
 }
 
 /**

@@ -92,6 +92,8 @@ export interface CoreActivityDeps {
   signIn?: SignInSettings | undefined;
   /** At most this many devices asked to prove their policies per scheduled run. */
   policyProofMaxPerRun: number;
+  /** How DDM devices receive policy profiles (core.appleProfileDelivery; default: by InstallProfile). */
+  appleProfileDelivery?: 'declaration' | 'command';
   /** Where rollout notifications go, and the key that signs them. */
   rolloutWebhook: RolloutWebhookSettings;
   /** Where push-certificate expiry warnings go, and the key that signs them. */
@@ -147,7 +149,12 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createAdminCommandProofActivities(deps),
     createRevocationStartActivities(deps),
     createPolicyFanOutActivities(deps),
-    createDevicePolicyActivities({ db: deps.db, pki: deps.pki, ca }),
+    createDevicePolicyActivities({
+      db: deps.db,
+      pki: deps.pki,
+      ca,
+      profileDelivery: deps.appleProfileDelivery ?? 'command',
+    }),
     createRolloutActivities(deps),
     createCaRolloverActivities({ ...deps, crlUrl: crlUrlFor(deps.pki.edgePublicUrl) }),
     createVaultIntegrityActivities({
@@ -272,6 +279,7 @@ export async function startCoreWorker(
       vault: config.vault,
       signIn: config.core,
       policyProofMaxPerRun: config.core.policyProofMaxPerRun,
+      appleProfileDelivery: config.core.appleProfileDelivery,
       rolloutWebhook: { urls: config.core.rolloutWebhookUrls, secret: config.core.rolloutWebhookSecret },
       pushCertificateWebhook: {
         urls: config.core.pushExpiryWebhookUrls,

@@ -5,6 +5,7 @@ import type { DevicePolicyActivities } from '../activities/policy/device-policy.
 import type { DeviceEvent } from '../core/device/device-event.js';
 import type { DeviceCommand } from '../core/device/device-command.js';
 import type { Declaration } from '../core/apple/declarative/index.js';
+import type { DeclarationProfile } from '../core/apple/policy/apple-target.js';
 import { reportsDeclarativeStatus } from '../core/device/device-event-wake.js';
 import type { DevicePolicyState } from './device-policy.messages.js';
 
@@ -26,8 +27,14 @@ export function devicePolicies(
   deviceId: string,
   state: DevicePolicyState,
   queue: (commands: DeviceCommand[]) => Promise<unknown>,
-  /** Installs the device's whole DDM declaration set at its edge; says whether it differs from the one there. */
-  installDeclarations: (declarations: Declaration[]) => Promise<{ changed: boolean }>,
+  /**
+   * Installs the device's whole DDM declaration set at its edge, with the signed profiles its legacy declarations
+   * point at; says whether the set differs from the one there.
+   */
+  installDeclarations: (
+    declarations: Declaration[],
+    profiles: DeclarationProfile[],
+  ) => Promise<{ changed: boolean }>,
 ) {
   const core = proxyActivities<DevicePolicyActivities>({
     startToCloseTimeout: '1 minute',
@@ -101,7 +108,8 @@ export function devicePolicies(
         // The plan's profiles are recorded as sent: they are queued even if the edge refuses the declarations.
         if (ddm)
           await attempt('install declarations', async () => {
-            const { changed } = await installDeclarations(ddm.declarations);
+            // A plan from a worker older than legacy delivery has no profiles.
+            const { changed } = await installDeclarations(ddm.declarations, ddm.profiles ?? []);
             if (changed || ddm.drift) commands.push(ddm.sync);
           });
         if (commands.length > 0) await queue(commands);

@@ -107,11 +107,12 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
       // State carried from before events had a platform is an Apple device's.
       platform: state.platform ?? 'apple',
       enrollmentId,
-      commands: requests.map(({ commandUuid, requestType, payload, priority }) => ({
+      commands: requests.map(({ commandUuid, requestType, payload, priority, userId }) => ({
         commandUuid,
         requestType,
         payload,
         ...(priority === undefined ? {} : { priority }),
+        ...(userId === undefined ? {} : { userId }),
       })),
     });
     return { pushed };
@@ -127,7 +128,8 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
     deviceId,
     (state.policy ??= initialDevicePolicyState()),
     (commands) => queue(commands.map((command) => ({ ...command, requestedBy: POLICY_REQUESTER }))),
-    (declarations) => edge.installAppleDeclarations({ enrollmentId: state.enrollmentId!, declarations }),
+    (declarations, profiles) =>
+      edge.installAppleDeclarations({ enrollmentId: state.enrollmentId!, declarations, profiles }),
   );
   setHandler(policiesChangedSignal, () => policies.changed());
 

@@ -19,6 +19,7 @@ import {
   type AppleTarget,
   type AppleTranslation,
   type AppleTranslationContext,
+  type DeclarationProfile,
   type PolicyDeclaration,
   type ProfileState,
 } from '../../core/apple/policy/index.js';
@@ -68,15 +69,24 @@ export interface DevicePolicyPlan {
   proofCommandUuid?: string;
   /**
    * For a device served DDM: its whole declaration set, to install at its edge, the DeclarativeManagement
-   * command that has it sync, and whether its last full status report disagrees with the set (drift).
+   * command that has it sync, whether its last full status report disagrees with the set (drift), and the signed
+   * profiles its `com.apple.configuration.legacy` declarations point at.
    */
-  ddm?: { declarations: PolicyDeclaration[]; drift: boolean; sync: DeviceCommand };
+  ddm?: {
+    declarations: PolicyDeclaration[];
+    drift: boolean;
+    sync: DeviceCommand;
+    /** Absent from a plan recorded before profiles went by declaration. */
+    profiles?: DeclarationProfile[];
+  };
 }
 
 export function createDevicePolicyActivities(deps: {
   db: Kysely<CoreDatabase>;
   pki: Pick<PkiSettings, 'organization' | 'edgePublicUrl'>;
   ca: CaLoader;
+  /** `declaration`: a device served DDM fetches its profiles through legacy declarations (core.appleProfileDelivery). */
+  profileDelivery: 'declaration' | 'command';
   now?: () => Date;
 }) {
   const { db } = deps;
@@ -126,8 +136,7 @@ export function createDevicePolicyActivities(deps: {
       profileBaseUrl: `${deps.pki.edgePublicUrl.replace(/\/$/, '')}/mdm/profiles/`,
       escrowCertificateDer: new X509Certificate(escrow.certificatePem).raw,
       declarativeManagement: takesDeclarativeManagement(target),
-      // The edge does not serve profile URLs yet: profiles go by InstallProfile, declarations by DDM.
-      profilesByDeclaration: false,
+      profilesByDeclaration: deps.profileDelivery === 'declaration',
     };
   }
 
@@ -195,6 +204,15 @@ export function createDevicePolicyActivities(deps: {
     );
   }
 
+  /** The profiles a device fetches through their legacy declarations, by identifier, unsigned. */
+  function declaredProfiles(desired: DesiredPolicy[], context: AppleTranslationContext) {
+    return desired.flatMap((d) =>
+      (d.translation?.profiles ?? [])
+        .filter((p) => p.delivery === 'declaration')
+        .map((set) => ({ identifier: set.identifier, plist: buildPlist(buildPolicyProfile(set, context)) })),
+    );
+  }
+
   /** New, changed, or removed by someone since it was proven installed. */
   function toInstall(
     wanted: ReturnType<typeof wantedProfiles>,
@@ -258,8 +276,12 @@ export function createDevicePolicyActivities(deps: {
         const desired = await desiredPolicies(tx, deviceId, target, context);
         const recorded = await recordedItems(tx, deviceId);
         const wanted = wantedProfiles(desired, context);
+        const declared = context.declarativeManagement ? declaredProfiles(desired, context) : [];
         const install = toInstall(wanted, recorded);
-        const remove = recorded.filter((r) => !wanted.some((w) => w.set.identifier === r.identifier));
+        const unwanted = recorded.filter((r) => !wanted.some((w) => w.set.identifier === r.identifier));
+        // A legacy declaration takes over the installed profile of its identifier (Apple: no RemoveProfile
+        // first), so a profile now delivered by declaration is only forgotten here.
+        const remove = unwanted.filter((r) => !declared.some((d) => d.identifier === r.identifier));
         await recordSent(
           tx,
           deviceId,
@@ -279,16 +301,17 @@ export function createDevicePolicyActivities(deps: {
         await forgetRemoved(
           tx,
           deviceId,
-          remove.map((r) => r.identifier),
+          unwanted.map((r) => r.identifier),
         );
         await writeCompliance(tx, device, target, desired);
         const proof = desired.length > 0 || recorded.length > 0;
         const declarations = context.declarativeManagement ? desiredDeclarations(desired) : undefined;
         const drift = declarations !== undefined && declarationDrift(declarations, declarationReport(device));
         return {
-          signer: install.length > 0 ? await deps.ca() : undefined,
+          signer: install.length > 0 || declared.length > 0 ? await deps.ca() : undefined,
           plan: {
             install,
+            declared,
             remove,
             send,
             removeApps,
@@ -305,21 +328,25 @@ export function createDevicePolicyActivities(deps: {
       if (!plan) return { commands: [] };
       // The whole set goes to the edge every time (even empty, once policies are withdrawn); the edge says
       // whether it changed, and the workflow sends the sync command only then or on drift.
-      const ddm = plan.declarations && {
-        declarations: plan.declarations,
-        drift: plan.drift,
-        sync: command({ requestType: 'DeclarativeManagement' }),
-      };
-      const commands: DeviceCommand[] = [];
-      for (const w of plan.install) {
-        // Signed here in the core worker: the signing key never travels through Temporal.
-        const signed = signProfile(Buffer.from(w.plist), {
+      // Signed here in the core worker: the signing key never travels through Temporal.
+      const sign = (plist: string) =>
+        signProfile(Buffer.from(plist), {
           certPem: signer!.profileSigning.certificatePem,
           keyPem: signer!.profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
           chainPem: [signer!.issuing.certificatePem],
         });
-        commands.push(command({ requestType: 'InstallProfile', payload: signed }));
-      }
+      const ddm = plan.declarations && {
+        declarations: plan.declarations,
+        drift: plan.drift,
+        sync: command({ requestType: 'DeclarativeManagement' }),
+        profiles: plan.declared.map((d) => ({
+          identifier: d.identifier,
+          profile: Buffer.from(sign(d.plist)).toString('base64'),
+        })),
+      };
+      const commands: DeviceCommand[] = [];
+      for (const w of plan.install)
+        commands.push(command({ requestType: 'InstallProfile', payload: sign(w.plist) }));
       for (const r of plan.remove)
         commands.push(command({ requestType: 'RemoveProfile', identifier: r.identifier }));
       for (const w of plan.send)

@@ -425,6 +425,12 @@ export const coreSettings = z
       .max(100000)
       .default(1000)
       .describe('At most this many devices are asked to prove their policies per policy-verification run.'),
+    appleProfileDelivery: z
+      .enum(['declaration', 'command'])
+      .default('command')
+      .describe(
+        'How a device served DDM gets policy profiles: declaration (a legacy declaration; the device fetches the profile from the edge) or command (InstallProfile). Devices without DDM: InstallProfile.',
+      ),
     rolloutWebhookUrls: z
       .string()
       .default('')

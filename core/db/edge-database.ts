@@ -2,6 +2,8 @@
 import type { CommandQueueTable, CommandResultTable } from './edge/command-queue.table.js';
 import type { AppleEnrollmentTable } from './edge/apple-enrollment.table.js';
 import type { AppleDeclarationSetTable } from './edge/apple-declaration-set.table.js';
+import type { AppleDeclarationProfileTable } from './edge/apple-declaration-profile.table.js';
+import type { AppleUserChannelTable } from './edge/apple-user-channel.table.js';
 import type { OutboxTable } from './edge/outbox.table.js';
 import type { EdgePushCertificateTable } from './edge/push-certificate.table.js';
 import type { CaChainTable, RevokedCertificateTable } from './edge/trust.table.js';
@@ -27,6 +29,8 @@ export interface EdgeDatabase {
   windows_enrollments: WindowsEnrollmentTable;
   windows_commands: WindowsCommandTable;
   apple_declaration_sets: AppleDeclarationSetTable;
+  apple_declaration_profiles: AppleDeclarationProfileTable;
+  apple_user_channels: AppleUserChannelTable;
   acme_nonces: AcmeNonceTable;
   acme_accounts: AcmeAccountTable;
   acme_orders: AcmeOrderTable;

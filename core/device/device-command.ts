@@ -6,4 +6,6 @@ export interface DeviceCommand {
   requestType: string;
   /** The command as the platform's edge sends it (Apple: the command plist as UTF-8 XML). */
   payload: string;
+  /** Apple: the macOS user (UserID) whose channel fetches it; absent: the device channel. */
+  userId?: string;
 }

@@ -46,11 +46,19 @@ export async function enqueueAppleCommands(
         requestType: command.requestType,
         body: Buffer.from(command.payload, 'utf8'),
         ...(command.priority === undefined ? {} : { priority: command.priority }),
+        ...(command.userId === undefined ? {} : { userId: command.userId }),
       });
     }
   });
-  const [outcome = 'skipped'] = await deps.push.wake([input.enrollmentId]).catch(() => ['failed' as const]);
-  return { pushed: outcome === 'sent', outcome };
+  // Each channel with a command is woken on its own token: the device's, and each macOS user's.
+  const users = [...new Set(input.commands.flatMap((c) => (c.userId === undefined ? [] : [c.userId])))];
+  const forDevice = input.commands.some((c) => c.userId === undefined);
+  const outcomes = await Promise.all([
+    ...(forDevice ? [deps.push.wake([input.enrollmentId]).then(([o = 'skipped']) => o)] : []),
+    ...users.map((user) => deps.push.wakeUser(input.enrollmentId, user)),
+  ]).catch(() => ['failed' as const]);
+  const outcome = outcomes[0] ?? 'skipped';
+  return { pushed: outcomes.length > 0 && outcomes.every((o) => o === 'sent'), outcome };
 }
 
 /**
@@ -99,9 +107,12 @@ export function createAppleEdgeActivities(deps: AppleEdgeDeps) {
       await deps.push.installCertificate({ ...input, notAfter: new Date(input.notAfter) });
     },
 
-    /** The enrollment's whole DDM declaration set, from the core's policies; `changed` says whether to sync. */
+    /**
+     * The enrollment's whole DDM declaration set (and the signed profiles its legacy declarations point at), from
+     * the core's policies; `changed` says whether to sync.
+     */
     installAppleDeclarations(input: InstallDeclarationsInput) {
-      return installDeclarations(deps.db, input);
+      return installDeclarations(deps.db, deps.keyRing, input);
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Client } from '@temporalio/client';
 import {
   buildGetBootstrapTokenResponse,
+  buildUserAuthenticateResponse,
   decodeCheckin,
   type CheckinMessage,
   type CheckinMessageType,
@@ -28,6 +29,7 @@ import { addToOutbox } from './apple-outbox.js';
 import { escrowBootstrapToken, fetchBootstrapToken } from './bootstrap-token.js';
 import { deviceMessage } from './parse-device-body.js';
 import { declarationSetOf } from './declaration-set.js';
+import { recordUserChannel } from './user-channel.repository.js';
 
 export interface CheckinDeps {
   db: Kysely<EdgeDatabase>;
@@ -112,8 +114,13 @@ function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handle
     TokenUpdate(c, m) {
       const enrollment = c.get('enrollment');
       return recordThenOk(c, async (tx) => {
-        // Per-user channels are recorded as events; only the device channel's token is used for pushes.
-        if (!m.user) {
+        // A user's TokenUpdate opens (or renews) that user's channel, with its own token and command queue.
+        if (m.user) {
+          await recordUserChannel(tx, enrollment.id, m.user, {
+            token: Buffer.from(m.token),
+            magic: m.pushMagic,
+          });
+        } else {
           await updatePushToken(tx, enrollment.id, {
             topic: m.topic,
             pushToken: Buffer.from(m.token),
@@ -142,8 +149,14 @@ function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handle
       });
     },
 
-    // Keep does not manage user channels that need a server-side sign-in: 410 declines, per Apple.
-    UserAuthenticate: (c) => c.text('user channel declined', 410),
+    // The request is signed by the enrollment's bound identity, so the Mac vouches for its user: an empty
+    // DigestChallenge lets the user channel open without a server-side sign-in (no second round follows).
+    UserAuthenticate(c, m) {
+      if (m.digestResponse !== undefined)
+        throw new HTTPException(400, { message: 'DigestResponse: Keep sent no digest challenge' });
+      c.header('Content-Type', 'application/xml');
+      return c.body(buildUserAuthenticateResponse({ digestChallenge: '' }));
+    },
 
     async SetBootstrapToken(c, m) {
       // Sealed to the core before it enters Temporal (edge/apple/bootstrap-token.ts); the edge never stores it.

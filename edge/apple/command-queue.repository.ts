@@ -14,6 +14,8 @@ export interface EnqueueCommand {
   /** In clear: sealed with the ring here, so no caller can store a body in clear. */
   body: Buffer;
   priority?: number;
+  /** The macOS user channel (UserID) that fetches it; absent: the device channel. */
+  userId?: string;
 }
 
 const row = (ring: KeyRing, command: EnqueueCommand) => ({
@@ -22,6 +24,7 @@ const row = (ring: KeyRing, command: EnqueueCommand) => ({
   request_type: command.requestType,
   ...sealCommandBody(ring, command),
   priority: command.priority ?? 100,
+  user_id: command.userId ?? null,
 });
 
 /** Idempotent by (enrollment, command UUID): a retried activity does not queue twice. */
@@ -61,18 +64,20 @@ export async function enqueueCommandBatch(
 }
 
 /**
- * The id of the next command for `enrollmentId` (a value or a subquery), locked; SKIP LOCKED keeps two
- * concurrent requests of one device from taking the same row.
+ * The id of the next command for `enrollmentId` on one channel (`userId`, or null for the device's), locked;
+ * SKIP LOCKED keeps two concurrent requests of one device from taking the same row.
  */
 function nextCommandId(
   eb: ExpressionBuilder<EdgeDatabase, 'command_queue'>,
   enrollmentId: string | Expression<string>,
   idle: boolean,
+  userId: string | null,
 ) {
   return eb
     .selectFrom('command_queue as next')
     .select('next.id')
     .where('next.enrollment_id', '=', enrollmentId)
+    .where('next.user_id', userId === null ? 'is' : '=', userId)
     .where('next.status', 'in', idle ? TAKEABLE.idle : TAKEABLE.session)
     .orderBy('next.priority')
     .orderBy('next.id')
@@ -90,11 +95,13 @@ export function takeNextCommand(
   db: Db,
   enrollmentId: string,
   idle: boolean,
+  /** The macOS user channel asking; null (the default): the device channel. */
+  userId: string | null = null,
 ): Promise<QueuedCommand | undefined> {
   return db
     .updateTable('command_queue')
     .set({ status: 'sent', sent_at: new Date() })
-    .where('id', '=', (eb) => nextCommandId(eb, enrollmentId, idle))
+    .where('id', '=', (eb) => nextCommandId(eb, enrollmentId, idle, userId))
     .returningAll()
     .executeTakeFirst();
 }
@@ -143,7 +150,7 @@ export async function takeNextCommandIfBound(
         .updateTable('command_queue')
         .set({ status: 'sent', sent_at: sql<Date>`now()` })
         .where('id', '=', (eb) =>
-          nextCommandId(eb, eb.selectFrom('bound').select('bound.id').$asScalar(), true),
+          nextCommandId(eb, eb.selectFrom('bound').select('bound.id').$asScalar(), true, null),
         )
         .returningAll(),
     )

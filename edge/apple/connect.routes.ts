@@ -2,7 +2,6 @@
 // https://developer.apple.com/documentation/devicemanagement/implementing-device-management/sending-mdm-commands-to-a-device
 import { edgeMetrics } from '../edge-metrics.js';
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { decodeCommandReport, type CommandReport } from '../../core/apple/command-report.js';
 import { plistToJson } from '../../core/apple/plist-json.js';
@@ -14,6 +13,8 @@ import { boundEnrollment, type BoundEnrollmentEnv } from './bound-enrollment.js'
 import { deviceIdentity, type DeviceIdentityOptions } from './device-identity.js';
 import { addToOutbox } from './apple-outbox.js';
 import { deviceMessage } from './parse-device-body.js';
+import { findUserChannel, userChannelId } from './user-channel.repository.js';
+import { DeviceRefusal } from '../errors.js';
 
 export interface ConnectDeps {
   db: Kysely<EdgeDatabase>;
@@ -39,9 +40,16 @@ export function connectRoutes(deps: ConnectDeps) {
     boundEnrollment(deps, routingId),
     async (c) => {
       const report = c.get('message');
-      if (report.user)
-        throw new HTTPException(400, { message: 'user-channel command queues are not offered' });
       const enrollment = c.get('enrollment');
+      // The user channel fetches only its own queue, once the user's TokenUpdate opened it.
+      const userId = report.user ? userChannelId(report.user) : null;
+      if (userId !== null && !(await findUserChannel(deps.db, enrollment.id, userId)))
+        throw new DeviceRefusal(
+          403,
+          'unknown-user-channel',
+          enrollment.id,
+          'user channel not open: send TokenUpdate first',
+        );
       const next = await deps.db.transaction().execute(async (tx) => {
         if (report.status !== 'Idle') {
           const fresh = await recordReport(tx, {
@@ -70,7 +78,7 @@ export function connectRoutes(deps: ConnectDeps) {
           .set({ last_seen_at: new Date() })
           .where('id', '=', enrollment.id)
           .execute();
-        return takeNextCommand(tx, enrollment.id, report.status === 'Idle');
+        return takeNextCommand(tx, enrollment.id, report.status === 'Idle', userId);
       });
       if (report.status !== 'Idle') deps.onOutbox?.();
       return commandResponse(c, deps.keyRing, next);

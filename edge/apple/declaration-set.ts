@@ -3,12 +3,16 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import { declarationsToken, type Declaration } from '../../core/apple/declarative/index.js';
-import { declarationProblems } from '../../core/apple/policy/index.js';
+import { declarationProblems, type DeclarationProfile } from '../../core/apple/policy/index.js';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
+import { replaceDeclarationProfiles } from './declaration-profiles.js';
 
 export interface InstallDeclarationsInput {
   enrollmentId: string;
   declarations: Declaration[];
+  /** The signed profiles its `com.apple.configuration.legacy` declarations point at, served at their URLs. */
+  profiles?: DeclarationProfile[];
 }
 
 export interface InstallDeclarationsResult {
@@ -35,9 +39,12 @@ export async function declarationSetOf(
 /**
  * Replaces the enrollment's set (idempotent: the same set again changes nothing, not even the timestamp).
  * Every declaration is checked against Apple's schema here too, so the edge never serves one a device refuses.
+ * A legacy declaration's URL carries its profile's hash, so an unchanged set has unchanged profiles: they are
+ * replaced, sealed with `ring`, only with a changed set.
  */
 export async function installDeclarations(
   db: Kysely<EdgeDatabase>,
+  ring: KeyRing,
   input: InstallDeclarationsInput,
 ): Promise<InstallDeclarationsResult> {
   const enrollment = await db
@@ -77,10 +84,13 @@ export async function installDeclarations(
     declarations_token: token,
     changed_at: new Date(),
   };
-  await db
-    .insertInto('apple_declaration_sets')
-    .values({ enrollment_id: input.enrollmentId, ...row })
-    .onConflict((oc) => oc.column('enrollment_id').doUpdateSet(row))
-    .execute();
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .insertInto('apple_declaration_sets')
+      .values({ enrollment_id: input.enrollmentId, ...row })
+      .onConflict((oc) => oc.column('enrollment_id').doUpdateSet(row))
+      .execute();
+    await replaceDeclarationProfiles(tx, ring, input.enrollmentId, input.profiles ?? []);
+  });
   return { changed: true, declarationsToken: token };
 }

@@ -5,6 +5,7 @@ import type { KeyRing } from '../../core/crypto/key-ring.js';
 import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
 import { connectRoutes } from './connect.routes.js';
 import { depEnrollRoutes } from './dep-enroll.routes.js';
+import { profileRoutes } from './profile.routes.js';
 
 export type AppleRoutesDeps = CheckinDeps & {
   /** The edge key ring: command bodies are sealed with it at rest. */
@@ -24,5 +25,6 @@ export function appleRoutes(deps: AppleRoutesDeps) {
     )
     .route('/', checkinRoutes(deps))
     .route('/', connectRoutes(deps))
-    .route('/', depEnrollRoutes(deps));
+    .route('/', depEnrollRoutes(deps))
+    .route('/', profileRoutes(deps));
 }

@@ -8,6 +8,7 @@ import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { Logger } from '../../core/log/logger.js';
 import { disablePush, findEnrollmentsByIds } from './enrollment.repository.js';
+import { findUserChannel } from './user-channel.repository.js';
 
 export interface PushServiceOptions {
   db: Kysely<EdgeDatabase>;
@@ -21,6 +22,8 @@ export interface PushServiceOptions {
 export interface PushService {
   /** One outcome per enrollment: `skipped` when it has no usable token. */
   wake(enrollmentIds: readonly string[]): Promise<Array<PushOutcome['status'] | 'skipped'>>;
+  /** Wakes one macOS user's channel (its own token from the user's TokenUpdate) on the enrollment's topic. */
+  wakeUser(enrollmentId: string, userId: string): Promise<PushOutcome['status'] | 'skipped'>;
   installCertificate(cert: { topic: string; certPem: string; keyPem: string; notAfter: Date }): Promise<void>;
   close(): Promise<void>;
 }
@@ -79,6 +82,17 @@ export function createPushService(options: PushServiceOptions): PushService {
           return outcome.status;
         }),
       );
+    },
+    async wakeUser(enrollmentId, userId) {
+      const [row] = await findEnrollmentsByIds(options.db, [enrollmentId]);
+      const channel = row && (await findUserChannel(options.db, enrollmentId, userId));
+      if (!row?.topic || row.status !== 'enrolled' || !channel) return 'skipped';
+      const outcome = await coalescer.request(row.topic, {
+        token: channel.push_token.toString('hex'),
+        pushMagic: channel.push_magic,
+      });
+      edgeMetrics.pushes.inc({ platform: 'apple', outcome: outcome.status });
+      return outcome.status;
     },
     async installCertificate(cert) {
       const sealed = options.keyRing.sealToString(Buffer.from(cert.keyPem), aad(cert.topic));

@@ -55,6 +55,15 @@ export interface ProfilePayloadSet {
   delivery: 'declaration' | 'command';
 }
 
+/**
+ * A profile delivered by a `com.apple.configuration.legacy` declaration, signed by the core (DER CMS, base64), for
+ * the edge to serve at the declaration's ProfileURL.
+ */
+export interface DeclarationProfile {
+  identifier: string;
+  profile: string;
+}
+
 export type PolicyRequestType =
   'ScheduleOSUpdate' | 'InstallApplication' | 'InstallEnterpriseApplication' | 'RemoveApplication';
 

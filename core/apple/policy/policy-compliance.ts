@@ -76,16 +76,15 @@ function settingStatus(name: PolicySettingName, input: ComplianceInput): Setting
   const declared = translation.declarations.filter((d) => d.setting === name);
   if (profile || declared.length > 0) {
     const parts: SettingCompliance[] = [];
-    if (profile) {
-      const fromProfile = profileStatus(name, profile.identifier, input.profiles.get(profile.identifier));
-      parts.push(
-        fromProfile.status === 'compliant' && name === 'diskEncryption'
-          ? fileVaultStatus(input, fromProfile)
-          : fromProfile,
-      );
-    }
+    // A profile sent by InstallProfile is proven by ProfileList; one fetched through its legacy declaration
+    // (which is among `declared`) by the declaration's status report.
+    if (profile?.delivery === 'command')
+      parts.push(profileStatus(name, profile.identifier, input.profiles.get(profile.identifier)));
     if (declared.length > 0) parts.push(declarationCompliance(name, declared, input.declarationReport));
-    return worstCompliance(parts);
+    const worst = worstCompliance(parts);
+    return profile && worst.status === 'compliant' && name === 'diskEncryption'
+      ? fileVaultStatus(input, worst)
+      : worst;
   }
   // Nothing to enforce (e.g. encryption not required): the device meets it as it is.
   return { setting: name, status: 'compliant' };

@@ -1,5 +1,5 @@
 // The per-enrollment command queue: what the device gets next, and the protocol's answer for each command.
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 export type CommandQueueStatus = 'queued' | 'sent' | 'acknowledged' | 'error' | 'format-error' | 'not-now';
 
@@ -8,6 +8,8 @@ export interface CommandQueueTable {
   enrollment_id: string;
   command_uuid: string;
   request_type: string;
+  /** The macOS user channel (UserID) the command is for; null: the device channel. */
+  user_id: ColumnType<string | null, string | null | undefined, string | null>;
   /**
    * The command plist, sealed with the edge key ring (edge/apple/command-body.ts); empty once the device gave its
    * final answer, so a delivered secret (a lock PIN) is not kept for the retention period.

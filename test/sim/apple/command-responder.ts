@@ -80,33 +80,7 @@ const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
   InstallProfile: (command, state) => {
     const payload = command.Payload;
     if (!(payload instanceof Uint8Array)) return formatError('Payload must be data');
-    let profile: PlistDict;
-    let signers: Uint8Array[] = [];
-    try {
-      // A signed profile is DER (starts with a SEQUENCE tag); an unsigned one is an XML plist.
-      if (payload[0] === 0x30) {
-        const verified = verifySignedData(payload);
-        signers = verified.certificates.map((der) => new Uint8Array(der));
-        profile = parsePlistDict(verified.content);
-      } else {
-        profile = parsePlistDict(payload);
-      }
-    } catch {
-      return errorOutcome('MCProfileErrorDomain', 1000, 'The profile could not be read.');
-    }
-    if (!Array.isArray(profile.PayloadContent) || typeof profile.PayloadIdentifier !== 'string') {
-      return errorOutcome('MCProfileErrorDomain', 1000, 'The profile is missing required fields.');
-    }
-    if (profile.PayloadContent.some((p) => isPlistDict(p) && p.PayloadType === 'com.apple.mdm')) {
-      return errorOutcome(
-        'MCProfileErrorDomain',
-        4001,
-        'An MDM payload cannot be installed with InstallProfile.',
-      );
-    }
-    const installed = installProfile(state, profile, signers);
-    applyPayloadEffects(state, installed.payloads);
-    return ok();
+    return installProfileBytes(state, payload);
   },
   RemoveProfile: (command, state) => {
     const identifier = command.Identifier;
@@ -279,6 +253,40 @@ export function respondToCommand(command: PlistDict, state: DeviceState): Comman
   if (state.refusing?.has(type))
     return errorOutcome('MDMClientError', 1, `${type} cannot be carried out at this time.`);
   return handlers[type as RequestType](command, state);
+}
+
+/**
+ * Installs a .mobileconfig as the device does, from InstallProfile or from a legacy declaration's ProfileURL:
+ * signed (DER) or not, never an MDM payload.
+ */
+export function installProfileBytes(state: DeviceState, payload: Uint8Array): CommandOutcome {
+  let profile: PlistDict;
+  let signers: Uint8Array[] = [];
+  try {
+    // A signed profile is DER (starts with a SEQUENCE tag); an unsigned one is an XML plist.
+    if (payload[0] === 0x30) {
+      const verified = verifySignedData(payload);
+      signers = verified.certificates.map((der) => new Uint8Array(der));
+      profile = parsePlistDict(verified.content);
+    } else {
+      profile = parsePlistDict(payload);
+    }
+  } catch {
+    return errorOutcome('MCProfileErrorDomain', 1000, 'The profile could not be read.');
+  }
+  if (!Array.isArray(profile.PayloadContent) || typeof profile.PayloadIdentifier !== 'string') {
+    return errorOutcome('MCProfileErrorDomain', 1000, 'The profile is missing required fields.');
+  }
+  if (profile.PayloadContent.some((p) => isPlistDict(p) && p.PayloadType === 'com.apple.mdm')) {
+    return errorOutcome(
+      'MCProfileErrorDomain',
+      4001,
+      'An MDM payload cannot be installed with InstallProfile.',
+    );
+  }
+  const installed = installProfile(state, profile, signers);
+  applyPayloadEffects(state, installed.payloads);
+  return ok();
 }
 
 export function removeProfile(state: DeviceState, identifier: string): boolean {

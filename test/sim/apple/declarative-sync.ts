@@ -1,5 +1,6 @@
 // The device side of Declarative Device Management: fetch tokens, the manifest and declarations; report status.
 // https://developer.apple.com/documentation/devicemanagement/declarative-management
+import { installProfileBytes, removeProfile } from './command-responder.js';
 import type { DeviceState } from './device-state.js';
 import type { HttpResult } from './mdm-http.js';
 
@@ -18,6 +19,11 @@ export interface DeclarativeSync {
 /** Sends one DeclarativeManagement check-in; `data` becomes its Data. */
 export type DeclarativeCheckIn = (endpoint: string, data?: Uint8Array) => Promise<HttpResult>;
 
+/** GETs a URL the MDM server hosts, over the device's identity (a legacy declaration's ProfileURL). */
+export type ServerFetch = (url: string) => Promise<HttpResult>;
+
+const LEGACY = 'com.apple.configuration.legacy';
+
 /** Manifest class → the path segment and status-report key for it. */
 const CLASSES = {
   Activations: { path: 'activation', status: 'activations' },
@@ -29,6 +35,7 @@ const CLASSES = {
 export async function syncDeclarations(
   state: DeviceState,
   checkIn: DeclarativeCheckIn,
+  fetchFromServer: ServerFetch,
 ): Promise<DeclarativeSync> {
   const tokens = json(await checkIn('tokens'), 'tokens') as { SyncTokens?: { DeclarationsToken?: string } };
   const items = json(await checkIn('declaration-items'), 'declaration-items') as {
@@ -50,6 +57,7 @@ export async function syncDeclarations(
     }
   }
   const sync = { declarationsToken: tokens.SyncTokens?.DeclarationsToken, declarations };
+  await applyLegacyProfiles(state, declarations, fetchFromServer);
   await reportStatus(state, sync, checkIn);
   return sync;
 }
@@ -64,7 +72,8 @@ export async function reportStatus(
     Object.values(CLASSES).map(({ status }) => [status, []]),
   );
   for (const d of held.declarations) {
-    const rejected = state.rejectedDeclarations?.get(d.identifier);
+    const rejected =
+      state.rejectedDeclarations?.get(d.identifier) ?? state.failedLegacyProfiles?.get(d.identifier);
     statuses[CLASSES[classOf(d.type)].status]!.push({
       identifier: d.identifier,
       'server-token': d.serverToken,
@@ -90,6 +99,38 @@ export async function reportStatus(
   };
   const sent = await checkIn('status', new TextEncoder().encode(JSON.stringify(report)));
   if (sent.status !== 200 && sent.status !== 204) throw new Error(`DDM status answered ${sent.status}`);
+}
+
+/**
+ * Installs the profile each legacy declaration points at (fetched again on every sync: the simulator keeps no
+ * cache), and removes the profiles of legacy declarations no longer in the set, as a device does.
+ */
+async function applyLegacyProfiles(
+  state: DeviceState,
+  declarations: FetchedDeclaration[],
+  fetchFromServer: ServerFetch,
+): Promise<void> {
+  const failed = new Map<string, string>();
+  const installed = new Set<string>();
+  for (const d of declarations.filter((x) => x.type === LEGACY)) {
+    const url = (d.payload as { ProfileURL?: unknown } | null)?.ProfileURL;
+    if (typeof url !== 'string' || !url.startsWith('https://')) {
+      failed.set(d.identifier, 'Error.ProfileURLInvalid');
+      continue;
+    }
+    const fetched = await fetchFromServer(url);
+    if (fetched.status !== 200) {
+      failed.set(d.identifier, `Error.ProfileDownloadFailed.${fetched.status}`);
+      continue;
+    }
+    const outcome = installProfileBytes(state, fetched.body);
+    if (outcome.status !== 'Acknowledged') failed.set(d.identifier, 'Error.ProfileInstallFailed');
+    else installed.add(d.identifier);
+  }
+  for (const identifier of state.declaredProfiles ?? [])
+    if (!installed.has(identifier) && !failed.has(identifier)) removeProfile(state, identifier);
+  state.declaredProfiles = installed;
+  state.failedLegacyProfiles = failed;
 }
 
 /** `com.apple.configuration.passcode.settings` → Configurations, as the manifest lists it. */

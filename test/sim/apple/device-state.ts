@@ -80,6 +80,10 @@ export interface DeviceState {
   declarativeSyncTokens?: unknown;
   /** Declarations the device reports invalid, by identifier, with the reason code it gives. */
   rejectedDeclarations?: Map<string, string>;
+  /** Legacy declarations whose profile the last sync could not fetch or install, with the reason code. */
+  failedLegacyProfiles?: Map<string, string>;
+  /** Profiles installed through legacy declarations, by identifier: withdrawn with their declaration. */
+  declaredProfiles?: Set<string>;
   /** In Setup Assistant after an ADE enrollment whose profile awaits DeviceConfigured. */
   awaitingConfiguration?: boolean;
   /** The App Store as this device finds it: what InstallApplication installs for an adam id (iTunesStoreID). */

@@ -69,6 +69,23 @@ export interface HandledCommand {
   result: PlistDict;
 }
 
+/** A macOS user whose login opens a user channel. */
+export interface SimulatedUser {
+  /** The user's GUID on the Mac. */
+  userId: string;
+  shortName: string;
+  longName?: string;
+}
+
+/** The keys that put a message on the user's channel. */
+function userFields(user: SimulatedUser): PlistDict {
+  return {
+    UserID: user.userId,
+    UserShortName: user.shortName,
+    ...(user.longName ? { UserLongName: user.longName } : {}),
+  };
+}
+
 export class DeviceOfflineError extends Error {
   override readonly name = 'DeviceOfflineError';
 }
@@ -130,6 +147,8 @@ export class SimulatedAppleDevice {
   identityRenewals = 0;
   /** The SCEP challenges those renewals carried, for tests that look for them where they must not be. */
   readonly renewalChallenges: string[] = [];
+  /** Open user channels by UserID, with the push token that wakes each. */
+  private readonly users = new Map<string, { user: SimulatedUser; pushToken: string }>();
   private mdm?: MdmPayload;
   private enrollmentIdentifier?: string;
   private signer?: MdmSigner;
@@ -234,14 +253,40 @@ export class SimulatedAppleDevice {
   }
 
   /**
-   * One command session: Idle, then answer each command until the server answers with an empty
-   * body. Returns the commands handled, in order.
+   * A macOS user logs in: UserAuthenticate (Keep answers an empty DigestChallenge, so no second round), then the
+   * user's TokenUpdate opens the user channel with its own push token.
+   * https://developer.apple.com/documentation/devicemanagement/userauthenticaterequest
    */
-  async runSession(): Promise<HandledCommand[]> {
+  async openUserChannel(user: SimulatedUser): Promise<void> {
+    const fields = userFields(user);
+    const answer = await this.checkIn('UserAuthenticate', { UserID: user.userId });
+    if (answer.status !== 200)
+      throw new MdmHttpError(answer.status, `UserAuthenticate answered ${answer.status}`);
+    const challenge = parsePlistDict(answer.body).DigestChallenge;
+    if (challenge !== '')
+      throw new Error(`UserAuthenticate asked for a digest (${JSON.stringify(challenge)})`);
+    const push = { token: randomBytes(32), magic: randomUUID().toUpperCase() };
+    const mdm = this.requireEnrollment();
+    await this.expectOk(
+      this.checkIn('TokenUpdate', { Topic: mdm.topic, Token: push.token, PushMagic: push.magic, ...fields }),
+      'user TokenUpdate',
+    );
+    this.users.set(user.userId, { user, pushToken: push.token.toString('hex') });
+  }
+
+  /** Commands the edge handed each user's channel, in order, by UserID. */
+  readonly userCommands = new Map<string, HandledCommand[]>();
+
+  /**
+   * One command session: Idle, then answer each command until the server answers with an empty
+   * body. Returns the commands handled, in order. With `user`, the session runs on that macOS user's channel.
+   */
+  async runSession(user?: SimulatedUser): Promise<HandledCommand[]> {
     const mdm = this.requireEnrollment();
     const handled: HandledCommand[] = [];
     const effects = new Set<NonNullable<CommandOutcome['after']>>();
-    let report: PlistDict = { Status: 'Idle', UDID: this.claimedUdid() };
+    const channel = user ? userFields(user) : {};
+    let report: PlistDict = { Status: 'Idle', UDID: this.claimedUdid(), ...channel };
     for (let round = 0; ; round++) {
       if (round > this.maxCommands) throw new Error(`session did not end after ${this.maxCommands} commands`);
       const response = await this.send(mdm.serverUrl, CONNECT_TYPE, report);
@@ -266,10 +311,12 @@ export class SimulatedAppleDevice {
         Status: outcome.status,
         CommandUUID: commandUuid,
         UDID: this.claimedUdid(),
+        ...channel,
         ...(outcome.errorChain ? { ErrorChain: outcome.errorChain } : {}),
       };
     }
     await this.applyEffects(effects);
+    if (user) this.userCommands.set(user.userId, [...(this.userCommands.get(user.userId) ?? []), ...handled]);
     return handled;
   }
 
@@ -296,7 +343,9 @@ export class SimulatedAppleDevice {
 
   /** The DDM round trip: tokens, declaration-items, each declaration, then a status report. */
   async syncDeclarativeManagement(): Promise<DeclarativeSync> {
-    this.declarative = await syncDeclarations(this.state, this.declarativeCheckIn);
+    this.declarative = await syncDeclarations(this.state, this.declarativeCheckIn, (url) =>
+      this.fetchFromServer(url),
+    );
     return this.declarative;
   }
 
@@ -340,6 +389,23 @@ export class SimulatedAppleDevice {
   close(): void {
     this.push?.unsubscribe?.();
     if (this.ownsAgents && this.agents) destroyHttpAgents(this.agents);
+  }
+
+  /**
+   * GET of a URL the MDM server hosts (a legacy declaration's ProfileURL), authenticated as check-ins are: the
+   * Mdm-Signature covers the empty body.
+   */
+  async fetchFromServer(url: string): Promise<HttpResult> {
+    if (this.offline || this.state.poweredOff || this.state.erased) {
+      throw new DeviceOfflineError(`device ${this.state.serialNumber} is offline`);
+    }
+    const headers: Record<string, string> = { 'User-Agent': 'MDM/1.0' };
+    if (this.mdm?.signMessage && this.tamper?.kind !== 'unsigned') {
+      const signer = this.tamper?.kind === 'wrong-certificate' ? this.rogue() : this.requireSigner();
+      headers['Mdm-Signature'] = signer.sign(Buffer.alloc(0));
+    }
+    this.lastResponse = await httpRequest('GET', url, undefined, headers, this.requireAgents());
+    return this.lastResponse;
   }
 
   private async send(url: string, contentType: string, dict: PlistDict): Promise<HttpResult> {
@@ -409,6 +475,12 @@ export class SimulatedAppleDevice {
   private listenForPushes(source: PushSource): void {
     this.push?.unsubscribe?.();
     const unsubscribe = source.onPush((token, payload) => {
+      // A push to a user's token wakes that user's channel (macOS runs it in the user's session).
+      const user = [...this.users.values()].find((u) => u.pushToken === token.toLowerCase());
+      if (user && !this.offline && !this.state.poweredOff && !this.state.erased) {
+        this.runSession(user.user).catch((error: unknown) => (this.lastSessionError = error));
+        return;
+      }
       if (!this.push || token.toLowerCase() !== this.pushToken) return;
       if (!isPlistDict(payload as PlistDict) || (payload as PlistDict).mdm !== this.push.magic) return;
       this.pushesReceived++;

@@ -144,4 +144,52 @@ describe('applePolicyCompliance', () => {
       expect(declarationDrift(mine, undefined)).toBe(false);
     });
   });
+
+  describe('with profiles fetched through legacy declarations', () => {
+    const legacyContext = { ...context, declarativeManagement: true };
+    const restrictions: Policy = {
+      schemaVersion: 1,
+      name: 'baseline',
+      settings: { restrictions: { allowCamera: false } },
+    };
+    const translation = translatePolicy(restrictions, iphone, legacyContext);
+    const legacy = translation.declarations.find((d) => d.type === 'com.apple.configuration.legacy')!;
+    const status = (valid: string | undefined) =>
+      applePolicyCompliance({
+        policy: restrictions,
+        target: iphone,
+        translation,
+        // ProfileList knows nothing of it: the declaration's status report is the proof.
+        profiles: new Map(),
+        declarationReport:
+          valid === undefined
+            ? undefined
+            : reportedDeclarations(
+                {
+                  fullReport: true,
+                  declarations: [
+                    {
+                      identifier: legacy.identifier,
+                      serverToken: serverToken(legacy),
+                      active: valid === 'valid',
+                      valid,
+                      reasons: valid === 'invalid' ? [{ code: 'Error.ProfileInstallFailed' }] : [],
+                    },
+                  ],
+                },
+                provenAt,
+              ),
+        now,
+      }).find((r) => r.setting === 'restrictions');
+
+    it('is proven by the legacy declaration reported valid, not by a ProfileList', () => {
+      expect(translation.profiles[0]?.delivery).toBe('declaration');
+      expect(status(undefined)).toMatchObject({ status: 'unknown' });
+      expect(status('valid')).toEqual({ setting: 'restrictions', status: 'compliant', provenAt });
+      expect(status('invalid')).toMatchObject({
+        status: 'failing',
+        reason: expect.stringContaining('Error.ProfileInstallFailed'),
+      });
+    });
+  });
 });

@@ -389,14 +389,14 @@ export const coreSettings = z
       .url()
       .optional()
       .describe(
-        'OIDC issuer users sign in with to enrol a device (Windows federated enrolment); absent = no sign-in-driven enrolment.',
+        'OIDC issuer users sign in with to enrol a device (Windows federated enrolment, ADE with sign-in); absent = no sign-in-driven enrolment.',
       ),
     signInClientId: z
       .string()
       .min(1)
       .optional()
       .describe(
-        'Client id registered at signInIssuer; its redirect URI is <edge publicUrl>/EnrollmentServer/SignIn/callback.',
+        'Client id registered at signInIssuer; redirect URIs <edge publicUrl>/EnrollmentServer/SignIn/callback (Windows) and <edge publicUrl>/mdm/dep/sign-in/callback (ADE).',
       ),
     signInClientSecret: z
       .string()
@@ -596,6 +596,11 @@ export const depSettings = z
       .default(30)
       .describe(
         'A device awaiting configuration gets DeviceConfigured after this long even if its baseline is not acknowledged (the reason is recorded).',
+      ),
+    signInRequired: bool
+      .default(false)
+      .describe(
+        "Keep's ADE profile sends Setup Assistant to <edge publicUrl>/mdm/dep/sign-in first (configuration_web_url); who signs in owns the device. Set before Keep defines its profile.",
       ),
     onboardingWebhookUrl: z
       .url()

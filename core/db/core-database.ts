@@ -33,6 +33,7 @@ import type { AdminCommandRequestTable } from './core/admin-command-request.tabl
 import type { CommandIdempotencyKeyTable } from './core/command-idempotency-key.table.js';
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 import type { WindowsSignInTable } from './core/windows-sign-in.table.js';
+import type { AppleSignInTable } from './core/apple-sign-in.table.js';
 import type {
   DevicePolicyComplianceTable,
   DevicePolicyProfileTable,
@@ -93,5 +94,6 @@ export interface CoreDatabase {
   secret_reveal_requests: SecretRevealRequestTable;
   identity_renewals: IdentityRenewalTable;
   windows_sign_ins: WindowsSignInTable;
+  apple_sign_ins: AppleSignInTable;
   device_labels: DeviceLabelTable;
 }

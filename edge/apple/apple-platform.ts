@@ -33,6 +33,8 @@ export function startAppleEdge(deps: EdgePlatformDeps): StartedAppleEdge {
       onOutbox: deps.onOutbox,
       keyRing: deps.keyRing,
       maxCheckinBodyBytes: settings.maxCheckinBodyBytes,
+      publicUrl: settings.publicUrl,
+      log: deps.log,
     }),
     activities: createAppleEdgeActivities({ db, push, keyRing: deps.keyRing }),
     enqueueCommands: (input) => enqueueAppleCommands({ db, push, keyRing: deps.keyRing }, input),

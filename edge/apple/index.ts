@@ -5,13 +5,21 @@ import type { KeyRing } from '../../core/crypto/key-ring.js';
 import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
 import { connectRoutes } from './connect.routes.js';
 import { depEnrollRoutes } from './dep-enroll.routes.js';
+import { depSignInRoutes } from './dep-sign-in.routes.js';
+import type { Logger } from '../../core/log/logger.js';
 
 export type AppleRoutesDeps = CheckinDeps & {
   /** The edge key ring: command bodies are sealed with it at rest. */
   keyRing: KeyRing;
   /** `edge.maxCheckinBodyBytes`: a check-in is small, so it gets a tighter cap than the edge's default. */
   maxCheckinBodyBytes: number;
+  /** `edge.publicUrl`: where the ADE sign-in's callback is. */
+  publicUrl: string;
+  log: Logger;
 };
+
+/** The core admits the device and checks the sign-in within this, or the web view is told to retry. */
+const SIGN_IN_TIMEOUT_MS = 20_000;
 
 export function appleRoutes(deps: AppleRoutesDeps) {
   return new Hono()
@@ -24,5 +32,6 @@ export function appleRoutes(deps: AppleRoutesDeps) {
     )
     .route('/', checkinRoutes(deps))
     .route('/', connectRoutes(deps))
-    .route('/', depEnrollRoutes(deps));
+    .route('/', depEnrollRoutes(deps))
+    .route('/', depSignInRoutes({ ...deps, timeoutMs: SIGN_IN_TIMEOUT_MS }));
 }

@@ -247,6 +247,11 @@ export const edgeSettings = z.strictObject({
     .describe(
       "Windows discovery answers Federated: users sign in with the core's OIDC provider (core.signInIssuer) instead of typing a directory password.",
     ),
+  appleAccountEnrollment: bool
+    .default(false)
+    .describe(
+      'Account-driven enrolment of Apple devices: /.well-known/com.apple.remotemanagement and /mdm/account/*; users sign in with core.signInIssuer and own the device.',
+    ),
 });
 
 export const coreSettings = z
@@ -396,7 +401,7 @@ export const coreSettings = z
       .min(1)
       .optional()
       .describe(
-        'Client id registered at signInIssuer; redirect URIs <edge publicUrl>/EnrollmentServer/SignIn/callback (Windows) and <edge publicUrl>/mdm/dep/sign-in/callback (ADE).',
+        'Client id at signInIssuer; redirect URIs: <edge publicUrl> + /EnrollmentServer/SignIn/callback (Windows), /mdm/dep/sign-in/callback (ADE), /mdm/account/sign-in/callback (account-driven).',
       ),
     signInClientSecret: z
       .string()

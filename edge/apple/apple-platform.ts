@@ -35,6 +35,7 @@ export function startAppleEdge(deps: EdgePlatformDeps): StartedAppleEdge {
       maxCheckinBodyBytes: settings.maxCheckinBodyBytes,
       publicUrl: settings.publicUrl,
       log: deps.log,
+      accountEnrollment: settings.appleAccountEnrollment,
     }),
     activities: createAppleEdgeActivities({ db, push, keyRing: deps.keyRing }),
     enqueueCommands: (input) => enqueueAppleCommands({ db, push, keyRing: deps.keyRing }, input),

@@ -6,6 +6,7 @@ import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
 import { connectRoutes } from './connect.routes.js';
 import { depEnrollRoutes } from './dep-enroll.routes.js';
 import { depSignInRoutes } from './dep-sign-in.routes.js';
+import { accountEnrollmentRoutes } from './account-enrollment.routes.js';
 import type { Logger } from '../../core/log/logger.js';
 
 export type AppleRoutesDeps = CheckinDeps & {
@@ -16,6 +17,8 @@ export type AppleRoutesDeps = CheckinDeps & {
   /** `edge.publicUrl`: where the ADE sign-in's callback is. */
   publicUrl: string;
   log: Logger;
+  /** `edge.appleAccountEnrollment`: account-driven enrolment is offered. */
+  accountEnrollment: boolean;
 };
 
 /** The core admits the device and checks the sign-in within this, or the web view is told to retry. */
@@ -33,5 +36,9 @@ export function appleRoutes(deps: AppleRoutesDeps) {
     .route('/', checkinRoutes(deps))
     .route('/', connectRoutes(deps))
     .route('/', depEnrollRoutes(deps))
-    .route('/', depSignInRoutes({ ...deps, timeoutMs: SIGN_IN_TIMEOUT_MS }));
+    .route('/', depSignInRoutes({ ...deps, timeoutMs: SIGN_IN_TIMEOUT_MS }))
+    .route(
+      '/',
+      accountEnrollmentRoutes({ ...deps, timeoutMs: SIGN_IN_TIMEOUT_MS, enabled: deps.accountEnrollment }),
+    );
 }

@@ -9,7 +9,7 @@ import type { CoreDatabase } from '../../../core/db/core-database.js';
 import type { CommandOutcome } from '../../../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../../../core/db/core/zero-touch-enrollment.table.js';
 import type { DirectoryActivities } from '../../directory/directory-sync.activities.js';
-import { signedInOwner } from './dep-sign-in.repository.js';
+import { signedInOwner } from '../apple-sign-in.repository.js';
 
 export interface ZeroTouchDeps {
   db: Kysely<CoreDatabase>;

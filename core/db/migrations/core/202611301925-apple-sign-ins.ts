@@ -1,5 +1,6 @@
-// Sign-ins a device in Setup Assistant asks for (ADE `configuration_web_url`): the OIDC round trip in progress and
-// the device it began for, then the zero-touch enrolment it owns (who signed in). Only a hash of the state is kept.
+// Sign-ins that enrol an Apple device: from Setup Assistant (ADE `configuration_web_url`, for a known serial) or
+// account-driven enrolment (an access token handed to the device). The OIDC round trip in progress, then the
+// enrolment it started and who signed in. Only hashes of the state and the token are kept.
 import { sql, type Kysely } from 'kysely';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -10,10 +11,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('nonce', 'text', (c) => c.notNull())
     .addColumn('code_verifier', 'text', (c) => c.notNull())
     .addColumn('redirect_uri', 'text', (c) => c.notNull())
-    .addColumn('serial_number', 'text', (c) => c.notNull())
+    .addColumn('serial_number', 'text')
     .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
     .addColumn('user_id', 'uuid', (c) => c.references('core.directory_users.id').onDelete('cascade'))
     .addColumn('enrollment_id', 'uuid', (c) => c.unique())
+    .addColumn('token_hash', 'text', (c) => c.unique())
+    .addColumn('token_expires_at', 'timestamptz')
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();
 }

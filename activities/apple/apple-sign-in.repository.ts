@@ -1,17 +1,17 @@
-// core.apple_sign_ins: the OIDC round trip a device in Setup Assistant began, until the callback finishes it once.
+// core.apple_sign_ins: the OIDC round trip an Apple enrolment began, who finished it, and the enrolment it started.
 import type { Kysely } from 'kysely';
-import type { CoreDatabase } from '../../../core/db/core-database.js';
-import type { AppleSignIn } from '../../../core/db/core/apple-sign-in.table.js';
-import { sha256Hex } from '../../windows/windows-sign-in.repository.js';
+import type { CoreDatabase } from '../../core/db/core-database.js';
+import type { AppleSignIn } from '../../core/db/core/apple-sign-in.table.js';
+import { sha256Hex } from '../windows/windows-sign-in.repository.js';
 
-export async function insertDepSignIn(
+export async function insertAppleSignIn(
   db: Kysely<CoreDatabase>,
   signIn: {
     state: string;
     nonce: string;
     codeVerifier: string;
     redirectUri: string;
-    serialNumber: string;
+    serialNumber: string | null;
     now: Date;
     maxAgeMs: number;
   },
@@ -36,7 +36,7 @@ export async function insertDepSignIn(
 }
 
 /** The sign-in a callback's state names, if it still waits for the provider's answer. */
-export async function findOpenDepSignIn(
+export async function findOpenAppleSignIn(
   db: Kysely<CoreDatabase>,
   state: string,
   now: Date,
@@ -51,7 +51,7 @@ export async function findOpenDepSignIn(
 }
 
 /** Records who signed in; false when another callback finished this sign-in first (the answer serves once). */
-export async function completeDepSignIn(
+export async function completeAppleSignIn(
   db: Kysely<CoreDatabase>,
   done: { state: string; userId: string },
 ): Promise<boolean> {
@@ -65,7 +65,7 @@ export async function completeDepSignIn(
 }
 
 /** Ties a finished sign-in to the enrolment it starts; false if it is unfinished or already tied to one. */
-export async function bindDepSignIn(
+export async function bindAppleSignIn(
   db: Kysely<CoreDatabase>,
   bind: { state: string; enrollmentId: string },
 ): Promise<boolean> {
@@ -90,4 +90,35 @@ export async function signedInOwner(
     .where('enrollment_id', '=', enrollmentId)
     .executeTakeFirst();
   return row?.user_id ?? undefined;
+}
+
+/** Account-driven: stores the access token's hash on a finished sign-in that has none yet. */
+export async function issueAccountToken(
+  db: Kysely<CoreDatabase>,
+  issue: { state: string; token: string; expiresAt: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('apple_sign_ins')
+    .set({ token_hash: sha256Hex(issue.token), token_expires_at: issue.expiresAt })
+    .where('state_hash', '=', sha256Hex(issue.state))
+    .where('serial_number', 'is', null)
+    .where('user_id', 'is not', null)
+    .where('token_hash', 'is', null)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Uses the token for one enrolment: false if unknown, expired or already used by another enrolment. */
+export async function takeAccountToken(
+  db: Kysely<CoreDatabase>,
+  use: { token: string; enrollmentId: string; now: Date },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('apple_sign_ins')
+    .set({ enrollment_id: use.enrollmentId })
+    .where('token_hash', '=', sha256Hex(use.token))
+    .where('token_expires_at', '>', use.now)
+    .where((eb) => eb.or([eb('enrollment_id', 'is', null), eb('enrollment_id', '=', use.enrollmentId)]))
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }

@@ -16,11 +16,13 @@ export async function insertAppleSignIn(
     maxAgeMs: number;
   },
 ): Promise<void> {
-  // Expired sign-ins that started no enrolment are swept when a new one starts: nothing reads them afterwards.
+  // Sign-ins that started no enrolment and can no longer start one (login window and any token expired) are swept
+  // when a new one starts: nothing reads them afterwards.
   await db
     .deleteFrom('apple_sign_ins')
     .where('expires_at', '<=', signIn.now)
     .where('enrollment_id', 'is', null)
+    .where((eb) => eb.or([eb('token_expires_at', 'is', null), eb('token_expires_at', '<=', signIn.now)]))
     .execute();
   await db
     .insertInto('apple_sign_ins')

@@ -54,6 +54,7 @@ import { workflowIds } from '../core/temporal/task-queues.js';
 import { createDepTokenActivities } from './apple/dep/dep-token.activities.js';
 import { createDepSyncActivities } from './apple/dep/dep-sync.activities.js';
 import { createZeroTouchActivities } from './apple/dep/zero-touch.activities.js';
+import { createAppleSignInActivities } from './apple/apple-sign-in.activities.js';
 import { createOnboardingWebhookActivities } from './apple/dep/onboarding-webhook.activities.js';
 import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
 import { createDevicePolicyActivities } from './policy/device-policy.activities.js';
@@ -144,6 +145,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createDepSyncActivities({ ...deps, dep }),
     createZeroTouchActivities({ db: deps.db, dep, directory: deps.directory?.url ? directory : undefined }),
     createOnboardingWebhookActivities({ db: deps.db, dep }),
+    createAppleSignInActivities({ ...deps, directory: deps.directory?.url ? directory : undefined }),
     createCoreSealingActivities(deps),
     createSealedScepChallengeActivities({ pki }),
     createAdminCommandProofActivities(deps),

@@ -20,6 +20,7 @@ export { depServerCreateWorkflow, depTokenImportWorkflow } from './dep-token.wor
 export { depSyncWorkflow } from './dep-sync.workflow.js';
 export { zeroTouchAdmissionWorkflow } from './zero-touch-admission.workflow.js';
 export { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
+export { appleSignInWorkflow } from './apple-sign-in.workflow.js';
 export { coreSealingKeyWorkflow } from './core-sealing-key.workflow.js';
 export { edgeSealingKeyWorkflow } from './edge-sealing-key.workflow.js';
 export { scepSignerWorkflow } from './scep-signer.workflow.js';

@@ -1,37 +1,11 @@
 // A device in Setup Assistant asks for its enrollment profile (through the edge): admitted only if ABM assigns
 // it to Keep; then its zero-touch enrollment starts and it gets a profile bound to a fresh enrollment id.
-import { ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
-import type { ZeroTouchActivities } from '../activities/apple/dep/zero-touch.activities.js';
-import type { EnrollmentProfileActivities } from '../activities/pki/enrollment-profile.activities.js';
-import type { BoxRecipient } from '../core/crypto/sealed-box.js';
-import { workflowIds } from '../core/temporal/task-queues.js';
-import { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
+import { startZeroTouch, type ZeroTouchAdmissionInput } from './zero-touch-start.js';
 
-export interface ZeroTouchAdmissionInput {
-  /** From the device's MachineInfo; kept inside the encrypted payload, never in an id. */
-  serialNumber: string;
-  edgeTaskQueue: string;
-  /** The edge's one-time key for this request: the profile (it holds a challenge) is sealed to it. */
-  replyTo: BoxRecipient;
-}
+export type { ZeroTouchAdmissionInput } from './zero-touch-start.js';
 
 export async function zeroTouchAdmissionWorkflow(
   input: ZeroTouchAdmissionInput,
 ): Promise<{ enrollmentId: string; sealedProfile: string }> {
-  const core = proxyActivities<ZeroTouchActivities & EnrollmentProfileActivities>({
-    startToCloseTimeout: '1 minute',
-    retry: { maximumAttempts: 5, nonRetryableErrorTypes: ['NotAdmitted', 'NoPushCertificate'] },
-  });
-  const { depDeviceId, configuredTimeoutMinutes } = await core.admitZeroTouchDevice({
-    serialNumber: input.serialNumber,
-  });
-  const enrollmentId = uuid4();
-  await core.recordZeroTouchProgress({ enrollmentId, depDeviceId, status: 'waiting-for-device' });
-  await startChild(zeroTouchEnrollmentWorkflow, {
-    workflowId: workflowIds.zeroTouchEnrollment(enrollmentId),
-    args: [{ enrollmentId, depDeviceId, edgeTaskQueue: input.edgeTaskQueue, configuredTimeoutMinutes }],
-    parentClosePolicy: ParentClosePolicy.ABANDON,
-  });
-  const { sealedProfile } = await core.createAppleEnrollmentProfile({ enrollmentId, replyTo: input.replyTo });
-  return { enrollmentId, sealedProfile };
+  return startZeroTouch(input);
 }

@@ -85,7 +85,7 @@ export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInpu
     return;
   }
   await record('awaiting-configuration');
-  const placement = await core.placeZeroTouchDevice({ depDeviceId, deviceId: deviceId! });
+  const placement = await core.placeZeroTouchDevice({ depDeviceId, deviceId: deviceId!, enrollmentId });
   await core.recordZeroTouchProgress({
     enrollmentId,
     depDeviceId,

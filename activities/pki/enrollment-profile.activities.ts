@@ -25,6 +25,24 @@ async function zeroTouchSerialNumber(
   return row?.serial_number;
 }
 
+/**
+ * The Managed Apple Account of an account-driven enrollment: the directory e-mail (else user name) of the user who
+ * signed in to start it. Read for renewals too: Apple refuses a profile update that changes it.
+ */
+async function accountDrivenAppleId(
+  db: Kysely<CoreDatabase>,
+  enrollmentId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('apple_sign_ins')
+    .innerJoin('directory_users', 'directory_users.id', 'apple_sign_ins.user_id')
+    .select(['directory_users.email', 'directory_users.username'])
+    .where('apple_sign_ins.enrollment_id', '=', enrollmentId)
+    .where('apple_sign_ins.serial_number', 'is', null)
+    .executeTakeFirst();
+  return row ? (row.email ?? row.username) : undefined;
+}
+
 export interface EnrollmentProfileReply {
   sealedProfile: string;
   /** When the SCEP challenge inside expires; an attested ACME identity carries no challenge. */
@@ -81,6 +99,7 @@ export async function signedEnrollmentProfile(
   const identity = serialNumber
     ? { acme: { directoryUrl: `${base}/acme/directory`, clientIdentifier: serialNumber, subject } }
     : await scepIdentity();
+  const managedAppleId = await accountDrivenAppleId(deps.db, enrollmentId);
   const profile = buildEnrollmentProfile({
     identifier: `keep.enrollment.${enrollmentId}`,
     displayName: `${deps.pki.organization} device management`,
@@ -90,6 +109,7 @@ export async function signedEnrollmentProfile(
     topic: push.topic,
     ...('acme' in identity ? { acme: identity.acme } : { scep: identity.scep }),
     anchorCertificateDer: chain.at(-1)!,
+    ...(managedAppleId === undefined ? {} : { accountDriven: { managedAppleId } }),
   });
   // The signing key is used here, inside the core worker; it never travels through Temporal.
   const { profileSigning, issuing, rootPem } = await deps.ca();

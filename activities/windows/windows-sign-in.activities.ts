@@ -2,10 +2,10 @@
 // validation and who the user is are decided here; the edge only carries the browser to the provider and back.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import * as client from 'openid-client';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { findOrCreateOidcUser } from '../../core/directory/oidc-user.repository.js';
 import { oidcConfiguration } from '../../core/oidc/oidc-client.js';
+import { beginSignIn, verifySignInAnswer } from '../../core/oidc/sign-in-answer.js';
 import { completeSignIn, findOpenSignIn, insertWindowsSignIn } from './windows-sign-in.repository.js';
 
 export interface SignInSettings {
@@ -55,10 +55,11 @@ export function createWindowsSignInActivities(deps: {
   return {
     async beginWindowsSignIn(input: BeginWindowsSignIn): Promise<BeginWindowsSignInOutcome> {
       if (!configuration) return { status: 'not-configured' };
-      const config = await configuration();
-      const state = client.randomState();
-      const nonce = client.randomNonce();
-      const codeVerifier = client.randomPKCECodeVerifier();
+      const { url, state, nonce, codeVerifier } = await beginSignIn(await configuration(), {
+        redirectUri: input.redirectUri,
+        scope: deps.signIn!.signInScopes,
+        loginHint: input.loginHint,
+      });
       await insertWindowsSignIn(deps.db, {
         state,
         nonce,
@@ -68,15 +69,6 @@ export function createWindowsSignInActivities(deps: {
         now: now(),
         maxAgeMs: LOGIN_MAX_AGE_MS,
       });
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: input.redirectUri,
-        scope: deps.signIn!.signInScopes,
-        state,
-        nonce,
-        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
-        code_challenge_method: 'S256',
-        ...(input.loginHint ? { login_hint: input.loginHint } : {}),
-      });
       return { status: 'redirect', authorizationUrl: url.href, state };
     },
 
@@ -85,24 +77,17 @@ export function createWindowsSignInActivities(deps: {
       const signIn = await findOpenSignIn(deps.db, input.state, now());
       if (!signIn) return { status: 'refused', reason: 'unknown-state' };
       const config = await configuration();
-      const current = new URL(signIn.redirect_uri);
-      current.search = input.search;
-      let claims: client.IDToken;
-      try {
-        const tokens = await client.authorizationCodeGrant(config, current, {
-          pkceCodeVerifier: signIn.code_verifier,
-          expectedState: input.state,
-          expectedNonce: signIn.nonce,
-          idTokenExpected: true,
-        });
-        claims = tokens.claims()!;
-      } catch (error) {
-        // A refused answer (error response, wrong state, nonce, signature, audience) is final; the library marks
-        // its checks with OAUTH_* codes. Anything else (the provider unreachable) is thrown, and retried.
-        if ((error as { code?: unknown }).code?.toString().startsWith('OAUTH_'))
-          return { status: 'refused', reason: 'invalid-answer' };
-        throw error;
-      }
+      const claims = await verifySignInAnswer(
+        config,
+        {
+          redirectUri: signIn.redirect_uri,
+          state: input.state,
+          nonce: signIn.nonce,
+          codeVerifier: signIn.code_verifier,
+        },
+        input.search,
+      );
+      if (!claims) return { status: 'refused', reason: 'invalid-answer' };
       const user = await findOrCreateOidcUser(deps.db, config.serverMetadata().issuer, claims);
       if (user.disabled) return { status: 'refused', reason: 'user-disabled' };
       const token = randomBytes(32).toString('base64url');

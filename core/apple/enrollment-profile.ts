@@ -29,6 +29,12 @@ export interface EnrollmentProfileInput {
   acme?: AcmePayloadInput;
   /** DER of Keep's root CA, installed as a trust anchor for the server's TLS and SCEP chains. */
   anchorCertificateDer?: Uint8Array;
+  /**
+   * Account-driven device enrollment: the Managed Apple Account of the user who signed in, and the mode (ADDE)
+   * Apple requires in the MDM payload of that flow. Neither may change when the profile is updated.
+   * https://developer.apple.com/documentation/devicemanagement/onboarding-users-with-account-driven-enrollment
+   */
+  accountDriven?: { managedAppleId: string };
   /** Fixed UUIDs for reproducible output; random otherwise. */
   uuids?: { profile?: string; scep?: string; mdm?: string; anchor?: string };
 }
@@ -100,6 +106,9 @@ export function buildEnrollmentProfile(input: EnrollmentProfileInput): PlistDict
     AccessRights: MDM_ACCESS_RIGHTS_ALL,
     CheckOutWhenRemoved: true,
     ServerCapabilities: [...MDM_SERVER_CAPABILITIES],
+    ...(input.accountDriven
+      ? { AssignedManagedAppleID: input.accountDriven.managedAppleId, EnrollmentMode: 'ADDE' }
+      : {}),
     ...org,
   });
 

@@ -247,6 +247,11 @@ export const edgeSettings = z.strictObject({
     .describe(
       "Windows discovery answers Federated: users sign in with the core's OIDC provider (core.signInIssuer) instead of typing a directory password.",
     ),
+  appleAccountEnrollment: bool
+    .default(false)
+    .describe(
+      'Account-driven enrolment of Apple devices: /.well-known/com.apple.remotemanagement and /mdm/account/*; users sign in with core.signInIssuer and own the device.',
+    ),
 });
 
 export const coreSettings = z
@@ -389,14 +394,14 @@ export const coreSettings = z
       .url()
       .optional()
       .describe(
-        'OIDC issuer users sign in with to enrol a device (Windows federated enrolment); absent = no sign-in-driven enrolment.',
+        'OIDC issuer users sign in with to enrol a device (Windows federated enrolment, ADE with sign-in); absent = no sign-in-driven enrolment.',
       ),
     signInClientId: z
       .string()
       .min(1)
       .optional()
       .describe(
-        'Client id registered at signInIssuer; its redirect URI is <edge publicUrl>/EnrollmentServer/SignIn/callback.',
+        'Client id at signInIssuer; redirect URIs: <edge publicUrl> + /EnrollmentServer/SignIn/callback (Windows), /mdm/dep/sign-in/callback (ADE), /mdm/account/sign-in/callback (account-driven).',
       ),
     signInClientSecret: z
       .string()
@@ -640,6 +645,11 @@ export const depSettings = z
       .default(30)
       .describe(
         'A device awaiting configuration gets DeviceConfigured after this long even if its baseline is not acknowledged (the reason is recorded).',
+      ),
+    signInRequired: bool
+      .default(false)
+      .describe(
+        "Keep's ADE profile sends Setup Assistant to <edge publicUrl>/mdm/dep/sign-in first (configuration_web_url); who signs in owns the device. Set before Keep defines its profile.",
       ),
     onboardingWebhookUrl: z
       .url()

@@ -34,6 +34,7 @@ import type { CommandIdempotencyKeyTable } from './core/command-idempotency-key.
 import type { ScepTransactionTable } from './core/scep-transaction.table.js';
 import type { WindowsSignInTable } from './core/windows-sign-in.table.js';
 import type { BitLockerUnmatchedTable } from './core/bitlocker-unmatched.table.js';
+import type { AppleSignInTable } from './core/apple-sign-in.table.js';
 import type {
   DevicePolicyComplianceTable,
   DevicePolicyProfileTable,
@@ -94,6 +95,7 @@ export interface CoreDatabase {
   secret_reveal_requests: SecretRevealRequestTable;
   identity_renewals: IdentityRenewalTable;
   windows_sign_ins: WindowsSignInTable;
+  apple_sign_ins: AppleSignInTable;
   device_labels: DeviceLabelTable;
   bitlocker_unmatched: BitLockerUnmatchedTable;
 }

@@ -25,8 +25,38 @@ export async function findOrCreateOidcUser(
   issuer: string,
   claims: IdentityClaims,
 ): Promise<DirectoryUser> {
+  const found = await findOidcUser(db, issuer, claims);
+  if (found) return found;
+  const email = verifiedEmail(claims);
+  const username = text(claims.preferred_username);
+  return db
+    .insertInto('directory_users')
+    .values({
+      source: 'oidc',
+      external_id: `${issuer}#${claims.sub}`,
+      username: username ?? email ?? claims.sub,
+      email: email ?? null,
+      display_name: text(claims.name) ?? null,
+      department: null,
+      attributes: JSON.stringify({ issuer }),
+      deleted_at: null,
+    })
+    .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet({ updated_at: new Date() }))
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+const verifiedEmail = (claims: IdentityClaims) =>
+  claims.email_verified === false ? undefined : text(claims.email);
+
+/** The live directory user the sign-in is, by subject, verified e-mail or username; undefined when none is. */
+export async function findOidcUser(
+  db: Kysely<CoreDatabase>,
+  issuer: string,
+  claims: IdentityClaims,
+): Promise<DirectoryUser | undefined> {
   const externalId = `${issuer}#${claims.sub}`;
-  const email = claims.email_verified === false ? undefined : text(claims.email);
+  const email = verifiedEmail(claims);
   const username = text(claims.preferred_username);
   const live = db.selectFrom('directory_users').selectAll().where('deleted_at', 'is', null);
   const bySubject = await live
@@ -45,19 +75,5 @@ export async function findOrCreateOidcUser(
     const byUsername = await live.where('username', '=', username).orderBy('created_at').executeTakeFirst();
     if (byUsername) return byUsername;
   }
-  return db
-    .insertInto('directory_users')
-    .values({
-      source: 'oidc',
-      external_id: externalId,
-      username: username ?? email ?? claims.sub,
-      email: email ?? null,
-      display_name: text(claims.name) ?? null,
-      department: null,
-      attributes: JSON.stringify({ issuer }),
-      deleted_at: null,
-    })
-    .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet({ updated_at: new Date() }))
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return undefined;
 }

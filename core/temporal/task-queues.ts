@@ -50,6 +50,8 @@ export const workflowIds = {
   /** One request for a zero-touch profile; the serial travels only inside the encrypted payload. */
   zeroTouchAdmission: (requestId: string) => `zero-touch-admission-${requestId}`,
   zeroTouchEnrollment: (enrollmentId: string) => `zero-touch-${enrollmentId}`,
+  /** One per step of an Apple enrolment sign-in (ADE or account-driven) (Keep's opaque id, never the device's or the user's). */
+  appleSignIn: (id: string) => `apple-sign-in-${id}`,
   /** One per change of a policy's version or assignments. */
   policyFanOut: (id: string) => `policy-fanout-${id}`,
   rollout: (id: string) => `rollout-${id}`,

@@ -35,17 +35,22 @@ const NEEDS_ADMIN: readonly DepErrorCode[] = ['token-expired', 'token-rejected',
 
 /** The path a device fetches its enrollment profile from during Setup Assistant (edge/apple/dep-enroll.routes.ts). */
 export const DEP_ENROLL_PATH = '/mdm/dep/enroll';
+/** The page Setup Assistant shows when users must sign in first (edge/apple/dep-sign-in.routes.ts). */
+export const DEP_SIGN_IN_PATH = '/mdm/dep/sign-in';
 
 export function createDepSyncActivities(deps: DepSyncDeps) {
+  const edgeUrl = deps.pki.edgePublicUrl.replace(/\/$/, '');
+
   async function ensureProfile(server: DepServerRow, client: DepClient): Promise<string> {
     if (server.profile_uuid) return server.profile_uuid;
     const { profileUuid } = await client.defineProfile(
       buildEnrollmentProfile({
         name: `${deps.pki.organization} zero-touch`,
-        enrollmentUrl: `${deps.pki.edgePublicUrl.replace(/\/$/, '')}${DEP_ENROLL_PATH}`,
+        enrollmentUrl: `${edgeUrl}${DEP_ENROLL_PATH}`,
         mandatory: true,
         awaitDeviceConfigured: true,
         skipSetupItems: [],
+        ...(deps.dep.signInRequired ? { signInUrl: `${edgeUrl}${DEP_SIGN_IN_PATH}` } : {}),
       }),
     );
     await deps.db

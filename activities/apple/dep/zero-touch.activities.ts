@@ -9,6 +9,7 @@ import type { CoreDatabase } from '../../../core/db/core-database.js';
 import type { CommandOutcome } from '../../../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../../../core/db/core/zero-touch-enrollment.table.js';
 import type { DirectoryActivities } from '../../directory/directory-sync.activities.js';
+import { signedInOwner } from '../apple-sign-in.repository.js';
 
 export interface ZeroTouchDeps {
   db: Kysely<CoreDatabase>;
@@ -118,23 +119,42 @@ export function createZeroTouchActivities(deps: ZeroTouchDeps) {
     },
 
     /**
-     * Looks the pre-staged owner up in the directory and puts the device in the teams their groups map to. A
-     * new hire may be in the directory before the next scheduled sync, so a miss syncs once and looks again;
-     * a directory that is down fails the activity, which Temporal retries until it is back.
+     * Looks the owner up in the directory — the user who signed in on the device, or else the pre-staged one —
+     * and puts the device in the teams their groups map to. A new hire may be in the directory before the next
+     * scheduled sync, so a miss syncs once and looks again; a directory that is down fails the activity, which
+     * Temporal retries until it is back.
      */
-    async placeZeroTouchDevice(input: { depDeviceId: string; deviceId: string }): Promise<Placement> {
-      const { owner } = await deps.db
-        .selectFrom('dep_devices')
-        .select('owner')
-        .where('id', '=', input.depDeviceId)
-        .executeTakeFirstOrThrow();
-      if (!owner) return { teams: [], reason: 'no owner is pre-staged for this device' };
-      let user = await findOwner(owner);
-      if (!user && deps.directory) {
-        await deps.directory.syncDirectory({});
+    async placeZeroTouchDevice(input: {
+      depDeviceId: string;
+      deviceId: string;
+      /** Absent in histories from before ADE sign-in: those enrolments have a pre-staged owner only. */
+      enrollmentId?: string;
+    }): Promise<Placement> {
+      let user: { id: string } | undefined;
+      const signedIn = input.enrollmentId ? await signedInOwner(deps.db, input.enrollmentId) : undefined;
+      if (signedIn) {
+        user = await deps.db
+          .selectFrom('directory_users')
+          .select('id')
+          .where('id', '=', signedIn)
+          .where('deleted_at', 'is', null)
+          .where('disabled', '=', false)
+          .executeTakeFirst();
+        if (!user) return { teams: [], reason: 'the signed-in owner is no longer in the directory' };
+      } else {
+        const { owner } = await deps.db
+          .selectFrom('dep_devices')
+          .select('owner')
+          .where('id', '=', input.depDeviceId)
+          .executeTakeFirstOrThrow();
+        if (!owner) return { teams: [], reason: 'no owner is pre-staged for this device' };
         user = await findOwner(owner);
+        if (!user && deps.directory) {
+          await deps.directory.syncDirectory({});
+          user = await findOwner(owner);
+        }
+        if (!user) return { teams: [], reason: 'the owner is not in the directory' };
       }
-      if (!user) return { teams: [], reason: 'the owner is not in the directory' };
       const groups = await deps.db
         .selectFrom('directory_memberships')
         .innerJoin('directory_groups', 'directory_groups.id', 'directory_memberships.group_id')

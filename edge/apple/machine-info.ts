@@ -1,0 +1,47 @@
+// What a device in Setup Assistant says about itself (MachineInfo: the POST body to the ADE profile's `url`, or the
+// `x-apple-aspen-deviceinfo` header on `configuration_web_url`), and how the core's refusal of it reads.
+// https://developer.apple.com/documentation/devicemanagement/machineinfo
+// https://developer.apple.com/documentation/devicemanagement/authenticating-through-web-views
+import { ApplicationFailure } from '@temporalio/client';
+import { HTTPException } from 'hono/http-exception';
+import { optional } from '../../core/apple/plist-fields.js';
+import { verifySignedData } from '../../core/cms/index.js';
+import { parseDeviceBody } from './parse-device-body.js';
+
+export interface MachineInfo {
+  serialNumber: string;
+}
+
+/**
+ * `signed` is MachineInfo inside CMS SignedData made by the device; its signature is checked with Node's crypto
+ * against the certificate the device sent (that certificate's chain to Apple's device CA is not checked yet).
+ * The profile's `url` also accepts the bare plist (`signed: false`), as older devices post it.
+ */
+export function readMachineInfo(body: Buffer, signed: boolean): MachineInfo {
+  let plist = body;
+  if (signed || body[0] === 0x30) {
+    try {
+      plist = verifySignedData(body).content;
+    } catch (cause) {
+      throw new HTTPException(400, {
+        message: 'malformed request: MachineInfo signature does not verify',
+        cause,
+      });
+    }
+  }
+  return parseDeviceBody(plist, (dict) => {
+    const serial = optional(dict, 'SERIAL', 'string');
+    if (!serial) throw new HTTPException(400, { message: 'malformed request: MachineInfo has no SERIAL' });
+    return { serialNumber: serial };
+  });
+}
+
+/** The NotAdmitted failure behind a failed admission (workflow → child or activity → application failure). */
+export function notAdmitted(error: unknown): boolean {
+  let cause: unknown = error;
+  while (cause instanceof Error) {
+    if (cause instanceof ApplicationFailure) return cause.type === 'NotAdmitted';
+    cause = cause.cause;
+  }
+  return false;
+}

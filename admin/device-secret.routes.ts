@@ -20,6 +20,7 @@ const KIND_ACTIONS: Record<VaultSecretKind, readonly string[]> = {
   'filevault-prk': ['filevault-key.escrowed', 'filevault-key.refused'],
   // Set and rotated by Keep: its trail is the `secret.*` rotation and reveal steps.
   'recovery-lock': [],
+  'local-admin': [],
 };
 
 const secretView = z.object({

@@ -112,7 +112,10 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
           "Ask to see a device's escrowed secret, with a reason: audited first; then approved by another admin (when `secretRevealApproval` is on) and shown once within `secretRevealMinutes`.",
         permission: 'devices:read',
         scope: 'team',
-        params: { id: "The device's Keep id.", kind: 'filevault-prk, recovery-lock or bootstrap-token.' },
+        params: {
+          id: "The device's Keep id.",
+          kind: 'filevault-prk, recovery-lock, local-admin or bootstrap-token.',
+        },
         body: requestBody,
         responses: {
           201: { description: 'The request, and the workflow carrying it out.', schema: requestView },

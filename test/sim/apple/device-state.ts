@@ -2,6 +2,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { encryptEnvelopedData } from '../../../core/cms/index.js';
 import { isPlistDict, type PlistDict } from '../../../core/apple/plist-codec.js';
+import type { LocalAdminAccount } from './local-admin-account.js';
 
 export type DeviceKind = 'mac' | 'iphone';
 
@@ -82,6 +83,8 @@ export interface DeviceState {
   rejectedDeclarations?: Map<string, string>;
   /** In Setup Assistant after an ADE enrollment whose profile awaits DeviceConfigured. */
   awaitingConfiguration?: boolean;
+  /** macOS only: the admin account Setup Assistant created from AccountConfiguration. */
+  localAdmin?: LocalAdminAccount;
   /** The App Store as this device finds it: what InstallApplication installs for an adam id (iTunesStoreID). */
   appStore?: ReadonlyMap<number, Omit<InstalledApp, 'managed'>>;
 }

@@ -118,7 +118,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
     createBulkCommandActivities({ db: deps.db }),
-    createDeviceEventIngestActivities({ db: deps.db, platforms }),
+    createDeviceEventIngestActivities({ db: deps.db, platforms, keyRing: deps.keyRing }),
     pki,
     createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),

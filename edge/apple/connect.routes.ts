@@ -5,6 +5,9 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { decodeCommandReport, type CommandReport } from '../../core/apple/command-report.js';
+import { holdsSecretResult } from '../../core/apple/commands/index.js';
+import { sealCommandResult } from '../../core/device/sealed-command-result.js';
+import type { BoxRecipient } from '../../core/crypto/sealed-box.js';
 import { plistToJson } from '../../core/apple/plist-json.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
@@ -17,6 +20,8 @@ import { deviceMessage } from './parse-device-body.js';
 
 export interface ConnectDeps {
   db: Kysely<EdgeDatabase>;
+  /** The core's sealing key (edge/core-sealing-key.ts): answers with a secret are sealed to it. */
+  coreRecipient: () => Promise<BoxRecipient>;
   identity: DeviceIdentityOptions;
   onOutbox?: () => void;
   /** Opens the command bodies sealed at rest. */
@@ -42,6 +47,17 @@ export function connectRoutes(deps: ConnectDeps) {
       if (report.user)
         throw new HTTPException(400, { message: 'user-channel command queues are not offered' });
       const enrollment = c.get('enrollment');
+      const result =
+        report.status === 'Idle' || report.status === 'NotNow'
+          ? undefined
+          : (plistToJson(report.result) as Record<string, unknown>);
+      const commandUuid = report.status === 'Idle' ? '' : report.commandUuid;
+      // An answer with a secret is sealed to the core before it is stored: not even this edge can read it back.
+      // Asked before the transaction, so none is held open while the core's key is fetched (once per process).
+      const sealedResult =
+        result && holdsSecretResult(result)
+          ? sealCommandResult(await deps.coreRecipient(), commandUuid, result)
+          : undefined;
       const next = await deps.db.transaction().execute(async (tx) => {
         if (report.status !== 'Idle') {
           const fresh = await recordReport(tx, {
@@ -56,9 +72,7 @@ export function connectRoutes(deps: ConnectDeps) {
               at: new Date().toISOString(),
               commandUuid: report.commandUuid,
               status: report.status,
-              ...(report.status === 'NotNow'
-                ? {}
-                : { result: plistToJson(report.result) as Record<string, unknown> }),
+              ...(sealedResult ? { sealedResult } : result ? { result } : {}),
               ...(report.status === 'Error' || report.status === 'CommandFormatError'
                 ? { errorChain: report.errorChain }
                 : {}),

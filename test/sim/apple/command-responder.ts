@@ -21,6 +21,7 @@ import {
 } from './device-state.js';
 import { deviceInformation } from './device-information.js';
 import { readPasswordHash } from './local-admin-account.js';
+import { openEncryptedProfile } from './open-encrypted-profile.js';
 
 export type CommandStatus = 'Acknowledged' | 'Error' | 'CommandFormatError' | 'NotNow';
 
@@ -93,6 +94,8 @@ const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
       } else {
         profile = parsePlistDict(payload);
       }
+      // A profile encrypted to this device opens with its identity, or not at all.
+      profile = openEncryptedProfile(profile, state.identity);
     } catch {
       return errorOutcome('MCProfileErrorDomain', 1000, 'The profile could not be read.');
     }

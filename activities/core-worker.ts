@@ -65,6 +65,7 @@ import { createVaultIntegrityActivities } from './vault/vault-integrity.activiti
 import { createSecretRevealActivities } from './vault/secret-reveal.activities.js';
 import { ensureVaultIntegritySchedule } from './vault/vault-integrity.schedule.js';
 import { createSecretRotationActivities } from './vault/secret-rotation.activities.js';
+import { createLocalAdminActivities } from './apple/local-admin.activities.js';
 import { ensureSecretRotationSchedule } from './vault/secret-rotation.schedule.js';
 import type { SignInSettings } from './windows/windows-sign-in.activities.js';
 import { createPolicyVerificationActivities } from './policy/policy-verification.activities.js';
@@ -129,7 +130,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
     createBulkCommandActivities({ db: deps.db }),
-    createDeviceEventIngestActivities({ db: deps.db, platforms }),
+    createDeviceEventIngestActivities({ db: deps.db, platforms, keyRing: deps.keyRing }),
     pki,
     createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
@@ -167,6 +168,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     }),
     createSecretRevealActivities({ db: deps.db, kms }),
     createSecretRotationActivities({ db: deps.db, kms, ca, settings: vault }),
+    createLocalAdminActivities({ db: deps.db, kms, settings: vault }),
     createPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     createWindowsPolicyVerificationActivities({ db: deps.db, maxPerRun: deps.policyProofMaxPerRun }),
     createRolloutWebhookActivities({ db: deps.db, webhook: deps.rolloutWebhook }),

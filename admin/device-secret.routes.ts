@@ -22,6 +22,7 @@ const KIND_ACTIONS: Record<VaultSecretKind, readonly string[]> = {
   'recovery-lock': [],
   // Imported from Active Directory by the bitlocker-recovery-import schedule.
   'bitlocker-recovery': ['bitlocker-key.escrowed'],
+  'local-admin': [],
 };
 
 const secretView = z.object({

@@ -114,7 +114,7 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
         scope: 'team',
         params: {
           id: "The device's Keep id.",
-          kind: 'filevault-prk, recovery-lock, bootstrap-token or bitlocker-recovery.',
+          kind: 'filevault-prk, recovery-lock, local-admin, bootstrap-token or bitlocker-recovery.',
         },
         body: requestBody,
         responses: {

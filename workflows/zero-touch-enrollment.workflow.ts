@@ -1,13 +1,14 @@
 // One zero-touch (ADE) enrollment (`zero-touch-<enrollmentId>`): waits for the device, places it in its owner's
 // teams, waits for its baseline, then sends DeviceConfigured so Setup Assistant lets the user in. Every step
 // is an activity Temporal retries, so a worker restart or a directory outage only delays it.
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { DeviceActivities } from '../activities/device/device.activities.js';
 import type {
   ZeroTouchActivities,
   ZeroTouchProgress,
 } from '../activities/apple/dep/zero-touch.activities.js';
 import type { OnboardingWebhookActivities } from '../activities/apple/dep/onboarding-webhook.activities.js';
+import type { LocalAdminActivities } from '../activities/apple/local-admin.activities.js';
 import type { DeviceCommandActivities } from '../edge/device-command.activities.js';
 import type { CommandOutcome } from '../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../core/db/core/zero-touch-enrollment.table.js';
@@ -31,7 +32,10 @@ const RECHECK_MS = 30_000;
 export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInput): Promise<void> {
   const { enrollmentId, depDeviceId } = input;
   const core = proxyActivities<
-    ZeroTouchActivities & OnboardingWebhookActivities & Pick<DeviceActivities, 'recordCommandQueued'>
+    ZeroTouchActivities &
+      OnboardingWebhookActivities &
+      LocalAdminActivities &
+      Pick<DeviceActivities, 'recordCommandQueued'>
   >({
     startToCloseTimeout: '2 minutes',
     // No attempt limit: a directory or database outage ends, and the enrollment then finishes.
@@ -95,6 +99,17 @@ export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInpu
     ...(placement.reason === undefined ? {} : { reason: placement.reason }),
   });
 
+  // The managed admin (vault.localAdmin) joins the baseline, so DeviceConfigured waits for it; histories from
+  // before it replay without.
+  const localAdmin = patched('zero-touch-local-admin');
+  if (localAdmin)
+    await core.sendLocalAdminAccount({
+      enrollmentId,
+      depDeviceId,
+      deviceId: deviceId!,
+      edgeRecipient: await edge.edgeSealingRecipient(),
+    });
+
   const baselineDone = await waitUntil(
     async () => (await core.zeroTouchBaseline({ deviceId: deviceId! })).pending === 0,
     input.configuredTimeoutMinutes * 60_000,
@@ -118,6 +133,8 @@ export async function zeroTouchEnrollmentWorkflow(input: ZeroTouchEnrollmentInpu
       (await core.zeroTouchBaseline({ deviceId: deviceId!, commandUuid: command.commandUuid })).outcome;
     return outcome !== undefined && outcome !== 'not-now';
   }, CONFIGURED_ANSWER_WAIT_MS);
+  // The Mac answered AccountConfiguration before DeviceConfigured (its queue is in order).
+  if (localAdmin && answered) await core.settleLocalAdminAccount({ enrollmentId, deviceId: deviceId! });
   if (answered && outcome === 'acknowledged') {
     await record('configured', why);
     // The onboarding system that pre-staged the device learns it is ready (retried until its receiver is up).

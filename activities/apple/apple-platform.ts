@@ -25,6 +25,8 @@ export const INVENTORY_QUERIES = [
   'DeviceCapacity',
   // Recovery Lock exists on Apple silicon Macs only.
   'IsAppleSilicon',
+  // The GUID of the managed admin on a zero-touch Mac (SetAutoAdminPassword names it); others answer nothing.
+  'AutoSetupAdminAccounts',
 ];
 
 export const appleCorePlatform: CorePlatform = {

@@ -9,6 +9,9 @@ import type { DeviceEvent } from '../../core/device/device-event.js';
 import { wakesDeviceWorkflow } from '../../core/device/device-event-wake.js';
 import { policyReportNeedsWorkflow } from '../../core/policy/policy-report.js';
 import { normalizeDeviceEvent } from '../../core/device/received-device-event.js';
+import { coreSealingKey } from '../../core/crypto/core-sealing-key.js';
+import type { KeyRing } from '../../core/crypto/key-ring.js';
+import { openCommandResult, SealedCommandResultError } from '../../core/device/sealed-command-result.js';
 import type { DeviceWorkflowInput } from '../../workflows/device.messages.js';
 import type { CorePlatform } from '../platform.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
@@ -50,8 +53,26 @@ function escrowingReports(
 export function createDeviceEventIngestActivities(deps: {
   db: Kysely<CoreDatabase>;
   platforms: readonly CorePlatform[];
+  /** The core key ring: answers the edge sealed to the core's sealing key are opened here. */
+  keyRing: KeyRing;
 }) {
   const { db } = deps;
+  const sealing = coreSealingKey(deps.keyRing);
+
+  /**
+   * Opens a sealed answer. One that does not open (tampered, or sealed to another core) is recorded without its
+   * result and reported, rather than holding up every other event of the batch forever.
+   */
+  function opened(event: DeviceEvent): DeviceEvent {
+    try {
+      return openCommandResult(event, (sealed, context) => sealing.open(sealed, context));
+    } catch (error) {
+      if (!(error instanceof SealedCommandResultError) || event.kind !== 'command-report') throw error;
+      Context.current().log.warn(error.message);
+      const { sealedResult: _dropped, ...data } = event.data;
+      return { ...event, data };
+    }
+  }
 
   return {
     /**
@@ -64,7 +85,7 @@ export function createDeviceEventIngestActivities(deps: {
       edgeTaskQueue: string;
       events: RelayedDeviceEvent[];
     }): Promise<{ wakes: DeviceWake[] }> {
-      const events = input.events.map((e) => ({ ...e, event: normalizeDeviceEvent(e.event) }));
+      const events = input.events.map((e) => ({ ...e, event: opened(normalizeDeviceEvent(e.event)) }));
       if (events.length === 0) return { wakes: [] };
       const reports = events.flatMap((e) => (e.event.kind === 'command-report' ? [e] : []));
       const reporting = [...new Set(reports.map((e) => e.deviceId))];

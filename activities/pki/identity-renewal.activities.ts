@@ -2,6 +2,7 @@
 // (the enrollment profile again, with a renewal challenge), and what the runs asked for and what came of it.
 import { sql } from 'kysely';
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
+import { currentDeviceIdentityDer } from './current-device-identity.js';
 import { canEncryptTo } from '../../core/apple/encrypted-profile.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
 import { renewalDueAt } from '../../core/pki/renewal-due.js';
@@ -70,25 +71,8 @@ export function createIdentityRenewalActivities(deps: ProfileDeps & { renewal: I
      * readable by the device only (an elliptic-curve identity cannot receive it encrypted yet).
      */
     async buildIdentityRenewalCommand(input: { enrollmentId: string }): Promise<DeviceCommand> {
-      const current = await db
-        .selectFrom('certificates as c')
-        .select('c.der')
-        .where('c.enrollment_id', '=', input.enrollmentId)
-        .where('c.profile', '=', 'device-identity')
-        .where('c.revoked_at', 'is', null)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('certificates as s')
-                .select('s.serial_hex')
-                .whereRef('s.renewal_of', '=', 'c.sha256_fingerprint'),
-            ),
-          ),
-        )
-        .orderBy('c.issued_at', 'desc')
-        .executeTakeFirst();
-      const encryptTo = current && canEncryptTo(current.der) ? current.der : undefined;
+      const current = await currentDeviceIdentityDer(db, input.enrollmentId);
+      const encryptTo = current && canEncryptTo(current) ? current : undefined;
       const { signed } = await signedEnrollmentProfile(
         deps,
         input.enrollmentId,

@@ -24,6 +24,7 @@ import {
   type ProfileState,
 } from '../../core/apple/policy/index.js';
 import { signProfile } from '../../core/apple/profile-signer.js';
+import { canEncryptTo, encryptProfilePayloads } from '../../core/apple/encrypted-profile.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
@@ -39,6 +40,7 @@ import {
   verifyAppInstalls,
 } from './device-policy-commands.js';
 import type { CaLoader } from '../pki/ca-loader.js';
+import { currentDeviceIdentityDer } from '../pki/current-device-identity.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
 import {
   desiredPolicyRows,
@@ -198,8 +200,15 @@ export function createDevicePolicyActivities(deps: {
       (d.translation?.profiles ?? [])
         .filter((p) => p.delivery === 'command')
         .map((set) => {
-          const plist = buildPlist(buildPolicyProfile(set, context));
-          return { set, policyId: d.policyId, plist, hash: createHash('sha256').update(plist).digest('hex') };
+          const profile = buildPolicyProfile(set, context);
+          const plist = buildPlist(profile);
+          return {
+            set,
+            policyId: d.policyId,
+            profile,
+            plist,
+            hash: createHash('sha256').update(plist).digest('hex'),
+          };
         }),
     );
   }
@@ -250,7 +259,7 @@ export function createDevicePolicyActivities(deps: {
      */
     async planDevicePolicies(input: { deviceId: string }): Promise<DevicePolicyPlan> {
       const { deviceId } = input;
-      const { signer, plan, windows } = await db.transaction().execute(async (tx) => {
+      const { signer, encryptTo, plan, windows } = await db.transaction().execute(async (tx) => {
         await recomputeDevice(tx, deviceId);
         // Most devices of a fleet without policies stop here, before the CA is loaded.
         const holds = await tx
@@ -307,8 +316,15 @@ export function createDevicePolicyActivities(deps: {
         const proof = desired.length > 0 || recorded.length > 0;
         const declarations = context.declarativeManagement ? desiredDeclarations(desired) : undefined;
         const drift = declarations !== undefined && declarationDrift(declarations, declarationReport(device));
+        // A profile with a secret (a Wi-Fi password, a SCEP challenge) is encrypted to the device's identity, so
+        // Temporal and the edge carry it readable by that device only (an elliptic-curve identity cannot receive it).
+        const identity =
+          install.some((w) => w.set.containsSecrets) && device.enrollment_id
+            ? await currentDeviceIdentityDer(tx, device.enrollment_id)
+            : undefined;
         return {
           signer: install.length > 0 || declared.length > 0 ? await deps.ca() : undefined,
+          encryptTo: identity && canEncryptTo(identity) ? identity : undefined,
           plan: {
             install,
             declared,
@@ -345,8 +361,13 @@ export function createDevicePolicyActivities(deps: {
         })),
       };
       const commands: DeviceCommand[] = [];
-      for (const w of plan.install)
-        commands.push(command({ requestType: 'InstallProfile', payload: sign(w.plist) }));
+      for (const w of plan.install) {
+        const body =
+          w.set.containsSecrets && encryptTo
+            ? buildPlist(encryptProfilePayloads(w.profile, encryptTo))
+            : w.plist;
+        commands.push(command({ requestType: 'InstallProfile', payload: sign(body) }));
+      }
       for (const r of plan.remove)
         commands.push(command({ requestType: 'RemoveProfile', identifier: r.identifier }));
       for (const w of plan.send)

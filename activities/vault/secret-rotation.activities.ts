@@ -1,5 +1,5 @@
 // The core side of secretRotationWorkflow: a new secret for a device, sent sealed to the edge, and the vault told
-// what the device answered. A secret Keep generates (a Recovery Lock password) is vaulted as a pending version
+// what the device answered. A secret Keep generates (a Recovery Lock or managed admin password) is vaulted as a pending version
 // before the command leaves, so a worker dying after the send loses nothing; it becomes current only when the
 // device acknowledges (and, for Recovery Lock, verifies) it. A refusal leaves the version before current and
 // flagged with the device's error, and the workflow tries again later.
@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import { buildCommand, type MdmCommand } from '../../core/apple/commands/index.js';
+import { localAdminPasswordHash } from '../../core/apple/local-admin-password-hash.js';
 import type { BoxRecipient } from '../../core/crypto/sealed-box.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { generateDevicePassword } from '../../core/vault/device-password.js';
@@ -40,10 +41,23 @@ export interface SecretRotationSettings {
   rotationDays: number;
   /** The first retry after a refusal (then doubling, up to a day). */
   rotationRetrySeconds: number;
+  /** The managed admin account on zero-touch Macs, and how old its password may get. */
+  localAdminShortName: string;
+  localAdminRotationDays: number;
 }
+
+/** Kinds whose new value Keep makes (vaulted pending before the send); a FileVault key is made by the Mac. */
+const generated = (kind: RotatableSecretKind) => kind !== 'filevault-prk';
 
 /** Devices started per sweep: the next sweep takes the rest. */
 const SWEEP_PAGE = 500;
+
+/** The rotation id of a scheduled rotation begins with this (a Recovery Lock's kept its first form). */
+const scheduleTag: Record<RotatableSecretKind, string> = {
+  'recovery-lock': 'schedule',
+  'filevault-prk': 'schedule-filevault-prk',
+  'local-admin': 'schedule-local-admin',
+};
 
 export function createSecretRotationActivities(deps: {
   db: Kysely<CoreDatabase>;
@@ -67,6 +81,83 @@ export function createSecretRotationActivities(deps: {
       .execute();
   }
 
+  /** The GUID of the managed admin, from the Mac's last AutoSetupAdminAccounts answer (kept in its facts). */
+  async function localAdminGuid(deviceId: string): Promise<string | undefined> {
+    const row = await db
+      .selectFrom('devices')
+      .select(sql<unknown>`facts->'deviceInformation'->'AutoSetupAdminAccounts'`.as('accounts'))
+      .where('id', '=', deviceId)
+      .executeTakeFirst();
+    const accounts = Array.isArray(row?.accounts) ? (row.accounts as Record<string, unknown>[]) : [];
+    const account = accounts.find((a) => a?.shortName === settings.localAdminShortName);
+    return typeof account?.GUID === 'string' ? account.GUID : undefined;
+  }
+
+  async function dueRecoveryLocks() {
+    const rows = await db
+      .selectFrom('devices as d')
+      .leftJoin('vault_secrets as v', (join) =>
+        join
+          .onRef('v.device_id', '=', 'd.id')
+          .on('v.kind', '=', 'recovery-lock')
+          .on('v.state', '=', 'current'),
+      )
+      .select(['d.id', 'v.version'])
+      .where('d.platform', '=', 'apple')
+      .where('d.enrollment_status', '=', 'enrolled')
+      .where(sql<boolean>`d.facts->'deviceInformation'->'IsAppleSilicon' = 'true'::jsonb`)
+      .where((eb) =>
+        eb.or([
+          eb('v.id', 'is', null),
+          eb('v.created_at', '<', new Date(Date.now() - settings.rotationDays * 86_400_000)),
+        ]),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('vault_secrets as p')
+              .select('p.id')
+              .whereRef('p.device_id', '=', 'd.id')
+              .where('p.kind', '=', 'recovery-lock')
+              .where('p.state', '=', 'pending'),
+          ),
+        ),
+      )
+      .orderBy('d.id')
+      .limit(SWEEP_PAGE)
+      .execute();
+    return rows.map((row) => ({ ...row, kind: 'recovery-lock' as const }));
+  }
+
+  /** Only a managed admin Keep created (in Setup Assistant) is rotated: none is made afterwards. */
+  async function dueLocalAdmins() {
+    const rows = await db
+      .selectFrom('devices as d')
+      .innerJoin('vault_secrets as v', (join) =>
+        join.onRef('v.device_id', '=', 'd.id').on('v.kind', '=', 'local-admin').on('v.state', '=', 'current'),
+      )
+      .select(['d.id', 'v.version'])
+      .where('d.enrollment_status', '=', 'enrolled')
+      .where('v.created_at', '<', new Date(Date.now() - settings.localAdminRotationDays * 86_400_000))
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('vault_secrets as p')
+              .select('p.id')
+              .whereRef('p.device_id', '=', 'd.id')
+              .where('p.kind', '=', 'local-admin')
+              .where('p.state', '=', 'pending'),
+          ),
+        ),
+      )
+      .orderBy('d.id')
+      .limit(SWEEP_PAGE)
+      .execute();
+    return rows.map((row) => ({ ...row, kind: 'local-admin' as const }));
+  }
+
   /** The command that gives the device its next secret of each kind. */
   const rotations: {
     [K in RotatableSecretKind]: (input: {
@@ -88,6 +179,25 @@ export function createSecretRotationActivities(deps: {
           requestType: 'SetRecoveryLock',
           ...(current ? { currentPassword: current.toString('utf8') } : {}),
           newPassword: pending.secret.toString('utf8'),
+        },
+        commandUuid,
+      );
+    },
+    // SetAutoAdminPassword names the account by the GUID the Mac reported for it in DeviceInformation.
+    'local-admin': async ({ deviceId, rotationId, commandUuid }) => {
+      const guid = await localAdminGuid(deviceId);
+      if (!guid || !(await vault.readCurrent(deviceId, 'local-admin'))) return undefined;
+      const pending = await vault.storePending(
+        deviceId,
+        'local-admin',
+        rotationId,
+        Buffer.from(generateDevicePassword(), 'utf8'),
+      );
+      return buildCommand(
+        {
+          requestType: 'SetAutoAdminPassword',
+          guid,
+          passwordHash: localAdminPasswordHash(pending.secret.toString('utf8')),
         },
         commandUuid,
       );
@@ -154,54 +264,22 @@ export function createSecretRotationActivities(deps: {
 
     /**
      * The rotation sweep: with `vault.recoveryLock`, every enrolled Apple silicon Mac without a Recovery Lock
-     * password in the vault gets one, and one older than `vault.rotationDays` a new one. A Mac whose rotation is
-     * still waiting or retrying is left to it.
+     * password in the vault gets one, and one older than `vault.rotationDays` a new one; a managed admin's password
+     * older than `vault.localAdminRotationDays` gets a new one (Keep only creates those in Setup Assistant). A Mac
+     * whose rotation is still waiting or retrying is left to it.
      */
     async startDueSecretRotations({
       edgeTaskQueue,
     }: {
       edgeTaskQueue: string;
     }): Promise<{ started: number }> {
-      if (!settings.recoveryLock) return { started: 0 };
-      const due = await db
-        .selectFrom('devices as d')
-        .leftJoin('vault_secrets as v', (join) =>
-          join
-            .onRef('v.device_id', '=', 'd.id')
-            .on('v.kind', '=', 'recovery-lock')
-            .on('v.state', '=', 'current'),
-        )
-        .select(['d.id', 'v.version'])
-        .where('d.platform', '=', 'apple')
-        .where('d.enrollment_status', '=', 'enrolled')
-        .where(sql<boolean>`d.facts->'deviceInformation'->'IsAppleSilicon' = 'true'::jsonb`)
-        .where((eb) =>
-          eb.or([
-            eb('v.id', 'is', null),
-            eb('v.created_at', '<', new Date(Date.now() - settings.rotationDays * 86_400_000)),
-          ]),
-        )
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('vault_secrets as p')
-                .select('p.id')
-                .whereRef('p.device_id', '=', 'd.id')
-                .where('p.kind', '=', 'recovery-lock')
-                .where('p.state', '=', 'pending'),
-            ),
-          ),
-        )
-        .orderBy('d.id')
-        .limit(SWEEP_PAGE)
-        .execute();
+      const due = [...(settings.recoveryLock ? await dueRecoveryLocks() : []), ...(await dueLocalAdmins())];
       let started = 0;
       for (const device of due)
         if (
-          await startRotation(`schedule-${device.id}-v${device.version ?? 0}`, {
+          await startRotation(`${scheduleTag[device.kind]}-${device.id}-v${device.version ?? 0}`, {
             deviceId: device.id,
-            kind: 'recovery-lock',
+            kind: device.kind,
             edgeTaskQueue,
             reason: 'schedule',
           })
@@ -307,8 +385,8 @@ export function createSecretRotationActivities(deps: {
       // The audit entry is written first: the vault never shows a change its trail does not.
       if (error === undefined) {
         await audit(deviceId, 'secret.rotated', { kind, rotationId });
-        // A FileVault key is vaulted when the Mac's answer is escrowed; a Recovery Lock password was vaulted pending.
-        if (kind === 'recovery-lock') await vault.confirmRotation(deviceId, kind, rotationId);
+        // A FileVault key is vaulted when the Mac's answer is escrowed; a password Keep made was vaulted pending.
+        if (generated(kind)) await vault.confirmRotation(deviceId, kind, rotationId);
         return;
       }
       await audit(deviceId, 'secret.rotation-failed', { kind, rotationId, error });

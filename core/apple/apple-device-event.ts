@@ -26,6 +26,7 @@ export type AppleDeviceEvent =
       commandUuid: string;
       status: 'Acknowledged' | 'Error' | 'CommandFormatError' | 'NotNow';
       result?: Record<string, unknown>;
+      sealedResult?: string;
       errorChain?: unknown[];
     }
   | { kind: 'declarative-status'; enrollmentId: string; at: string; report: unknown };
@@ -78,6 +79,7 @@ export function appleDeviceEvent(event: AppleDeviceEvent): DeviceEvent {
           commandUuid: event.commandUuid,
           outcome: OUTCOMES[event.status],
           ...(event.result ? { result: event.result } : {}),
+          ...(event.sealedResult ? { sealedResult: event.sealedResult } : {}),
           ...(event.errorChain ? { errorChain: event.errorChain } : {}),
         },
       };

@@ -733,6 +733,25 @@ export const vaultSettings = z
       .describe(
         'After a device refuses a rotation, it is tried again after this long, doubling each time up to a day, in seconds.',
       ),
+    localAdmin: bool
+      .default(false)
+      .describe(
+        'Zero-touch (ADE) Macs get a hidden managed admin account in Setup Assistant (AccountConfiguration) with a random password escrowed in the vault.',
+      ),
+    localAdminShortName: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_-]{0,30}$/, 'expected a macOS short name (lowercase letters, digits, _ and -)')
+      .default('keepadmin')
+      .describe('Short name of the managed admin account Keep creates on zero-touch Macs.'),
+    localAdminRotationDays: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .default(30)
+      .describe(
+        "A managed admin's password older than this is rotated by the hourly rotation sweep (SetAutoAdminPassword), in days.",
+      ),
   })
   .superRefine((vault, ctx) => {
     if (vault.kms !== 'pkcs11') return;

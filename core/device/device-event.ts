@@ -28,6 +28,8 @@ export interface DeviceEventData {
     outcome: CommandOutcome;
     /** Command-specific result keys as JSON. */
     result?: Record<string, unknown>;
+    /** Instead of `result` when it holds a secret: sealed to the core (core/device/sealed-command-result.ts). */
+    sealedResult?: string;
     errorChain?: unknown[];
   };
   /** The device reported state unasked (Apple: a declarative status report); merged into its inventory. */

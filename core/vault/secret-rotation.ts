@@ -3,9 +3,13 @@
 import type { VaultSecretKind } from './vault-envelope.js';
 
 /** Secrets Keep can change on the device (a bootstrap token is the device's own, and is not rotated). */
-export type RotatableSecretKind = Extract<VaultSecretKind, 'recovery-lock' | 'filevault-prk'>;
+export type RotatableSecretKind = Extract<VaultSecretKind, 'recovery-lock' | 'filevault-prk' | 'local-admin'>;
 
-export const ROTATABLE_SECRET_KINDS: readonly RotatableSecretKind[] = ['recovery-lock', 'filevault-prk'];
+export const ROTATABLE_SECRET_KINDS: readonly RotatableSecretKind[] = [
+  'recovery-lock',
+  'filevault-prk',
+  'local-admin',
+];
 
 export const isRotatableSecretKind = (kind: string): kind is RotatableSecretKind =>
   (ROTATABLE_SECRET_KINDS as readonly string[]).includes(kind);

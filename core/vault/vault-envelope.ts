@@ -4,14 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { KeyRing, KeyRingError } from '../crypto/key-ring.js';
 import { KmsError, type Kms } from './kms.js';
 
-/** What a secret kind is: one value per device and kind, versioned. */
-export type VaultSecretKind = 'bootstrap-token' | 'filevault-prk' | 'recovery-lock' | 'bitlocker-recovery';
+/** What a secret kind is: one value per device and kind, versioned. `local-admin`: the managed admin's password. */
+export type VaultSecretKind =
+  'bootstrap-token' | 'filevault-prk' | 'recovery-lock' | 'bitlocker-recovery' | 'local-admin';
 
 export const VAULT_SECRET_KINDS: readonly VaultSecretKind[] = [
   'bootstrap-token',
   'filevault-prk',
   'recovery-lock',
   'bitlocker-recovery',
+  'local-admin',
 ];
 
 export interface VaultSecretAddress {

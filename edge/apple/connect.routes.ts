@@ -4,6 +4,9 @@ import { edgeMetrics } from '../edge-metrics.js';
 import { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import { decodeCommandReport, type CommandReport } from '../../core/apple/command-report.js';
+import { holdsSecretResult } from '../../core/apple/commands/index.js';
+import { sealCommandResult } from '../../core/device/sealed-command-result.js';
+import type { BoxRecipient } from '../../core/crypto/sealed-box.js';
 import { plistToJson } from '../../core/apple/plist-json.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
@@ -18,6 +21,8 @@ import { DeviceRefusal } from '../errors.js';
 
 export interface ConnectDeps {
   db: Kysely<EdgeDatabase>;
+  /** The core's sealing key (edge/core-sealing-key.ts): answers with a secret are sealed to it. */
+  coreRecipient: () => Promise<BoxRecipient>;
   identity: DeviceIdentityOptions;
   onOutbox?: () => void;
   /** Opens the command bodies sealed at rest. */
@@ -50,6 +55,17 @@ export function connectRoutes(deps: ConnectDeps) {
           enrollment.id,
           'user channel not open: send TokenUpdate first',
         );
+      const result =
+        report.status === 'Idle' || report.status === 'NotNow'
+          ? undefined
+          : (plistToJson(report.result) as Record<string, unknown>);
+      const commandUuid = report.status === 'Idle' ? '' : report.commandUuid;
+      // An answer with a secret is sealed to the core before it is stored: not even this edge can read it back.
+      // Asked before the transaction, so none is held open while the core's key is fetched (once per process).
+      const sealedResult =
+        result && holdsSecretResult(result)
+          ? sealCommandResult(await deps.coreRecipient(), commandUuid, result)
+          : undefined;
       const next = await deps.db.transaction().execute(async (tx) => {
         if (report.status !== 'Idle') {
           const fresh = await recordReport(tx, {
@@ -64,9 +80,7 @@ export function connectRoutes(deps: ConnectDeps) {
               at: new Date().toISOString(),
               commandUuid: report.commandUuid,
               status: report.status,
-              ...(report.status === 'NotNow'
-                ? {}
-                : { result: plistToJson(report.result) as Record<string, unknown> }),
+              ...(sealedResult ? { sealedResult } : result ? { result } : {}),
               ...(report.status === 'Error' || report.status === 'CommandFormatError'
                 ? { errorChain: report.errorChain }
                 : {}),

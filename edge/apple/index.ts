@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import { checkinRoutes, type CheckinDeps } from './checkin.routes.js';
+import { coreSealingRecipient } from '../core-sealing-key.js';
 import { connectRoutes } from './connect.routes.js';
 import { depEnrollRoutes } from './dep-enroll.routes.js';
 import { profileRoutes } from './profile.routes.js';
@@ -35,7 +36,18 @@ export function appleRoutes(deps: AppleRoutesDeps) {
       }),
     )
     .route('/', checkinRoutes(deps))
-    .route('/', connectRoutes(deps))
+    .route(
+      '/',
+      connectRoutes({
+        ...deps,
+        coreRecipient: () =>
+          coreSealingRecipient({
+            temporal: deps.temporal,
+            coreTaskQueue: deps.coreTaskQueue,
+            timeoutMs: deps.temporalTimeoutMs,
+          }),
+      }),
+    )
     .route('/', depEnrollRoutes(deps))
     .route('/', profileRoutes(deps))
     .route('/', depSignInRoutes({ ...deps, timeoutMs: SIGN_IN_TIMEOUT_MS }))

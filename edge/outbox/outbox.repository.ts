@@ -60,7 +60,7 @@ export function oldestPending(
 }
 
 /**
- * Relayed: the core holds the event now, so a command's answer (which may carry a secret) is dropped from the
+ * Relayed: the core holds the event now, so a command's answer (sealed, or in clear) is dropped from the
  * row; retention keeps the rest (kind, command UUID, status, times).
  */
 export async function markRelayed(db: Db, ids: readonly string[]): Promise<void> {
@@ -70,7 +70,7 @@ export async function markRelayed(db: Db, ids: readonly string[]): Promise<void>
       // Neutral events keep it under `data`; rows from before they were neutral, at the top.
       .set({
         relayed_at: new Date(),
-        event: sql`((event #- '{data,result}') #- '{data,errorChain}') - 'result' - 'errorChain'`,
+        event: sql`(((event #- '{data,result}') #- '{data,sealedResult}') #- '{data,errorChain}') - 'result' - 'errorChain' - 'sealedResult'`,
       })
       .where('id', 'in', ids)
       .execute();

@@ -6,7 +6,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createVault } from '../../activities/vault/vault.js';
+import { coreSealingKey } from '../../core/crypto/core-sealing-key.js';
 import { KeyRing } from '../../core/crypto/key-ring.js';
+import { ringSealingKey } from '../../core/crypto/ring-sealing-key.js';
+import { commandResultContext } from '../../core/device/sealed-command-result.js';
 import { createLogger } from '../../core/log/logger.js';
 import { keyRingKms } from '../../core/vault/key-ring-kms.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
@@ -180,5 +183,66 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(haystack.includes(recoveryKey)).toBe(false);
     expect(haystack.includes(newRecoveryKey)).toBe(false);
     expect(haystack.includes(retriedRecoveryKey)).toBe(false);
+  });
+
+  // Last: it stops the outbox relay, to look at the answer while it waits at the edge.
+  it('keeps an answer that carries the key sealed to the core in the edge outbox until it is relayed', async () => {
+    await planes.relay.stop();
+    const sent = await api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'SecurityInfo' });
+    expect(sent.status).toBe(202);
+    const commandUuid = sent.body.commandUuid as string;
+    const row = await eventually(
+      async () =>
+        (
+          await planes.database.edge.db
+            .selectFrom('outbox')
+            .select(['id', 'event', 'relayed_at'])
+            .where('relayed_at', 'is', null)
+            .execute()
+        ).find((r) => JSON.stringify(r.event).includes(commandUuid)),
+      WAIT_MS,
+    );
+    const stored = JSON.stringify(row.event);
+    // Stored, not yet relayed: no key, not even the ciphertext to the escrow certificate, and no answer in clear.
+    expect(stored).not.toContain('FDE_PersonalRecoveryKeyCMS');
+    expect(stored).not.toContain(mac.state.fileVault.personalRecoveryKey!);
+    const sealed = (row.event as { data: { sealedResult: string } }).data.sealedResult;
+    expect(sealed).toEqual(expect.any(String));
+    // The edge's own keys cannot open it; the core's can (the positive control: the answer is in there).
+    const context = commandResultContext(commandUuid);
+    expect(() =>
+      ringSealingKey(KeyRing.parse(planes.edgeConfig.edge.secretKeys), 'core-sealing-key').open(
+        sealed,
+        context,
+      ),
+    ).toThrow();
+    const opened = coreSealingKey(KeyRing.parse(planes.coreConfig.core.secretKeys)).open(sealed, context);
+    expect(opened.toString('utf8')).toContain('FDE_PersonalRecoveryKeyCMS');
+
+    // Relayed by hand: the core opens it (the key it holds is still the Mac's current one) and the edge forgets it.
+    while ((await planes.relay.drainOnce()) > 0);
+    const answered = await eventually(
+      async () =>
+        planes.database.core.db
+          .selectFrom('device_commands')
+          .select('status')
+          .where('command_uuid', '=', commandUuid)
+          .where('status', '=', 'acknowledged')
+          .executeTakeFirst(),
+      WAIT_MS,
+    );
+    expect(answered.status).toBe('acknowledged');
+    const relayed = await planes.database.edge.db
+      .selectFrom('outbox')
+      .select('event')
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(relayed.event)).not.toContain('sealedResult');
+    const { facts } = await planes.database.core.db
+      .selectFrom('devices')
+      .select('facts')
+      .where('id', '=', deviceId)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(facts)).toContain('FDE_Enabled');
   });
 });

@@ -1,7 +1,9 @@
 // Zero-touch enrollment end to end: the admin imports the ABM server token, the dep-sync run records the devices the
 // fake ABM assigns to Keep and assigns them the zero-touch profile; a simulated Mac in Setup Assistant fetches its
 // profile, enrols through the real edge (HTTPS), Temporal and core, joins its owner's teams from a real slapd, and
-// gets DeviceConfigured once its baseline is acknowledged.
+// gets DeviceConfigured once its baseline is acknowledged. With `vault.localAdmin` the Mac also gets a hidden managed
+// admin in Setup Assistant (AccountConfiguration), whose password is vaulted, revealed once and rotated
+// (SetAutoAdminPassword); the simulated Mac checks each password against the hash it was given.
 import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:https';
 import { serve, type ServerType } from '@hono/node-server';
@@ -10,17 +12,23 @@ import { webhookSignature } from '../../activities/webhook/signed-webhook.js';
 import { startCoreWorker } from '../../activities/core-worker.js';
 import type { createAdminApp } from '../../admin/app.js';
 import { generateToken } from '../../admin/auth/token-hash.js';
+import { createVault } from '../../activities/vault/vault.js';
 import { createTokenKeyPair } from '../../core/apple/dep/index.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
+import { keyRingKms } from '../../core/vault/key-ring-kms.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
 import { pemBlocks } from '../../core/pki/pem.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { createFakeDep } from '../fakes/dep/fake-dep.js';
 import { serverTokenFile, testServerToken } from '../fakes/dep/server-token-file.js';
+import { passwordOpens } from '../sim/apple/local-admin-account.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from '../support/apple-requests.js';
 import { addGroup, addUser, groupDn, userDn } from '../support/directory-seed.js';
 import { freePort } from '../support/global-setup.js';
 import { planesAdminApp } from '../support/planes-admin.js';
+import { decodedHistoryText, edgeDatabaseText } from '../support/secret-search.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { slapdInstalled, startSlapd, type Slapd } from '../support/slapd.js';
 import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca.js';
@@ -100,6 +108,8 @@ describe.skipIf(!slapdInstalled())(
         KEEP_DIRECTORY_CA_FILE: slapd.caFile,
         KEEP_DEP_ONBOARDING_WEBHOOK_URL: `http://127.0.0.1:${receiverPort}/keep-events`,
         KEEP_DEP_ONBOARDING_WEBHOOK_SECRET: webhookSecret,
+        KEEP_VAULT_LOCAL_ADMIN: 'true',
+        KEEP_VAULT_ROTATION_RETRY_SECONDS: '1',
       },
     }));
 
@@ -311,6 +321,143 @@ describe.skipIf(!slapdInstalled())(
         teams: string[];
       };
       expect(shown).toMatchObject({ status: 'configured', teams: ['Engineering', 'Platform'] });
+    });
+
+    describe('the managed local admin (LAPS) of the first Mac', () => {
+      const passwords: string[] = [];
+      let mac: SimulatedAppleDevice;
+      let deviceId: string;
+      const vault = () =>
+        createVault({
+          db: planes.database.core.db,
+          kms: keyRingKms(KeyRing.parse(planes.coreConfig.core.secretKeys)),
+        });
+      const current = async () => (await vault().readCurrent(deviceId, 'local-admin'))?.toString();
+      const versions = () =>
+        planes.database.core.db
+          .selectFrom('vault_secrets')
+          .select(['version', 'state'])
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', 'local-admin')
+          .orderBy('version')
+          .execute();
+      const listed = async () => {
+        const answer = (await (await api('GET', `/v1/devices/${deviceId}/secrets`)).json()) as {
+          items: Record<string, unknown>[];
+        };
+        return answer.items.find((i) => i.kind === 'local-admin');
+      };
+      const opens = (password: string) => passwordOpens(mac.state.localAdmin!.hash, password);
+      async function reveal(reason: string): Promise<string> {
+        const asked = await api('POST', `/v1/devices/${deviceId}/secrets/local-admin/reveal-requests`, {
+          reason,
+        });
+        expect(asked.status).toBe(201);
+        const { id } = (await asked.json()) as { id: string };
+        const shown = await api('POST', `/v1/secret-reveal-requests/${id}/reveal`);
+        expect(shown.status).toBe(200);
+        return ((await shown.json()) as { secret: string }).secret;
+      }
+      const rotatedFrom = (previous: string) =>
+        eventually(async () => {
+          const now = await current();
+          return now && now !== previous ? now : undefined;
+        }, WAIT_MS);
+
+      it('creates a hidden admin in Setup Assistant whose password the vault holds, checked by the Mac', async () => {
+        mac = devices[0]!;
+        deviceId = await enrolledDeviceId(mac);
+        expect(mac.state.localAdmin).toMatchObject({ shortName: 'keepadmin', hidden: true });
+        const password = await eventually(current, WAIT_MS);
+        expect(password).toMatch(/^([A-Z2-9]{4}-){5}[A-Z2-9]{4}$/);
+        // The Mac derives the password with the salt and iterations it was sent; a wrong one does not open it.
+        expect(opens(password)).toBe(true);
+        expect(opens(`${password}x`)).toBe(false);
+        expect(await versions()).toEqual([{ version: 1, state: 'current' }]);
+        expect(await listed()).toMatchObject({ version: 1, valid: true, rotationError: null });
+        // The Mac reported the account's GUID, which SetAutoAdminPassword names it by.
+        const { facts } = await planes.database.core.db
+          .selectFrom('devices')
+          .select('facts')
+          .where('id', '=', deviceId)
+          .executeTakeFirstOrThrow();
+        expect(JSON.stringify(facts)).toContain(mac.state.localAdmin!.guid);
+        passwords.push(password);
+      });
+
+      it('reveals the password once, then rotates it on the Mac with SetAutoAdminPassword', async () => {
+        expect(await reveal('help desk needs admin rights')).toBe(passwords[0]);
+        const rotated = await rotatedFrom(passwords[0]!);
+        expect(opens(rotated)).toBe(true);
+        expect(opens(passwords[0]!)).toBe(false);
+        expect(await versions()).toEqual([
+          { version: 1, state: 'superseded' },
+          { version: 2, state: 'current' },
+        ]);
+        passwords.push(rotated);
+      });
+
+      it('keeps the previous password current and flagged when the Mac refuses, and retries', async () => {
+        mac.state.refusing = new Set(['SetAutoAdminPassword']);
+        expect(await reveal('second look')).toBe(passwords[1]);
+        const flagged = await eventually(async () => {
+          const row = await listed();
+          return row?.rotationError ? row : undefined;
+        }, WAIT_MS);
+        expect(flagged).toMatchObject({
+          version: 2,
+          valid: true,
+          rotationError: 'the device answered Error',
+        });
+        expect(await current()).toBe(passwords[1]);
+        expect(opens(passwords[1]!)).toBe(true);
+
+        mac.state.refusing = undefined;
+        const retried = await rotatedFrom(passwords[1]!);
+        expect(opens(retried)).toBe(true);
+        expect(await listed()).toMatchObject({ rotationError: null, rotationFailedAt: null });
+        passwords.push(retried);
+      });
+
+      it('rotates a password older than vault.localAdminRotationDays on the hourly sweep', async () => {
+        // Thirty-one days pass for the current version.
+        await planes.database.core.db
+          .updateTable('vault_secrets')
+          .set({ created_at: new Date(Date.now() - 31 * 86_400_000) })
+          .where('device_id', '=', deviceId)
+          .where('kind', '=', 'local-admin')
+          .where('state', '=', 'current')
+          .execute();
+        await planes.temporal.schedule
+          .getHandle(workflowIds.secretRotationSweep(planes.coreConfig.core.taskQueue))
+          .trigger();
+        const rotated = await rotatedFrom(passwords[2]!);
+        expect(opens(rotated)).toBe(true);
+        passwords.push(rotated);
+      });
+
+      it('leaves the passwords nowhere in the edge database or any decoded Temporal payload', async () => {
+        const { text } = await edgeDatabaseText(planes);
+        const haystack = await decodedHistoryText(planes);
+        // Positive controls: the commands that carried the hashes are in both places the search looks.
+        const commands = await planes.database.core.db
+          .selectFrom('device_commands')
+          .select('command_uuid')
+          .where('device_id', '=', deviceId)
+          .where('request_type', 'in', ['AccountConfiguration', 'SetAutoAdminPassword'])
+          .execute();
+        expect(commands.length).toBeGreaterThanOrEqual(passwords.length);
+        for (const { command_uuid } of commands) expect(text).toContain(command_uuid);
+        expect(haystack).toContain(deviceId);
+        for (const password of passwords)
+          for (const form of [password, Buffer.from(password).toString('base64')]) {
+            expect(text.includes(form), form).toBe(false);
+            expect(haystack.includes(form), form).toBe(false);
+          }
+        // Nor the hash the Mac keeps (whoever holds it can guess offline).
+        const entropy = mac.state.localAdmin!.hash.entropy.toString('base64');
+        expect(text.includes(entropy) || haystack.includes(entropy)).toBe(false);
+      });
     });
 
     it('finishes an enrollment whose owner lookup met a directory outage once the directory is back', async () => {

@@ -15,6 +15,7 @@ import { addDeviceEvent } from '../../edge/outbox/outbox.repository.js';
 import { identityFrom, signedRequest } from '../support/apple-requests.js';
 import { createTestCa } from '../support/test-ca.js';
 import { useTestDatabase } from '../support/test-context.js';
+import { generateBoxKeyPair } from '../../core/crypto/sealed-box.js';
 
 /** Parses the text exposition format into `name{labels}` → value (the sample lines; comments skipped). */
 function parseMetrics(text: string): Map<string, number> {
@@ -49,6 +50,8 @@ describe('edge metrics', () => {
           connectRoutes({
             db: database.edge.db,
             keyRing,
+            // These answers hold no secret: nothing is sealed to it.
+            coreRecipient: async () => generateBoxKeyPair().recipient,
             identity: { trust: () => trust, isRevoked: () => false },
           }),
         ),

@@ -14,6 +14,8 @@ export const COMMAND_SCHEMA_FILES: Record<RequestType, string> = {
   RotateFileVaultKey: 'rotate.file.vault.key',
   SetRecoveryLock: 'passcode.recovery.set',
   VerifyRecoveryLock: 'passcode.recovery.verify',
+  AccountConfiguration: 'account.configuration',
+  SetAutoAdminPassword: 'set.auto.admin.password',
   DeclarativeManagement: 'declarativemanagement',
   RestartDevice: 'device.restart',
   ShutDownDevice: 'device.shutdown',

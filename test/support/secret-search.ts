@@ -43,3 +43,14 @@ export async function decodedHistoryText(planes: TestPlanes): Promise<string> {
   }
   return texts.join('\n');
 }
+
+/**
+ * `text` with the `<data>` values of the property lists inside it decoded too (a command's plist in a history is
+ * a JSON string, so its line breaks arrive escaped): a profile inside an InstallProfile, for instance.
+ */
+export function withPlistData(text: string): string {
+  const data = [...text.matchAll(/<data>([^<]*)<\/data>/g)].map((m) =>
+    Buffer.from(m[1]!.replace(/\\[nt]|\s/g, ''), 'base64').toString('latin1'),
+  );
+  return [text, ...data].join('\n');
+}

@@ -227,6 +227,64 @@ export const appleCommands = {
     carriesSecret: true,
     secretResults: [],
   }),
+  /**
+   * Has Setup Assistant create a local admin account on an ADE Mac awaiting configuration; Keep's zero-touch
+   * enrollment sends it with the managed admin whose password the vault holds.
+   * https://developer.apple.com/documentation/devicemanagement/accountconfigurationcommand
+   */
+  AccountConfiguration: command({
+    params: appleObject({
+      skipPrimarySetupAccountCreation: z.boolean().optional(),
+      setPrimarySetupAccountAsRegularUser: z.boolean().optional(),
+      autoSetupAdminAccounts: z
+        .array(
+          appleObject(
+            {
+              shortName: text.min(1),
+              fullName: text.optional(),
+              passwordHash: base64.optional(),
+              hidden: z.boolean().optional(),
+            },
+            // Apple spells these keys in camelCase.
+            { shortName: 'shortName', fullName: 'fullName', passwordHash: 'passwordHash', hidden: 'hidden' },
+          ),
+        )
+        .optional(),
+      managedLocalUserShortName: text.optional(),
+    }),
+    build: (p) =>
+      keys({
+        SkipPrimarySetupAccountCreation: p.skipPrimarySetupAccountCreation,
+        SetPrimarySetupAccountAsRegularUser: p.setPrimarySetupAccountAsRegularUser,
+        AutoSetupAdminAccounts: p.autoSetupAdminAccounts?.map((account) =>
+          keys({
+            shortName: account.shortName,
+            fullName: account.fullName,
+            passwordHash: account.passwordHash,
+            hidden: account.hidden,
+          }),
+        ),
+        ManagedLocalUserShortName: p.managedLocalUserShortName,
+      }),
+    helpdesk: false,
+    /** A password hash is a secret too: whoever holds it can guess offline. */
+    carriesSecret: true,
+    secretResults: [],
+  }),
+  /**
+   * Changes the password of the admin account AccountConfiguration created (named by its GUID).
+   * https://developer.apple.com/documentation/devicemanagement/setautoadminpasswordcommand
+   */
+  SetAutoAdminPassword: command({
+    params: appleObject(
+      { guid: text.min(1), passwordHash: base64 },
+      { guid: 'GUID', passwordHash: 'passwordHash' },
+    ),
+    build: (p) => ({ GUID: p.guid, passwordHash: p.passwordHash }),
+    helpdesk: false,
+    carriesSecret: true,
+    secretResults: [],
+  }),
   /** https://developer.apple.com/documentation/devicemanagement/declarativemanagementcommand */
   DeclarativeManagement: command({
     params: appleObject({ data: base64.optional() }),

@@ -5,5 +5,11 @@ export { buildCommand, buildRawCommand, serializeCommand } from './build-command
 export { InvalidCommandError } from './command-error.js';
 export { decodeDeviceInformation, type DeviceInformationFacts } from './device-information.js';
 export { decodeSecurityInfo, type SecurityInfoFacts, type FileVaultFacts } from './security-info.js';
-export { redactSecrets, REDACTED, SECRET_RESULT_KEYS, type RedactedResult } from './secret-results.js';
+export {
+  holdsSecretResult,
+  redactSecrets,
+  REDACTED,
+  SECRET_RESULT_KEYS,
+  type RedactedResult,
+} from './secret-results.js';
 export { appleResultFacts } from './result-facts.js';

@@ -28,6 +28,20 @@ function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Whether `result` holds a value that is secret in any command's answer. The edge asks before it knows which
+ * command answered (a report names only its UUID), so it checks every RequestType's paths.
+ */
+export function holdsSecretResult(result: Record<string, unknown>): boolean {
+  return Object.values(SECRET_RESULT_KEYS).some((paths) =>
+    paths.some((path) => {
+      let value: unknown = result;
+      for (const key of path) value = isObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
+      return value !== undefined;
+    }),
+  );
+}
+
 /** A copy of `result` with every secret value of its RequestType replaced; the input is not changed. */
 export function redactSecrets(requestType: string, result: Record<string, unknown>): RedactedResult {
   return hideSecrets(requestType, result, (parent, key) => (parent[key] = REDACTED));

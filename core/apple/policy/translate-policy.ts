@@ -57,17 +57,19 @@ export function translatePolicy(
     result.commands.push(...(out.commands ?? []));
     result.notApplicable.push(...(out.notApplicable ?? []));
     if (out.payloads?.length) {
+      // A profile with a secret goes by InstallProfile, encrypted to the device's identity: a declared profile
+      // waits at the edge under the edge's own key, which a compromised edge could open.
+      const declared = viaDeclaration && !out.containsSecrets;
       const set: ProfilePayloadSet = {
         identifier: env.identifier(`profile.${name}`),
         displayName: `${policy.name}: ${name}`,
         setting: name,
         payloads: out.payloads,
         containsSecrets: out.containsSecrets ?? false,
-        delivery: viaDeclaration ? 'declaration' : 'command',
+        delivery: declared ? 'declaration' : 'command',
       };
       result.profiles.push(set);
-      if (viaDeclaration)
-        result.declarations.push({ ...legacyProfileDeclaration(set, context), setting: name });
+      if (declared) result.declarations.push({ ...legacyProfileDeclaration(set, context), setting: name });
     }
   }
   result.declarations.push(...management(policy, result.declarations, env.identifier));

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createDeviceEventIngestActivities } from '../../../activities/device/device-event-ingest.activities.js';
 import { corePlatforms } from '../../../activities/platforms.js';
+import { KeyRing } from '../../../core/crypto/key-ring.js';
 import type { RelayedDeviceEvent } from '../../../core/device/device-event-batch.js';
 import type { DeviceEvent } from '../../../core/device/device-event.js';
 import { useTestDatabase } from '../../support/test-context.js';
@@ -11,7 +12,11 @@ import { useTestDatabase } from '../../support/test-context.js';
 describe('device event ingest', () => {
   const database = useTestDatabase();
   const activities = () =>
-    createDeviceEventIngestActivities({ db: database.core.db, platforms: corePlatforms() });
+    createDeviceEventIngestActivities({
+      db: database.core.db,
+      platforms: corePlatforms(),
+      keyRing: KeyRing.parse(KeyRing.generateSpec()),
+    });
   let nextId = 1;
   const relayed = (deviceId: string, event: Omit<DeviceEvent, 'platform' | 'at'>): RelayedDeviceEvent => ({
     outboxId: String(nextId++),

@@ -16,6 +16,7 @@ import { edgeErrorHandler } from '../../../edge/errors.js';
 import { identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { createTestCa } from '../../support/test-ca.js';
 import { useTestDatabase } from '../../support/test-context.js';
+import { generateBoxKeyPair } from '../../../core/crypto/sealed-box.js';
 
 const fingerprintOf = (identity: Identity) => createHash('sha256').update(identity.cert).digest('hex');
 
@@ -65,7 +66,16 @@ describe('an Idle check-in from the bound certificate', () => {
     const trust = new TrustStore([new X509Certificate(ca.certPem).raw]);
     app = new Hono();
     app.onError(edgeErrorHandler(createLogger('test', 'silent')));
-    app.route('/', connectRoutes({ db, keyRing, identity: { trust: () => trust, isRevoked: () => false } }));
+    app.route(
+      '/',
+      connectRoutes({
+        db,
+        keyRing,
+        // These answers hold no secret: nothing is sealed to it.
+        coreRecipient: async () => generateBoxKeyPair().recipient,
+        identity: { trust: () => trust, isRevoked: () => false },
+      }),
+    );
   });
 
   afterAll(() => pool?.end());

@@ -17,6 +17,7 @@ import { identityFrom, signedRequest } from '../../support/apple-requests.js';
 import { freePort } from '../../support/start-stack.js';
 import { createTestCa } from '../../support/test-ca.js';
 import { useTestDatabase } from '../../support/test-context.js';
+import { generateBoxKeyPair } from '../../../core/crypto/sealed-box.js';
 
 const TOKEN = 'database-down-bootstrap-token';
 const log = createLogger('test', 'silent');
@@ -89,7 +90,16 @@ describe('Postgres unreachable', () => {
     closers.push(() => db.destroy());
     const app = new Hono();
     app.onError(edgeErrorHandler(log));
-    app.route('/', connectRoutes({ db, keyRing, identity: { trust: () => trust, isRevoked: () => false } }));
+    app.route(
+      '/',
+      connectRoutes({
+        db,
+        keyRing,
+        // These answers hold no secret: nothing is sealed to it.
+        coreRecipient: async () => generateBoxKeyPair().recipient,
+        identity: { trust: () => trust, isRevoked: () => false },
+      }),
+    );
     return app;
   }
 

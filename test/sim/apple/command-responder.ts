@@ -1,5 +1,6 @@
 // What a simulated device answers to each MDM command: one handler per RequestType, results from its state.
 // https://developer.apple.com/documentation/devicemanagement/commands-and-queries
+import { randomUUID } from 'node:crypto';
 import { verifySignedData } from '../../../core/cms/index.js';
 import {
   isPlistDict,
@@ -19,6 +20,8 @@ import {
   type InstalledProfile,
 } from './device-state.js';
 import { deviceInformation } from './device-information.js';
+import { readPasswordHash } from './local-admin-account.js';
+import { openEncryptedProfile } from './open-encrypted-profile.js';
 
 export type CommandStatus = 'Acknowledged' | 'Error' | 'CommandFormatError' | 'NotNow';
 
@@ -175,6 +178,36 @@ const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
     if (typeof command.Password !== 'string') return formatError('Password must be a string');
     return ok({ PasswordVerified: state.recoveryLockPassword === command.Password });
   },
+  // Setup Assistant creates the first account it is given, once, and only while it awaits configuration.
+  AccountConfiguration: (command, state) => {
+    if (state.kind !== 'mac') return macOnly('AccountConfiguration');
+    if (!state.awaitingConfiguration)
+      return errorOutcome('MCMDMErrorDomain', 12021, 'The device is not awaiting configuration.');
+    const accounts = command.AutoSetupAdminAccounts;
+    if (accounts === undefined) return ok();
+    const first = Array.isArray(accounts) ? accounts[0] : undefined;
+    if (!isPlistDict(first) || typeof first.shortName !== 'string')
+      return formatError('AutoSetupAdminAccounts must hold a dictionary with a shortName');
+    const hash = readPasswordHash(first.passwordHash);
+    if (typeof hash === 'string') return formatError(hash);
+    state.localAdmin = {
+      guid: randomUUID().toUpperCase(),
+      shortName: first.shortName,
+      hidden: first.hidden === true,
+      hash,
+    };
+    return ok();
+  },
+  SetAutoAdminPassword: (command, state) => {
+    if (state.kind !== 'mac') return macOnly('SetAutoAdminPassword');
+    if (typeof command.GUID !== 'string') return formatError('GUID must be a string');
+    const hash = readPasswordHash(command.passwordHash);
+    if (typeof hash === 'string') return formatError(hash);
+    if (!state.localAdmin || state.localAdmin.guid !== command.GUID)
+      return errorOutcome('MDMClientError', 80, 'No admin account created during enrollment has this GUID.');
+    state.localAdmin = { ...state.localAdmin, hash };
+    return ok();
+  },
   DeclarativeManagement: (command, state) => {
     if (command.Data !== undefined) {
       if (!(command.Data instanceof Uint8Array)) return formatError('Data must be data');
@@ -271,6 +304,8 @@ export function installProfileBytes(state: DeviceState, payload: Uint8Array): Co
     } else {
       profile = parsePlistDict(payload);
     }
+    // A profile encrypted to this device opens with its identity, or not at all.
+    profile = openEncryptedProfile(profile, state.identity);
   } catch {
     return errorOutcome('MCProfileErrorDomain', 1000, 'The profile could not be read.');
   }

@@ -35,6 +35,8 @@ const byKind: Record<DeviceState['kind'], Record<string, Query>> = {
     HostName: (s) => `${s.deviceName.replace(/[^A-Za-z0-9-]/g, '-')}.local`,
     PINRequiredForDeviceLock: () => false,
     PINRequiredForEraseDevice: () => false,
+    AutoSetupAdminAccounts: (s) =>
+      s.localAdmin ? [{ GUID: s.localAdmin.guid, shortName: s.localAdmin.shortName }] : [],
   },
   iphone: {
     ...common,

@@ -2,6 +2,8 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { encryptEnvelopedData } from '../../../core/cms/index.js';
 import { isPlistDict, type PlistDict } from '../../../core/apple/plist-codec.js';
+import type { LocalAdminAccount } from './local-admin-account.js';
+import type { SigningIdentity } from './mdm-signature.js';
 
 export type DeviceKind = 'mac' | 'iphone';
 
@@ -86,6 +88,10 @@ export interface DeviceState {
   declaredProfiles?: Set<string>;
   /** In Setup Assistant after an ADE enrollment whose profile awaits DeviceConfigured. */
   awaitingConfiguration?: boolean;
+  /** The identity the device enrolled with: it opens a profile encrypted to it (EncryptedPayloadContent). */
+  identity?: SigningIdentity;
+  /** macOS only: the admin account Setup Assistant created from AccountConfiguration. */
+  localAdmin?: LocalAdminAccount;
   /** The App Store as this device finds it: what InstallApplication installs for an adam id (iTunesStoreID). */
   appStore?: ReadonlyMap<number, Omit<InstalledApp, 'managed'>>;
 }

@@ -4,12 +4,14 @@ import { buildCommand, decodeSecurityInfo, type CommandSpec } from '../../../cor
 import { decodeStatusReport } from '../../../core/apple/declarative/index.js';
 import { buildPlist, type PlistDict } from '../../../core/apple/plist-codec.js';
 import { decryptEnvelopedData } from '../../../core/cms/index.js';
+import { localAdminPasswordHash } from '../../../core/apple/local-admin-password-hash.js';
 import { createApnsClient } from '../../../edge/apple/push/apns-client.js';
 import { createFakeApns } from '../../fakes/apns/fake-apns.js';
 import { createTestPushCertificate } from '../../support/push-cert.js';
 import { createTestCa } from '../../support/test-ca.js';
 import { checkinProblems, resultProblems, REQUEST_TYPES } from './apple-schemas.js';
 import type { DeviceKind } from './device-state.js';
+import { passwordOpens } from './local-admin-account.js';
 import type { SignatureForm } from './mdm-signature.js';
 import { DeviceOfflineError, SimulatedAppleDevice, type EnrollOptions } from './simulated-device.js';
 import {
@@ -23,7 +25,13 @@ import {
 const pushCa = createTestCa('Sim Push CA');
 const pushCert = createTestPushCertificate({ ca: pushCa });
 /** Commands an iPhone answers with Error: they exist on macOS only. */
-const MAC_ONLY = new Set(['RotateFileVaultKey', 'SetRecoveryLock', 'VerifyRecoveryLock']);
+const MAC_ONLY = new Set([
+  'RotateFileVaultKey',
+  'SetRecoveryLock',
+  'VerifyRecoveryLock',
+  'AccountConfiguration',
+  'SetAutoAdminPassword',
+]);
 
 describe('simulated Apple device against a local MDM server', () => {
   let env: TestEnvironment;
@@ -218,6 +226,8 @@ describe('simulated Apple device against a local MDM server', () => {
         'RestartDevice',
         'ShutDownDevice',
         'DeviceConfigured',
+        'AccountConfiguration',
+        'SetAutoAdminPassword',
       ].sort(),
     );
   });
@@ -269,6 +279,56 @@ describe('simulated Apple device against a local MDM server', () => {
     const verified = reportsOf(device).find((r) => r.dict.CommandUUID === verify.CommandUUID)!;
     expect(verified.dict.PasswordVerified).toBe(true);
     expect(device.state.recoveryLockPassword).toBe('first');
+  });
+
+  it('creates its managed admin from AccountConfiguration only in Setup Assistant, and changes its password only for its GUID', async () => {
+    const device = await enrolled('mac');
+    device.state.awaitingConfiguration = true;
+    const create = buildCommand({
+      requestType: 'AccountConfiguration',
+      autoSetupAdminAccounts: [
+        { shortName: 'admin', passwordHash: localAdminPasswordHash('first'), hidden: true },
+      ],
+    });
+    const malformed = buildCommand({
+      requestType: 'SetAutoAdminPassword',
+      guid: 'any',
+      passwordHash: new TextEncoder().encode(buildPlist({ 'SALTED-SHA512-PBKDF2': { iterations: 1 } })),
+    });
+    for (const command of [create, malformed]) env.mdm.enqueue(device.udid, command);
+    expect((await device.runSession()).map((h) => h.status)).toEqual(['Acknowledged', 'CommandFormatError']);
+    const account = device.state.localAdmin!;
+    expect(account).toMatchObject({ shortName: 'admin', hidden: true });
+    expect(passwordOpens(account.hash, 'first')).toBe(true);
+    expect(passwordOpens(account.hash, 'second')).toBe(false);
+
+    const foreign = buildCommand({
+      requestType: 'SetAutoAdminPassword',
+      guid: randomUUID().toUpperCase(),
+      passwordHash: localAdminPasswordHash('second'),
+    });
+    const change = buildCommand({
+      requestType: 'SetAutoAdminPassword',
+      guid: account.guid,
+      passwordHash: localAdminPasswordHash('second'),
+    });
+    const lookup = buildCommand({ requestType: 'DeviceInformation', queries: ['AutoSetupAdminAccounts'] });
+    for (const command of [foreign, change, lookup]) env.mdm.enqueue(device.udid, command);
+    expect((await device.runSession()).map((h) => h.status)).toEqual([
+      'Error',
+      'Acknowledged',
+      'Acknowledged',
+    ]);
+    expect(passwordOpens(device.state.localAdmin!.hash, 'second')).toBe(true);
+    expect(passwordOpens(device.state.localAdmin!.hash, 'first')).toBe(false);
+    const reported = reportsOf(device).find((r) => r.dict.CommandUUID === lookup.CommandUUID)!;
+    expect(reported.dict.QueryResponses).toEqual({
+      AutoSetupAdminAccounts: [{ GUID: account.guid, shortName: 'admin' }],
+    });
+
+    device.state.awaitingConfiguration = false;
+    env.mdm.enqueue(device.udid, buildCommand({ requestType: 'AccountConfiguration' }));
+    expect((await device.runSession()).map((h) => h.status)).toEqual(['Error']);
   });
 
   it('answers an unknown command with Error and an ErrorChain', async () => {

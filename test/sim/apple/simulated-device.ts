@@ -209,6 +209,7 @@ export class SimulatedAppleDevice {
       ...(options.keyPair ? { keyPair: options.keyPair } : {}),
     });
     this.signer = new MdmSigner(identity, this.signatureForm);
+    this.state.identity = identity;
     this.mdm = read.mdm;
     const installed = installProfile(this.state, read.profile, read.signerCertificates);
     this.enrollmentIdentifier = installed.identifier;
@@ -445,6 +446,7 @@ export class SimulatedAppleDevice {
       return errorOutcome('MCProfileErrorDomain', 1009, 'The SCEP server did not issue an identity.');
     }
     this.signer = new MdmSigner(identity, this.signatureForm);
+    this.state.identity = identity;
     installProfile(this.state, update.profile.profile, update.profile.signerCertificates);
     this.state.certificates.push({
       commonName: commonName(identity.certificate),

@@ -30,6 +30,18 @@ const specs: CommandSpec[] = [
   },
   { requestType: 'SetRecoveryLock', currentPassword: 'old-password', newPassword: 'new-password' },
   { requestType: 'VerifyRecoveryLock', password: 'new-password' },
+  {
+    requestType: 'AccountConfiguration',
+    skipPrimarySetupAccountCreation: false,
+    autoSetupAdminAccounts: [
+      { shortName: 'keepadmin', fullName: 'Keep Admin', passwordHash: new Uint8Array([1, 2]), hidden: true },
+    ],
+  },
+  {
+    requestType: 'SetAutoAdminPassword',
+    guid: '5A6F1F7C-2B3D-4E5F-8A9B-0C1D2E3F4A5B',
+    passwordHash: new Uint8Array([1, 2]),
+  },
   { requestType: 'DeclarativeManagement', data: new TextEncoder().encode('{"SyncTokens":{}}') },
   { requestType: 'RestartDevice', notifyUser: true },
   { requestType: 'ShutDownDevice' },

@@ -37,6 +37,8 @@ export interface Restartable {
   readonly name: string;
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** A Keep process's last output lines (errors only at its log level), for a failure message. */
+  output?(): string;
 }
 
 /** A `keep <command>` process configured by its environment; `healthUrl` answers 200 once it serves. */
@@ -45,8 +47,9 @@ function keepProcess(
   command: string,
   env: Record<string, string>,
   ready: (child: ChildProcess, output: () => string) => Promise<void>,
-): Restartable & { stop(): Promise<void> } {
+): Restartable & { stop(): Promise<void>; output(): string } {
   let child: ChildProcess | undefined;
+  let output = '';
   const exited = (c: ChildProcess) =>
     c.exitCode !== null || c.signalCode !== null
       ? Promise.resolve()
@@ -71,14 +74,19 @@ function keepProcess(
       });
       child = c;
       // The last lines explain a failed start or a crash; at level error a healthy process prints little.
-      let output = '';
+      output += `\n[started ${new Date().toISOString()}]\n`;
       const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-4000));
       c.stdout.on('data', keep);
       c.stderr.on('data', keep);
+      // A part that dies by itself (not killed by the test) is a finding of its own: say when and how.
+      c.once('exit', (code, signal) => {
+        if (child === c) output += `\n[exited by itself ${new Date().toISOString()}: ${signal ?? code}]\n`;
+      });
       await ready(c, () => output);
     },
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
+    output: () => output,
   };
 }
 
@@ -325,6 +333,7 @@ export async function startTopology(options: {
           await part.start();
           edgeUp[i] = true;
         },
+        output: () => part.output(),
       };
     });
     for (const edge of edges) {

@@ -3,8 +3,8 @@
 // again at random points. Afterwards the ledger: every command the admin API accepted was delivered and its result
 // recorded exactly once, every escrowed token is the one the device last escrowed and reads back from the vault,
 // and every device workflow answers. Seeded: KEEP_FAULT_SEED=<the printed seed> replays the choices (not the
-// timing). Run by `npm run test:faults`, not by `npm test`: it has found a loss not yet explained (README, Running
-// in production), and a test that fails now and then would hide every other result of the suite.
+// timing), so a failure prints where each lost command stopped (fault-ledger-trace.ts). Run by `npm run test:faults`,
+// not by `npm test`: it takes 4–5 minutes, and what it may still find (README, Not yet) must not hide the rest.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { kmsFromSettings } from '../../activities/vault/kms-from-settings.js';

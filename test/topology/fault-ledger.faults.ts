@@ -155,7 +155,8 @@ describe.skipIf(skipWithoutTemporalServer('the fault ledger'))('the production t
     await Promise.all(unsettled.splice(0).map(({ id, key, body }) => send(id, key, body, 120_000)));
     console.log(
       `seed ${seed}: ${timeline.join(', ')}; ${accepted.size} commands accepted (${admin.retried} blind retries, ` +
-        `${settling} settled by a last retry), ${sessionsFailed} sessions cut, ${escrowsRefused} escrow check-ins refused`,
+        `${settling} settled by a last retry, ${[...acceptedWith.values()].filter((how) => how === 200).length} ` +
+        `found queued by a retry), ${sessionsFailed} sessions cut, ${escrowsRefused} escrow check-ins refused`,
     );
     expect(Object.fromEntries(refused), 'every command send ends accepted').toEqual({});
     expect(unsettled, 'sends still unanswered after a last retry').toEqual([]);

@@ -105,13 +105,22 @@ function restartablePostgres(options: { dataDir: string; port: number; password:
       const pid = await postmasterPid(running!.dataDir);
       // Backends would exit on their own once the postmaster is gone; a machine crash takes them at once.
       const pids = [pid, ...(await childrenOf(pid))];
-      for (const p of pids) process.kill(p, 'SIGKILL');
+      for (const p of pids) signalIfAlive(p, 'SIGKILL');
       for (const p of pids) while (alive(p)) await new Promise((resolve) => setTimeout(resolve, 50));
     },
     async stop() {
       await running?.stop();
     },
   };
+}
+
+/** A backend listed a moment ago may have exited since (ESRCH): that one needs no signal. */
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 function alive(pid: number): boolean {

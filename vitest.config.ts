@@ -29,8 +29,8 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
         },
       },
-      // The fault ledger (test/topology/*.faults.ts) runs only from `npm run test:faults`: it has found a loss not
-      // yet explained, and one that fails now and then must not hide the rest of the suite's results.
+      // The fault ledger (test/topology/*.faults.ts) runs only from `npm run test:faults`: a run takes 4–5 minutes,
+      // and a stall it can still find (README, Not yet) must not hide the rest of the suite's results.
       ...(process.env.KEEP_FAULT_LEDGER
         ? [
             {

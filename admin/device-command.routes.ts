@@ -80,6 +80,11 @@ const keyTakenMeanwhile = () =>
     message: `${IDEMPOTENCY_KEY_HEADER}: a request with this key arrived meanwhile; send it again`,
   });
 
+/** Whether the device has answered the command: only then is it certain the edge held it. */
+async function answeredByDevice(db: Kysely<CoreDatabase>, deviceId: string, commandUuid: string) {
+  const row = await findDeviceCommand(db, deviceId, commandUuid);
+  return row !== undefined && row.status !== 'queued';
+}
 const commandPage = z.object({ items: z.array(commandSummary), nextCursor: z.string().nullable() });
 
 /**
@@ -183,8 +188,11 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         const device = scope === 'all' ? visible : await deviceOr404(deps.db, visible.id, scope);
         const audit = (action: string, details: Record<string, unknown>) =>
           recordAudit(deps.db, principal, { action, targetKind: 'device', targetId: device.id, details });
-        if (earlier && (earlier.queued_at || (await findDeviceCommand(deps.db, device.id, commandUuid)))) {
+        if (earlier && (earlier.queued_at || (await answeredByDevice(deps.db, device.id, commandUuid)))) {
           // An earlier try queued it (maybe after its caller saw a 503): answer with that command, queue nothing.
+          // A core row still `queued` proves nothing: the device workflow writes it before the edge queues the
+          // command, and a Temporal restart may lose the Update in between, so that retry sends the Update again
+          // (same update id; queueing is idempotent in the workflow, the core and the edge).
           if (!earlier.queued_at) {
             await markCommandQueued(deps.db, commandUuid);
             await audit('device.command.outcome', { commandUuid, requestType, outcome: 'queued' });

@@ -307,6 +307,73 @@ describe('retrying a command send with an Idempotency-Key', () => {
     expect(await outcomes(id)).toEqual(['unconfirmed', 'queued']);
   });
 
+  it('sends the Update again when the core records the command queued but the workflow lost the first Update', async () => {
+    // The real device workflow records the command in the core (a local activity) before the edge queues it; a
+    // Temporal server restart can then lose the Update. The core row alone does not prove the edge has it.
+    const { id, handle } = await stuckDevice();
+    const body = { requestType: 'SecurityInfo' };
+    const first = await send(id, 'retry-lost', body);
+    expect(first.status).toBe(503);
+    const { command_uuid: commandUuid } = await planes.database.core.db
+      .selectFrom('command_idempotency_keys')
+      .select('command_uuid')
+      .where('idempotency_key', '=', 'retry-lost')
+      .executeTakeFirstOrThrow();
+    await planes.database.core.db
+      .insertInto('device_commands')
+      .values({
+        command_uuid: commandUuid,
+        device_id: id,
+        request_type: 'SecurityInfo',
+        status: 'queued',
+        requested_by: 'operator',
+        updated_at: new Date(),
+      })
+      .execute();
+    // The Update is gone with the run that held it; the device's next run never heard of the command.
+    await handle.terminate('the Update is lost');
+    const next = await planes.temporal.workflow.start('fakeDeviceWorkflow', {
+      workflowId: workflowIds.device(id),
+      taskQueue,
+      args: [{}],
+    });
+    const retry = await send(id, 'retry-lost', body);
+    expect(retry.status).toBe(202);
+    expect((await next.query(receivedCommandsQuery)).map((r) => r.commandUuid)).toEqual([commandUuid]);
+  });
+
+  it('answers from the core without sending again once the device has answered the command', async () => {
+    const { id, handle } = await stuckDevice();
+    const body = { requestType: 'SecurityInfo' };
+    expect((await send(id, 'retry-answered', body)).status).toBe(503);
+    const { command_uuid } = await planes.database.core.db
+      .selectFrom('command_idempotency_keys')
+      .select('command_uuid')
+      .where('idempotency_key', '=', 'retry-answered')
+      .executeTakeFirstOrThrow();
+    await planes.database.core.db
+      .insertInto('device_commands')
+      .values({
+        command_uuid,
+        device_id: id,
+        request_type: 'SecurityInfo',
+        status: 'acknowledged',
+        requested_by: 'operator',
+        updated_at: new Date(),
+      })
+      .execute();
+    await handle.terminate('the Update is lost');
+    const next = await planes.temporal.workflow.start('fakeDeviceWorkflow', {
+      workflowId: workflowIds.device(id),
+      taskQueue,
+      args: [{}],
+    });
+    const retry = await send(id, 'retry-answered', body);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toMatchObject({ commandUuid: command_uuid, status: 'queued' });
+    expect(await next.query(receivedCommandsQuery)).toEqual([]);
+  });
+
   it('answers 409 naming the header when the key comes again with another body or for another device', async () => {
     const { id, handle } = await stuckDevice();
     await handle.signal(releaseSignal);

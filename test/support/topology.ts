@@ -37,6 +37,8 @@ export interface Restartable {
   readonly name: string;
   kill(): Promise<void>;
   start(): Promise<void>;
+  /** A Keep process's last output lines (errors only at its log level), for a failure message. */
+  output?(): string;
 }
 
 /** A `keep <command>` process configured by its environment; `healthUrl` answers 200 once it serves. */
@@ -45,8 +47,9 @@ function keepProcess(
   command: string,
   env: Record<string, string>,
   ready: (child: ChildProcess, output: () => string) => Promise<void>,
-): Restartable & { stop(): Promise<void> } {
+): Restartable & { stop(): Promise<void>; output(): string } {
   let child: ChildProcess | undefined;
+  let output = '';
   const exited = (c: ChildProcess) =>
     c.exitCode !== null || c.signalCode !== null
       ? Promise.resolve()
@@ -71,14 +74,19 @@ function keepProcess(
       });
       child = c;
       // The last lines explain a failed start or a crash; at level error a healthy process prints little.
-      let output = '';
+      output += `\n[started ${new Date().toISOString()}]\n`;
       const keep = (chunk: Buffer) => (output = (output + chunk.toString('utf8')).slice(-4000));
       c.stdout.on('data', keep);
       c.stderr.on('data', keep);
+      // A part that dies by itself (not killed by the test) is a finding of its own: say when and how.
+      c.once('exit', (code, signal) => {
+        if (child === c) output += `\n[exited by itself ${new Date().toISOString()}: ${signal ?? code}]\n`;
+      });
       await ready(c, () => output);
     },
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
+    output: () => output,
   };
 }
 
@@ -97,13 +105,22 @@ function restartablePostgres(options: { dataDir: string; port: number; password:
       const pid = await postmasterPid(running!.dataDir);
       // Backends would exit on their own once the postmaster is gone; a machine crash takes them at once.
       const pids = [pid, ...(await childrenOf(pid))];
-      for (const p of pids) process.kill(p, 'SIGKILL');
+      for (const p of pids) signalIfAlive(p, 'SIGKILL');
       for (const p of pids) while (alive(p)) await new Promise((resolve) => setTimeout(resolve, 50));
     },
     async stop() {
       await running?.stop();
     },
   };
+}
+
+/** A backend listed a moment ago may have exited since (ESRCH): that one needs no signal. */
+function signalIfAlive(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
 }
 
 function alive(pid: number): boolean {
@@ -325,6 +342,7 @@ export async function startTopology(options: {
           await part.start();
           edgeUp[i] = true;
         },
+        output: () => part.output(),
       };
     });
     for (const edge of edges) {

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import forge from 'node-forge';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../core/log/logger.js';
+import { workflowIds } from '../../../core/temporal/task-queues.js';
 import { startOutboxRelay } from '../../../edge/outbox/outbox-relay.js';
 import { eventually, identityFrom, signedRequest, type Identity } from '../../support/apple-requests.js';
 import { createTestCa } from '../../support/test-ca.js';
@@ -174,5 +175,37 @@ describe('the edge outbox', () => {
     release();
     await other;
     expect(await planes.relay.drainOnce()).toBe(2);
+  });
+
+  it('relays to a new device-events workflow when the one it used has ended', async () => {
+    // A run the server terminated (a history limit) or an operator ended must not stop an edge's events for good.
+    const udid = '00008020-0000ENDED000001';
+    const ended = identityFrom(createTestCa('Ended CA'), 'ended device');
+    await planes.trust.installChain([
+      ...planes.trust.chain().map((der) => ({ der, role: 'issuing' as const })),
+      { der: ended.cert, role: 'issuing' as const },
+    ]);
+    const sendAs = (message: Record<string, unknown>) =>
+      planes.edgeApp.request(signedRequest('/mdm/checkin', message as never, ended));
+    const authenticate = { MessageType: 'Authenticate', UDID: udid, Topic: 'com.apple.mgmt.External.t' };
+    expect((await sendAs(authenticate)).status).toBe(200);
+    expect(await planes.relay.drainOnce()).toBe(1);
+    await planes.temporal.workflow
+      .getHandle(workflowIds.deviceEvents(planes.edgeConfig.edge.taskQueue))
+      .terminate('ended by the test');
+    expect((await sendAs(authenticate)).status).toBe(200);
+    expect(await planes.relay.drainOnce()).toBe(1);
+    expect(await pending()).toBe(0);
+    const { id } = await planes.database.core.db
+      .selectFrom('devices')
+      .select('id')
+      .where('udid', '=', udid)
+      .executeTakeFirstOrThrow();
+    const ingested = await planes.database.core.db
+      .selectFrom('device_events')
+      .select('kind')
+      .where('device_id', '=', id)
+      .execute();
+    expect(ingested.map((row) => row.kind)).toEqual(['authenticated', 'authenticated']);
   });
 });

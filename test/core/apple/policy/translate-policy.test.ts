@@ -124,15 +124,21 @@ describe('translatePolicy', () => {
   });
 
   it('changes the legacy declaration when its profile changes, so the device fetches it again', () => {
-    const legacy = (ssid: string) =>
+    const legacy = (allowScreenshots: boolean) =>
       f
-        .translate(
-          { wifi: [{ ssid, security: 'wpa2-personal', password: 'correct-horse' }] },
-          f.iOS18Supervised,
-        )
+        .translate({ restrictions: { allowScreenshots } }, f.iOS18Supervised)
         .declarations.find((d) => d.type === 'com.apple.configuration.legacy')!;
-    expect(serverToken(legacy('Guest'))).toBe(serverToken(legacy('Guest')));
-    expect(serverToken(legacy('Guest'))).not.toBe(serverToken(legacy('Visitors')));
+    expect(serverToken(legacy(false))).toBe(serverToken(legacy(false)));
+    expect(serverToken(legacy(false))).not.toBe(serverToken(legacy(true)));
+  });
+
+  it('sends a profile with a secret by InstallProfile, never as a legacy declaration the edge would hold', () => {
+    const t = f.translate(
+      { wifi: [{ ssid: 'Guest', security: 'wpa2-personal', password: 'correct-horse' }] },
+      f.iOS18Supervised,
+    );
+    expect(t.profiles.map((p) => [p.setting, p.delivery])).toEqual([['wifi', 'command']]);
+    expect(t.declarations.some((d) => d.type === 'com.apple.configuration.legacy')).toBe(false);
   });
 
   it('activates every configuration and names the policy in management properties', () => {

@@ -16,6 +16,8 @@ export interface EdgeProcessOptions {
   tls?: { certPem: string; keyPem: string };
   /** The fake APNs' CA, written to a file for `edge.apnsCaFile`. */
   apnsCaPem?: string;
+  /** The port to listen on, when the caller must know it first (the core writes the edge's URL into profiles). */
+  port?: number;
 }
 
 export interface EdgeProcess {
@@ -38,7 +40,7 @@ export async function startEdgeProcess(options: EdgeProcessOptions): Promise<Edg
     await writeFile(join(dir, 'apns-ca.pem'), options.apnsCaPem);
     files.KEEP_EDGE_APNS_CA_FILE = join(dir, 'apns-ca.pem');
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   // KEEP_BENCH_EDGE_CPU_PROF=<dir>: the edge writes a V8 CPU profile there when it stops, to see where time goes.
   const profileDir = process.env.KEEP_BENCH_EDGE_CPU_PROF;

@@ -1,4 +1,4 @@
-// A fleet process: simulated devices with pre-issued identities, driven by the benchmark over Node IPC, so the
+// A fleet process: simulated devices with pre-issued identities (or their own profiles, enrolling through SCEP), driven by the benchmark over Node IPC, so the
 // load generator's CPU and memory are not the server's. Start it with `node --import tsx test/bench/fleet-process.ts`
 // and an IPC channel (child_process.fork or spawn with 'ipc').
 import { createPrivateKey } from 'node:crypto';
@@ -17,19 +17,30 @@ async function handle(request: FleetRequest): Promise<FleetReplies[keyof FleetRe
   switch (request.op) {
     case 'init': {
       const { init } = request;
-      const profile = Buffer.from(init.profile, 'base64');
-      const keys = init.keysPem.map((pem) => createPrivateKey(pem));
+      const edgeCa = init.edgeCaPem ? { edgeCa: [init.edgeCaPem] } : {};
       fleet?.close();
-      fleet = new SimulatedFleet({
-        count: init.certificates.length,
-        profileFor: () => profile,
-        ...(init.edgeCaPem ? { edgeCa: [init.edgeCaPem] } : {}),
-        identityFor: (i) => ({
-          certificate: Buffer.from(init.certificates[i]!, 'base64'),
-          privateKey: keys[(init.first + i) % keys.length]!,
-        }),
-        maxSockets: init.maxSockets,
-      });
+      if (init.profiles) {
+        const profiles = init.profiles.map((p) => Buffer.from(p, 'base64'));
+        fleet = new SimulatedFleet({
+          count: profiles.length,
+          profileFor: (i) => profiles[i]!,
+          ...edgeCa,
+          maxSockets: init.maxSockets,
+        });
+      } else {
+        const profile = Buffer.from(init.profile, 'base64');
+        const keys = init.keysPem.map((pem) => createPrivateKey(pem));
+        fleet = new SimulatedFleet({
+          count: init.certificates.length,
+          profileFor: () => profile,
+          ...edgeCa,
+          identityFor: (i) => ({
+            certificate: Buffer.from(init.certificates[i]!, 'base64'),
+            privateKey: keys[(init.first + i) % keys.length]!,
+          }),
+          maxSockets: init.maxSockets,
+        });
+      }
       return { udids: fleet.devices.map((d) => d.udid) };
     }
     case 'enrol': {

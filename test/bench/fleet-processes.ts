@@ -24,14 +24,21 @@ interface Child {
   pending: Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>;
 }
 
-export interface FleetStart {
+export type FleetStart = {
   processes: number;
-  /** The enrollment profile (plist bytes), with loopback URLs only. */
-  profile: Uint8Array;
   edgeCaPem?: string;
-  identities: IssuedIdentities;
   maxSockets: number;
-}
+} & (
+  | {
+      /** The enrollment profile (plist bytes), with loopback URLs only. */
+      profile: Uint8Array;
+      identities: IssuedIdentities;
+    }
+  | {
+      /** One profile per device, each with its own one-time challenge: the devices enrol through SCEP. */
+      profiles: Uint8Array[];
+    }
+);
 
 export class FleetProcesses {
   private nextId = 0;
@@ -42,7 +49,7 @@ export class FleetProcesses {
   ) {}
 
   static async start(options: FleetStart): Promise<FleetProcesses> {
-    const total = options.identities.certificates.length;
+    const total = 'profiles' in options ? options.profiles.length : options.identities.certificates.length;
     const count = Math.min(options.processes, MAX_FLEET_PROCESSES, total);
     const children: Child[] = [];
     const fleet = new FleetProcesses(children, []);
@@ -54,11 +61,23 @@ export class FleetProcesses {
       }
       const replies = await Promise.all(
         children.map((child) => {
+          const slice = <T>(all: T[]) => all.slice(child.first, child.first + child.size);
+          const devices =
+            'profiles' in options
+              ? {
+                  profile: '',
+                  keysPem: [],
+                  certificates: [],
+                  profiles: slice(options.profiles).map((p) => Buffer.from(p).toString('base64')),
+                }
+              : {
+                  profile: Buffer.from(options.profile).toString('base64'),
+                  keysPem: options.identities.keysPem,
+                  certificates: slice(options.identities.certificates),
+                };
           const init: FleetInit = {
-            profile: Buffer.from(options.profile).toString('base64'),
+            ...devices,
             ...(options.edgeCaPem ? { edgeCaPem: options.edgeCaPem } : {}),
-            keysPem: options.identities.keysPem,
-            certificates: options.identities.certificates.slice(child.first, child.first + child.size),
             first: child.first,
             maxSockets: Math.max(4, Math.ceil(options.maxSockets / count)),
           };

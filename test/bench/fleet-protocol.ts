@@ -13,6 +13,11 @@ export interface FleetInit {
   keysPem: string[];
   certificates: string[];
   first: number;
+  /**
+   * Instead of identities: one profile per device of this process (base64), each with its own one-time SCEP
+   * challenge, so the device makes its key and gets its identity through SCEP as a real one does.
+   */
+  profiles?: string[];
   /** Sockets this process's fleet shares. */
   maxSockets: number;
 }
@@ -25,7 +30,7 @@ export interface LoopOptions {
 
 export type FleetRequest =
   | { op: 'init'; init: FleetInit }
-  /** Authenticate + TokenUpdate for every device (`count` is ignored: all of them). */
+  /** (SCEP when the fleet has profiles,) Authenticate + TokenUpdate for every device (`count` is ignored: all). */
   | { op: 'enrol'; loop: LoopOptions }
   /** `count` Idle sessions round-robin over the devices. */
   | { op: 'idle'; loop: LoopOptions }

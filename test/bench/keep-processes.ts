@@ -11,11 +11,10 @@ import { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CertificateAuthority } from '../../core/pki/certificate-authority.js';
 import { createLogger } from '../../core/log/logger.js';
 import { temporalClientOptions } from '../../core/temporal/connection-options.js';
-import { createPushService } from '../../edge/apple/push-service.js';
 import { createFakeApns, type RunningFakeApns } from '../fakes/apns/fake-apns.js';
 import { createTestPushCertificate } from '../support/push-cert.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import type { RunningKeepTestStack } from '../support/start-stack.js';
+import { freePort, type RunningKeepTestStack } from '../support/start-stack.js';
 import { createTestCa } from '../support/test-ca.js';
 import { serveOnLoopback, type ServedEdge } from './bench-planes.js';
 import { startEdgeProcess, type EdgeProcess } from './edge-process.js';
@@ -35,7 +34,11 @@ export interface KeepProcesses {
 
 export async function startKeepProcesses(
   running: RunningKeepTestStack,
-  options: { edgeTls?: { certPem: string; keyPem: string } } = {},
+  options: {
+    edgeTls?: { certPem: string; keyPem: string };
+    /** More KEEP_EDGE_* settings (e.g. SCEP limits that must admit a whole fleet from one loopback peer). */
+    edgeEnv?: Record<string, string>;
+  } = {},
 ): Promise<KeepProcesses> {
   const { stack } = running;
   const closers: Array<() => Promise<void>> = [];
@@ -50,9 +53,13 @@ export async function startKeepProcesses(
       KEEP_TEMPORAL_NAMESPACE: stack.temporalNamespace,
       KEEP_TEMPORAL_PAYLOAD_KEYS: stack.payloadKeys,
     };
+    // The edge's port is chosen first: the core writes the edge's URL into the enrollment profiles it signs.
+    const edgePort = await freePort();
+    const edgeUrl = `${options.edgeTls ? 'https' : 'http'}://127.0.0.1:${edgePort}`;
     const coreConfig = loadConfig(coreProcessConfig, {
       env: {
         ...temporalEnv,
+        KEEP_CORE_EDGE_PUBLIC_URL: edgeUrl,
         KEEP_DATABASE_URL: database.coreUrl,
         KEEP_CORE_SECRET_KEYS: KeyRing.generateSpec('bench-core'),
         KEEP_CORE_TASK_QUEUE: 'core-bench',
@@ -67,23 +74,8 @@ export async function startKeepProcesses(
     // The edge pushes each command; a fake APNs on loopback answers it (nothing listens for the pushes:
     // the fleet fetches commands when the benchmark tells it to, as NanoMDM's devices do with nopush).
     const pushCa = createTestCa('Bench Push CA');
-    const pushCert = createTestPushCertificate({ ca: pushCa });
     const apns: RunningFakeApns = await createFakeApns({ clientCaPem: pushCa.certPem }).start();
     closers.push(() => apns.close());
-    const edgeSecretKeys = KeyRing.generateSpec('bench-edge');
-    const push = createPushService({
-      db: database.edge.db,
-      keyRing: KeyRing.parse(edgeSecretKeys),
-      apnsUrl: apns.url,
-      log: createLogger('keep-edge', 'silent'),
-    });
-    await push.installCertificate({
-      topic: pushCert.topic,
-      certPem: pushCert.certPem,
-      keyPem: pushCert.keyPem,
-      notAfter: new Date(Date.now() + 86_400_000),
-    });
-    await push.close();
 
     const edge = await startEdgeProcess({
       env: {
@@ -91,9 +83,12 @@ export async function startKeepProcesses(
         KEEP_EDGE_DATABASE_URL: database.edgeUrl,
         KEEP_EDGE_TASK_QUEUE: 'edge-bench',
         KEEP_EDGE_CORE_TASK_QUEUE: 'core-bench',
-        KEEP_EDGE_SECRET_KEYS: edgeSecretKeys,
+        KEEP_EDGE_SECRET_KEYS: KeyRing.generateSpec('bench-edge'),
         KEEP_EDGE_APNS_URL: apns.url,
+        KEEP_EDGE_PUBLIC_URL: edgeUrl,
+        ...options.edgeEnv,
       },
+      port: edgePort,
       apnsCaPem: apns.caPem,
       ...(options.edgeTls ? { tls: options.edgeTls } : {}),
     });
@@ -120,6 +115,19 @@ export async function startKeepProcesses(
     });
     const admin: ServedEdge = await serveOnLoopback(adminApp.fetch);
     closers.push(() => admin.close());
+
+    // The push certificate is imported as an admin does: the core keeps it (enrollment profiles name its
+    // topic) and installs it on the edge.
+    const pushCert = createTestPushCertificate({ ca: pushCa });
+    const imported = await fetch(`${admin.baseUrl}/v1/push-certificate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ certPem: pushCert.certPem, keyPem: pushCert.keyPem }),
+    });
+    if (imported.status !== 202)
+      throw new Error(`push certificate import answered ${imported.status}: ${await imported.text()}`);
+    const { workflowId } = (await imported.json()) as { workflowId: string };
+    await temporal.workflow.getHandle(workflowId).result();
     return {
       database,
       coreConfig,

@@ -8,36 +8,14 @@ import { createTestCa, issueLoopbackServerCertificate } from '../support/test-ca
 import { startKeepTestStack } from '../support/start-stack.js';
 import '../support/quiet-temporal.js';
 import { issueIdentities } from './bench-identities.js';
+import { adminPost, pgTransactions } from './bench-admin.js';
 import { benchProfile } from './bench-profile.js';
+import { BENCH_POLICY as POLICY } from './bench-policy.js';
 import { intParam, metric, type BenchParams, type BenchResult } from './benchmark.js';
 import { FleetProcesses, MAX_FLEET_PROCESSES } from './fleet-processes.js';
 import { keepPhases } from './keep-phases.js';
 import { startKeepProcesses, type KeepProcesses } from './keep-processes.js';
 import { workflowCostCounter, workPerOperation } from './workflow-cost.js';
-
-/** The issue's settings that every simulated device can prove without a user (FileVault needs a logout). */
-const POLICY = {
-  schemaVersion: 1,
-  name: 'bench-baseline',
-  settings: {
-    screenLock: { idleTimeoutMinutes: 5 },
-    passcode: { minLength: 12, requireAlphanumeric: true },
-    firewall: { enabled: true, stealthMode: true },
-    restrictions: { allowCamera: true, allowScreenshots: true },
-    wifi: [{ ssid: 'Office', security: 'wpa2-personal', password: 'correct-horse-battery' }],
-  },
-};
-
-async function admin(keep: KeepProcesses, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${keep.admin.baseUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keep.admin.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (response.status >= 300)
-    throw new Error(`${path} answered ${response.status}: ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
 /** Devices whose every setting of the policy is compliant or not applicable. */
 async function compliantDevices(keep: KeepProcesses, policyId: string): Promise<string[]> {
@@ -49,13 +27,6 @@ async function compliantDevices(keep: KeepProcesses, policyId: string): Promise<
     .having(sql<boolean>`bool_and(status in ('compliant', 'not-applicable'))`)
     .execute();
   return rows.map((r) => r.device_id);
-}
-
-async function transactions(keep: KeepProcesses): Promise<number> {
-  const { rows } = await sql<{ xacts: string }>`
-    select xact_commit + xact_rollback as xacts from pg_stat_database where datname = current_database()
-  `.execute(keep.database.core.db);
-  return Number(rows[0]?.xacts ?? 0);
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -93,10 +64,10 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
       await keepPhases(keep, fleet).enrol({ concurrency: params.concurrency, maxMs });
 
       const cost = workflowCostCounter(keep.temporal);
-      const before = { work: await cost.count(), xacts: await transactions(keep) };
-      const policyId = (await admin(keep, '/v1/policies', POLICY)).policyId as string;
+      const before = { work: await cost.count(), xacts: await pgTransactions(keep) };
+      const policyId = (await adminPost(keep, '/v1/policies', POLICY)).policyId as string;
       const started = performance.now();
-      await admin(keep, `/v1/policies/${policyId}/assignments`, { platforms: ['macOS', 'iOS'] });
+      await adminPost(keep, `/v1/policies/${policyId}/assignments`, { platforms: ['macOS', 'iOS'] });
       const compliantAt = new Map<string, number>();
       let sweeps = 0;
       while (compliantAt.size < params.devices) {
@@ -109,7 +80,7 @@ export default async function run(raw: BenchParams): Promise<BenchResult> {
           if (!compliantAt.has(id)) compliantAt.set(id, now);
       }
       const allMs = performance.now() - started;
-      const after = { work: await cost.settled(30_000), xacts: await transactions(keep) };
+      const after = { work: await cost.settled(30_000), xacts: await pgTransactions(keep) };
       const installed = await keep.database.core.db
         .selectFrom('device_policy_profiles')
         .select((eb) => eb.fn.countAll<string>().as('n'))

@@ -1,0 +1,76 @@
+// The devices page over a demo fleet in a real browser: filters by OS version and compliance, a selection across
+// the page, and a bulk Lock sent through POST /v1/commands that the selected devices (and only they) carry out.
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../core/log/logger.js';
+import { startDemoFleet, type DemoFleet } from '../../deploy/demo/demo-fleet.js';
+import { eventually } from '../support/apple-requests.js';
+import { useAppleE2e } from '../support/apple-e2e.js';
+import { chromiumInstalled, ensureConsoleBuilt, launchChromium } from '../support/browser.js';
+import { newConsolePage, signInWithBootstrapToken } from '../support/console-browser.js';
+
+/** Bounds, not speed claims: pushes, workflow tasks and chromium on a shared 2-core machine. */
+const WAIT_MS = 120_000;
+const STEP_MS = 60_000;
+const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+
+describe.skipIf(!chromiumInstalled())('the devices page over a demo fleet', { timeout: 600_000 }, () => {
+  // Before the admin app starts: it reads the built console once.
+  ensureConsoleBuilt();
+  const e2e = useAppleE2e({ waitMs: WAIT_MS });
+  let fleet: DemoFleet;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    fleet = startDemoFleet({
+      count: 4,
+      adminUrl: e2e.adminUrl(),
+      adminToken: e2e.bootstrapToken,
+      edgeCaPem: e2e.edgeCaPem,
+      pushSource: e2e.apns(),
+      log: createLogger('demo-test', 'silent'),
+      // The living fleet's moves are not what this test watches.
+      tickMs: 600_000,
+    });
+    expect(await fleet.enrolled).toMatchObject({ ok: 4, failed: 0 });
+    await eventually(async () => {
+      const page = await e2e.api('GET', '/v1/devices?osVersion=14');
+      return (page.body.items as unknown[]).length === 2 ? true : undefined;
+    }, WAIT_MS);
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    fleet?.stop();
+  });
+
+  it('locks the Macs selected by an OS version filter, and no other device', async () => {
+    const page = await newConsolePage(browser, STEP_MS);
+    await signInWithBootstrapToken(page, e2e);
+    await page.goto(`${e2e.adminUrl()}/console/devices`);
+    await expect.poll(() => page.getByRole('checkbox', { name: /^Select [A-Z0-9]/ }).count()).toBe(4);
+
+    await page.getByLabel('OS version').fill('14');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByRole('checkbox', { name: /^Select [A-Z0-9]/ }).count()).toBe(2);
+    await page.getByRole('checkbox', { name: 'Select every device on this page' }).check();
+    await page.getByRole('heading', { name: '2 selected' }).waitFor();
+    await page.getByLabel('PIN for Macs (6 digits)').fill('123456');
+    await page.getByRole('button', { name: 'Lock selected' }).click();
+    await page.getByRole('status').filter({ hasText: 'apple: 2 accepted, 0 refused' }).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}devices-bulk.png`, fullPage: true });
+
+    const macs = fleet.devices.filter((device) => device.state.kind === 'mac');
+    await eventually(async () => (macs.every((mac) => mac.state.lock.locked) ? true : undefined), WAIT_MS);
+    expect(macs.map((mac) => mac.state.lock.pin)).toEqual(['123456', '123456']);
+    const iphones = fleet.devices.filter((device) => device.state.kind === 'iphone');
+    expect(iphones.map((iphone) => iphone.state.lock.locked)).toEqual([false, false]);
+
+    // No policy is assigned: no device fails one.
+    await page.getByLabel('Compliance').selectOption('failing');
+    await page.getByText('No device matches.').waitFor();
+    expect(page.violations).toEqual([]);
+  });
+});

@@ -73,4 +73,32 @@ describe.skipIf(!chromiumInstalled())('the devices page over a demo fleet', { ti
     await page.getByText('No device matches.').waitFor();
     expect(page.violations).toEqual([]);
   });
+
+  it("shows a device's command history live through server-sent events", async () => {
+    const page = await newConsolePage(browser, STEP_MS);
+    const streams: string[] = [];
+    page.on('request', (request) => {
+      if (request.resourceType() === 'eventsource') streams.push(new URL(request.url()).pathname);
+    });
+    await signInWithBootstrapToken(page, e2e);
+    const iphone = fleet.devices.find((device) => device.state.kind === 'iphone')!;
+    const found = await e2e.api('GET', `/v1/devices?q=${iphone.state.serialNumber}`);
+    const deviceId = (found.body.items as { id: string }[])[0]!.id;
+    await page.goto(`${e2e.adminUrl()}/console/devices/${deviceId}`);
+    await page.getByRole('heading', { name: 'Actions' }).waitFor();
+    await expect.poll(() => streams).toEqual([`/v1/devices/${deviceId}/command-events`]);
+    // Sent from elsewhere (the API): the open page learns of it, and of the answer, from the stream.
+    expect(
+      (await e2e.api('POST', `/v1/devices/${deviceId}/commands`, { requestType: 'DeviceLock' })).status,
+    ).toBe(202);
+    await page
+      .getByRole('row')
+      .filter({ hasText: 'DeviceLock' })
+      .filter({ hasText: 'acknowledged' })
+      .waitFor({
+        timeout: WAIT_MS,
+      });
+    expect(iphone.state.lock.locked).toBe(true);
+    expect(page.violations).toEqual([]);
+  });
 });

@@ -1,5 +1,6 @@
-// The devices page over a demo fleet in a real browser: filters by OS version and compliance, a selection across
-// the page, and a bulk Lock sent through POST /v1/commands that the selected devices (and only they) carry out.
+// The console over a demo fleet in a real browser: the devices page's filters and a bulk Lock through
+// POST /v1/commands that the selected devices (and only they) carry out; a device's command history kept live by
+// server-sent events; the ABM, OIDC and directory settings.
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ const WAIT_MS = 120_000;
 const STEP_MS = 60_000;
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
-describe.skipIf(!chromiumInstalled())('the devices page over a demo fleet', { timeout: 600_000 }, () => {
+describe.skipIf(!chromiumInstalled())('the console over a demo fleet', { timeout: 600_000 }, () => {
   // Before the admin app starts: it reads the built console once.
   ensureConsoleBuilt();
   const e2e = useAppleE2e({ waitMs: WAIT_MS });
@@ -99,6 +100,21 @@ describe.skipIf(!chromiumInstalled())('the devices page over a demo fleet', { ti
         timeout: WAIT_MS,
       });
     expect(iphone.state.lock.locked).toBe(true);
+    expect(page.violations).toEqual([]);
+  });
+
+  it('shows the ABM, OIDC and directory settings, and adds an ABM server entry', async () => {
+    const page = await newConsolePage(browser, STEP_MS);
+    await signInWithBootstrapToken(page, e2e);
+    await page.goto(`${e2e.adminUrl()}/console/settings`);
+    await expect.poll(() => page.getByTestId('oidc-status').textContent()).toBe('not configured');
+    await page.getByRole('heading', { name: 'Directory' }).waitFor();
+    await page.getByText('No ABM server entry yet.').waitFor();
+    await page.getByRole('button', { name: 'Add an ABM server entry' }).click();
+    await page.getByRole('status').filter({ hasText: 'Entry added' }).waitFor();
+    await page.getByRole('cell', { name: 'no token yet' }).waitFor();
+    await page.getByLabel(/^Upload the token for /).waitFor();
+    await page.screenshot({ path: `${SCREENSHOTS}settings-identity.png`, fullPage: true });
     expect(page.violations).toEqual([]);
   });
 });

@@ -38,6 +38,7 @@ import { deviceCommandRoutes } from './device-command.routes.js';
 import { bulkCommandRoutes } from './bulk-command.routes.js';
 import { deviceRoutes } from './device.routes.js';
 import { fleetSummaryRoutes } from './fleet-summary.routes.js';
+import { identityStatusRoutes } from './identity-status.routes.js';
 import { defineRoute, mountRoutes } from './define-route.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import type { AdminPlatform } from './platform.js';
@@ -255,6 +256,7 @@ export function createAdminApp(deps: AdminAppDeps): Hono<AdminEnv> {
       timeoutMs,
     }),
     ...fleetSummaryRoutes({ db: deps.db, now }),
+    ...identityStatusRoutes({ db: deps.db, identity }),
     ...secretRevealRoutes({
       db: deps.db,
       temporal: deps.temporal,

@@ -11,6 +11,7 @@ import { recordAudit } from './audit.repository.js';
 import type { Principal } from './auth/principal.js';
 import { forbidden, scopeOf } from './auth/rbac.js';
 import { findDeviceCommand, listDeviceCommands } from './device-command.repository.js';
+import { snapshotStream, snapshotStreamDescription } from './snapshot-stream.js';
 import { findDevice } from './device.repository.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
 import { deviceOr404 } from './device.routes.js';
@@ -263,6 +264,30 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
             : decodeCursor(query.cursor, [cursorPart.timestamp, cursorPart.text]);
         const rows = await listDeviceCommands(deps.db, device.id, { limit: query.limit + 1, before });
         return c.json(toPage(rows, query.limit, summary, (row) => [row.created_key, row.command_uuid]));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/devices/{id}/command-events',
+        summary: `The first page of GET /v1/devices/{id}/commands (limit as there), live. ${snapshotStreamDescription}`,
+        permission: 'commands:read',
+        scope: 'team',
+        params: { id: "Keep's device id." },
+        query: pageQuery.omit({ cursor: true }),
+        responses: {
+          200: { description: 'Server-sent `snapshot` events, each data a page of commands as JSON.' },
+          404: { description: 'No such device.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const { limit } = readQuery(c, pageQuery.omit({ cursor: true }));
+        const scope = scopeOf(c.get('principal'), 'commands:read');
+        const device = await deviceOr404(deps.db, c.req.param('id'), scope);
+        return snapshotStream(c, async () => {
+          const rows = await listDeviceCommands(deps.db, device.id, { limit: limit + 1 });
+          return toPage(rows, limit, summary, (row) => [row.created_key, row.command_uuid]);
+        });
       },
     ),
     defineRoute(

@@ -35,11 +35,45 @@ export interface DeviceFilter {
   search?: string | undefined;
   /** Only devices in this team. */
   teamId?: string | undefined;
+  /** Only devices whose OS version is this one or one of its updates (`17` matches 17.4.1; `17.4` not 17.40). */
+  osVersion?: string | undefined;
+  /** Only devices whose policies, taken together, have this status (as GET /v1/devices/{id}/compliance judges). */
+  compliance?: DeviceCompliance | undefined;
+  /** A piece of the owner Apple Business Manager pre-staged the device for (case-insensitive). */
+  owner?: string | undefined;
 }
 
+/** failing: a setting fails; unknown: none fails, one is unproven; compliant: neither (a device without policies too). */
+export type DeviceCompliance = 'compliant' | 'failing' | 'unknown';
+
 /** `%` and `_` typed by an admin are searched for, not treated as wildcards. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+}
+
 function likePattern(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return `%${escapeLike(text)}%`;
+}
+
+function hasCompliance(status: DeviceCompliance) {
+  return (eb: ExpressionBuilder<CoreDatabase, 'devices'>): Expression<SqlBool> => {
+    const withStatus = (wanted: 'failing' | 'unknown') =>
+      eb.exists(
+        eb
+          .selectFrom('device_policy_compliance as dpc')
+          .select('dpc.device_id')
+          .whereRef('dpc.device_id', '=', 'devices.id')
+          .where('dpc.status', '=', wanted),
+      );
+    switch (status) {
+      case 'failing':
+        return withStatus('failing');
+      case 'unknown':
+        return eb.and([eb.not(withStatus('failing')), withStatus('unknown')]);
+      case 'compliant':
+        return eb.and([eb.not(withStatus('failing')), eb.not(withStatus('unknown'))]);
+    }
+  };
 }
 
 export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter): Promise<Device[]> {
@@ -60,6 +94,26 @@ export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter
         eb('name', 'ilike', pattern),
         eb('udid', 'ilike', pattern),
       ]),
+    );
+  }
+  if (filter.osVersion) {
+    const version = filter.osVersion;
+    query = query.where((eb) =>
+      eb.or([eb('os_version', '=', version), eb('os_version', 'like', `${escapeLike(version)}.%`)]),
+    );
+  }
+  if (filter.compliance) query = query.where(hasCompliance(filter.compliance));
+  if (filter.owner) {
+    const pattern = likePattern(filter.owner);
+    query = query.where((eb) =>
+      eb(
+        'devices.serial_number',
+        'in',
+        eb
+          .selectFrom('dep_devices')
+          .select('dep_devices.serial_number')
+          .where('dep_devices.owner', 'ilike', pattern),
+      ),
     );
   }
   if (filter.teamId) {

@@ -26,6 +26,25 @@ const listQuery = pageQuery.extend({
     .optional()
     .describe('Only devices whose serial number, name or UDID contains this text (case-insensitive).'),
   teamId: z.uuid().optional().describe('Only devices in this team.'),
+  osVersion: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+){0,2}$/, 'a version such as 17 or 14.6.1')
+    .optional()
+    .describe('Only devices on this OS version or an update of it (17 matches 17.4.1, not 170).'),
+  compliance: z
+    .enum(['compliant', 'failing', 'unknown'])
+    .optional()
+    .describe(
+      'Only devices whose policies, together, are failing (a setting fails), unknown (none fails, one is unproven) or compliant (neither; a device without policies too).',
+    ),
+  owner: z
+    .string()
+    .trim()
+    .min(1)
+    .max(320)
+    .optional()
+    .describe('Only devices whose owner (as pre-staged in Apple Business Manager) contains this text.'),
 });
 
 const deviceSummary = z.object({
@@ -83,7 +102,7 @@ export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
         method: 'get',
         path: '/v1/devices',
         summary:
-          'List devices, a page at a time, optionally by platform, enrollment state, team, or a search of serial number, name and UDID.',
+          'List devices, a page at a time, optionally by platform, enrollment state, team, OS version, compliance, owner, or a search of serial number, name and UDID.',
         permission: 'devices:read',
         scope: 'team',
         query: listQuery,

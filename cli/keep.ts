@@ -57,7 +57,7 @@ async function main(argv: string[]): Promise<void> {
       process.on('SIGINT', onEarlySignal);
       process.on('SIGTERM', onEarlySignal);
       const { devStackOptions, runDevStack } = await import('../deploy/dev-stack/dev-stack.js');
-      await runDevStack(devStackOptions(), () => stopEarly);
+      await runDevStack(devStackOptions(process.env, argv.slice(1)), () => stopEarly);
       process.off('SIGINT', onEarlySignal);
       process.off('SIGTERM', onEarlySignal);
       // A clean stop after Ctrl-C is a success, whatever signal handlers the loader installed.

@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceError, WorkflowFailedError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
+import type { Selectable } from 'kysely';
 import { z } from 'zod';
+import type { DepServerTable } from '../../core/db/core/dep-server.table.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import type { depServerCreateWorkflow, depTokenImportWorkflow } from '../../workflows/dep-token.workflow.js';
 import type { depSyncWorkflow } from '../../workflows/dep-sync.workflow.js';
@@ -83,6 +85,9 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
       ? await deps.db.selectFrom('dep_servers').selectAll().where('id', '=', id).executeTakeFirst()
       : undefined;
     if (!row) throw new HTTPException(404, { message: 'no such ABM server entry' });
+    return viewOf(row);
+  }
+  function viewOf(row: Selectable<DepServerTable>): z.infer<typeof serverView> {
     return {
       id: row.id,
       certificatePem: row.certificate_pem,
@@ -128,6 +133,19 @@ export function depRoutes(deps: AdminPlatformDeps): AdminRoute[] {
           }),
         );
         return c.json(await serverById(id), 201);
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/apple/dep/servers',
+        summary: 'Every ABM server entry: certificate, token expiry and last sync — never the token.',
+        permission: 'dep:read',
+        responses: { 200: { description: 'The entries.', schema: z.object({ items: z.array(serverView) }) } },
+      },
+      async (c) => {
+        const rows = await deps.db.selectFrom('dep_servers').selectAll().orderBy('id').execute();
+        return c.json({ items: rows.map(viewOf) });
       },
     ),
     defineRoute(

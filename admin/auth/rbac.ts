@@ -47,6 +47,8 @@ export const PERMISSIONS = {
   'scim:write': ['scim'],
   /** Pre-stage an ABM device for a person (POST /v1/onboarding). */
   'onboarding:write': ['admin', 'onboarding'],
+  /** How sign-in and the directory are set up and doing (OIDC issuer and client, sync status); never a secret. */
+  'settings:read': ['admin', 'operator', 'auditor'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

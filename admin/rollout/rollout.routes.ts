@@ -31,6 +31,7 @@ import { recordAudit } from '../audit.repository.js';
 import { defineRoute, type AdminRoute } from '../define-route.js';
 import { isUuid } from '../ids.js';
 import { readJson, readQuery } from '../json-body.js';
+import { snapshotStream, snapshotStreamDescription } from '../snapshot-stream.js';
 import { errorBody } from '../openapi.js';
 import { listAssignments } from '../policy/policy-assignment.repository.js';
 import { findPolicy, findPolicyVersion } from '../policy/policy.repository.js';
@@ -340,6 +341,26 @@ export function rolloutRoutes(deps: {
       async (c) => {
         const rollout = await rolloutOr404(c.req.param('id'));
         return c.json({ ...viewOf(rollout), waves: await rolloutProgress(deps.db, rollout.id) });
+      },
+    ),
+    defineRoute(
+      {
+        method: 'get',
+        path: '/v1/rollouts/{id}/events',
+        summary: `The rollout as GET /v1/rollouts/{id} answers it, live. ${snapshotStreamDescription}`,
+        permission: 'policies:read',
+        params: { id: 'The rollout id.' },
+        responses: {
+          200: { description: 'Server-sent `snapshot` events, each data the rollout as JSON.' },
+          404: { description: 'No such rollout.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const { id } = await rolloutOr404(c.req.param('id'));
+        return snapshotStream(c, async () => {
+          const rollout = await rolloutOr404(id);
+          return { ...viewOf(rollout), waves: await rolloutProgress(deps.db, rollout.id) };
+        });
       },
     ),
     ...actionRoutes,

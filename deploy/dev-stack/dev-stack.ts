@@ -23,9 +23,14 @@ export interface DevStackOptions {
   temporalUiPort: number;
   edgeListen: string;
   adminListen: string;
+  /** Simulated devices of the demo fleet (0: no demo). */
+  demoDevices: number;
 }
 
-export function devStackOptions(env: NodeJS.ProcessEnv = process.env): DevStackOptions {
+export function devStackOptions(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = [],
+): DevStackOptions {
   return {
     stateDir: resolve(env.KEEP_STATE_DIR ?? '.state'),
     postgresPort: Number(env.KEEP_DEV_POSTGRES_PORT ?? 55432),
@@ -33,8 +38,21 @@ export function devStackOptions(env: NodeJS.ProcessEnv = process.env): DevStackO
     temporalUiPort: Number(env.KEEP_DEV_TEMPORAL_UI_PORT ?? 8233),
     edgeListen: env.KEEP_EDGE_LISTEN ?? '127.0.0.1:8443',
     adminListen: env.KEEP_ADMIN_LISTEN ?? '127.0.0.1:8080',
+    demoDevices: demoDevices(argv, env),
   };
 }
+
+/** `--demo N` on the command line, else KEEP_DEV_DEMO_DEVICES; a bad count stops the start with its reason. */
+function demoDevices(argv: readonly string[], env: NodeJS.ProcessEnv): number {
+  const flag = argv.indexOf('--demo');
+  const text = flag >= 0 ? (argv[flag + 1] ?? '') : (env.KEEP_DEV_DEMO_DEVICES ?? '0');
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 0 || count > MAX_DEMO_DEVICES)
+    throw new RangeError(`--demo: a device count 0..${MAX_DEMO_DEVICES}, not ${JSON.stringify(text)}`);
+  return count;
+}
+
+const MAX_DEMO_DEVICES = 1_000;
 
 const cliEntry = new URL('../../cli/keep.ts', import.meta.url).pathname;
 
@@ -128,7 +146,11 @@ export async function runDevStack(
     throw err;
   });
   const children: Supervisor[] = [];
+  // The demo's modules (simulators, fake APNs) load only when the demo is on.
+  const demo = options.demoDevices > 0 ? await import('../demo/dev-stack-demo.js') : undefined;
+  let demoStack: Awaited<ReturnType<NonNullable<typeof demo>['startDevStackDemo']>> | undefined;
   const stop = async () => {
+    await demoStack?.stop();
     await Promise.all(children.map((child) => child.stop()));
     await temporal.stop();
     await postgres.stop();
@@ -146,6 +168,7 @@ export async function runDevStack(
     await migrateToLatest('core', coreUrl);
     const bundle = await buildWorkflowBundle(`${options.stateDir}/workflow-bundle.js`);
     const tls = ensureDevTlsCertificate(`${options.stateDir}/tls`);
+    demoStack = await demo?.startDevStackDemo(`${options.stateDir}/demo`);
     const common = {
       KEEP_TEMPORAL_ADDRESS: temporal.address,
       KEEP_TEMPORAL_NAMESPACE: temporal.namespace,
@@ -157,6 +180,8 @@ export async function runDevStack(
         KEEP_DATABASE_URL: coreUrl,
         KEEP_CORE_SECRET_KEYS: secrets.secretKeys,
         KEEP_CORE_WORKFLOW_BUNDLE: bundle,
+        // Written into enrolment profiles: the edge's own address, whatever port it was given.
+        KEEP_CORE_EDGE_PUBLIC_URL: `https://${options.edgeListen}`,
       }),
       startChild('edge', {
         ...common,
@@ -167,6 +192,7 @@ export async function runDevStack(
         KEEP_EDGE_TLS_KEY_FILE: tls.keyFile,
         KEEP_EDGE_PROBE_ENABLED: 'true',
         KEEP_EDGE_SECRET_KEYS: secrets.edgeSecretKeys,
+        ...demoStack?.edgeEnv,
       }),
       startChild('admin', {
         ...common,
@@ -183,6 +209,12 @@ export async function runDevStack(
       readFileSync(tls.certFile),
     );
     await waitForHealth(`http://${options.adminListen}/healthz`, deadline, children);
+    await demoStack?.enrolFleet({
+      count: options.demoDevices,
+      adminUrl: `http://${options.adminListen}`,
+      adminToken: readFileSync(adminTokenFile, 'utf8').trim(),
+      edgeCaPem: readFileSync(tls.certFile, 'utf8'),
+    });
   } catch (err) {
     await stop();
     throw err;
@@ -196,6 +228,9 @@ export async function runDevStack(
       `  Temporal                ${temporal.address}   namespace ${temporal.namespace}`,
       `  Temporal Web UI         ${temporal.uiUrl ?? 'off'}`,
       `  Postgres                127.0.0.1:${options.postgresPort}   database keep (roles keep_edge, keep_core)`,
+      ...(demoStack
+        ? [`  demo fleet              ${options.demoDevices} simulated devices enrolling now`]
+        : []),
       'Ctrl-C stops everything; the next start keeps this state.',
       '',
     ].join('\n'),

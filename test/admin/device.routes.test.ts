@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, insertDevice, testAdminApp, tokenFor, type AdminApp } from './support.js';
 import { useTestDatabase } from '../support/test-context.js';
@@ -54,8 +55,65 @@ describe('GET /v1/devices', () => {
     expect(out.items.map((d) => d.id)).toEqual([ids[4]]);
   });
 
+  it('filters by OS version and its updates, by compliance over all policies, and by owner', async () => {
+    const db = database.core.db;
+    const at = async (os_version: string, serial_number: string) => {
+      const id = await insertDevice(db, { serial_number });
+      await db.updateTable('devices').set({ os_version }).where('id', '=', id).execute();
+      return id;
+    };
+    const [on17, on174, on170] = [
+      await at('17.4.1', 'SERIAL-A'),
+      await at('17.4', 'SERIAL-B'),
+      await at('170.1', 'SERIAL-C'),
+    ];
+    const policy = await db
+      .insertInto('policies')
+      .values({ name: 'filters', latest_version: 1 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const setting = (device_id: string, name: string, status: 'failing' | 'unknown' | 'compliant') => ({
+      device_id,
+      policy_id: policy.id,
+      version: 1,
+      setting: name,
+      status,
+      reason: null,
+      proven_at: null,
+    });
+    await db
+      .insertInto('device_policy_compliance')
+      .values([
+        setting(on17, 'firewall', 'failing'),
+        setting(on17, 'passcode', 'unknown'),
+        setting(on174, 'firewall', 'unknown'),
+        setting(on170, 'firewall', 'compliant'),
+      ])
+      .execute();
+    const serverId = randomUUID();
+    await db
+      .insertInto('dep_servers')
+      .values({ id: serverId, certificate_pem: 'unused', sealed_key: 'unused' })
+      .execute();
+    await db
+      .insertInto('dep_devices')
+      .values({ serial_number: 'SERIAL-B', server_id: serverId, owner: 'Ada.Lovelace@example.com' })
+      .execute();
+
+    const ids = async (query: string) =>
+      (await get<DevicePage>(`/v1/devices?${query}`)).items.map((d) => d.id);
+    expect((await ids('osVersion=17')).sort()).toEqual([on17, on174].sort());
+    expect(await ids('osVersion=17.4.1')).toEqual([on17]);
+    expect(await ids('compliance=failing')).toEqual([on17]);
+    expect(await ids('compliance=unknown')).toEqual([on174]);
+    expect(await ids('compliance=compliant&osVersion=170')).toEqual([on170]);
+    expect(await ids('owner=lovelace')).toEqual([on174]);
+  });
+
   it('answers 400 naming a bad filter, limit or cursor', async () => {
     for (const [query, field] of [
+      ['osVersion=latest', 'osVersion'],
+      ['compliance=mostly', 'compliance'],
       ['platform=beos', 'platform'],
       ['limit=0', 'limit'],
       ['cursor=bogus', 'cursor'],

@@ -37,6 +37,8 @@ export interface AppleE2e {
   enroll: (device: SimulatedAppleDevice) => Promise<string>;
   /** Where a browser reaches the admin app (its public URL: the Origin cookie requests must come from). */
   adminUrl: () => string;
+  /** The CA behind the edge's loopback TLS certificate (what a device must trust). */
+  readonly edgeCaPem: string;
   /** The bootstrap admin token (the console's first-start sign-in). */
   readonly bootstrapToken: string;
   /** The CA the fake APNs trusts for provider certificates (a renewed push certificate comes from it too). */
@@ -155,6 +157,7 @@ export function useAppleE2e(options: {
     enroll,
     adminUrl: () => `http://127.0.0.1:${adminPort}`,
     bootstrapToken: token,
+    edgeCaPem: tlsCa.certPem,
     pushCa,
     apns: () => fake,
   };

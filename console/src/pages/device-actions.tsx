@@ -8,8 +8,8 @@ import type { DeviceDetail } from '../types';
 /** The questions Apple's "Send inventory" asks: what the device page shows. */
 const INVENTORY_QUERIES = ['DeviceName', 'OSVersion', 'ProductName', 'SerialNumber', 'Model'];
 
-/** Each platform's command bodies, as POST /v1/devices/{id}/commands takes them for that platform. */
-interface PlatformActions {
+/** Each platform's command bodies, as POST /v1/devices/{id}/commands (and POST /v1/commands) take them. */
+export interface PlatformActions {
   /** A PIN goes with lock and erase (a Mac needs one). */
   pin: boolean;
   lock?: (pin: string) => Record<string, unknown>;
@@ -18,7 +18,7 @@ interface PlatformActions {
 }
 
 const withPin = (pin: string) => (pin ? { pin } : {});
-const ACTIONS: Record<string, PlatformActions> = {
+export const ACTIONS: Record<string, PlatformActions> = {
   apple: {
     pin: true,
     lock: (pin) => ({ requestType: 'DeviceLock', parameters: withPin(pin) }),

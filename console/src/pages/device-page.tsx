@@ -3,10 +3,11 @@ import { text, when } from '../format';
 import { useCan } from '../session';
 import type { Command, DeviceDetail, Page, Policy, PolicyCompliance } from '../types';
 import { useApi } from '../use-api';
+import { useLiveApi } from '../use-live-api';
 import { DeviceActions } from './device-actions';
 import { DeviceSecrets } from './device-secrets';
 
-/** Commands move on without the admin doing anything: the page asks again this often. */
+/** Facts move on without the admin doing anything: the page asks again this often (commands come live). */
 const POLL_MS = 3_000;
 
 export function DevicePage(props: { id: string }) {
@@ -16,7 +17,7 @@ export function DevicePage(props: { id: string }) {
   const compliance = useApi<{ items: PolicyCompliance[] }>(
     can('policies:read') ? `${base}/compliance` : undefined,
   );
-  const commands = useApi<Page<Command>>(`${base}/commands?limit=20`, POLL_MS);
+  const commands = useLiveApi<Page<Command>>(`${base}/commands?limit=20`, `${base}/command-events?limit=20`);
   const policies = useApi<{ items: Policy[] }>(can('policies:read') ? '/v1/policies' : undefined);
   const policyName = (id: string) => policies.data?.items.find((p) => p.id === id)?.name ?? id;
   if (device.error) return <p role="alert">{device.error}</p>;

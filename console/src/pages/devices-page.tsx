@@ -1,4 +1,5 @@
-// Devices: search by serial number, name or UDID, filter by platform and team, paged by the server.
+// Devices: search by serial number, name or UDID, filter by platform, team, OS version, compliance and owner,
+// paged by the server; rows selected (on any page) take a bulk Lock or Send inventory.
 import { useState, type FormEvent } from 'react';
 import { query } from '../api';
 import { text, when } from '../format';
@@ -7,6 +8,7 @@ import { navigate } from '../router';
 import { useCan } from '../session';
 import type { DeviceSummary, Page, Team } from '../types';
 import { useApi } from '../use-api';
+import { BulkActions } from './bulk-actions';
 
 const PAGE_SIZE = '50';
 
@@ -15,22 +17,38 @@ export function DevicesPage(props: { search: URLSearchParams }) {
   const q = props.search.get('q') ?? '';
   const platform = props.search.get('platform') ?? '';
   const teamId = props.search.get('teamId') ?? '';
+  const osVersion = props.search.get('osVersion') ?? '';
+  const compliance = props.search.get('compliance') ?? '';
+  const owner = props.search.get('owner') ?? '';
+  const filters = { q, platform, teamId, osVersion, compliance, owner };
   // The cursors of the pages before this one, so "Previous" goes back without the server keeping state.
   const [cursors, setCursors] = useState<string[]>([]);
   const cursor = cursors.at(-1);
   const devices = useApi<Page<DeviceSummary>>(
-    `/v1/devices${query({ q, platform, teamId, cursor, limit: PAGE_SIZE })}`,
+    `/v1/devices${query({ ...filters, cursor, limit: PAGE_SIZE })}`,
   );
   const teams = useApi<{ items: Team[] }>(can('teams:manage') ? '/v1/teams' : undefined);
-  const [draft, setDraft] = useState(q);
+  const [draft, setDraft] = useState({ q, osVersion, owner });
+  // Selected device ids with their platform (a bulk command goes to one platform at a time), kept across pages.
+  const [selected, setSelected] = useState<ReadonlyMap<string, string>>(new Map());
+  const items = devices.data?.items ?? [];
+  const allOnPage = items.length > 0 && items.every((device) => selected.has(device.id));
 
   function apply(changes: Record<string, string>) {
     setCursors([]);
-    navigate(`/devices${query({ q, platform, teamId, ...changes })}`);
+    navigate(`/devices${query({ ...filters, ...changes })}`);
   }
   function submit(event: FormEvent) {
     event.preventDefault();
-    apply({ q: draft.trim() });
+    apply({ q: draft.q.trim(), osVersion: draft.osVersion.trim(), owner: draft.owner.trim() });
+  }
+  function select(rows: readonly DeviceSummary[], on: boolean) {
+    const next = new Map(selected);
+    for (const device of rows) {
+      if (on) next.set(device.id, device.platform);
+      else next.delete(device.id);
+    }
+    setSelected(next);
   }
 
   return (
@@ -38,8 +56,39 @@ export function DevicesPage(props: { search: URLSearchParams }) {
       <h1 id="devices-title">Devices</h1>
       <form className="filters" role="search" onSubmit={submit}>
         <label htmlFor="device-search">Search serial number, name or UDID</label>
-        <input id="device-search" type="search" value={draft} onChange={(e) => setDraft(e.target.value)} />
+        <input
+          id="device-search"
+          type="search"
+          value={draft.q}
+          onChange={(e) => setDraft({ ...draft, q: e.target.value })}
+        />
+        <label htmlFor="device-owner">Owner</label>
+        <input
+          id="device-owner"
+          type="search"
+          value={draft.owner}
+          onChange={(e) => setDraft({ ...draft, owner: e.target.value })}
+        />
+        <label htmlFor="device-os">OS version</label>
+        <input
+          id="device-os"
+          size={8}
+          placeholder="17.4"
+          value={draft.osVersion}
+          onChange={(e) => setDraft({ ...draft, osVersion: e.target.value })}
+        />
         <button type="submit">Search</button>
+        <label htmlFor="device-compliance">Compliance</label>
+        <select
+          id="device-compliance"
+          value={compliance}
+          onChange={(e) => apply({ compliance: e.target.value })}
+        >
+          <option value="">All</option>
+          <option value="failing">Failing</option>
+          <option value="unknown">Unknown</option>
+          <option value="compliant">Compliant</option>
+        </select>
         <label htmlFor="device-platform">Platform</label>
         <select id="device-platform" value={platform} onChange={(e) => apply({ platform: e.target.value })}>
           <option value="">All</option>
@@ -63,9 +112,18 @@ export function DevicesPage(props: { search: URLSearchParams }) {
         )}
       </form>
       {devices.error && <p role="alert">{devices.error}</p>}
+      <BulkActions selected={selected} onSent={devices.reload} />
       <table>
         <thead>
           <tr>
+            <th scope="col">
+              <input
+                type="checkbox"
+                aria-label="Select every device on this page"
+                checked={allOnPage}
+                onChange={(e) => select(items, e.target.checked)}
+              />
+            </th>
             <th scope="col">Serial number</th>
             <th scope="col">Name</th>
             <th scope="col">Model</th>
@@ -76,8 +134,16 @@ export function DevicesPage(props: { search: URLSearchParams }) {
           </tr>
         </thead>
         <tbody>
-          {devices.data?.items.map((device) => (
+          {items.map((device) => (
             <tr key={device.id}>
+              <td>
+                <input
+                  type="checkbox"
+                  aria-label={`Select ${device.serialNumber ?? device.id}`}
+                  checked={selected.has(device.id)}
+                  onChange={(e) => select([device], e.target.checked)}
+                />
+              </td>
               <td>
                 <Link to={`/devices/${device.id}`}>{text(device.serialNumber ?? device.id)}</Link>
               </td>

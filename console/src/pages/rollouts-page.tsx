@@ -1,20 +1,21 @@
-// Rollouts: progress per wave (polled); starting one, and pause, resume, approve or abort, for roles that may
-// change policies.
+// Rollouts: progress per wave (live, by server-sent events); starting one, and pause, resume, approve or abort,
+// for roles that may change policies.
 import { useState } from 'react';
 import { api } from '../api';
 import { when } from '../format';
 import { useCan } from '../session';
 import type { Policy, Rollout } from '../types';
 import { useApi } from '../use-api';
+import { useLiveApi } from '../use-live-api';
 import { StartRolloutForm } from './start-rollout-form';
 
-/** Waves move while the page is open: it asks again this often. */
+/** New rollouts appear while the page is open: it asks again this often (an open rollout's waves come live). */
 const POLL_MS = 3_000;
 const ACTIONS = ['pause', 'resume', 'approve', 'abort'] as const;
 
 function RolloutDetail(props: { id: string; policyName: string }) {
   const can = useCan();
-  const rollout = useApi<Rollout>(`/v1/rollouts/${props.id}`, POLL_MS);
+  const rollout = useLiveApi<Rollout>(`/v1/rollouts/${props.id}`, `/v1/rollouts/${props.id}/events`);
   const [message, setMessage] = useState<string>();
   const r = rollout.data;
   if (!r) return null;

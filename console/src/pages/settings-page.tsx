@@ -2,8 +2,11 @@
 import { useCan } from '../session';
 import type { Team } from '../types';
 import { useApi } from '../use-api';
+import { AbmPanel } from './settings-abm-panel';
 import { ApiTokensPanel } from './settings-api-tokens-panel';
+import { DirectoryPanel } from './settings-directory-panel';
 import { ExpiringCertificatesPanel } from './settings-expiring-certificates-panel';
+import { OidcPanel } from './settings-oidc-panel';
 import { PushCertificatePanel } from './settings-push-certificate-panel';
 import { TeamsPanel } from './settings-teams-panel';
 
@@ -14,6 +17,8 @@ export const SETTINGS_PERMISSIONS = [
   'teams:manage',
   'grants:manage',
   'tokens:manage',
+  'dep:read',
+  'settings:read',
 ];
 
 export function SettingsPage() {
@@ -25,6 +30,9 @@ export function SettingsPage() {
       <h1>Settings</h1>
       {can('push-certificate:read') && <PushCertificatePanel />}
       {can('certificates:read') && <ExpiringCertificatesPanel />}
+      {can('dep:read') && <AbmPanel />}
+      {can('settings:read') && <OidcPanel />}
+      {can('settings:read') && <DirectoryPanel />}
       {can('teams:manage') && <TeamsPanel teams={teamList} onChanged={teams.reload} />}
       {can('tokens:manage') && <ApiTokensPanel teams={teamList} />}
     </>

@@ -177,7 +177,7 @@ describe('sending commands to a device', () => {
   it('refuses a device-wide command to a User Enrollment with a 409 saying why, before auditing or queueing', async () => {
     const db = planes.database.core.db;
     const byod = await insertDevice(db, {
-      facts: { authenticate: { EnrollmentID: 'E-BYOD-1', ProductName: 'iPhone15,2' } },
+      facts: { authenticate: { udid: 'E-BYOD-1', userEnrollment: true } },
     });
     const before = await auditRows(db);
     for (const body of [

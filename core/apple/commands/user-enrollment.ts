@@ -10,10 +10,10 @@ export interface UserEnrollmentTarget {
   facts: Record<string, unknown>;
 }
 
-/** A User Enrollment authenticates with an EnrollmentID instead of a UDID. */
+/** A User Enrollment authenticates with an EnrollmentID instead of a UDID; the edge's event says so. */
 export function isUserEnrollment(facts: Record<string, unknown>): boolean {
   const authenticate = facts.authenticate as Record<string, unknown> | undefined;
-  return typeof authenticate?.EnrollmentID === 'string';
+  return authenticate?.userEnrollment === true;
 }
 
 function userEnrollmentOs(platform: string | null): UserEnrollmentOs | undefined {

@@ -3,7 +3,7 @@ import { userEnrollmentRefusal } from '../../../../core/apple/commands/index.js'
 
 const byod = (os_platform: string | null) => ({
   os_platform,
-  facts: { authenticate: { EnrollmentID: 'E-1' } },
+  facts: { authenticate: { udid: 'E-1', userEnrollment: true } },
 });
 
 describe('which commands a User Enrollment takes', () => {
@@ -28,7 +28,7 @@ describe('which commands a User Enrollment takes', () => {
 
   it('leaves device enrollments and raw types Keep has no entry for alone', () => {
     expect(
-      userEnrollmentRefusal('EraseDevice', { os_platform: 'iOS', facts: { authenticate: { UDID: 'U' } } }),
+      userEnrollmentRefusal('EraseDevice', { os_platform: 'iOS', facts: { authenticate: { udid: 'U' } } }),
     ).toBe(undefined);
     expect(userEnrollmentRefusal('Settings', byod('iOS'))).toBeUndefined();
   });

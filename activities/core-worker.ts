@@ -54,6 +54,7 @@ import { workflowIds } from '../core/temporal/task-queues.js';
 import { createDepTokenActivities } from './apple/dep/dep-token.activities.js';
 import { createDepSyncActivities } from './apple/dep/dep-sync.activities.js';
 import { createZeroTouchActivities } from './apple/dep/zero-touch.activities.js';
+import { parseTeamRules } from '../core/apple/dep/index.js';
 import { createAppleSignInActivities } from './apple/apple-sign-in.activities.js';
 import { createOnboardingWebhookActivities } from './apple/dep/onboarding-webhook.activities.js';
 import { ensureDepSyncSchedule } from './apple/dep/dep-sync.schedule.js';
@@ -130,7 +131,12 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     createCorePlaneCheckActivities(deps),
     createDeviceActivities({ db: deps.db, platforms }),
     createBulkCommandActivities({ db: deps.db }),
-    createDeviceEventIngestActivities({ db: deps.db, platforms, keyRing: deps.keyRing }),
+    createDeviceEventIngestActivities({
+      db: deps.db,
+      platforms,
+      keyRing: deps.keyRing,
+      teamRules: parseTeamRules(dep.teamRules),
+    }),
     pki,
     createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
     createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),

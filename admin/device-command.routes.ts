@@ -159,7 +159,7 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
           404: { description: 'No such device.', schema: errorBody },
           409: {
             description:
-              'The device workflow is not running, or refused the command, or no registered platform serves the device, or the Idempotency-Key was used for another request.',
+              'The device workflow is not running, or refused the command, or the device cannot take it (a device-wide command to a User Enrollment), or no registered platform serves the device, or the Idempotency-Key was used for another request.',
             schema: errorBody,
           },
           503: {
@@ -187,6 +187,8 @@ export function deviceCommandRoutes(deps: DeviceCommandDeps): AdminRoute[] {
         const scope = scopeOf(principal, permission);
         if (scope !== 'all' && scope.length === 0) return forbidden(principal, permission);
         const device = scope === 'all' ? visible : await deviceOr404(deps.db, visible.id, scope);
+        const refusal = commands.refusal?.(requestType, device);
+        if (refusal) throw new HTTPException(409, { message: `requestType: ${refusal}` });
         const audit = (action: string, details: Record<string, unknown>) =>
           recordAudit(deps.db, principal, { action, targetKind: 'device', targetId: device.id, details });
         if (earlier && (earlier.queued_at || (await answeredByDevice(deps.db, device.id, commandUuid)))) {

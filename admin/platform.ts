@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
+import type { Device } from '../core/db/core/device.table.js';
 import type { AdminRoute } from './define-route.js';
 
 /** What the admin app gives each platform's routes. */
@@ -39,6 +40,11 @@ export interface AdminCommands {
    * the edge's key before it enters Temporal (`core/device/sealed-command-payload.ts`).
    */
   carriesSecret(requestType: string, raw: boolean): boolean;
+  /**
+   * Why this device cannot take the command (Apple: a device-wide command to a User Enrollment), or undefined.
+   * Absent: every device of the platform takes every command it builds.
+   */
+  refusal?(requestType: string, device: Device): string | undefined;
   /** A copy of a result with its secret values replaced, and their dotted paths (empty when none). */
   redactResult(
     requestType: string,

@@ -11,6 +11,7 @@ import type {
 } from '../activities/apple/apple-sign-in.activities.js';
 import type { ZeroTouchActivities } from '../activities/apple/dep/zero-touch.activities.js';
 import type { EnrollmentProfileActivities } from '../activities/pki/enrollment-profile.activities.js';
+import type { AccountEnrollmentMode } from '../core/apple/enrollment-profile.js';
 import type { BoxRecipient } from '../core/crypto/sealed-box.js';
 import { startZeroTouch } from './zero-touch-start.js';
 
@@ -33,6 +34,8 @@ export type AppleSignInStep =
       step: 'enroll';
       /** What the device presents as `Authorization: Bearer` at the account-driven enrolment endpoint. */
       accessToken: string;
+      /** Which server the device found at discovery (`mdm-adde` or `mdm-byod`); absent in older histories = ADDE. */
+      mode?: AccountEnrollmentMode;
       replyTo: BoxRecipient;
     };
 
@@ -76,7 +79,9 @@ export async function appleSignInWorkflow(input: AppleSignInStep): Promise<Apple
     }
     case 'enroll': {
       const enrollmentId = uuid4();
-      if (!(await core.takeAccountToken({ accessToken: input.accessToken, enrollmentId })))
+      const take = { accessToken: input.accessToken, enrollmentId };
+      // The device's choice of server at discovery, relayed by the edge like the token itself.
+      if (!(await core.takeAccountToken(input.mode === undefined ? take : { ...take, mode: input.mode })))
         return { status: 'refused', reason: 'unknown-token' };
       const { sealedProfile } = await core.createAppleEnrollmentProfile({
         enrollmentId,

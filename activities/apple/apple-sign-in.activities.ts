@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Kysely } from 'kysely';
+import type { AccountEnrollmentMode } from '../../core/apple/enrollment-profile.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { findOidcUser, findOrCreateOidcUser } from '../../core/directory/oidc-user.repository.js';
 import { oidcConfiguration } from '../../core/oidc/oidc-client.js';
@@ -136,10 +137,16 @@ export function createAppleSignInActivities(deps: {
     },
 
     /** Uses an access token for one enrolment (its retries may use it again); false if unknown, used or expired. */
-    async takeAccountToken(input: { accessToken: string; enrollmentId: string }): Promise<boolean> {
+    async takeAccountToken(input: {
+      accessToken: string;
+      enrollmentId: string;
+      /** Absent in histories from before User Enrollment: those were device enrolments. */
+      mode?: AccountEnrollmentMode;
+    }): Promise<boolean> {
       return takeAccountToken(deps.db, {
         token: input.accessToken,
         enrollmentId: input.enrollmentId,
+        mode: input.mode ?? 'ADDE',
         now: now(),
       });
     },

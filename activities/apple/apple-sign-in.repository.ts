@@ -1,5 +1,6 @@
 // core.apple_sign_ins: the OIDC round trip an Apple enrolment began, who finished it, and the enrolment it started.
 import type { Kysely } from 'kysely';
+import type { AccountEnrollmentMode } from '../../core/apple/enrollment-profile.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { AppleSignIn } from '../../core/db/core/apple-sign-in.table.js';
 import { sha256Hex } from '../windows/windows-sign-in.repository.js';
@@ -113,11 +114,11 @@ export async function issueAccountToken(
 /** Uses the token for one enrolment: false if unknown, expired or already used by another enrolment. */
 export async function takeAccountToken(
   db: Kysely<CoreDatabase>,
-  use: { token: string; enrollmentId: string; now: Date },
+  use: { token: string; enrollmentId: string; mode: AccountEnrollmentMode; now: Date },
 ): Promise<boolean> {
   const result = await db
     .updateTable('apple_sign_ins')
-    .set({ enrollment_id: use.enrollmentId })
+    .set({ enrollment_id: use.enrollmentId, enrollment_mode: use.mode })
     .where('token_hash', '=', sha256Hex(use.token))
     .where('token_expires_at', '>', use.now)
     .where((eb) => eb.or([eb('enrollment_id', 'is', null), eb('enrollment_id', '=', use.enrollmentId)]))

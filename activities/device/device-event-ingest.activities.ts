@@ -16,6 +16,8 @@ import type { DeviceWorkflowInput } from '../../workflows/device.messages.js';
 import type { CorePlatform } from '../platform.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { applyDeviceEvents } from './device-event-apply.js';
+import { placeAccountDrivenDevices } from '../apple/account-enrollment-teams.js';
+import type { TeamRules } from '../../core/apple/dep/index.js';
 
 /** The device workflow's signal for events (`deviceEventSignal` in workflows/device.messages.ts). */
 const DEVICE_EVENT_SIGNAL = 'deviceEvent';
@@ -55,6 +57,8 @@ export function createDeviceEventIngestActivities(deps: {
   platforms: readonly CorePlatform[];
   /** The core key ring: answers the edge sealed to the core's sealing key are opened here. */
   keyRing: KeyRing;
+  /** `dep.teamRules`: an account-driven enrolment joins its owner's teams when its device channel is ready. */
+  teamRules?: TeamRules;
 }) {
   const { db } = deps;
   const sealing = coreSealingKey(deps.keyRing);
@@ -138,11 +142,14 @@ export function createDeviceEventIngestActivities(deps: {
           on conflict do nothing
           returning outbox_id::text`.execute(tx);
         const fresh = new Set(inserted.rows.map((r) => r.outbox_id));
-        await applyDeviceEvents(
-          tx,
-          deps.platforms,
-          events.filter((e) => fresh.has(e.outboxId)),
-        );
+        const applied = events.filter((e) => fresh.has(e.outboxId));
+        await applyDeviceEvents(tx, deps.platforms, applied);
+        if (deps.teamRules) {
+          const ready = applied.flatMap(({ deviceId, event }) =>
+            event.kind === 'channel-ready' && !event.data.userChannel ? [deviceId] : [],
+          );
+          await placeAccountDrivenDevices(tx, deps.teamRules, [...new Set(ready)]);
+        }
         const owed = await tx
           .selectFrom('device_events')
           .select(sql<string>`outbox_id::text`.as('outbox_id'))

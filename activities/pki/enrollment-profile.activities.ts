@@ -1,7 +1,11 @@
 // Builds and signs an Apple enrollment profile: a one-time SCEP challenge bound to the enrollment, the
 // MDM payload with the push topic, Keep's CA as anchor, signed with the core's profile-signing key.
 import type { Kysely } from 'kysely';
-import { buildEnrollmentProfile, profileReplyContext } from '../../core/apple/enrollment-profile.js';
+import {
+  buildEnrollmentProfile,
+  profileReplyContext,
+  type AccountEnrollmentMode,
+} from '../../core/apple/enrollment-profile.js';
 import { encryptProfilePayloads } from '../../core/apple/encrypted-profile.js';
 import { sealTo, type BoxRecipient } from '../../core/crypto/sealed-box.js';
 import { buildPlist } from '../../core/apple/plist-codec.js';
@@ -29,18 +33,18 @@ async function zeroTouchSerialNumber(
  * The Managed Apple Account of an account-driven enrollment: the directory e-mail (else user name) of the user who
  * signed in to start it. Read for renewals too: Apple refuses a profile update that changes it.
  */
-async function accountDrivenAppleId(
+async function accountDriven(
   db: Kysely<CoreDatabase>,
   enrollmentId: string,
-): Promise<string | undefined> {
+): Promise<{ managedAppleId: string; mode: AccountEnrollmentMode } | undefined> {
   const row = await db
     .selectFrom('apple_sign_ins')
     .innerJoin('directory_users', 'directory_users.id', 'apple_sign_ins.user_id')
-    .select(['directory_users.email', 'directory_users.username'])
+    .select(['directory_users.email', 'directory_users.username', 'apple_sign_ins.enrollment_mode'])
     .where('apple_sign_ins.enrollment_id', '=', enrollmentId)
     .where('apple_sign_ins.serial_number', 'is', null)
     .executeTakeFirst();
-  return row ? (row.email ?? row.username) : undefined;
+  return row ? { managedAppleId: row.email ?? row.username, mode: row.enrollment_mode ?? 'ADDE' } : undefined;
 }
 
 export interface EnrollmentProfileReply {
@@ -99,7 +103,7 @@ export async function signedEnrollmentProfile(
   const identity = serialNumber
     ? { acme: { directoryUrl: `${base}/acme/directory`, clientIdentifier: serialNumber, subject } }
     : await scepIdentity();
-  const managedAppleId = await accountDrivenAppleId(deps.db, enrollmentId);
+  const signedIn = await accountDriven(deps.db, enrollmentId);
   const profile = buildEnrollmentProfile({
     identifier: `keep.enrollment.${enrollmentId}`,
     displayName: `${deps.pki.organization} device management`,
@@ -109,7 +113,7 @@ export async function signedEnrollmentProfile(
     topic: push.topic,
     ...('acme' in identity ? { acme: identity.acme } : { scep: identity.scep }),
     anchorCertificateDer: chain.at(-1)!,
-    ...(managedAppleId === undefined ? {} : { accountDriven: { managedAppleId } }),
+    ...(signedIn === undefined ? {} : { accountDriven: signedIn }),
   });
   // The signing key is used here, inside the core worker; it never travels through Temporal.
   const { profileSigning, issuing, rootPem } = await deps.ca();

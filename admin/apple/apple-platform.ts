@@ -1,6 +1,11 @@
 // Apple's admin side: commands built from the one Apple command table, and the routes only Apple has — the
 // enrollment profile and the APNs push certificate.
-import { appleCommands, isRequestType, redactSecrets } from '../../core/apple/commands/index.js';
+import {
+  appleCommands,
+  isRequestType,
+  redactSecrets,
+  userEnrollmentRefusal,
+} from '../../core/apple/commands/index.js';
 import type { AdminPlatform } from '../platform.js';
 import { appleCommandRequestBody, buildAppleCommandRequest } from './command-request.js';
 import { depRoutes } from './dep.routes.js';
@@ -21,6 +26,7 @@ export const appleAdminPlatform: AdminPlatform = {
     carriesSecret: (requestType, raw) =>
       raw || !isRequestType(requestType) || appleCommands[requestType].carriesSecret === true,
     redactResult: redactSecrets,
+    refusal: userEnrollmentRefusal,
   },
   routes: (deps) => [
     ...pushCertificateRoutes(deps),

@@ -15,6 +15,8 @@ export type AppleDeviceEvent =
       osVersion?: string;
       buildVersion?: string;
       productName?: string;
+      /** A User Enrollment: it sent an EnrollmentID, so `udid` holds that and the device's hardware ids stay hidden. */
+      userEnrollment?: true;
     }
   | { kind: 'token-updated'; enrollmentId: string; at: string; user: boolean; awaitingConfiguration: boolean }
   | { kind: 'checked-out'; enrollmentId: string; at: string }

@@ -13,6 +13,13 @@ export const profileReplyContext = (enrollmentId: string) => `enrollment-profile
 export const MDM_ACCESS_RIGHTS_ALL = 8191;
 export const MDM_SERVER_CAPABILITIES = ['com.apple.mdm.bootstraptoken', 'com.apple.mdm.per-user-connections'];
 
+/**
+ * Device enrolment of an organisation's device (ADDE), or User Enrollment of a personal one (BYOD): the
+ * organisation then manages only its own accounts, apps and data, and the device sends an EnrollmentID, no UDID.
+ * https://developer.apple.com/documentation/devicemanagement/onboarding-users-with-account-driven-enrollment
+ */
+export type AccountEnrollmentMode = 'ADDE' | 'BYOD';
+
 export interface EnrollmentProfileInput {
   /** Reverse-DNS base for PayloadIdentifier, e.g. `com.example.keep.enrollment`. */
   identifier: string;
@@ -30,11 +37,12 @@ export interface EnrollmentProfileInput {
   /** DER of Keep's root CA, installed as a trust anchor for the server's TLS and SCEP chains. */
   anchorCertificateDer?: Uint8Array;
   /**
-   * Account-driven device enrollment: the Managed Apple Account of the user who signed in, and the mode (ADDE)
-   * Apple requires in the MDM payload of that flow. Neither may change when the profile is updated.
+   * Account-driven enrolment: the Managed Apple Account of the user who signed in, and the mode Apple requires in
+   * the MDM payload of that flow (ADDE, or BYOD for a User Enrollment). Neither may change when the profile is
+   * updated.
    * https://developer.apple.com/documentation/devicemanagement/onboarding-users-with-account-driven-enrollment
    */
-  accountDriven?: { managedAppleId: string };
+  accountDriven?: { managedAppleId: string; mode: AccountEnrollmentMode };
   /** Fixed UUIDs for reproducible output; random otherwise. */
   uuids?: { profile?: string; scep?: string; mdm?: string; anchor?: string };
 }
@@ -107,7 +115,10 @@ export function buildEnrollmentProfile(input: EnrollmentProfileInput): PlistDict
     CheckOutWhenRemoved: true,
     ServerCapabilities: [...MDM_SERVER_CAPABILITIES],
     ...(input.accountDriven
-      ? { AssignedManagedAppleID: input.accountDriven.managedAppleId, EnrollmentMode: 'ADDE' }
+      ? {
+          AssignedManagedAppleID: input.accountDriven.managedAppleId,
+          EnrollmentMode: input.accountDriven.mode,
+        }
       : {}),
     ...org,
   });

@@ -1,12 +1,13 @@
-// Account-driven device enrollment: the user types their Managed Apple Account in Settings; the device finds Keep
-// through `/.well-known/com.apple.remotemanagement`, is told to sign in on the web (`apple-as-web`), receives an
-// access token when the sign-in ends, and trades it for the enrolment profile. The edge carries the web session and
+// Account-driven enrolment, of an organisation's device (ADDE) or a personal one (BYOD User Enrollment): the user
+// types their Managed Apple Account in Settings; the device finds Keep through `/.well-known/com.apple.remotemanagement`,
+// is told to sign in on the web (`apple-as-web`), receives an access token when the sign-in ends, and trades it for
+// the enrolment profile. The edge carries the web session and
 // relays the token; the core checks the sign-in, issues the token, uses it once and binds the user to the enrolment.
 // https://developer.apple.com/documentation/devicemanagement/onboarding-users-with-account-driven-enrollment
 // https://developer.apple.com/documentation/devicemanagement/implementing-the-simple-authentication-account-driven-enrollment-flow
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { profileReplyContext } from '../../core/apple/enrollment-profile.js';
+import { profileReplyContext, type AccountEnrollmentMode } from '../../core/apple/enrollment-profile.js';
 import { generateBoxKeyPair, openSealed } from '../../core/crypto/sealed-box.js';
 import { failedStepPage, unreachable } from './dep-sign-in.routes.js';
 import { signInPage, signInStep, stateCookie, type SignInStepDeps } from './sign-in-step.js';
@@ -14,6 +15,8 @@ import { signInPage, signInStep, stateCookie, type SignInStepDeps } from './sign
 export const ACCOUNT_PATHS = {
   discovery: '/.well-known/com.apple.remotemanagement',
   enroll: '/mdm/account/enroll',
+  /** BYOD User Enrollment (`mdm-byod`): the same exchange, for a profile whose EnrollmentMode is BYOD. */
+  userEnroll: '/mdm/account/user-enroll',
   signIn: '/mdm/account/sign-in',
   callback: '/mdm/account/sign-in/callback',
 } as const;
@@ -44,6 +47,31 @@ export function accountEnrollmentRoutes(deps: AccountEnrollmentDeps) {
     return c.text('sign in to enrol this device', 401);
   }
 
+  const enrollBodyLimit = bodyLimit({
+    maxSize: MAX_BODY,
+    onError: (c) => c.text('request body too large', 413),
+  });
+
+  /** The device's request with the token its web sign-in returned: the profile, or the challenge again. */
+  async function enroll(c: Context, mode: AccountEnrollmentMode) {
+    const token = /^Bearer ([A-Za-z0-9_-]+)$/.exec(c.req.header('authorization') ?? '')?.[1];
+    if (!token || token.length > MAX_TOKEN) return challenge(c);
+    const reply = generateBoxKeyPair();
+    const enrolled = await step({ step: 'enroll', accessToken: token, mode, replyTo: reply.recipient });
+    if (!enrolled.ok) {
+      c.header('retry-after', '30');
+      return c.text('the core is not reachable; try again later', 503);
+    }
+    const { outcome } = enrolled;
+    // An unknown, used or expired token: the device starts the sign-in again.
+    if (outcome.status !== 'enrolled') return challenge(c);
+    const profile = openSealed(reply, outcome.sealedProfile, profileReplyContext(outcome.enrollmentId));
+    return c.body(new Uint8Array(profile), 200, {
+      'Content-Type': 'application/x-apple-aspen-config',
+      'Cache-Control': 'no-store',
+    });
+  }
+
   return new Hono()
     .use('*', async (c, next) => {
       const path = c.req.path;
@@ -51,31 +79,16 @@ export function accountEnrollmentRoutes(deps: AccountEnrollmentDeps) {
       return ours && !deps.enabled ? c.notFound() : next();
     })
     .get(ACCOUNT_PATHS.discovery, (c) =>
-      // Account-driven device enrollment only: BYOD User Enrollment (`mdm-byod`) is not offered yet.
-      c.json({ Servers: [{ Version: 'mdm-adde', BaseURL: url(ACCOUNT_PATHS.enroll) }] }),
+      // The device picks the server of the enrolment its user chose: its own device (ADDE) or a personal one (BYOD).
+      c.json({
+        Servers: [
+          { Version: 'mdm-byod', BaseURL: url(ACCOUNT_PATHS.userEnroll) },
+          { Version: 'mdm-adde', BaseURL: url(ACCOUNT_PATHS.enroll) },
+        ],
+      }),
     )
-    .post(
-      ACCOUNT_PATHS.enroll,
-      bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.text('request body too large', 413) }),
-      async (c) => {
-        const token = /^Bearer ([A-Za-z0-9_-]+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-        if (!token || token.length > MAX_TOKEN) return challenge(c);
-        const reply = generateBoxKeyPair();
-        const enrolled = await step({ step: 'enroll', accessToken: token, replyTo: reply.recipient });
-        if (!enrolled.ok) {
-          c.header('retry-after', '30');
-          return c.text('the core is not reachable; try again later', 503);
-        }
-        const { outcome } = enrolled;
-        // An unknown, used or expired token: the device starts the sign-in again.
-        if (outcome.status !== 'enrolled') return challenge(c);
-        const profile = openSealed(reply, outcome.sealedProfile, profileReplyContext(outcome.enrollmentId));
-        return c.body(new Uint8Array(profile), 200, {
-          'Content-Type': 'application/x-apple-aspen-config',
-          'Cache-Control': 'no-store',
-        });
-      },
-    )
+    .post(ACCOUNT_PATHS.enroll, enrollBodyLimit, (c) => enroll(c, 'ADDE'))
+    .post(ACCOUNT_PATHS.userEnroll, enrollBodyLimit, (c) => enroll(c, 'BYOD'))
     .get(ACCOUNT_PATHS.signIn, async (c) => {
       const begun = await step({ step: 'begin', redirectUri: url(ACCOUNT_PATHS.callback) });
       if (!begun.ok) return failedStepPage(c, begun.failure);

@@ -107,6 +107,7 @@ function checkinHandlers(deps: CheckinDeps): { [T in CheckinMessageType]: Handle
           osVersion: m.osVersion,
           buildVersion: m.buildVersion,
           productName: m.productName,
+          ...(m.enrollment.udid ? {} : { userEnrollment: true as const }),
         });
       });
     },

@@ -174,6 +174,30 @@ describe('sending commands to a device', () => {
     expect(res.status).toBe(409);
   });
 
+  it('refuses a device-wide command to a User Enrollment with a 409 saying why, before auditing or queueing', async () => {
+    const db = planes.database.core.db;
+    const byod = await insertDevice(db, {
+      facts: { authenticate: { udid: 'E-BYOD-1', userEnrollment: true } },
+    });
+    const before = await auditRows(db);
+    for (const body of [
+      { requestType: 'EraseDevice' },
+      {
+        plist: `<plist version="1.0"><dict><key>RequestType</key><string>RestartDevice</string></dict></plist>`,
+      },
+    ]) {
+      const res = await send(byod, body);
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: string }).error).toMatch(
+        /^requestType: \w+ acts on the whole device, which a User Enrollment/,
+      );
+    }
+    expect(await auditRows(db)).toEqual(before);
+    expect(
+      await db.selectFrom('device_commands').where('device_id', '=', byod).selectAll().execute(),
+    ).toEqual([]);
+  });
+
   it("passes on the real device workflow's refusal of a device that has not enrolled yet", async () => {
     const pending = await insertDevice(planes.database.core.db, { enrollment_status: 'authenticated' });
     await planes.temporal.workflow.start('deviceWorkflow', {

@@ -65,6 +65,7 @@ describe('account-driven enrolment of an Apple device after a web sign-in', { ti
       KEEP_CORE_SIGN_IN_ISSUER: provider.issuer,
       KEEP_CORE_SIGN_IN_CLIENT_ID: OIDC_CLIENT.id,
       KEEP_CORE_SIGN_IN_CLIENT_SECRET: OIDC_CLIENT.secret,
+      KEEP_DEP_TEAM_RULES: 'sales-emea=Sales,staff=All staff',
     },
   }));
 
@@ -129,11 +130,14 @@ describe('account-driven enrolment of an Apple device after a web sign-in', { ti
     return payloads.find((p) => p.PayloadType === 'com.apple.mdm')!;
   }
 
-  it('advertises account-driven device enrolment at the well-known discovery path', async () => {
+  it('advertises account-driven device enrolment and BYOD User Enrollment at the well-known discovery path', async () => {
     const res = await fetch(`${publicUrl()}/.well-known/com.apple.remotemanagement`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
-      Servers: [{ Version: 'mdm-adde', BaseURL: `${publicUrl()}/mdm/account/enroll` }],
+      Servers: [
+        { Version: 'mdm-byod', BaseURL: `${publicUrl()}/mdm/account/user-enroll` },
+        { Version: 'mdm-adde', BaseURL: `${publicUrl()}/mdm/account/enroll` },
+      ],
     });
   });
 
@@ -177,6 +181,108 @@ describe('account-driven enrolment of an Apple device after a web sign-in', { ti
       .where('s.enrollment_id', 'is not', null)
       .execute();
     expect(owner).toEqual([{ email: 'erin@keep.test', enrollment_id: expect.any(String) }]);
+  });
+
+  it('enrols a personal iPhone as a User Enrollment known by its EnrollmentID, and refuses device-wide commands to it', async () => {
+    const phone = newPhone();
+    const { profile } = await accountDrivenEnrollment({
+      fetch,
+      domainUrl: publicUrl(),
+      machineInfo: machineInfoPlist(phone.state),
+      signIn: webSignIn('erin-at-idp'),
+      version: 'mdm-byod',
+    });
+    expect(mdmPayload(profile)).toMatchObject({
+      EnrollmentMode: 'BYOD',
+      AssignedManagedAppleID: 'erin@keep.test',
+    });
+    await phone.enrollFromProfile(profile, { edgeCa: tlsCa.certPem, fakeApns: apns });
+    expect(phone.enrollmentId).toBeDefined();
+    // No UDID and no serial reach Keep: the EnrollmentID is the routing id, at the edge and in the inventory.
+    const edgeRow = await planes.database.edge.db
+      .selectFrom('apple_enrollments')
+      .select(['udid', 'kind'])
+      .where('udid', '=', phone.enrollmentId!)
+      .executeTakeFirstOrThrow();
+    expect(edgeRow.kind).toBe('user-enrollment');
+    const device = await eventually(
+      () =>
+        planes.database.core.db
+          .selectFrom('devices')
+          .select(['id', 'udid', 'serial_number', 'os_platform'])
+          .where('udid', '=', phone.enrollmentId!)
+          // The OS family comes with the first inventory (DeviceInformation's ProductName).
+          .where('os_platform', 'is not', null)
+          .executeTakeFirst(),
+      WAIT_MS,
+    );
+    expect(device).toMatchObject({ serial_number: null, os_platform: 'iOS' });
+    const command = (body: unknown) =>
+      admin.request(`/v1/devices/${device.id}/commands`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const erase = await command({ requestType: 'EraseDevice' });
+    expect(erase.status).toBe(409);
+    expect(((await erase.json()) as { error: string }).error).toContain('User Enrollment');
+    // What Apple allows on a personal iPhone goes, and the device answers it over its EnrollmentID.
+    const lock = await command({ requestType: 'DeviceLock' });
+    expect(lock.status).toBe(202);
+    const { commandUuid } = (await lock.json()) as { commandUuid: string };
+    // The push wakes the phone, whose session answers the lock.
+    await eventually(
+      () =>
+        planes.database.core.db
+          .selectFrom('device_commands')
+          .select('status')
+          .where('command_uuid', '=', commandUuid)
+          .where('status', '=', 'acknowledged')
+          .executeTakeFirst(),
+      WAIT_MS,
+    );
+  });
+
+  it("places an account-driven device in the teams its owner's directory groups map to", async () => {
+    const phone = newPhone();
+    const { profile } = await accountDrivenEnrollment({
+      fetch,
+      domainUrl: publicUrl(),
+      machineInfo: machineInfoPlist(phone.state),
+      signIn: webSignIn('erin-at-idp'),
+    });
+    // Erin's groups, as a directory sync or SCIM would have left them: one mapped to a team, one not.
+    const db = planes.database.core.db;
+    const erin = await db
+      .selectFrom('directory_users')
+      .select('id')
+      .where('email', '=', 'erin@keep.test')
+      .executeTakeFirstOrThrow();
+    for (const name of ['sales-emea', 'book-club']) {
+      const group = await db
+        .insertInto('directory_groups')
+        .values({ source: 'scim', external_id: `group-${name}`, name, dn: null, deleted_at: null })
+        .onConflict((oc) => oc.columns(['source', 'external_id']).doUpdateSet({ name }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('directory_memberships')
+        .values({ user_id: erin.id, group_id: group.id, direct: true })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    await phone.enrollFromProfile(profile, { edgeCa: tlsCa.certPem, fakeApns: apns });
+    const teams = await eventually(async () => {
+      const rows = await db
+        .selectFrom('devices')
+        .innerJoin('device_teams', 'device_teams.device_id', 'devices.id')
+        .innerJoin('teams', 'teams.id', 'device_teams.team_id')
+        .select('teams.name')
+        .where('devices.udid', '=', phone.udid)
+        .execute();
+      return rows.length > 0 ? rows.map((r) => r.name) : undefined;
+    }, WAIT_MS);
+    expect(teams).toEqual(['Sales']);
   });
 
   it('serves a token once: a second enrolment with it is challenged again', async () => {

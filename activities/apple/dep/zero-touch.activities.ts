@@ -3,13 +3,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import { buildCommand, serializeCommand } from '../../../core/apple/commands/index.js';
-import { parseTeamRules, teamsFor } from '../../../core/apple/dep/index.js';
+import { parseTeamRules } from '../../../core/apple/dep/index.js';
 import type { DepSettings } from '../../../core/config/config.schema.js';
 import type { CoreDatabase } from '../../../core/db/core-database.js';
 import type { CommandOutcome } from '../../../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../../../core/db/core/zero-touch-enrollment.table.js';
 import type { DirectoryActivities } from '../../directory/directory-sync.activities.js';
 import { signedInOwner } from '../apple-sign-in.repository.js';
+import { placeInOwnerTeams } from '../owner-teams.js';
 
 export interface ZeroTouchDeps {
   db: Kysely<CoreDatabase>;
@@ -155,30 +156,7 @@ export function createZeroTouchActivities(deps: ZeroTouchDeps) {
         }
         if (!user) return { teams: [], reason: 'the owner is not in the directory' };
       }
-      const groups = await deps.db
-        .selectFrom('directory_memberships')
-        .innerJoin('directory_groups', 'directory_groups.id', 'directory_memberships.group_id')
-        .select('directory_groups.name')
-        .where('directory_memberships.user_id', '=', user.id)
-        .where('directory_groups.deleted_at', 'is', null)
-        .execute();
-      const teams = teamsFor(
-        rules,
-        groups.map((g) => g.name),
-      );
-      if (teams.length) {
-        await deps.db
-          .insertInto('teams')
-          .values(teams.map((name) => ({ name })))
-          .onConflict((oc) => oc.column('name').doNothing())
-          .execute();
-        const ids = await deps.db.selectFrom('teams').select('id').where('name', 'in', teams).execute();
-        await deps.db
-          .insertInto('device_teams')
-          .values(ids.map(({ id }) => ({ device_id: input.deviceId, team_id: id })))
-          .onConflict((oc) => oc.columns(['device_id', 'team_id']).doNothing())
-          .execute();
-      }
+      const teams = await placeInOwnerTeams(deps.db, rules, { userId: user.id, deviceId: input.deviceId });
       return { ownerUserId: user.id, teams };
     },
   };

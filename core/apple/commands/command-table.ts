@@ -12,12 +12,21 @@ import { decodeSecurityInfo } from './security-info.js';
 /** A path of dictionary keys into a command's result (the report's keys past its envelope). */
 export type ResultPath = readonly string[];
 
+/** iOS stands for iPadOS too: Apple's schemas give one entry for both. */
+export type UserEnrollmentOs = 'iOS' | 'macOS';
+
 export interface AppleCommand<S extends z.ZodType = z.ZodType> {
   /** JSON parameters (binary as base64), under Apple's key names or camelCase; unknown keys are refused by name. */
   params: S;
   build: (params: z.output<S>) => PlistDict;
   /** Queries and a lock: what a help desk needs to help a user, nothing that loses data or changes config. */
   helpdesk: boolean;
+  /**
+   * Where a User Enrollment (BYOD) accepts it: Apple forbids device-wide commands (erase, restart, recovery lock…)
+   * on a personal device, and some (DeviceLock, the app list) only on iOS/iPadOS. From Apple's schemas
+   * (`supportedOS.<os>.userenrollment.mode`).
+   */
+  userEnrollment: readonly UserEnrollmentOs[];
   /** Result values hidden from roles that may not see secrets. Ciphertext counts: its reveal is audited. */
   secretResults: readonly ResultPath[];
   /**
@@ -68,6 +77,7 @@ export const appleCommands = {
       return { Queries: [...p.queries] };
     },
     helpdesk: true,
+    userEnrollment: ['iOS', 'macOS'],
     /** Not a documented query, but a device that answers it hands over the activation lock bypass code. */
     secretResults: [['QueryResponses', 'ActivationLockBypassCode']],
     facts: (result, visible) => {
@@ -88,6 +98,7 @@ export const appleCommands = {
     params: appleObject({}),
     build: () => ({}),
     helpdesk: true,
+    userEnrollment: ['iOS', 'macOS'],
     /** The FileVault personal recovery key, encrypted to the escrow certificate. */
     secretResults: [['SecurityInfo', 'FDE_PersonalRecoveryKeyCMS']],
     facts: (result, visible) => {
@@ -100,6 +111,7 @@ export const appleCommands = {
     params: managedOnly,
     build: (p) => keys({ ManagedOnly: p.managedOnly }),
     helpdesk: true,
+    userEnrollment: ['iOS', 'macOS'],
     secretResults: [],
     facts: listFacts('ProfileList'),
   }),
@@ -112,6 +124,7 @@ export const appleCommands = {
       return { Payload: p.payload };
     },
     helpdesk: false,
+    userEnrollment: ['iOS', 'macOS'],
     carriesSecret: true,
     secretResults: [],
   }),
@@ -123,6 +136,7 @@ export const appleCommands = {
       return { Identifier: p.identifier };
     },
     helpdesk: false,
+    userEnrollment: ['iOS', 'macOS'],
     secretResults: [],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/installedapplicationlistcommand */
@@ -134,6 +148,7 @@ export const appleCommands = {
     build: (p) =>
       keys({ Identifiers: p.identifiers && [...p.identifiers], ManagedAppsOnly: p.managedAppsOnly }),
     helpdesk: true,
+    userEnrollment: ['iOS'],
     secretResults: [],
     facts: listFacts('InstalledApplicationList'),
   }),
@@ -142,6 +157,7 @@ export const appleCommands = {
     params: managedOnly,
     build: (p) => keys({ ManagedOnly: p.managedOnly }),
     helpdesk: true,
+    userEnrollment: ['iOS', 'macOS'],
     secretResults: [],
     facts: listFacts('CertificateList'),
   }),
@@ -153,6 +169,7 @@ export const appleCommands = {
     ),
     build: (p) => keys({ PIN: checkPin(p.pin), Message: p.message, PhoneNumber: p.phoneNumber }),
     helpdesk: true,
+    userEnrollment: ['iOS'],
     carriesSecret: true,
     secretResults: [],
   }),
@@ -177,6 +194,7 @@ export const appleCommands = {
         ObliterationBehavior: p.obliterationBehavior,
       }),
     helpdesk: false,
+    userEnrollment: [],
     carriesSecret: true,
     secretResults: [],
   }),
@@ -205,6 +223,7 @@ export const appleCommands = {
         ReplyEncryptionCertificate: p.replyEncryptionCertificate,
       }),
     helpdesk: false,
+    userEnrollment: [],
     carriesSecret: true,
     secretResults: [['RotateResult', 'EncryptedNewRecoveryKey']],
   }),
@@ -216,6 +235,7 @@ export const appleCommands = {
     params: appleObject({ currentPassword: text.optional(), newPassword: text }),
     build: (p) => keys({ CurrentPassword: p.currentPassword, NewPassword: p.newPassword }),
     helpdesk: false,
+    userEnrollment: [],
     carriesSecret: true,
     secretResults: [],
   }),
@@ -224,6 +244,7 @@ export const appleCommands = {
     params: appleObject({ password: text }),
     build: (p) => ({ Password: p.password }),
     helpdesk: false,
+    userEnrollment: [],
     carriesSecret: true,
     secretResults: [],
   }),
@@ -267,6 +288,7 @@ export const appleCommands = {
         ManagedLocalUserShortName: p.managedLocalUserShortName,
       }),
     helpdesk: false,
+    userEnrollment: [],
     /** A password hash is a secret too: whoever holds it can guess offline. */
     carriesSecret: true,
     secretResults: [],
@@ -282,6 +304,7 @@ export const appleCommands = {
     ),
     build: (p) => ({ GUID: p.guid, passwordHash: p.passwordHash }),
     helpdesk: false,
+    userEnrollment: [],
     carriesSecret: true,
     secretResults: [],
   }),
@@ -290,6 +313,7 @@ export const appleCommands = {
     params: appleObject({ data: base64.optional() }),
     build: (p) => keys({ Data: p.data }),
     helpdesk: false,
+    userEnrollment: ['iOS', 'macOS'],
     secretResults: [],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/restartdevicecommand */
@@ -306,10 +330,17 @@ export const appleCommands = {
         KextPaths: p.kextPaths && [...p.kextPaths],
       }),
     helpdesk: false,
+    userEnrollment: [],
     secretResults: [],
   }),
   /** https://developer.apple.com/documentation/devicemanagement/shutdowndevicecommand */
-  ShutDownDevice: command({ params: appleObject({}), build: () => ({}), helpdesk: false, secretResults: [] }),
+  ShutDownDevice: command({
+    params: appleObject({}),
+    build: () => ({}),
+    helpdesk: false,
+    userEnrollment: [],
+    secretResults: [],
+  }),
   /**
    * Lets a device in Setup Assistant's AwaitingConfiguration go on; Keep's zero-touch enrollment sends it.
    * https://developer.apple.com/documentation/devicemanagement/deviceconfiguredcommand
@@ -318,6 +349,7 @@ export const appleCommands = {
     params: appleObject({}),
     build: () => ({}),
     helpdesk: false,
+    userEnrollment: [],
     secretResults: [],
   }),
 };

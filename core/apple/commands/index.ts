@@ -13,3 +13,4 @@ export {
   type RedactedResult,
 } from './secret-results.js';
 export { appleResultFacts } from './result-facts.js';
+export { isUserEnrollment, userEnrollmentRefusal, type UserEnrollmentTarget } from './user-enrollment.js';

@@ -1,5 +1,6 @@
 // The AppleTarget of an enrolled device, read from its inventory: the OS family Postgres derived, its reported
 // OS version, whether DeviceInformation said it is supervised, and whether it is a User Enrollment.
+import { isUserEnrollment } from '../commands/user-enrollment.js';
 import type { AppleTarget } from './apple-target.js';
 
 export interface AppleDeviceRecord {
@@ -14,13 +15,11 @@ export function appleTargetOf(device: AppleDeviceRecord): AppleTarget | undefine
   if (platform !== 'macOS' && platform !== 'iOS' && platform !== 'iPadOS') return undefined;
   if (!device.os_version) return undefined;
   const info = device.facts.deviceInformation as Record<string, unknown> | undefined;
-  const authenticate = device.facts.authenticate as Record<string, unknown> | undefined;
   return {
     platform,
     osVersion: device.os_version,
     // Unknown until DeviceInformation answers: assume not, so nothing needing supervision is promised.
     supervised: info?.IsSupervised === true,
-    // A User Enrollment authenticates with an EnrollmentID instead of a UDID.
-    enrollment: typeof authenticate?.EnrollmentID === 'string' ? 'user' : 'device',
+    enrollment: isUserEnrollment(device.facts) ? 'user' : 'device',
   };
 }

@@ -1,6 +1,7 @@
 // A sign-in that enrols an Apple device — an ADE device from Setup Assistant's web view, or account-driven enrolment —
 // the OIDC login in progress, then who signed in and the enrolment it started.
 import type { Generated, Selectable } from 'kysely';
+import type { AccountEnrollmentMode } from '../../apple/enrollment-profile.js';
 
 export interface AppleSignInTable {
   /** SHA-256 of the OIDC `state`; the web view holds the state itself, bound by a cookie at the edge. */
@@ -22,6 +23,8 @@ export interface AppleSignInTable {
   /** Account-driven: SHA-256 of the access token handed to the device; never the token. It serves one enrolment. */
   token_hash: string | null;
   token_expires_at: Date | null;
+  /** Account-driven: the mode the device asked for at discovery, set with the enrolment; null = ADDE (older rows). */
+  enrollment_mode: AccountEnrollmentMode | null;
   created_at: Generated<Date>;
 }
 

@@ -1,5 +1,5 @@
-// The device's side of account-driven enrolment, as iOS and macOS run it after the user types a Managed Apple
-// Account: service discovery, the enrolment request and its `apple-as-web` challenge, the web sign-in that ends at
+// The device's side of account-driven enrolment (of the organisation's device, or BYOD User Enrollment), as iOS and
+// macOS run it after the user types a Managed Apple Account: service discovery, the enrolment request and its `apple-as-web` challenge, the web sign-in that ends at
 // `apple-remotemanagement-user-login://authentication-results?access-token=…`, and the request with that token.
 // https://developer.apple.com/documentation/devicemanagement/implementing-the-simple-authentication-account-driven-enrollment-flow
 
@@ -43,10 +43,12 @@ export async function accountDrivenEnrollment(options: {
   domainUrl: string;
   machineInfo: Uint8Array;
   signIn: WebSignIn;
+  /** `mdm-byod` when the user enrols their own device (User Enrollment); the organisation's device otherwise. */
+  version?: 'mdm-adde' | 'mdm-byod';
   /** Replaces the token the session returned, to try what the server does with another one. */
   presentToken?: (token: string) => string;
 }): Promise<{ profile: Uint8Array; accessToken: string }> {
-  const baseUrl = await discoverEnrollment(options.fetch, options.domainUrl, 'mdm-adde');
+  const baseUrl = await discoverEnrollment(options.fetch, options.domainUrl, options.version ?? 'mdm-adde');
   const post = (authorization?: string) =>
     options.fetch(baseUrl, {
       method: 'POST',

@@ -65,6 +65,19 @@ const formatError = (description: string) =>
 const macOnly = (type: string) =>
   errorOutcome('MCMDMErrorDomain', 12021, `${type} is not supported on this device`);
 
+/** Hardware ids Apple's schema forbids a User Enrollment to query: the device leaves them out of its answer. */
+const HIDDEN_FROM_USER_ENROLLMENT = new Set([
+  'UDID',
+  'SerialNumber',
+  'IMEI',
+  'MEID',
+  'ICCID',
+  'WiFiMAC',
+  'BluetoothMAC',
+  'EthernetMAC',
+  'PhoneNumber',
+]);
+
 /**
  * The table: a new RequestType in core/apple/commands, or a command the policy translator emits, fails to compile
  * until it has a handler here.
@@ -75,7 +88,10 @@ const handlers: { [T in RequestType | PolicyRequestType]: Handler } = {
     if (!Array.isArray(queries) || queries.some((q) => typeof q !== 'string')) {
       return formatError('Queries must be an array of strings');
     }
-    return ok({ QueryResponses: deviceInformation(state, queries as string[]) });
+    const asked = (queries as string[]).filter(
+      (q) => !state.userEnrollment || !HIDDEN_FROM_USER_ENROLLMENT.has(q),
+    );
+    return ok({ QueryResponses: deviceInformation(state, asked) });
   },
   SecurityInfo: (_command, state) => ok({ SecurityInfo: securityInfo(state) }),
   ProfileList: (_command, state) =>

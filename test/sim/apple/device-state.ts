@@ -47,6 +47,8 @@ export interface FileVaultState {
 
 export interface DeviceState {
   kind: DeviceKind;
+  /** Enrolled as a User Enrollment (BYOD): the organisation sees none of the device's hardware ids. */
+  userEnrollment?: boolean;
   udid: string;
   serialNumber: string;
   deviceName: string;

@@ -12,6 +12,8 @@ export interface MdmPayload {
   topic: string;
   signMessage: boolean;
   serverCapabilities: string[];
+  /** BYOD: a User Enrollment, which names itself by an EnrollmentID and never sends UDID or serial number. */
+  userEnrollment: boolean;
 }
 
 export interface EnrollmentProfile {
@@ -82,6 +84,7 @@ export function readEnrollmentProfile(bytes: Uint8Array, identity?: SigningIdent
       serverCapabilities: Array.isArray(mdmPayload.ServerCapabilities)
         ? mdmPayload.ServerCapabilities.filter((c): c is string => typeof c === 'string')
         : [],
+      userEnrollment: mdmPayload.EnrollmentMode === 'BYOD',
     },
     anchors: byType('com.apple.security.root')
       .map((p) => p.PayloadContent)

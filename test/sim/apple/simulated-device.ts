@@ -151,6 +151,8 @@ export class SimulatedAppleDevice {
   private readonly users = new Map<string, { user: SimulatedUser; pushToken: string }>();
   private mdm?: MdmPayload;
   private enrollmentIdentifier?: string;
+  /** Made up by the device for each User Enrollment, as iOS and macOS do; unset for a device enrollment. */
+  private userEnrollmentId?: string;
   private signer?: MdmSigner;
   private rogueSigner?: MdmSigner;
   private agents?: HttpAgents;
@@ -176,6 +178,11 @@ export class SimulatedAppleDevice {
 
   get udid(): string {
     return this.state.udid;
+  }
+
+  /** A User Enrollment's EnrollmentID: Keep's routing id for it, where a device enrollment has its UDID. */
+  get enrollmentId(): string | undefined {
+    return this.userEnrollmentId;
   }
 
   get enrolled(): boolean {
@@ -211,6 +218,8 @@ export class SimulatedAppleDevice {
     this.signer = new MdmSigner(identity, this.signatureForm);
     this.state.identity = identity;
     this.mdm = read.mdm;
+    this.userEnrollmentId = read.mdm.userEnrollment ? randomUUID().toUpperCase() : undefined;
+    this.state.userEnrollment = read.mdm.userEnrollment;
     const installed = installProfile(this.state, read.profile, read.signerCertificates);
     this.enrollmentIdentifier = installed.identifier;
     this.state.certificates.push({
@@ -242,7 +251,7 @@ export class SimulatedAppleDevice {
     const body: PlistDict = { MessageType: messageType };
     // Apple's schemas carry Topic only in these three messages.
     if (['Authenticate', 'TokenUpdate', 'CheckOut'].includes(messageType)) body.Topic = mdm.topic;
-    Object.assign(body, { UDID: this.claimedUdid() }, extra);
+    Object.assign(body, this.enrollmentRef(), extra);
     return this.send(mdm.checkInUrl, CHECKIN_TYPE, body);
   }
 
@@ -287,7 +296,7 @@ export class SimulatedAppleDevice {
     const handled: HandledCommand[] = [];
     const effects = new Set<NonNullable<CommandOutcome['after']>>();
     const channel = user ? userFields(user) : {};
-    let report: PlistDict = { Status: 'Idle', UDID: this.claimedUdid(), ...channel };
+    let report: PlistDict = { Status: 'Idle', ...this.enrollmentRef(), ...channel };
     for (let round = 0; ; round++) {
       if (round > this.maxCommands) throw new Error(`session did not end after ${this.maxCommands} commands`);
       const response = await this.send(mdm.serverUrl, CONNECT_TYPE, report);
@@ -311,7 +320,7 @@ export class SimulatedAppleDevice {
         ...outcome.result,
         Status: outcome.status,
         CommandUUID: commandUuid,
-        UDID: this.claimedUdid(),
+        ...this.enrollmentRef(),
         ...channel,
         ...(outcome.errorChain ? { ErrorChain: outcome.errorChain } : {}),
       };
@@ -541,11 +550,13 @@ export class SimulatedAppleDevice {
   private authenticateFields(): PlistDict {
     const s = this.state;
     const fields: PlistDict = {
-      SerialNumber: s.serialNumber,
       OSVersion: s.osVersion,
       BuildVersion: s.buildVersion,
       ProductName: s.productName,
     };
+    // A User Enrollment keeps the device's hardware ids from the organisation.
+    if (this.userEnrollmentId) return fields;
+    fields.SerialNumber = s.serialNumber;
     // Apple documents DeviceName, Model and ModelName in Authenticate for macOS only.
     if (s.kind === 'mac')
       Object.assign(fields, { DeviceName: s.deviceName, Model: s.model, ModelName: s.modelName });
@@ -566,8 +577,10 @@ export class SimulatedAppleDevice {
     return fields;
   }
 
-  private claimedUdid(): string {
-    return this.tamper?.kind === 'other-udid' ? this.tamper.udid : this.state.udid;
+  /** Who the device says it is: its UDID, or a User Enrollment's EnrollmentID (Apple forbids it the UDID). */
+  private enrollmentRef(): PlistDict {
+    if (this.userEnrollmentId) return { EnrollmentID: this.userEnrollmentId };
+    return { UDID: this.tamper?.kind === 'other-udid' ? this.tamper.udid : this.state.udid };
   }
 
   private forgetEnrollment(): void {

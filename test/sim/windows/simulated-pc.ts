@@ -93,6 +93,8 @@ export class SimulatedPc {
         './Vendor/MSFT/DeviceStatus/Compliance/EncryptionCompliance': '0',
         // On and monitoring, as Windows ships.
         './Vendor/MSFT/DeviceStatus/Firewall/Status': '0',
+        './Vendor/MSFT/DeviceStatus/SecureBootState': '1',
+        './Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion': '2.0, 0, 1.59',
         ...options.nodes,
       }),
     );

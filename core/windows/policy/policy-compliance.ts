@@ -36,14 +36,21 @@ export function windowsPolicyCompliance(input: WindowsComplianceInput): SettingC
   const out: SettingCompliance[] = [];
   for (const name of Object.keys(policy.settings) as PolicySettingName[]) {
     if (policy.settings[name] === undefined) continue;
-    const whole = translation.notApplicable.filter(
-      (n) => n.setting === name || n.setting.startsWith(`${name}[`),
-    );
-    if (whole.length > 0)
-      out.push(
-        ...whole.map((n) => ({ setting: n.setting, status: 'not-applicable' as const, reason: n.reason })),
-      );
-    else out.push(...settingStatuses(name, input));
+    const notApplicable = (n: { setting: string; reason: string }) => ({
+      setting: n.setting,
+      status: 'not-applicable' as const,
+      reason: n.reason,
+    });
+    const whole = translation.notApplicable.filter((n) => n.setting === name);
+    // A list's entries stand alone: one the PC cannot take is reported beside those it can (`apps[0]`, …).
+    const entries = translation.notApplicable.filter((n) => n.setting.startsWith(`${name}[`));
+    if (whole.length > 0) out.push(...whole.map(notApplicable));
+    else {
+      const judged = settingStatuses(name, input);
+      out.push(...entries.map(notApplicable));
+      // With no node left to enforce, the not-applicable entries are the whole report.
+      out.push(...(entries.length > 0 ? judged.filter((row) => row.setting !== name) : judged));
+    }
     // Fields the PC cannot take are reported beside the setting, which is judged on what it can.
     for (const field of translation.notApplicable)
       if (field.setting.startsWith(`${name}.`))

@@ -153,6 +153,22 @@ describe('MSI installs on Windows', () => {
     ]);
   });
 
+  it('judges the msi entries beside the Apple entries reported not applicable', () => {
+    const apps = [{ bundleId: 'com.example.app', action: 'install' as const, appStoreId: '123' }, agent];
+    expect(
+      judge({ apps }, { [INSTALL]: { status: 'installed', verifiedAt: at } }, { [STATUS]: '70' }).map((s) => [
+        s.setting,
+        s.status,
+      ]),
+    ).toEqual([
+      ['apps[0]', 'not-applicable'],
+      ['apps[1]', 'compliant'],
+    ]);
+    expect(judge({ apps: [apps[0]!] }, {}).map((s) => [s.setting, s.status])).toEqual([
+      ['apps[0]', 'not-applicable'],
+    ]);
+  });
+
   it('refuses an msi entry without a product code in braces, naming the field', () => {
     expect(() =>
       parsePolicy(

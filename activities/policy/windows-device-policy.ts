@@ -5,8 +5,9 @@ import type { Device } from '../../core/db/core/device.table.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
 import { POLICY_REQUESTER } from '../../core/policy/index.js';
 import {
-  applyNodeCommand,
+  applyNodeCommands,
   checkNodesCommand,
+  nodeReadTargets,
   removeNodeCommand,
   reportedNodeValues,
   translateWindowsPolicy,
@@ -153,11 +154,11 @@ export async function planWindowsPolicies(tx: Db, device: Device, at: Date): Pro
       ...(w.node.apply === 'Add' && recorded.some((r) => r.identifier === w.node.target)
         ? [command('Delete', removeNodeCommand(w.node.target))]
         : []),
-      command(w.node.apply, applyNodeCommand(w.node)),
+      ...applyNodeCommands(w.node).map((c) => command(c.command, c)),
     ]),
     ...remove.map((r) => command('Delete', removeNodeCommand(r.identifier))),
   ];
-  const proven = [...new Set(desired.flatMap((d) => d.translation.nodes.map((n) => n.target)))];
+  const proven = [...new Set(desired.flatMap((d) => d.translation.nodes.flatMap(nodeReadTargets)))];
   if (proven.length === 0) return { commands };
   const proof = command(WINDOWS_POLICY_CHECK, checkNodesCommand(proven));
   return { commands: [...commands, proof], proofCommandUuid: proof.commandUuid };

@@ -111,14 +111,31 @@ const app = z
         version: z.string().optional(),
       })
       .optional(),
+    msi: z
+      .strictObject({
+        productId: z
+          .string()
+          .regex(
+            /^\{[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}\}$/,
+            'must be the MSI product code, a GUID in braces',
+          ),
+        url: httpsUrl,
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+        version: z
+          .string()
+          .regex(/^[0-9.]+$/, 'must be the product version, digits and dots')
+          .optional(),
+      })
+      .optional()
+      .describe('A Windows Installer package by URL and SHA-256, installed by its product code.'),
   })
   .superRefine((a, ctx) => {
-    const sources = [a.appStoreId, a.package].filter((s) => s !== undefined).length;
+    const sources = [a.appStoreId, a.package, a.msi].filter((s) => s !== undefined).length;
     if (a.action === 'install' && sources !== 1) {
       ctx.addIssue({
         code: 'custom',
         path: ['action'],
-        message: 'install needs exactly one of appStoreId or package',
+        message: 'install needs exactly one of appStoreId, package or msi',
       });
     }
     if (a.action === 'remove' && sources !== 0) {

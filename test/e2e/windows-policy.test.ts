@@ -1,7 +1,8 @@
 // A policy applied to a simulated Windows PC through the real edge (TLS with client certificates), Postgres,
 // Temporal, the core and a directory: set over OMA-DM, proven by the PC's own answer to a Get of the same nodes
-// in its next session, drift repaired; what Windows cannot do is reported not applicable. Compliance is read
-// from the admin API, as an admin sees it.
+// in its next session, drift repaired; what Windows cannot do is reported not applicable; an MSI installed and
+// proven by its Status. Compliance is read from the admin API, as an admin sees it.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../admin/auth/token-hash.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
@@ -28,6 +29,12 @@ interface PolicyOnDevice {
 const LENGTH = './Device/Vendor/MSFT/Policy/Config/DeviceLock/MinDevicePasswordLength';
 const CAMERA = './Device/Vendor/MSFT/Policy/Config/Camera/AllowCamera';
 const FIREWALL = './Vendor/MSFT/Firewall/MdmStore/PublicProfile/EnableFirewall';
+
+/** An MSI the simulated PC's installer can download, and the product node it installs under. */
+const MSI_URL = 'https://apps.example.com/agent.msi';
+const MSI_CONTENT = Buffer.from('an MSI package, as far as the simulated installer knows');
+const MSI_PRODUCT = '{0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0}';
+const MSI_NODE = `./Device/Vendor/MSFT/EnterpriseDesktopAppManagement/MSI/${encodeURIComponent(MSI_PRODUCT)}`;
 
 const baseline = {
   schemaVersion: 1 as const,
@@ -78,7 +85,7 @@ describe.skipIf(!slapdInstalled())('a policy on a simulated Windows PC', { timeo
   beforeAll(async () => {
     env = await startWindowsEnvironment({ users: ['ada'] });
     admin = planesAdminApp(env.planes, token);
-    pc = new SimulatedPc({ edgeCa: env.tlsCa.certPem });
+    pc = new SimulatedPc({ edgeCa: env.tlsCa.certPem, msiPackages: { [MSI_URL]: MSI_CONTENT } });
     const enrolled = await pc.enroll(env.served.baseUrl, { username: 'ada', password: PASSWORD });
     if (!enrolled.ok) throw new Error(`enrolment failed: ${enrolled.fault}`);
     // Sessions until the PC has answered Keep's inventory: its platform and OS version select it for policies.
@@ -228,6 +235,80 @@ describe.skipIf(!slapdInstalled())('a policy on a simulated Windows PC', { timeo
     await eventually(async () => {
       await pc.session();
       return [...pc.nodes.keys()].some((n) => n.startsWith('./Device/Vendor/MSFT/WiFi/')) ? undefined : true;
+    }, WAIT_MS);
+  });
+
+  it('installs an MSI, pending while it runs, failing with LastError on a wrong hash, and removes it with its assignment', async () => {
+    const sha256 = createHash('sha256').update(MSI_CONTENT).digest('hex');
+    const broken = '{1B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0}';
+    const stored = await api('POST', '/v1/policies', {
+      schemaVersion: 1,
+      name: 'windows-apps',
+      settings: {
+        apps: [
+          {
+            bundleId: 'org.example.agent',
+            action: 'install',
+            msi: { productId: MSI_PRODUCT, url: MSI_URL, sha256 },
+          },
+          {
+            bundleId: 'org.example.broken',
+            action: 'install',
+            msi: { productId: broken, url: MSI_URL, sha256: 'f'.repeat(64) },
+          },
+        ],
+      },
+    });
+    const appsId = stored.body.policyId as string;
+    const assigned = await api('POST', `/v1/policies/${appsId}/assignments`, { platforms: ['windows'] });
+    const appsEntry = async (check: (p: PolicyOnDevice) => boolean) => {
+      let last: PolicyOnDevice[] = [];
+      return eventually(async () => {
+        await pc.session();
+        last = (await api('GET', `/v1/devices/${ids.device}/compliance`)).body.items as PolicyOnDevice[];
+        const entry = last.find((p) => p.policyId === appsId);
+        return entry && check(entry) ? entry : undefined;
+      }, WAIT_MS).catch((error: Error) => {
+        throw new Error(`${error.message}; last compliance ${JSON.stringify(last)}`, { cause: error });
+      });
+    };
+    // The Get in the session that started the installs finds them downloading: pending, not refused.
+    const installing = await appsEntry((p) => p.settings.some((s) => s.reason?.startsWith('installing')));
+    expect(installing.settings).toEqual([
+      expect.objectContaining({
+        setting: 'apps[0]',
+        status: 'unknown',
+        reason: `installing ${MSI_PRODUCT}: download in progress`,
+      }),
+      expect.objectContaining({
+        setting: 'apps[1]',
+        status: 'unknown',
+        reason: `installing ${broken}: download in progress`,
+      }),
+    ]);
+    // The installs finish on the PC; the scheduled proof reads how they ended.
+    await pc.session();
+    await env.planes.temporal.schedule
+      .getHandle(workflowIds.windowsPolicyVerification(env.planes.coreConfig.core.taskQueue))
+      .trigger();
+    const ended = await appsEntry((p) => statuses(p)['apps[0]'] === 'compliant');
+    expect(ended.settings).toEqual([
+      expect.objectContaining({ setting: 'apps[0]', status: 'compliant' }),
+      expect.objectContaining({
+        setting: 'apps[1]',
+        status: 'failing',
+        reason: `the device did not install ${broken}: download failed (LastError 0x80091007)`,
+      }),
+    ]);
+    expect(pc.nodes.get(`${MSI_NODE}/Status`)).toBe('70');
+
+    const assignmentId = (assigned.body.assignment as { id: string }).id;
+    expect((await api('DELETE', `/v1/policies/${appsId}/assignments/${assignmentId}`)).status).toBeLessThan(
+      300,
+    );
+    await eventually(async () => {
+      await pc.session();
+      return [...pc.nodes.keys()].some((n) => n.startsWith(MSI_NODE)) ? undefined : true;
     }, WAIT_MS);
   });
 

@@ -40,7 +40,12 @@ export const INVENTORY_NODES = {
   osVersion: './DevDetail/SwV',
   model: './DevInfo/Mod',
   manufacturer: './DevInfo/Man',
+  secureBoot: './Vendor/MSFT/DeviceStatus/SecureBootState',
+  tpmVersion: './Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion',
 } as const;
+
+/** DeviceStatus' SecureBootState values (devicestatus-csp#securebootstate): shown as a fact, not a setting. */
+const SECURE_BOOT: Record<string, string> = { '0': 'not supported', '1': 'enabled', '2': 'disabled' };
 
 /** `helpdesk`: a help desk may send it (reads); everything that changes or erases the PC may not. */
 export const windowsCommands = {
@@ -129,7 +134,14 @@ export function windowsResultFacts(
     model: value(INVENTORY_NODES.model),
   };
   return {
-    facts: { windows: { manufacturer: value(INVENTORY_NODES.manufacturer) ?? null, nodes: values } },
+    facts: {
+      windows: {
+        manufacturer: value(INVENTORY_NODES.manufacturer) ?? null,
+        secureBoot: SECURE_BOOT[value(INVENTORY_NODES.secureBoot) ?? ''] ?? null,
+        tpmVersion: value(INVENTORY_NODES.tpmVersion) ?? null,
+        nodes: values,
+      },
+    },
     columns: Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined)),
   };
 }

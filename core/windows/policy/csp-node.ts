@@ -15,11 +15,25 @@ export interface CspNode {
   data: string;
   /**
    * `Replace` for a node its CSP defines (the device creates it if unset); `Add` for one the command itself
-   * creates (a certificate under its thumbprint); `read` for a status node that only proves the setting.
+   * creates (a certificate under its thumbprint); `Exec` for an operation the PC runs on after the session (an
+   * MSI install: Add creates the node, Exec starts it); `read` for a status node that only proves the setting.
    */
-  apply: 'Replace' | 'Add' | 'read';
+  apply: 'Replace' | 'Add' | 'Exec' | 'read';
   /** For a `read` node: why the setting fails while the node reports another value. */
   unmet?: string;
+  /** For a `read` node: the reason for a value the CSP documents, in place of `unmet`. */
+  reasons?: Readonly<Record<string, string>>;
+  /** For an `Exec` node: the nodes that report how the operation goes, read in place of the node itself. */
+  progress?: ExecProgress;
+}
+
+/** An MSI install's nodes (see `msi-status.ts` for what its status values mean). */
+export interface ExecProgress {
+  /** What the operation installs, as an admin names it (the MSI product code). */
+  subject: string;
+  status: string;
+  /** The node holding the error code of a failure. */
+  lastError: string;
 }
 
 /** The PC a policy is translated for, as its inventory describes it. */

@@ -3,10 +3,10 @@
 export * from './csp-node.js';
 export { translateWindowsPolicy } from './translate-policy.js';
 export {
-  applyNodeCommand,
+  applyNodeCommands,
   checkNodesCommand,
   removeNodeCommand,
   WINDOWS_POLICY_CHECK,
 } from './policy-commands.js';
-export { reportedNodeValues, verifyNodes } from './node-verification.js';
+export { nodeReadTargets, reportedNodeValues, verifyNodes } from './node-verification.js';
 export { windowsPolicyCompliance, type NodeState } from './policy-compliance.js';

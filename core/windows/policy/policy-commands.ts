@@ -5,21 +5,37 @@ import type { CspNode } from './csp-node.js';
 /** `device_commands.request_type` of the Get that proves a PC's policy nodes (see `policyReportNeedsWorkflow`). */
 export const WINDOWS_POLICY_CHECK = 'PolicyCheck';
 
-/** One command per node, so that each gets its own status and one refused node leaves the others set. */
-export function applyNodeCommand(node: CspNode): OutgoingCommand {
-  if (node.apply === 'read') throw new TypeError(`${node.target} is only read`);
-  return {
-    command: node.apply,
-    items: [{ target: node.target, meta: { format: node.format }, data: node.data }],
-  };
+/**
+ * The commands for one node, so that each gets its own status and one refused node leaves the others set. An
+ * `Exec` node is created by an Add first, as the CSP requires (a 418 for one already there is harmless).
+ */
+export function applyNodeCommands(node: CspNode): OutgoingCommand[] {
+  const item = { target: node.target, meta: { format: node.format }, data: node.data };
+  switch (node.apply) {
+    case 'Replace':
+    case 'Add':
+      return [{ command: node.apply, items: [item] }];
+    case 'Exec':
+      return [
+        { command: 'Add', items: [{ target: node.target }] },
+        { command: 'Exec', items: [item] },
+      ];
+    case 'read':
+      throw new TypeError(`${node.target} is only read`);
+    default: {
+      const unknown: never = node.apply;
+      throw new TypeError(`unknown apply ${String(unknown)}`);
+    }
+  }
 }
 
 /**
  * Withdraws a node Keep set: a policy returns to its default, a certificate leaves the store with its thumbprint,
- * a Wi-Fi profile goes with its SSID node.
+ * a Wi-Fi profile goes with its SSID node, an MSI is uninstalled with its product node.
  */
 export function removeNodeCommand(target: string): OutgoingCommand {
-  return { command: 'Delete', items: [{ target: target.replace(/\/(EncodedCertificate|WlanXml)$/, '') }] };
+  const node = target.replace(/\/(EncodedCertificate|WlanXml|DownloadInstall)$/, '');
+  return { command: 'Delete', items: [{ target: node }] };
 }
 
 /** One Get of every node: the PC answers what it holds in one Results; a node it lacks is absent from it. */

@@ -2,11 +2,11 @@
 // it cannot enforce. Pure: the device-policy activities send the nodes and prove them with Get.
 import type { Policy, PolicySettingName, PolicySettings } from '../../policy/index.js';
 import type { WindowsSettingTranslator, WindowsTarget, WindowsTranslation } from './csp-node.js';
+import { translateApps } from './settings/apps.js';
 import { translateCertificates } from './settings/certificates.js';
 import { translatePasscode, translateScreenLock } from './settings/device-lock.js';
 import { translateDiskEncryption } from './settings/disk-encryption.js';
 import { translateFirewall } from './settings/firewall.js';
-import { translateApps } from './settings/not-translated.js';
 import { translateOsUpdates } from './settings/os-update.js';
 import { translateRaw } from './settings/raw.js';
 import { translateRestrictions } from './settings/restrictions.js';

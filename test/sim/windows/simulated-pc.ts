@@ -1,6 +1,7 @@
 // A simulated Windows PC: enrols over MS-MDE2 (discovery, XCEP, WSTEP with a real CSR and its own RSA key),
 // installs what the provisioning document gives it, then runs OMA-DM sessions over mTLS against a CSP tree it
-// keeps (Get answers from it, Add/Replace/Delete change it with OMA-DM's status codes, Exec is recorded).
+// keeps (Get answers from it, Add/Replace/Delete change it with OMA-DM's status codes, Exec is recorded and an
+// MSI's DownloadInstall runs in its installer).
 // A test drifts a setting by changing `nodes` directly, as a local administrator would.
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import {
 } from '../../../core/windows/index.js';
 import { child, parseXmlDocument, type XmlElement } from '../../../core/windows/xml-document.js';
 import { httpRequest, type HttpAgents, type HttpResult } from '../apple/mdm-http.js';
+import { SimulatedMsiInstaller } from './simulated-msi-installer.js';
 import { buildCsr, pem } from '../scep/x509-builder.js';
 import {
   discoverRequest,
@@ -62,12 +64,15 @@ export interface SimulatedPcOptions {
   pushChannelUri?: string;
   /** Statuses and results per message before the PC splits its package (Alert 1222); default no split. */
   maxAnswersPerMessage?: number;
+  /** What each MSI content URL serves the PC's installer; a URL not here fails to download. */
+  msiPackages?: Record<string, Buffer>;
 }
 
 export class SimulatedPc {
   readonly deviceId: string;
   readonly nodes: Map<string, string>;
   readonly executed: string[] = [];
+  readonly installer: SimulatedMsiInstaller;
   readonly key: { publicKey: KeyObject; privateKey: KeyObject };
   provisioned?: Provisioned;
   private readonly plain: HttpAgents;
@@ -86,10 +91,18 @@ export class SimulatedPc {
         './DevDetail/Ext/Microsoft/DeviceName': 'ADA-LAPTOP',
         './DevDetail/Ext/Microsoft/SMBIOSSerialNumber': `SN${this.deviceId.slice(0, 10)}`,
         './Vendor/MSFT/DeviceStatus/Compliance/EncryptionCompliance': '0',
+        // On and monitoring, as Windows ships.
+        './Vendor/MSFT/DeviceStatus/Firewall/Status': '0',
+        './Vendor/MSFT/DeviceStatus/SecureBootState': '1',
+        './Vendor/MSFT/DeviceStatus/TPM/SpecificationVersion': '2.0, 0, 1.59',
         ...options.nodes,
       }),
     );
     this.plain = agents(options.edgeCa);
+    this.installer = new SimulatedMsiInstaller(
+      this.nodes,
+      new Map(Object.entries(options.msiPackages ?? {})),
+    );
   }
 
   /** Discovery, policy and enrolment, as the Settings app runs them; the PC keeps the certificate it got. */
@@ -139,6 +152,8 @@ export class SimulatedPc {
   async session(): Promise<SessionLog> {
     const provisioned = this.provisioned;
     if (!provisioned) throw new Error('enrol first');
+    // Installs asked for in an earlier session have run since.
+    this.installer.advance();
     const sessionId = String(Math.floor(Math.random() * 0xffff) + 1);
     const log: SessionLog = { received: [] };
     let msgId = 1;
@@ -252,10 +267,15 @@ export class SimulatedPc {
           out.push(status(command, reply.header.msgId, codes.find((c) => c !== '200') ?? '200'));
           return;
         }
-        case 'Exec':
-          for (const i of command.items) if (i.target) this.executed.push(i.target);
-          out.push(status(command, reply.header.msgId, '202'));
+        case 'Exec': {
+          const codes = command.items.map((i) => {
+            if (!i.target) return '400';
+            this.executed.push(i.target);
+            return this.installer.exec(i.target, i.data ?? '') ?? '202';
+          });
+          out.push(status(command, reply.header.msgId, codes.find((c) => c !== '202') ?? '202'));
           return;
+        }
         default:
           return unreachable(command);
       }
@@ -277,6 +297,11 @@ export class SimulatedPc {
       this.nodes.set(target.replace(/PFN$/, 'ChannelURI'), this.options.pushChannelUri);
     // BitLocker here finishes at once, so DeviceStatus reports the disk encrypted from the next Get.
     if (target === REQUIRE_ENCRYPTION && data === '1') this.nodes.set(ENCRYPTION_COMPLIANCE, '1');
+    // DeviceStatus reports the firewall disabled while any network profile has it off.
+    if (FIREWALL_SWITCH.test(target)) {
+      const off = [...this.nodes].some(([n, v]) => FIREWALL_SWITCH.test(n) && v.toLowerCase() === 'false');
+      this.nodes.set(FIREWALL_STATUS, off ? '1' : '0');
+    }
     return '200';
   }
 
@@ -296,6 +321,8 @@ export class SimulatedPc {
 const READ_ONLY = /^\.\/(DevInfo|DevDetail)\//;
 const REQUIRE_ENCRYPTION = './Device/Vendor/MSFT/BitLocker/RequireDeviceEncryption';
 const ENCRYPTION_COMPLIANCE = './Vendor/MSFT/DeviceStatus/Compliance/EncryptionCompliance';
+const FIREWALL_SWITCH = /^\.\/Vendor\/MSFT\/Firewall\/MdmStore\/\w+Profile\/EnableFirewall$/;
+const FIREWALL_STATUS = './Vendor/MSFT/DeviceStatus/Firewall/Status';
 
 function status(command: SyncMLCommand, msgRef: number, data: string): SyncMLCommand {
   return { command: 'Status', cmdId: 0, msgRef, cmdRef: command.cmdId, cmd: command.command, data };

@@ -1,4 +1,5 @@
-// Managed apps: App Store apps by adam id, macOS packages by URL and hash, and removals, as MDM commands.
+// Managed apps: App Store apps by adam id, macOS packages by URL and hash, and removals, as MDM commands (an
+// MSI is Windows').
 // DDM's app configuration is still marked beta in Apple's schema and exists on iOS only, so commands serve both.
 import type { ManagedApp } from '../../../policy/index.js';
 import type { PlistDict } from '../../plist-codec.js';
@@ -12,6 +13,11 @@ export function translateApps(apps: ManagedApp[], env: SettingEnv): SettingOutpu
   const notApplicable: SettingOutput['notApplicable'] = [];
   apps.forEach((app, i) => {
     const setting = `apps[${i}]`;
+    if (app.msi) {
+      const { platform, osVersion } = env.target;
+      const reason = `not applicable on ${platform} ${osVersion}: an MSI package installs on Windows only`;
+      return void notApplicable.push({ setting, reason });
+    }
     const requestType: PolicyRequestType =
       app.action === 'remove'
         ? 'RemoveApplication'

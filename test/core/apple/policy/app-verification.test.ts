@@ -84,6 +84,15 @@ describe('app compliance', () => {
         action: 'install',
         package: { url: 'https://cdn.example.com/t.pkg', sha256: 'a'.repeat(64), size: 1 },
       },
+      {
+        bundleId: 'org.example.agent',
+        action: 'install',
+        msi: {
+          productId: '{0B1C2D3E-4F50-6172-8394-A5B6C7D8E9F0}',
+          url: 'https://cdn.example.com/agent.msi',
+          sha256: 'b'.repeat(64),
+        },
+      },
     ];
     const t = translatePolicy({ schemaVersion: 1, name: 'apps', settings: { apps: withPackage } }, iphone, {
       identifierPrefix: 'keep',
@@ -91,7 +100,10 @@ describe('app compliance', () => {
       profileBaseUrl: 'https://mdm.example.com/mdm/profiles/',
       declarativeManagement: false,
     });
-    expect(t.notApplicable.map((n) => n.setting)).toEqual(['apps[2]']);
+    expect(t.notApplicable.map((n) => n.setting)).toEqual(['apps[2]', 'apps[3]']);
+    expect(t.notApplicable[1]?.reason).toBe(
+      'not applicable on iOS 17.5: an MSI package installs on Windows only',
+    );
     expect(appCompliance(withPackage, t, new Map(), list('com.example.app')).map((s) => s.setting)).toEqual([
       'apps[0]',
       'apps[1]',

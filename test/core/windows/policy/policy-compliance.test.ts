@@ -12,6 +12,7 @@ const at = new Date('2026-11-30T10:00:00Z');
 const LENGTH = './Device/Vendor/MSFT/Policy/Config/DeviceLock/MinDevicePasswordLength';
 const REQUIRE = './Device/Vendor/MSFT/BitLocker/RequireDeviceEncryption';
 const ENCRYPTED = './Vendor/MSFT/DeviceStatus/Compliance/EncryptionCompliance';
+const FIREWALL_STATUS = './Vendor/MSFT/DeviceStatus/Firewall/Status';
 
 function judge(settings: PolicySettings, nodes: Record<string, NodeState>, values?: Record<string, string>) {
   const policy = parsePolicy(JSON.stringify({ schemaVersion: 1, name: 'baseline', settings }), 'json');
@@ -33,6 +34,29 @@ describe('Windows policy compliance', () => {
     expect(
       judge({ passcode: { minLength: 12 } }, { [LENGTH]: { status: 'sent', verifiedAt: null } })[0]?.status,
     ).toBe('unknown');
+  });
+
+  it('fails the firewall with DeviceStatus’ reason while the PC reports it off, though every switch holds', () => {
+    const profiles = ['DomainProfile', 'PrivateProfile', 'PublicProfile'];
+    const set = Object.fromEntries(
+      profiles.map((p) => [
+        `./Vendor/MSFT/Firewall/MdmStore/${p}/EnableFirewall`,
+        { status: 'installed' as const, verifiedAt: at },
+      ]),
+    );
+    const judged = (status: string) =>
+      judge({ firewall: { enabled: true } }, set, { [FIREWALL_STATUS]: status })[0];
+    expect(judged('0')).toEqual({ setting: 'firewall', status: 'compliant', provenAt: at });
+    expect(judged('1')).toEqual({
+      setting: 'firewall',
+      status: 'failing',
+      reason: 'the firewall is disabled',
+      provenAt: at,
+    });
+    expect(judged('2')?.reason).toBe(
+      'the firewall is not monitoring every network, or some of its rules are off',
+    );
+    expect(judged('9')?.reason).toBe('the firewall is not on and monitoring');
   });
 
   it('fails disk encryption until DeviceStatus reports the disk encrypted, even with the policy set', () => {

@@ -66,14 +66,20 @@ describe('the Windows CSP translator', () => {
     expect(translate({ diskEncryption: { required: false } })).toEqual({ nodes: [], notApplicable: [] });
   });
 
-  it('sets the firewall on each network profile, stealth mode inverted', () => {
+  it('sets the firewall on each network profile, stealth mode inverted, proven by DeviceStatus', () => {
     const t = translate({ firewall: { enabled: true, blockAllIncoming: true, stealthMode: true } });
-    expect(targets(t)).toEqual(
-      ['DomainProfile', 'PrivateProfile', 'PublicProfile'].flatMap((p) => [
+    expect(targets(t)).toEqual([
+      ...['DomainProfile', 'PrivateProfile', 'PublicProfile'].flatMap((p) => [
         `./Vendor/MSFT/Firewall/MdmStore/${p}/EnableFirewall=true`,
         `./Vendor/MSFT/Firewall/MdmStore/${p}/Shielded=true`,
         `./Vendor/MSFT/Firewall/MdmStore/${p}/DisableStealthMode=false`,
       ]),
+      './Vendor/MSFT/DeviceStatus/Firewall/Status=0',
+    ]);
+    expect(t.nodes.at(-1)?.apply).toBe('read');
+    // A firewall the policy turns off is not proven by a status that reports it on.
+    expect(targets(translate({ firewall: { enabled: false } }))).not.toContain(
+      './Vendor/MSFT/DeviceStatus/Firewall/Status=0',
     );
     expect(wire(t.nodes[0]!)).toBe(
       '<Replace><CmdID>2</CmdID><Item><Target><LocURI>./Vendor/MSFT/Firewall/MdmStore/DomainProfile/EnableFirewall</LocURI></Target><Meta><Format xmlns="syncml:metinf">bool</Format></Meta><Data>true</Data></Item></Replace>',
@@ -138,7 +144,11 @@ describe('the Windows CSP translator', () => {
     const t = translate({ apps: [{ bundleId: 'com.example.app', action: 'install', appStoreId: '123' }] });
     expect(t.nodes).toEqual([]);
     expect(t.notApplicable).toEqual([
-      { setting: 'apps[0]', reason: 'not applicable on windows 10.0.22631.4460: App Store apps are Apple’s' },
+      {
+        setting: 'apps[0]',
+        reason:
+          'not applicable on windows 10.0.22631.4460: App Store apps and packages are Apple’s; Windows takes an msi entry',
+      },
     ]);
   });
 

@@ -2,7 +2,7 @@
 import { expect } from 'vitest';
 import { parsePolicy, type PolicySettings } from '../../../../core/policy/index.js';
 import {
-  applyNodeCommand,
+  applyNodeCommands,
   translateWindowsPolicy,
   type CspNode,
   type WindowsTarget,
@@ -22,7 +22,9 @@ export function translate(settings: PolicySettings, target = windows11): Windows
 export function wire(node: CspNode): string {
   const message: SyncMLMessage = {
     header: { sessionId: '1', msgId: 1, target: 'PC', source: 'https://mdm.example.com' },
-    commands: [{ ...applyNodeCommand(node), cmdId: 2 } as SyncMLMessage['commands'][number]],
+    commands: applyNodeCommands(node).map(
+      (c, i) => ({ ...c, cmdId: i + 2 }) as SyncMLMessage['commands'][number],
+    ),
     final: true,
   };
   const xml = encodeSyncML(message);

@@ -37,11 +37,26 @@ describe('a team-scoped admin and a device outside the team', () => {
       .replace(/\{[^}]+\}/g, outsider.id);
   }
 
+  /** A live stream (server-sent events) never ends by itself: its first event is what the caller is shown. */
+  async function bodyOf(res: Response): Promise<string> {
+    if (!res.headers.get('content-type')?.startsWith('text/event-stream')) return res.text();
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    while (!text.includes('\n\n')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    await reader.cancel();
+    return text.slice(0, text.indexOf('\n\n') + 2);
+  }
+
   const snapshot = async (token: string) => {
     const views: Record<string, { status: number; body: string }> = {};
     for (const path of paths) {
       const res = await call(app, 'GET', path, { token });
-      views[path] = { status: res.status, body: await res.text() };
+      views[path] = { status: res.status, body: await bodyOf(res) };
     }
     return views;
   };

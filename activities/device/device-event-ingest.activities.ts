@@ -1,6 +1,6 @@
-// The core's side of an edge's outbox drain: the device-events workflow runs these. Ingest is a local
-// activity (one transaction: dedupe, then the bulk writes); waking device workflows is a regular one (it
-// talks to Temporal, and a slow wake must not hold up the next batch's Update).
+// The core's side of an edge's outbox drain: the device-events workflow runs these as regular activities. Ingest
+// is one transaction (dedupe, then the bulk writes) and keeps each owed wake with its event, so the wakes survive
+// the workflow run; waking device workflows talks to Temporal, and a slow wake must not hold up the next batch.
 import { Context } from '@temporalio/activity';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
@@ -89,7 +89,10 @@ export function createDeviceEventIngestActivities(deps: {
       edgeTaskQueue: string;
       events: RelayedDeviceEvent[];
     }): Promise<{ wakes: DeviceWake[] }> {
-      const events = input.events.map((e) => ({ ...e, event: opened(normalizeDeviceEvent(e.event)) }));
+      const events = input.events.map((e) => {
+        const received = normalizeDeviceEvent(e.event);
+        return { ...e, received, event: opened(received) };
+      });
       if (events.length === 0) return { wakes: [] };
       const reports = events.flatMap((e) => (e.event.kind === 'command-report' ? [e] : []));
       const reporting = [...new Set(reports.map((e) => e.deviceId))];
@@ -122,23 +125,28 @@ export function createDeviceEventIngestActivities(deps: {
             ).map((row) => row.device_id!),
       );
       const escrowCommands = escrowingReports(deps.platforms, reports);
-      const keys = events.map((e) => ({
-        outbox_id: e.outboxId,
-        device_id: e.deviceId,
-        kind: e.event.kind,
-        at: e.event.at,
-        wake: wakesDeviceWorkflow(e.event, e.deviceId, {
+      const keys = events.map((e) => {
+        const wake = wakesDeviceWorkflow(e.event, e.deviceId, {
           awaitingConfiguration,
           decidingCommands,
           escrowCommands,
-        }),
-      }));
+        });
+        // As received: an answer for the vault stays sealed to the core's key while it waits here.
+        return {
+          outbox_id: e.outboxId,
+          device_id: e.deviceId,
+          kind: e.event.kind,
+          at: e.event.at,
+          wake,
+          event: wake ? e.received : null,
+        };
+      });
       return db.transaction().execute(async (tx) => {
         const inserted = await sql<{ outbox_id: string }>`
-          insert into core.device_events (edge_queue, outbox_id, device_id, kind, at, wake_pending)
-          select ${input.edgeTaskQueue}, v.outbox_id, v.device_id, v.kind, v.at, v.wake
+          insert into core.device_events (edge_queue, outbox_id, device_id, kind, at, wake_pending, wake_event)
+          select ${input.edgeTaskQueue}, v.outbox_id, v.device_id, v.kind, v.at, v.wake, v.event
           from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as v(
-            outbox_id bigint, device_id uuid, kind text, at timestamptz, wake boolean)
+            outbox_id bigint, device_id uuid, kind text, at timestamptz, wake boolean, event jsonb)
           on conflict do nothing
           returning outbox_id::text`.execute(tx);
         const fresh = new Set(inserted.rows.map((r) => r.outbox_id));
@@ -172,6 +180,31 @@ export function createDeviceEventIngestActivities(deps: {
     },
 
     /**
+     * The wakes this edge's events still owe, oldest first, a page after `after` (an outbox id): what a new run
+     * of the device-events workflow picks up when an earlier run ended before handing them over. Wakes owed
+     * before their event was kept with them cannot be replayed and are not returned.
+     */
+    async pendingDeviceWakes(input: {
+      edgeTaskQueue: string;
+      after?: string;
+      limit: number;
+    }): Promise<DeviceWake[]> {
+      let query = db
+        .selectFrom('device_events')
+        .select([sql<string>`outbox_id::text`.as('outbox_id'), 'device_id', 'wake_event'])
+        .where('edge_queue', '=', input.edgeTaskQueue)
+        .where('wake_pending', '=', true)
+        .where('wake_event', 'is not', null);
+      if (input.after !== undefined) query = query.where('outbox_id', '>', input.after);
+      const rows = await query.orderBy('outbox_id').limit(input.limit).execute();
+      return rows.map((row) => ({
+        outboxId: row.outbox_id,
+        deviceId: row.device_id,
+        event: opened(row.wake_event as DeviceEvent),
+      }));
+    },
+
+    /**
      * Hands each wake to its device workflow (signal-with-start), in order per device, devices in parallel;
      * then marks them woken. At least once: a retry after a partial page signals some workflows again, and
      * the device workflow's handlers are idempotent for the kinds that wake it.
@@ -197,7 +230,7 @@ export function createDeviceEventIngestActivities(deps: {
       );
       await db
         .updateTable('device_events')
-        .set({ wake_pending: false })
+        .set({ wake_pending: false, wake_event: null })
         .where('edge_queue', '=', input.edgeTaskQueue)
         .where(
           'outbox_id',

@@ -1,9 +1,13 @@
 // An edge's device events enter the core through one workflow per edge: a batch is durable in the core DB when
 // its Update returns, only events that need a decision wake a device workflow, and the workflow continues as
-// new without losing a wake it owes.
+// new without losing a wake it owes, nor does a run that ends before handing its wakes over.
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
+import { createDeviceEventIngestActivities } from '../../activities/device/device-event-ingest.activities.js';
+import { corePlatforms } from '../../activities/platforms.js';
+import { KeyRing } from '../../core/crypto/key-ring.js';
 import type { RelayedDeviceEvent } from '../../core/device/device-event-batch.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import {
@@ -12,6 +16,8 @@ import {
 } from '../../workflows/device-events.messages.js';
 import { deviceStateQuery } from '../../workflows/device.messages.js';
 import { eventually } from '../support/apple-requests.js';
+import { recordableHistory } from '../support/histories.js';
+import { testStack } from '../support/stack.js';
 import { useTestPlanes } from '../support/test-context.js';
 
 describe('deviceEventsWorkflow', () => {
@@ -107,6 +113,16 @@ describe('deviceEventsWorkflow', () => {
     expect(woken).toHaveLength(1);
     // Authenticate and a status report decide nothing: no workflow for that device.
     expect(await deviceWorkflowExists(reporting)).toBe(false);
+
+    // KEEP_RECORD_HISTORIES=1 refreshes the fixture that test/workflows/replay.test.ts replays on every run; the
+    // recording from before the ingest became an activity (-local-ingest) stays, and replays.
+    if (process.env.KEEP_RECORD_HISTORIES) {
+      const history = await planes.temporal.workflow
+        .getHandle(workflowIds.deviceEvents(queue))
+        .fetchHistory();
+      const file = new URL(`../fixtures/histories/device-events-workflow.history.pb`, import.meta.url);
+      writeFileSync(file, await recordableHistory(history, testStack().payloadKeys));
+    }
   });
 
   it('continues as new and keeps ingesting, every batch written once', async () => {
@@ -142,5 +158,60 @@ describe('deviceEventsWorkflow', () => {
       .where('edge_queue', '=', queue)
       .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(13);
+  });
+
+  it('delivers in its next run the wakes a terminated run owed', async () => {
+    const queue = edgeQueue();
+    const deviceId = randomUUID();
+    const enrollmentId = randomUUID();
+    await ingest(queue, [
+      relayed(deviceId, { kind: 'authenticated', enrollmentId, at: at(), udid: 'EVENTS-END' }),
+    ]);
+    // The run wrote the device's channel-ready event and ended before waking its workflow.
+    const written = await createDeviceEventIngestActivities({
+      db: planes.database.core.db,
+      platforms: corePlatforms(),
+      keyRing: KeyRing.parse(KeyRing.generateSpec()),
+    }).ingestDeviceEvents({
+      edgeTaskQueue: queue,
+      events: [
+        relayed(deviceId, {
+          kind: 'token-updated',
+          enrollmentId,
+          at: at(),
+          user: false,
+          awaitingConfiguration: false,
+        }),
+      ],
+    });
+    expect(written.wakes).toHaveLength(1);
+    await planes.temporal.workflow
+      .getHandle(workflowIds.deviceEvents(queue))
+      .terminate('the run ends owing a wake');
+    expect(await deviceWorkflowExists(deviceId)).toBe(false);
+
+    // The edge's next batch starts a new run, which hands over what the last one owed.
+    await ingest(queue, [
+      relayed(deviceId, { kind: 'declarative-status', enrollmentId, at: at(), report: { after: 1 } }),
+    ]);
+    const state = await eventually(async () => {
+      if (!(await deviceWorkflowExists(deviceId))) return undefined;
+      const s = await planes.temporal.workflow
+        .getHandle(workflowIds.device(deviceId))
+        .query(deviceStateQuery);
+      return s.enrolled ? s : undefined;
+    });
+    expect(state).toMatchObject({ enrollmentId, inventoryRequested: true });
+    const owed = await eventually(async () => {
+      const rows = await planes.database.core.db
+        .selectFrom('device_events')
+        .select(['wake_pending', 'wake_event'])
+        .where('edge_queue', '=', queue)
+        .where('kind', '=', 'channel-ready')
+        .execute();
+      return rows.every((r) => !r.wake_pending) ? rows : undefined;
+    });
+    // Once woken, the event is not kept beside its dedupe key.
+    expect(owed).toEqual([{ wake_pending: false, wake_event: null }]);
   });
 });

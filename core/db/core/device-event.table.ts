@@ -11,6 +11,12 @@ export interface DeviceEventTable {
   at: ColumnType<Date, Date | string, never>;
   /** The event needs its device workflow and that workflow has not been told yet. */
   wake_pending: boolean;
+  /**
+   * The event a pending wake hands to the device workflow, as the edge relayed it (an answer for the vault still
+   * sealed to the core's key); cleared once woken. Null for events that wake nothing, and for wakes owed before
+   * the column existed.
+   */
+  wake_event: ColumnType<unknown, string | null | undefined, string | null>;
   received_at: Generated<Date>;
 }
 

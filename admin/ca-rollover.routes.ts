@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
+import { ROOT_KEY_NEEDED } from '../core/pki/root-rollover.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import {
   caRolloverProgressQuery,
@@ -56,6 +57,13 @@ const startBody = z.strictObject({
     .max(3650)
     .default(30)
     .describe('After this many days the old CA is retired even if identities from it remain.'),
+  newRoot: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Roll the root too: the new issuing CA is under a new root, cross-certified by the current root (whose ' +
+        'key Keep must hold), so devices trusting either root chain to new identities.',
+    ),
 });
 
 const progressView = z.object({
@@ -68,6 +76,17 @@ const progressView = z.object({
   notAtEdge: z.number().int().describe('Devices due whose enrollment no edge holds.'),
   deadlinePassed: z.boolean(),
 });
+
+/** A root rollover needs the current root's key to cross-sign its successor: refused up front, naming it. */
+async function requireRootKey(db: Kysely<CoreDatabase>): Promise<void> {
+  const root = await db
+    .selectFrom('ca_keys')
+    .select('sealed_private_key')
+    .where('purpose', '=', 'root')
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!root?.sealed_private_key) throw new HTTPException(400, { message: `newRoot: ${ROOT_KEY_NEEDED}` });
+}
 
 const notAnswered = (cause: unknown) =>
   new HTTPException(503, { message: 'Temporal did not answer in time; send the same request again', cause });
@@ -152,12 +171,17 @@ export function caRolloverRoutes(deps: {
         body: startBody,
         responses: {
           202: { description: 'The rollover has started.', schema: progressView },
-          400: { description: 'The body names the field that is wrong.', schema: errorBody },
+          400: {
+            description:
+              'The body names the field that is wrong, or `newRoot` for a CA whose root key Keep does not hold.',
+            schema: errorBody,
+          },
           503: { description: 'Temporal did not answer in time.', schema: errorBody },
         },
       },
       async (c) => {
         const body = await readJson(c, startBody);
+        if (body.newRoot) await requireRootKey(deps.db);
         const rolloverId = randomUUID();
         const input: CaRolloverInput = {
           rolloverId,
@@ -166,6 +190,7 @@ export function caRolloverRoutes(deps: {
           checkIntervalSeconds: body.checkIntervalSeconds,
           askAgainAfterMinutes: body.askAgainAfterMinutes,
           deadline: new Date(Date.now() + body.deadlineDays * 86_400_000).toISOString(),
+          ...(body.newRoot ? { newRoot: true } : {}),
         };
         const principal = c.get('principal');
         await recordAudit(deps.db, principal, {

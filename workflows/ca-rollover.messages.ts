@@ -32,6 +32,8 @@ export interface CaRolloverInput {
   askAgainAfterMinutes: number;
   /** ISO time after which the old CA is retired even with identities left (they can no longer check in). */
   deadline: string;
+  /** A root rollover: the new issuing CA is under a successor root, cross-certified by the current one. */
+  newRoot?: boolean;
 }
 
 /** Who acts: an admin's subject and the request the admin API recorded (used once). */

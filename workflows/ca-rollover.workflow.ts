@@ -1,4 +1,5 @@
-// One CA rollover (`ca-rollover-<id>`, started by an admin): introduce a new issuing CA under the root, publish it
+// One CA rollover (`ca-rollover-<id>`, started by an admin): introduce a new issuing CA under the root (or, with
+// `newRoot`, under a successor root cross-certified by the current one, published with it), publish it
 // to every edge beside the old one, switch issuance to it, ask the devices holding old-CA identities to renew in
 // bounded rounds (the identity-renewal path), and once none remain (or the deadline passed) retire the old CA and
 // publish the chain without it. Pause and resume are admin Updates; progress is a query.
@@ -62,7 +63,12 @@ export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRoll
     progress.phase = phase;
   };
 
-  progress.newCa = (await core.introduceIssuingCa({ rolloverId: input.rolloverId })).subject;
+  progress.newCa = (
+    await core.introduceIssuingCa({
+      rolloverId: input.rolloverId,
+      ...(input.newRoot ? { newRoot: true } : {}),
+    })
+  ).subject;
   // Trusted everywhere before it issues anything: a device's new identity must verify at whichever edge it meets.
   await enter('publishing');
   await installCaChainOnEveryEdge();

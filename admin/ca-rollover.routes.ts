@@ -64,17 +64,34 @@ const startBody = z.strictObject({
       'Roll the root too: the new issuing CA is under a new root, cross-certified by the current root (whose ' +
         'key Keep must hold), so devices trusting either root chain to new identities.',
     ),
+  trustedShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.95)
+    .describe(
+      'With newRoot: the share of enrolled Apple devices whose ProfileList must show the new root installed ' +
+        '(a trust profile Keep sends) before anything is issued under it.',
+    ),
 });
 
 const progressView = z.object({
   rolloverId: z.uuid(),
-  phase: z.enum(['introducing', 'publishing', 'switching', 'renewing', 'retiring', 'completed']),
+  phase: z.enum(['introducing', 'trusting', 'publishing', 'switching', 'renewing', 'retiring', 'completed']),
   paused: z.boolean(),
   newCa: z.string().nullable().describe("The new issuing CA's subject, once introduced."),
   remaining: z.number().int().describe('Device identities from the old CA not renewed yet (last count).'),
   asked: z.number().int(),
   notAtEdge: z.number().int().describe('Devices due whose enrollment no edge holds.'),
   deadlinePassed: z.boolean(),
+  rootTrust: z
+    .object({
+      enrolled: z.number().int(),
+      trusted: z.number().int().describe('Devices whose ProfileList shows the new root installed.'),
+      asked: z.number().int().describe('Trust profiles queued (asking one again counts again).'),
+    })
+    .optional()
+    .describe('A root rollover: enrolled Apple devices that have the new root.'),
 });
 
 /** A root rollover needs the current root's key to cross-sign its successor: refused up front, naming it. */
@@ -190,7 +207,7 @@ export function caRolloverRoutes(deps: {
           checkIntervalSeconds: body.checkIntervalSeconds,
           askAgainAfterMinutes: body.askAgainAfterMinutes,
           deadline: new Date(Date.now() + body.deadlineDays * 86_400_000).toISOString(),
-          ...(body.newRoot ? { newRoot: true } : {}),
+          ...(body.newRoot ? { newRoot: true, trustedShare: body.trustedShare } : {}),
         };
         const principal = c.get('principal');
         await recordAudit(deps.db, principal, {

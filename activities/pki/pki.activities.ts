@@ -148,9 +148,10 @@ export function createPkiActivities(deps: {
           role: 'issuing' as const,
           ...(next ? { next: true as const } : {}),
         })),
-        // The cross-certificate goes before the active root: a device that trusts only the old root must find
-        // it first among certificates of the same name and key.
-        ...[...rolloverRoots.crossCertificates, ...issuing.chainDer, ...rolloverRoots.roots].map((der) => ({
+        // The cross-certificate goes before the successor root: a device that trusts only the old root must find
+        // it first among certificates of the same name and key. The active root stays last (the anchor an
+        // enrollment profile installs).
+        ...[...rolloverRoots.crossCertificates, ...rolloverRoots.roots, ...issuing.chainDer].map((der) => ({
           derBase64: Buffer.from(der).toString('base64'),
           role: 'root' as const,
         })),

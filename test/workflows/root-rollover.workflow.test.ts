@@ -1,10 +1,12 @@
 // Root rollover end to end: a simulated Mac enrolled through the real edge (HTTPS on loopback), Temporal and the
 // core. A rollover for a CA whose root key Keep does not hold is refused naming what is needed; with the key, the
-// rollover stores a successor root with the old root's cross-certificate, publishes both to the edge, issues from
-// an issuing CA under the new root, and the device renews onto it. openssl then checks the chain the edge serves:
+// rollover stores a successor root with the old root's cross-certificate, installs the new root on the device as a
+// trust profile (proven by its ProfileList) before anything issues under it, publishes both roots and the
+// cross-certificate to the edge, issues from an issuing CA under the new root, and the device renews onto it. openssl then checks the chain the edge serves:
 // the new identity chains to the new root, and — for a device without the new root — to the old root alone.
 import { X509Certificate } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rootTrustIdentifier } from '../../core/apple/root-trust-profile.js';
 import { derToPem, pemBlocks } from '../../core/pki/pem.js';
 import { scratch } from '../core/pki/openssl.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
@@ -58,6 +60,7 @@ describe('root rollover', { timeout: 600_000 }, () => {
     const [oldRoot] = await roots();
     const started = await api('POST', '/v1/pki/ca-rollovers', {
       newRoot: true,
+      trustedShare: 1,
       batchSize: 10,
       checkIntervalSeconds: 1,
       askAgainAfterMinutes: 1,
@@ -69,7 +72,11 @@ describe('root rollover', { timeout: 600_000 }, () => {
       const progress = await api('GET', `/v1/pki/ca-rollovers/${id}`);
       return progress.body.phase === 'completed' ? progress.body : undefined;
     }, WAIT_MS);
-    expect(done).toMatchObject({ remaining: 0, deadlinePassed: false });
+    expect(done).toMatchObject({
+      remaining: 0,
+      deadlinePassed: false,
+      rootTrust: { enrolled: 1, trusted: 1, asked: expect.any(Number) },
+    });
 
     // The successor is the active root, carrying its cross-certificate; the old root stays trusted, retiring.
     const [old, successor] = await roots();
@@ -80,6 +87,15 @@ describe('root rollover', { timeout: 600_000 }, () => {
     const previous = new X509Certificate(old!.certificate_pem);
     expect(newRoot.subject).toBe(previous.subject);
     expect(cross.checkIssued(previous) && cross.verify(previous.publicKey)).toBe(true);
+
+    // The device holds the new root as a trust profile, the one its ProfileList proved.
+    const trustProfile = device.state.profiles.get(rootTrustIdentifier(newRoot.raw));
+    expect(trustProfile?.payloads).toEqual([
+      expect.objectContaining({
+        PayloadType: 'com.apple.security.root',
+        PayloadContent: new Uint8Array(newRoot.raw),
+      }),
+    ]);
 
     // The edge serves (GetCACert, issued identities' chain) the cross-certificate and both roots.
     const chain = await eventually(async () => {

@@ -22,6 +22,7 @@ import { createPkiActivities, type PkiSettings } from './pki/pki.activities.js';
 import { createScepBatchActivities } from './pki/scep-batch.activities.js';
 import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loader.js';
 import { createCaRolloverActivities } from './pki/ca-rollover.activities.js';
+import { createRootTrustActivities } from './pki/root-trust.activities.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
 import {
   createIdentityRenewalActivities,
@@ -166,6 +167,7 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     }),
     createRolloutActivities(deps),
     createCaRolloverActivities({ ...deps, crlUrl: crlUrlFor(deps.pki.edgePublicUrl) }),
+    createRootTrustActivities({ db: deps.db, ca, pki: deps.pki }),
     createVaultIntegrityActivities({
       db: deps.db,
       keyRing: deps.keyRing,

@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
+import { ROOT_KEY_NEEDED } from '../core/pki/root-rollover.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import {
   caRolloverProgressQuery,
@@ -56,18 +57,53 @@ const startBody = z.strictObject({
     .max(3650)
     .default(30)
     .describe('After this many days the old CA is retired even if identities from it remain.'),
+  newRoot: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Roll the root too: the new issuing CA is under a new root, cross-certified by the current root (whose ' +
+        'key Keep must hold), so devices trusting either root chain to new identities.',
+    ),
+  trustedShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.95)
+    .describe(
+      'With newRoot: the share of enrolled Apple devices whose ProfileList must show the new root installed ' +
+        '(a trust profile Keep sends) before anything is issued under it.',
+    ),
 });
 
 const progressView = z.object({
   rolloverId: z.uuid(),
-  phase: z.enum(['introducing', 'publishing', 'switching', 'renewing', 'retiring', 'completed']),
+  phase: z.enum(['introducing', 'trusting', 'publishing', 'switching', 'renewing', 'retiring', 'completed']),
   paused: z.boolean(),
   newCa: z.string().nullable().describe("The new issuing CA's subject, once introduced."),
   remaining: z.number().int().describe('Device identities from the old CA not renewed yet (last count).'),
   asked: z.number().int(),
   notAtEdge: z.number().int().describe('Devices due whose enrollment no edge holds.'),
   deadlinePassed: z.boolean(),
+  rootTrust: z
+    .object({
+      enrolled: z.number().int(),
+      trusted: z.number().int().describe('Devices whose ProfileList shows the new root installed.'),
+      asked: z.number().int().describe('Trust profiles queued (asking one again counts again).'),
+    })
+    .optional()
+    .describe('A root rollover: enrolled Apple devices that have the new root.'),
 });
+
+/** A root rollover needs the current root's key to cross-sign its successor: refused up front, naming it. */
+async function requireRootKey(db: Kysely<CoreDatabase>): Promise<void> {
+  const root = await db
+    .selectFrom('ca_keys')
+    .select('sealed_private_key')
+    .where('purpose', '=', 'root')
+    .where('active', '=', true)
+    .executeTakeFirst();
+  if (!root?.sealed_private_key) throw new HTTPException(400, { message: `newRoot: ${ROOT_KEY_NEEDED}` });
+}
 
 const notAnswered = (cause: unknown) =>
   new HTTPException(503, { message: 'Temporal did not answer in time; send the same request again', cause });
@@ -152,12 +188,17 @@ export function caRolloverRoutes(deps: {
         body: startBody,
         responses: {
           202: { description: 'The rollover has started.', schema: progressView },
-          400: { description: 'The body names the field that is wrong.', schema: errorBody },
+          400: {
+            description:
+              'The body names the field that is wrong, or `newRoot` for a CA whose root key Keep does not hold.',
+            schema: errorBody,
+          },
           503: { description: 'Temporal did not answer in time.', schema: errorBody },
         },
       },
       async (c) => {
         const body = await readJson(c, startBody);
+        if (body.newRoot) await requireRootKey(deps.db);
         const rolloverId = randomUUID();
         const input: CaRolloverInput = {
           rolloverId,
@@ -166,6 +207,7 @@ export function caRolloverRoutes(deps: {
           checkIntervalSeconds: body.checkIntervalSeconds,
           askAgainAfterMinutes: body.askAgainAfterMinutes,
           deadline: new Date(Date.now() + body.deadlineDays * 86_400_000).toISOString(),
+          ...(body.newRoot ? { newRoot: true, trustedShare: body.trustedShare } : {}),
         };
         const principal = c.get('principal');
         await recordAudit(deps.db, principal, {

@@ -2,7 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 
 export type CaRolloverPhase =
-  'introducing' | 'publishing' | 'switching' | 'renewing' | 'retiring' | 'completed';
+  'introducing' | 'trusting' | 'publishing' | 'switching' | 'renewing' | 'retiring' | 'completed';
 
 export interface CaRolloverProgress {
   rolloverId: string;
@@ -18,6 +18,11 @@ export interface CaRolloverProgress {
   notAtEdge: number;
   /** Set when the deadline passed with identities left: the old CA was retired anyway. */
   deadlinePassed: boolean;
+  /**
+   * A root rollover's trust profile: enrolled Apple devices, those whose ProfileList proves the new root
+   * installed, and trust profiles queued so far (asking one again counts again).
+   */
+  rootTrust?: { enrolled: number; trusted: number; asked: number };
 }
 
 export interface CaRolloverInput {
@@ -32,6 +37,10 @@ export interface CaRolloverInput {
   askAgainAfterMinutes: number;
   /** ISO time after which the old CA is retired even with identities left (they can no longer check in). */
   deadline: string;
+  /** A root rollover: the new issuing CA is under a successor root, cross-certified by the current one. */
+  newRoot?: boolean;
+  /** With `newRoot`: the share (0–1) of enrolled Apple devices that must have the new root before it issues. */
+  trustedShare?: number;
 }
 
 /** Who acts: an admin's subject and the request the admin API recorded (used once). */

@@ -1,4 +1,6 @@
-// One CA rollover (`ca-rollover-<id>`, started by an admin): introduce a new issuing CA under the root, publish it
+// One CA rollover (`ca-rollover-<id>`, started by an admin): introduce a new issuing CA under the root (or, with
+// `newRoot`, under a successor root cross-certified by the current one, first installed on the Apple devices as a
+// trust profile until the share asked for has it, and published with its cross-certificate), publish it
 // to every edge beside the old one, switch issuance to it, ask the devices holding old-CA identities to renew in
 // bounded rounds (the identity-renewal path), and once none remain (or the deadline passed) retire the old CA and
 // publish the chain without it. Pause and resume are admin Updates; progress is a query.
@@ -16,6 +18,7 @@ import {
 } from './ca-rollover.messages.js';
 import { askToRenew } from './identity-renewal-ask.js';
 import { installCaChainOnEveryEdge } from './install-on-edges.js';
+import { deliverRootTrust } from './root-trust-delivery.js';
 
 export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRolloverProgress> {
   const core = proxyActivities<CaRolloverActivities & Pick<PkiActivities, 'edgeTaskQueues'>>({
@@ -62,7 +65,17 @@ export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRoll
     progress.phase = phase;
   };
 
-  progress.newCa = (await core.introduceIssuingCa({ rolloverId: input.rolloverId })).subject;
+  progress.newCa = (
+    await core.introduceIssuingCa({
+      rolloverId: input.rolloverId,
+      ...(input.newRoot ? { newRoot: true } : {}),
+    })
+  ).subject;
+  // A new root is on the devices before anything chains to it alone.
+  if (input.newRoot) {
+    await enter('trusting');
+    await deliverRootTrust(input, progress);
+  }
   // Trusted everywhere before it issues anything: a device's new identity must verify at whichever edge it meets.
   await enter('publishing');
   await installCaChainOnEveryEdge();

@@ -36,6 +36,23 @@ export async function findPublishedIssuingCas(db: Db): Promise<CaKey[]> {
 }
 
 /**
+ * Roots a root rollover keeps trusted beside the active one: a successor coming (`next`), the old root going
+ * (`retiring`, until its last certificate expires), and the active root if it carries a cross-certificate.
+ */
+export async function findRolloverRoots(db: Db): Promise<CaKey[]> {
+  return db
+    .selectFrom('ca_keys')
+    .selectAll()
+    .where('purpose', '=', 'root')
+    .where((eb) =>
+      eb.or([eb('state', 'in', ['next', 'retiring']), eb('cross_certificate_pem', 'is not', null)]),
+    )
+    .where('state', '<>', 'retired')
+    .orderBy('created_at')
+    .execute();
+}
+
+/**
  * Issuing CAs that sign a CRL, oldest first: the active one and any retiring or retired one whose key is still
  * held (`only` narrows to one state).
  */

@@ -1,7 +1,7 @@
 // Keep's CA at run time: load (or create, or import) it from the core DB, issue from CSRs, publish CRLs.
 import { createPrivateKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { CaKeyPurpose } from '../../core/db/core/ca-key.table.js';
+import type { CaKey, CaKeyPurpose } from '../../core/db/core/ca-key.table.js';
 import type { NewCertificateRecord } from '../../core/db/core/certificate.table.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
@@ -36,6 +36,7 @@ import {
   findActiveCaKeys,
   findCrlSigningCas,
   findPublishedIssuingCas,
+  findRolloverRoots,
   insertCaKey,
 } from './ca-key.repository.js';
 import {
@@ -69,6 +70,11 @@ export interface LoadedCa {
   escrow: ServiceKey;
   /** Issuing CAs published beside the active one during a rollover (`next`, `retiring`), as DER. */
   published: Array<{ der: Buffer; next: boolean }>;
+  /**
+   * During a root rollover, the certificates trusted beside the active root, as DER: the cross-certificates, and
+   * the successor coming (`next`) or the old root going (`retiring`).
+   */
+  rolloverRoots: { crossCertificates: Buffer[]; roots: Buffer[] };
   /**
    * Every issuing CA that signs a CRL, oldest first: the active one, and a retiring or retired one whose key the
    * core still holds (until the last certificate it issued expires, see destroyExpiredCaKeys).
@@ -131,6 +137,7 @@ export async function loadOrCreateCa(
           der: pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
           next: row.state === 'next',
         })),
+        rolloverRoots: rolloverRootsOf(await findRolloverRoots(trx)),
         crlIssuers: (await findCrlSigningCas(trx)).map((row) =>
           toCertificateAuthority(
             pemBlocks(row.certificate_pem, 'CERTIFICATE')[0]!,
@@ -192,9 +199,18 @@ export async function loadOrCreateCa(
       ),
       escrow: await serviceKey('escrow', 'escrow-encryption', `${options.organization} Keep Key Escrow`),
       published: [],
+      rolloverRoots: { crossCertificates: [], roots: [] },
       crlIssuers: [issuing],
     };
   });
+}
+
+function rolloverRootsOf(rows: CaKey[]): LoadedCa['rolloverRoots'] {
+  const blocks = (pem: string | null) => (pem ? pemBlocks(pem, 'CERTIFICATE') : []);
+  return {
+    crossCertificates: rows.flatMap((row) => blocks(row.cross_certificate_pem)),
+    roots: rows.filter((row) => row.state !== 'active').flatMap((row) => blocks(row.certificate_pem)),
+  };
 }
 
 /** Issues, records and stores (sealed, as the active key of its purpose) one of the keys the core uses itself. */

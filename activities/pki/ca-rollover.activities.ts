@@ -1,6 +1,7 @@
-// The core's side of a CA rollover: introduce a new issuing CA under the stored root (`next`), make it the one
-// that issues (the old one `retiring`), find the device identities the old one issued, and retire it. Every step
-// is idempotent by rollover id, so a retried activity or a replayed workflow does it once.
+// The core's side of a CA rollover: introduce a new issuing CA under the stored root (`next`) — or, for a root
+// rollover, a successor root with its cross-certificate and a new issuing CA under it — make it the one that
+// issues (the old one `retiring`), find the device identities the old one issued, and retire it. Every step is
+// idempotent by rollover id, so a retried activity or a replayed workflow does it once.
 import { randomUUID, X509Certificate } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { ApplicationFailure } from '@temporalio/common';
@@ -9,6 +10,7 @@ import type { CoreDatabase } from '../../core/db/core-database.js';
 import { createIssuingCa } from '../../core/pki/ca-create.js';
 import { toCertificateAuthority } from '../../core/pki/certificate-authority.js';
 import { pemBlocks } from '../../core/pki/pem.js';
+import { createSuccessorRoot, ROOT_KEY_NEEDED } from '../../core/pki/root-rollover.js';
 import type { RenewalTarget } from './identity-renewal.activities.js';
 import { deactivateCaKey, insertCaKey } from './ca-key.repository.js';
 import { issueServiceKey, keyAad, openCaKey } from './ca-operations.js';
@@ -34,8 +36,14 @@ export function createCaRolloverActivities(deps: {
 }) {
   const { db, keyRing } = deps;
   return {
-    /** Creates the rollover's issuing CA under the active root, published but not yet issuing. */
-    async introduceIssuingCa(input: { rolloverId: string }): Promise<{ subject: string; notAfter: string }> {
+    /**
+     * Creates the rollover's issuing CA, published but not yet issuing: under the active root, or with `newRoot`
+     * under a successor root (stored `next` with its cross-certificate from the active root).
+     */
+    async introduceIssuingCa(input: {
+      rolloverId: string;
+      newRoot?: boolean;
+    }): Promise<{ subject: string; notAfter: string }> {
       return db.transaction().execute(async (trx) => {
         await lockCa(trx);
         const issuing = await trx
@@ -59,15 +67,38 @@ export function createCaRolloverActivities(deps: {
           .executeTakeFirst();
         if (!rootRow?.sealed_private_key)
           throw refused(
-            'Keep does not hold the root CA key (an imported CA): a new issuing CA must be imported',
+            input.newRoot
+              ? ROOT_KEY_NEEDED
+              : 'Keep does not hold the root CA key (an imported CA): a new issuing CA must be imported',
           );
         const [rootDer, ...above] = pemBlocks(rootRow.certificate_pem, 'CERTIFICATE');
-        const root = toCertificateAuthority(rootDer!, openCaKey(keyRing, rootRow).privateKey, above);
-        const next = createIssuingCa(root, {
+        const rootKey = openCaKey(keyRing, rootRow).privateKey;
+        const options = {
           organization: deps.pki.organization,
           now: new Date(),
           generation: issuing.length + 1,
-        });
+        };
+        let next: ReturnType<typeof createIssuingCa>;
+        if (input.newRoot) {
+          const successor = createSuccessorRoot({ certificateDer: rootDer!, privateKey: rootKey }, options);
+          const rootId = randomUUID();
+          await insertCaKey(trx, {
+            id: rootId,
+            purpose: 'root',
+            certificate_pem: successor.root.certificatePem,
+            sealed_private_key: keyRing.sealToString(
+              successor.root.privateKey.export({ type: 'pkcs8', format: 'der' }),
+              keyAad('root', rootId),
+            ),
+            active: false,
+            state: 'next',
+            rollover_id: input.rolloverId,
+            cross_certificate_pem: successor.crossCertificatePem,
+          });
+          next = successor.issuing;
+        } else {
+          next = createIssuingCa(toCertificateAuthority(rootDer!, rootKey, above), options);
+        }
         const id = randomUUID();
         await insertCaKey(trx, {
           id,
@@ -97,7 +128,28 @@ export function createCaRolloverActivities(deps: {
           .executeTakeFirst();
         if (!own) throw refused(`rollover ${input.rolloverId} has no CA to activate`);
         if (own.state !== 'next') return;
-        // Deactivated first: one active key per purpose is a unique index.
+        // A root rollover's successor takes over with its issuing CA; the old root stays trusted (`retiring`)
+        // while certificates under it live. Deactivated first: one active key per purpose is a unique index.
+        const successor = await trx
+          .selectFrom('ca_keys')
+          .select('id')
+          .where('purpose', '=', 'root')
+          .where('rollover_id', '=', input.rolloverId)
+          .where('state', '=', 'next')
+          .executeTakeFirst();
+        if (successor) {
+          await trx
+            .updateTable('ca_keys')
+            .set({ active: false, state: 'retiring' })
+            .where('purpose', '=', 'root')
+            .where('state', '=', 'active')
+            .execute();
+          await trx
+            .updateTable('ca_keys')
+            .set({ active: true, state: 'active' })
+            .where('id', '=', successor.id)
+            .execute();
+        }
         await trx
           .updateTable('ca_keys')
           .set({ active: false, state: 'retiring' })

@@ -12,6 +12,7 @@ import { buildPlist } from '../../core/apple/plist-codec.js';
 import { signProfile } from '../../core/apple/profile-signer.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { CaLoader } from './ca-loader.js';
+import { keepProfileSigner } from './keep-profile-signer.js';
 import type { PkiActivities, PkiSettings } from './pki.activities.js';
 import { ApplicationFailure } from '@temporalio/common';
 
@@ -116,13 +117,8 @@ export async function signedEnrollmentProfile(
     ...(signedIn === undefined ? {} : { accountDriven: signedIn }),
   });
   // The signing key is used here, inside the core worker; it never travels through Temporal.
-  const { profileSigning, issuing, rootPem } = await deps.ca();
   const delivered = encryptTo ? encryptProfilePayloads(profile, encryptTo) : profile;
-  const signed = signProfile(Buffer.from(buildPlist(delivered)), {
-    certPem: profileSigning.certificatePem,
-    keyPem: profileSigning.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    chainPem: [issuing.certificatePem, ...(rootPem !== issuing.certificatePem ? [rootPem] : [])],
-  });
+  const signed = signProfile(Buffer.from(buildPlist(delivered)), keepProfileSigner(await deps.ca()));
   return { signed, ...('expiresAt' in identity ? { expiresAt: identity.expiresAt } : {}) };
 }
 

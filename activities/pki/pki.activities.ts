@@ -139,7 +139,7 @@ export function createPkiActivities(deps: {
      * the issuing CA coming or going is published too, so identities from either verify.
      */
     async caChain(): Promise<Array<{ derBase64: string; role: 'root' | 'issuing'; next?: true }>> {
-      const { issuing, published } = await ca();
+      const { issuing, published, rolloverRoots } = await ca();
       const issuingDer = pemBlocks(issuing.certificatePem, 'CERTIFICATE')[0]!;
       return [
         { derBase64: issuingDer.toString('base64'), role: 'issuing' as const },
@@ -148,7 +148,10 @@ export function createPkiActivities(deps: {
           role: 'issuing' as const,
           ...(next ? { next: true as const } : {}),
         })),
-        ...issuing.chainDer.map((der) => ({
+        // The cross-certificate goes before the successor root: a device that trusts only the old root must find
+        // it first among certificates of the same name and key. The active root stays last (the anchor an
+        // enrollment profile installs).
+        ...[...rolloverRoots.crossCertificates, ...rolloverRoots.roots, ...issuing.chainDer].map((der) => ({
           derBase64: Buffer.from(der).toString('base64'),
           role: 'root' as const,
         })),

@@ -13,6 +13,13 @@ import { derToPem } from './pem.js';
 import { generateSerialNumber } from './serial-number.js';
 import { validityWindow } from './validity.js';
 
+/** Why a root rollover is refused for a CA whose root key Keep does not hold; the admin API answers it too. */
+export const ROOT_KEY_NEEDED =
+  'Keep does not hold the root CA key (an imported CA): a new root needs the current root’s private key to ' +
+  'cross-sign it, so that devices trusting the current root keep chaining. Import the root key (PEM or PKCS#12 ' +
+  'with the root’s certificate), or import a new issuing CA under your own new root and install that root ' +
+  'on devices yourself.';
+
 /** Thrown when the old root cannot certify its successor: Keep does not hold its key (an imported CA). */
 export class RootRolloverRefusedError extends Error {
   override name = 'RootRolloverRefusedError';
@@ -33,13 +40,7 @@ export function createSuccessorRoot(
     generation: number;
   },
 ): SuccessorRoot {
-  if (!old.privateKey)
-    throw new RootRolloverRefusedError(
-      'Keep does not hold the root CA key (an imported CA): a new root needs the current root’s private key to ' +
-        'cross-sign it, so that devices trusting the current root keep chaining. Import the root key (PEM or PKCS#12 ' +
-        'with the root’s certificate), or import a new issuing CA under your own new root and install that root ' +
-        'on devices yourself.',
-    );
+  if (!old.privateKey) throw new RootRolloverRefusedError(ROOT_KEY_NEEDED);
   const oldRoot = toCertificateAuthority(old.certificateDer, old.privateKey);
   const key = generateRsaKey(4096);
   const rootWindow = validityWindow(

@@ -23,6 +23,8 @@ export interface CaKeyTable {
   state: Generated<CaKeyState>;
   /** The rollover that introduced this CA; null for the first one. */
   rollover_id: string | null;
+  /** On a successor root: the old root's certificate of this root's key (root rollover); null otherwise. */
+  cross_certificate_pem: string | null;
   created_at: Generated<Date>;
 }
 

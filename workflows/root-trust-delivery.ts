@@ -1,0 +1,45 @@
+// A root rollover's first step: the enrolled Apple devices get the successor root as a trust profile, in pages,
+// each with a ProfileList whose answer proves it; devices without it are asked again after a while, until the
+// share the admin asked for has it. Nothing is issued under the new root before then.
+import { condition, proxyActivities, sleep } from '@temporalio/workflow';
+import type { PkiActivities } from '../activities/pki/pki.activities.js';
+import type { RootTrustActivities, RootTrustCount } from '../activities/pki/root-trust.activities.js';
+import type { CaRolloverInput, CaRolloverProgress } from './ca-rollover.messages.js';
+import { enqueueWhereEnrolled } from './enqueue-where-enrolled.js';
+
+export async function deliverRootTrust(input: CaRolloverInput, progress: CaRolloverProgress): Promise<void> {
+  const core = proxyActivities<RootTrustActivities & Pick<PkiActivities, 'edgeTaskQueues'>>({
+    startToCloseTimeout: '1 minute',
+  });
+  const trust = (progress.rootTrust = { enrolled: 0, trusted: 0, asked: 0 });
+  const share = input.trustedShare ?? 1;
+  const reached = () => trust.enrolled === 0 || trust.trusted >= Math.ceil(share * trust.enrolled);
+  const edges = await core.edgeTaskQueues();
+  let askedAt = -Infinity;
+  for (;;) {
+    // Workflow time: replays see the same values.
+    const ask = Date.now() - askedAt >= input.askAgainAfterMinutes * 60_000;
+    if (ask) askedAt = Date.now();
+    let after: string | null = null;
+    for (;;) {
+      await condition(() => !progress.paused);
+      const count: RootTrustCount = await core.countRootTrust({
+        rolloverId: input.rolloverId,
+        after,
+        pageSize: input.batchSize,
+      });
+      trust.enrolled = count.enrolled;
+      trust.trusted = count.trusted;
+      if (reached() || !ask || !count.untrusted.length) break;
+      const pages = await core.buildRootTrustCommands({
+        rolloverId: input.rolloverId,
+        enrollmentIds: count.untrusted,
+      });
+      for (const { enrollmentId, commands } of pages)
+        if (await enqueueWhereEnrolled(enrollmentId, commands, edges)) trust.asked++;
+      after = count.untrusted.at(-1)!;
+    }
+    if (reached()) return;
+    await sleep(`${input.checkIntervalSeconds} seconds`);
+  }
+}

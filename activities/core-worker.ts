@@ -232,13 +232,7 @@ async function startCoreProcesses(config: CoreProcessConfig, db: Kysely<CoreData
       taskQueue: config.core.taskQueue,
       intervalHours: config.vault.integrityCheckHours,
     });
-    // Commands are sealed to one edge's key: the sweep relays through the first edge this core serves.
-    const [firstEdge] = config.core.edgeTaskQueues;
-    if (firstEdge)
-      await ensureSecretRotationSchedule(client, {
-        taskQueue: config.core.taskQueue,
-        edgeTaskQueue: firstEdge,
-      });
+    await ensureSecretRotationSchedule(client, { taskQueue: config.core.taskQueue });
     await ensurePolicyVerificationSchedule(client, {
       taskQueue: config.core.taskQueue,
       intervalMinutes: config.core.policyProofMinutes,

@@ -62,3 +62,8 @@ export const getBootstrapTokenUpdate = defineUpdate<
 >('getBootstrapToken');
 /** The workflow's own view: enrollment, enrolled, commands still waiting for an answer. */
 export const deviceStateQuery = defineQuery<DeviceWorkflowState>('deviceState');
+/**
+ * The edge task queue that holds the device's command queue: a command Keep seals for the device (a secret
+ * rotation's) must be sealed to that edge's key, which in a fleet of several edges is not the first one's.
+ */
+export const deviceEdgeQuery = defineQuery<string>('deviceEdge');

@@ -27,6 +27,7 @@ import type { DeviceEvent } from '../core/device/device-event.js';
 import { normalizeDeviceEvent } from '../core/device/received-device-event.js';
 import {
   deviceEventSignal,
+  deviceEdgeQuery,
   deviceStateQuery,
   getBootstrapTokenUpdate,
   queueCommandUpdate,
@@ -134,6 +135,7 @@ export async function deviceWorkflow(input: DeviceWorkflowInput): Promise<void> 
   setHandler(policiesChangedSignal, () => policies.changed());
 
   setHandler(deviceStateQuery, () => state);
+  setHandler(deviceEdgeQuery, () => input.edgeTaskQueue);
   setHandler(deviceEventSignal, (event) => {
     events.push(normalizeDeviceEvent(event));
   });

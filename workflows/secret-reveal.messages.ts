@@ -7,7 +7,10 @@ export interface SecretRevealInput {
   approvalRequired: boolean;
   /** How long approval, then the reveal, may take, in milliseconds. */
   windowMs: number;
-  /** A revealed FileVault key or Recovery Lock password is rotated through this edge (its key seals the command). */
+  /**
+   * Set when the revealed secret is one Keep rotates. The rotation goes through the device's own edge (asked of its
+   * device workflow); this edge is used only by runs from before rotations had a workflow of their own.
+   */
   rotateThroughEdge?: string;
 }
 

@@ -70,10 +70,8 @@ export async function secretRevealWorkflow(
   // A secret that was seen is no longer secret: the device gets a new one, escrowed when it answers.
   if (shown && input.rotateThroughEdge && patched('rotate-through-secret-rotation')) {
     // Its own workflow: a refusal keeps the old secret valid and flagged, and is retried with backoff.
-    const { rotationId } = await rotation.rotateAfterReveal({
-      requestId,
-      edgeTaskQueue: input.rotateThroughEdge,
-    });
+    // Through the device's own edge, which the activity asks the device workflow for.
+    const { rotationId } = await rotation.rotateAfterReveal({ requestId });
     return { status, ...(rotationId ? { rotationId } : {}) };
   }
   if (shown && input.rotateThroughEdge) {

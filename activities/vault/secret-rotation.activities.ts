@@ -5,7 +5,7 @@
 // flagged with the device's error, and the workflow tries again later.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { sql, type Kysely } from 'kysely';
 import { buildCommand, type MdmCommand } from '../../core/apple/commands/index.js';
 import { localAdminPasswordHash } from '../../core/apple/local-admin-password-hash.js';
@@ -27,6 +27,9 @@ import { createVault } from './vault.js';
 
 export type RotationOutcome =
   { acknowledged: true; result: Record<string, unknown> } | { acknowledged: false; error: string };
+
+/** The device workflow's query for its edge (`deviceEdgeQuery` in workflows/device.messages.ts). */
+const DEVICE_EDGE_QUERY = 'deviceEdge';
 
 /** Who asked, in device_commands and the admin-command proof: Keep itself, for this rotation. */
 const requester = (rotationId: string) => `keep:secret-rotation:${rotationId}`;
@@ -158,6 +161,64 @@ export function createSecretRotationActivities(deps: {
     return rows.map((row) => ({ ...row, kind: 'local-admin' as const }));
   }
 
+  /**
+   * A pending version outlives its rotation when the workflow is terminated (or times out) before the device
+   * answered, and would block every later rotation of that secret. Once its workflow no longer runs, the answer to
+   * its command settles it: acknowledged → current (the device has it), refused or never queued → failed and the
+   * current version flagged. A command still waiting is left pending: the device may yet carry it out, and the
+   * vault must then hold what it set (a later sweep settles it once it answers).
+   */
+  async function settleAbandonedRotations(deviceId?: string): Promise<number> {
+    const pending = await db
+      .selectFrom('vault_secrets')
+      .select(['device_id', 'kind', 'rotation_id'])
+      .where('state', '=', 'pending')
+      .where('rotation_id', 'is not', null)
+      .$if(deviceId !== undefined, (q) => q.where('device_id', '=', deviceId!))
+      .orderBy('created_at')
+      .limit(SWEEP_PAGE)
+      .execute();
+    let settled = 0;
+    for (const row of pending) {
+      const rotationId = row.rotation_id!;
+      if (!isRotatableSecretKind(row.kind) || (await rotationRunning(rotationId))) continue;
+      const command = await db
+        .selectFrom('device_commands')
+        .select('status')
+        .where('command_uuid', '=', stableCommandUuid(`rotate:${rotationId}`))
+        .where('device_id', '=', row.device_id)
+        .executeTakeFirst();
+      if (command?.status === 'queued' || command?.status === 'not-now') continue;
+      const details = { kind: row.kind, rotationId, command: command?.status ?? 'never queued' };
+      await audit(row.device_id, 'secret.rotation-settled', details);
+      if (command?.status === 'acknowledged')
+        await vault.confirmRotation(row.device_id, row.kind, rotationId);
+      else
+        await vault.failRotation(
+          row.device_id,
+          row.kind,
+          rotationId,
+          command
+            ? `the device answered ${REFUSALS[command.status] ?? command.status}`
+            : 'the rotation stopped before its command was queued',
+        );
+      settled++;
+    }
+    return settled;
+  }
+
+  /** Whether the workflow of a rotation (its id is the rotation id's part before `:<attempt>`) still runs. */
+  async function rotationRunning(rotationId: string): Promise<boolean> {
+    const workflowId = rotationId.slice(0, rotationId.lastIndexOf(':'));
+    try {
+      const described = await Context.current().client.workflow.getHandle(workflowId).describe();
+      return described.status.name === 'RUNNING';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  }
+
   /** The command that gives the device its next secret of each kind. */
   const rotations: {
     [K in RotatableSecretKind]: (input: {
@@ -207,15 +268,37 @@ export function createSecretRotationActivities(deps: {
   };
 
   /**
-   * Starts a rotation recorded as Keep's own (after a reveal, from the sweep): the start proof secretRotationWorkflow
-   * checks is written here, in the core database the edge cannot write. False when that rotation ran already.
+   * The edge that holds the device's command queue, as its device workflow knows it: the rotation's commands are
+   * sealed to that edge's key (another edge could not open them). None when the device has no workflow.
+   */
+  async function deviceEdge(deviceId: string): Promise<string | undefined> {
+    try {
+      return await Context.current()
+        .client.workflow.getHandle(workflowIds.device(deviceId))
+        .query<string>(DEVICE_EDGE_QUERY);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * Starts a rotation recorded as Keep's own (after a reveal, from the sweep), through the device's own edge: the
+   * start proof secretRotationWorkflow checks is written here, in the core database the edge cannot write. False
+   * when that rotation ran already, or the device has no workflow to queue its commands.
    */
   async function startRotation(
     rotationId: string,
-    target: { deviceId: string; kind: RotatableSecretKind; edgeTaskQueue: string; reason: string },
+    target: { deviceId: string; kind: RotatableSecretKind; reason: string },
   ): Promise<boolean> {
+    const edgeTaskQueue = await deviceEdge(target.deviceId);
+    if (edgeTaskQueue === undefined) return false;
     const workflowId = workflowIds.secretRotation(rotationId);
-    const input: SecretRotationInput = { ...target, retryAfterMs: settings.rotationRetrySeconds * 1000 };
+    const input: SecretRotationInput = {
+      ...target,
+      edgeTaskQueue,
+      retryAfterMs: settings.rotationRetrySeconds * 1000,
+    };
     await recordAdminStart(db, {
       workflowId,
       workflowType: 'secretRotationWorkflow',
@@ -239,13 +322,7 @@ export function createSecretRotationActivities(deps: {
 
   return {
     /** A revealed secret is no longer secret: the device gets a new one (one rotation per reveal). */
-    async rotateAfterReveal({
-      requestId,
-      edgeTaskQueue,
-    }: {
-      requestId: string;
-      edgeTaskQueue: string;
-    }): Promise<{ rotationId?: string }> {
+    async rotateAfterReveal({ requestId }: { requestId: string }): Promise<{ rotationId?: string }> {
       const row = await db
         .selectFrom('secret_reveal_requests')
         .select(['device_id', 'kind', 'status'])
@@ -256,7 +333,6 @@ export function createSecretRotationActivities(deps: {
       await startRotation(rotationId, {
         deviceId: row.device_id,
         kind: row.kind,
-        edgeTaskQueue,
         reason: `reveal ${requestId}`,
       });
       return { rotationId };
@@ -268,11 +344,8 @@ export function createSecretRotationActivities(deps: {
      * older than `vault.localAdminRotationDays` gets a new one (Keep only creates those in Setup Assistant). A Mac
      * whose rotation is still waiting or retrying is left to it.
      */
-    async startDueSecretRotations({
-      edgeTaskQueue,
-    }: {
-      edgeTaskQueue: string;
-    }): Promise<{ started: number }> {
+    async startDueSecretRotations(): Promise<{ started: number; settled: number }> {
+      const settled = await settleAbandonedRotations();
       const due = [...(settings.recoveryLock ? await dueRecoveryLocks() : []), ...(await dueLocalAdmins())];
       let started = 0;
       for (const device of due)
@@ -280,12 +353,11 @@ export function createSecretRotationActivities(deps: {
           await startRotation(`${scheduleTag[device.kind]}-${device.id}-v${device.version ?? 0}`, {
             deviceId: device.id,
             kind: device.kind,
-            edgeTaskQueue,
             reason: 'schedule',
           })
         )
           started++;
-      return { started };
+      return { started, settled };
     },
 
     /** Builds the rotation's command, vaults a secret Keep generated as pending, and queues it sealed to the edge. */
@@ -301,6 +373,8 @@ export function createSecretRotationActivities(deps: {
       edgeRecipient: BoxRecipient;
     }): Promise<{ commandUuid: string }> {
       const commandUuid = stableCommandUuid(`rotate:${rotationId}`);
+      // A rotation after a reveal need not wait for the sweep to clear what an earlier, stopped one left pending.
+      if (generated(kind)) await settleAbandonedRotations(deviceId);
       const plist = await rotations[kind]({ deviceId, rotationId, commandUuid });
       if (!plist)
         throw ApplicationFailure.nonRetryable(

@@ -7,7 +7,7 @@ import { ensureSchedule } from '../ensure-schedule.js';
 
 export async function ensureSecretRotationSchedule(
   client: Client,
-  options: { taskQueue: string; edgeTaskQueue: string },
+  options: { taskQueue: string },
 ): Promise<void> {
   await ensureSchedule(client, {
     scheduleId: workflowIds.secretRotationSweep(options.taskQueue),
@@ -17,7 +17,7 @@ export async function ensureSecretRotationSchedule(
       workflowType: 'secretRotationSweepWorkflow',
       workflowId: workflowIds.secretRotationSweep(options.taskQueue),
       taskQueue: options.taskQueue,
-      args: [{ edgeTaskQueue: options.edgeTaskQueue }],
+      args: [],
     },
   });
 }

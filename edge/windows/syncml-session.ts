@@ -2,9 +2,12 @@
 // it answers, relay outcomes as neutral events, and reply with statuses and the next queued commands.
 import type { Kysely, Transaction } from 'kysely';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
+import type { BoxRecipient } from '../../core/crypto/sealed-box.js';
 import type { EdgeDatabase } from '../../core/db/edge-database.js';
 import type { WindowsCommand, WindowsEnrollment } from '../../core/db/edge/windows.table.js';
 import type { DeviceEvent } from '../../core/device/device-event.js';
+import { sealCommandResult } from '../../core/device/sealed-command-result.js';
+import { holdsSecretValues, isSecretNode } from '../../core/windows/commands/windows-command-table.js';
 import {
   ALERT,
   buildSyncMLReply,
@@ -49,6 +52,8 @@ export interface SessionOptions {
   pushPackageFamilyName?: string | undefined;
   /** The edge key ring: queued command bodies are sealed with it at rest. */
   keyRing: KeyRing;
+  /** The core's sealing key (edge/core-sealing-key.ts): answers that read a secret node are sealed to it. */
+  coreRecipient: () => Promise<BoxRecipient>;
 }
 
 export async function handleSyncMLMessage(
@@ -59,6 +64,12 @@ export async function handleSyncMLMessage(
 ): Promise<SyncMLMessage> {
   const { sessionId } = received.header;
   const now = new Date();
+  // Asked before the transaction, so none is held open while the core's key is fetched (once per process); a
+  // secret whose Results came in an earlier message of the package finds the key cached by that message.
+  const secretRead = received.commands.some(
+    (c) => c.command === 'Results' && c.items.some((i) => i.source !== undefined && isSecretNode(i.source)),
+  );
+  if (secretRead) await options.coreRecipient();
   const event = <K extends DeviceEvent['kind']>(kind: K, data: Extract<DeviceEvent, { kind: K }>['data']) =>
     ({ platform: 'windows', kind, enrollmentId: enrollment.id, at: now.toISOString(), data }) as DeviceEvent;
 
@@ -89,7 +100,9 @@ export async function handleSyncMLMessage(
 
     await recordAnswers(tx, enrollment.id, sessionId, received.commands);
     if (received.final)
-      events.push(...(await finishAnswered(tx, enrollment.id, sessionId, now.toISOString())));
+      events.push(
+        ...(await finishAnswered(tx, enrollment.id, sessionId, now.toISOString(), options.coreRecipient)),
+      );
 
     const queued = received.final ? await nextQueued(tx, enrollment.id, COMMANDS_PER_MESSAGE) : [];
     const reply = buildSyncMLReply({
@@ -154,6 +167,7 @@ async function finishAnswered(
   enrollmentId: string,
   sessionId: string,
   at: string,
+  coreRecipient: () => Promise<BoxRecipient>,
 ): Promise<DeviceEvent[]> {
   const events: DeviceEvent[] = [];
   for (const row of await answeredInSession(tx, enrollmentId, sessionId)) {
@@ -164,12 +178,20 @@ async function finishAnswered(
       await applyEdgeCommand(tx, row, answer);
       continue;
     }
+    // A value read from a secret node waits in the outbox, and crosses Temporal, sealed to the core.
+    const result = { ...answer };
     events.push({
       platform: 'windows',
       kind: 'command-report',
       enrollmentId,
       at,
-      data: { commandUuid: row.command_uuid, outcome, result: { ...answer } },
+      data: {
+        commandUuid: row.command_uuid,
+        outcome,
+        ...(holdsSecretValues(answer)
+          ? { sealedResult: sealCommandResult(await coreRecipient(), row.command_uuid, result) }
+          : { result }),
+      },
     });
   }
   return events;

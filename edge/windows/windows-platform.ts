@@ -1,5 +1,6 @@
 // Windows at the edge: MS-MDE2 enrolment, the OMA-DM management endpoint, its command queue and WNS pushes.
 import { readFileSync } from 'node:fs';
+import { coreSealingRecipient } from '../core-sealing-key.js';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from '../platform.js';
 import { createCredentialThrottle } from './credential-throttle.js';
 import { windowsEnrollmentRoutes } from './enrollment.routes.js';
@@ -69,6 +70,12 @@ export function startWindowsEdge(deps: EdgePlatformDeps): StartedEdgePlatform {
           session: {
             pushPackageFamilyName: wns ? settings.wnsPackageFamilyName : undefined,
             keyRing: deps.keyRing,
+            coreRecipient: () =>
+              coreSealingRecipient({
+                temporal: deps.temporal,
+                coreTaskQueue: settings.coreTaskQueue,
+                timeoutMs: CORE_TIMEOUT_MS,
+              }),
           },
         }),
       ),

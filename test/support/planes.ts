@@ -48,6 +48,8 @@ export interface TestPlanesOptions {
   edgePublicUrl?: string;
   /** Configure and start a second edge (its own database and task queue) beside the first. */
   secondEdge?: boolean;
+  /** Give the second edge a key ring of its own (a second site's edge): what is sealed to the first's does not open. */
+  secondEdgeOwnKeys?: boolean;
   /** Extra `KEEP_EDGE_*` settings (connection and SCEP limits), as the environment would give them. */
   edgeEnv?: Record<string, string>;
   /** Extra core settings (`KEEP_DEP_*`, `KEEP_DIRECTORY_*`), as the environment would give them. */
@@ -86,8 +88,11 @@ export interface TestPlanes {
   coreWorker: RunningWorker;
   /** The second edge, with `secondEdge`. */
   secondEdge?: TestEdge;
-  /** Starts another edge on `taskQueue`; the core provisions it only if asked to (edgeProvisioningWorkflow). */
-  startEdge(taskQueue: string): Promise<TestEdge>;
+  /**
+   * Starts another edge on `taskQueue` (with the first edge's key ring unless given one); the core provisions it
+   * only if asked to (edgeProvisioningWorkflow).
+   */
+  startEdge(taskQueue: string, secretKeys?: string): Promise<TestEdge>;
   close(): Promise<void>;
 }
 
@@ -158,13 +163,13 @@ export async function startTestPlanes(
   const temporal = new Client({ connection, ...temporalClientOptions(coreConfig.temporal) });
 
   const extraEdges: TestEdge[] = [];
-  async function startEdge(taskQueue: string): Promise<TestEdge> {
+  async function startEdge(taskQueue: string, secretKeys = edgeConfig.edge.secretKeys): Promise<TestEdge> {
     const edgeDatabase = await createTestDatabase(stack);
     const composed = await composeEdge({
       config: {
         ...edgeConfig,
         edgeDatabase: { ...edgeConfig.edgeDatabase, url: edgeDatabase.edgeUrl },
-        edge: { ...edgeConfig.edge, taskQueue },
+        edge: { ...edgeConfig.edge, taskQueue, secretKeys },
       },
       db: edgeDatabase.edge.db,
       temporal,
@@ -193,7 +198,12 @@ export async function startTestPlanes(
     platforms: platforms.edge,
     relay: { autostart: options.relay ?? true, pollMs: 100 },
   });
-  const secondEdge = options.secondEdge ? await startEdge(`edge2-${suffix}`) : undefined;
+  const secondEdge = options.secondEdge
+    ? await startEdge(
+        `edge2-${suffix}`,
+        options.secondEdgeOwnKeys ? KeyRing.generateSpec('edge2-test') : undefined,
+      )
+    : undefined;
   // The core worker asked each edge to install the CA chain and certify its RA: wait for it.
   for (const taskQueue of coreConfig.core.edgeTaskQueues)
     if (!options.edgesDown?.includes(taskQueue))

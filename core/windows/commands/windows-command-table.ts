@@ -47,6 +47,22 @@ export const INVENTORY_NODES = {
 /** DeviceStatus' SecureBootState values (devicestatus-csp#securebootstate): shown as a fact, not a setting. */
 const SECURE_BOOT: Record<string, string> = { '0': 'not supported', '1': 'enabled', '2': 'disabled' };
 
+/**
+ * Configuration service providers whose nodes hold secrets: a Get of one answers with a local admin password (LAPS), a
+ * recovery key (BitLocker) or a lock PIN (RemoteLock). The edge seals such an answer to the core before it waits in
+ * the outbox (edge/windows/syncml-session.ts), as it does Apple answers with a secret.
+ */
+export const SECRET_CSPS = ['LAPS', 'BitLocker', 'RemoteLock'] as const;
+
+/** Matched without regard to case: a device that answers with another spelling still has its secret sealed. */
+const secretNode = new RegExp(`^\\./(Device/|User/)?Vendor/MSFT/(${SECRET_CSPS.join('|')})(/|$)`, 'i');
+
+export const isSecretNode = (path: string): boolean => secretNode.test(path);
+
+/** Whether a command's answer read a secret node (its `values` are keyed by node path). */
+export const holdsSecretValues = (result: { values?: Record<string, string> }): boolean =>
+  Object.keys(result.values ?? {}).some(isSecretNode);
+
 /** `helpdesk`: a help desk may send it (reads); everything that changes or erases the PC may not. */
 export const windowsCommands = {
   Get: { body: itemCommand('Get'), helpdesk: true },

@@ -349,6 +349,56 @@ describe.skipIf(!slapdInstalled())('a simulated Windows PC against the real edge
       { timeout: 20_000, interval: 100 },
     );
   });
+
+  // Last in this file: it stops the outbox relay, to look at the event while it waits, then relays by hand.
+  it('seals a Get of a LAPS node to the core before it waits in the outbox, and the core opens it', async () => {
+    const { pc, enrollment } = await enrolled();
+    await pc.session();
+    // The device workflow runs once it queued the inventory read.
+    await vi.waitFor(async () => expect(await openCommands(enrollment.id)).toHaveLength(1), {
+      timeout: 20_000,
+      interval: 100,
+    });
+    const password = `laps-${globalThis.crypto.randomUUID()}`;
+    const node = './Device/Vendor/MSFT/LAPS/Actions/PasswordForTest';
+    pc.nodes.set(node, password);
+    await planes.relay.stop();
+    const commandUuid = globalThis.crypto.randomUUID();
+    const built = windowsAdminPlatform.commands.build(
+      { command: 'Get', items: [{ target: node }, { target: './DevInfo/Man' }] },
+      commandUuid,
+    );
+    await queueCommandOnDevice(
+      { db: planes.database.core.db, temporal: planes.temporal },
+      enrollment.device_id,
+      { commandUuid, requestType: built.requestType, payload: built.payload, requestedBy: 'test' },
+      30_000,
+    );
+    await pc.session();
+    const waiting = await planes.database.edge.db
+      .selectFrom('outbox')
+      .select('event')
+      .where('device_id', '=', enrollment.device_id)
+      .execute();
+    const text = JSON.stringify(waiting);
+    // Positive control: the report of that command is among the waiting events.
+    expect(text).toContain(commandUuid);
+    expect(text).toContain('sealedResult');
+    for (const form of [password, Buffer.from(password).toString('base64')]) expect(text).not.toContain(form);
+    while ((await planes.relay.drainOnce()) > 0);
+    await vi.waitFor(
+      async () => {
+        const read = await planes.database.core.db
+          .selectFrom('device_commands')
+          .select(['status', 'result'])
+          .where('command_uuid', '=', commandUuid)
+          .executeTakeFirstOrThrow();
+        expect(read.status).toBe('acknowledged');
+        expect(JSON.stringify(read.result)).toContain(password);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+  });
 });
 
 function firstMessage(source: string, target: string, sessionId = '1'): string {

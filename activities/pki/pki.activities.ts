@@ -31,6 +31,7 @@ import { createChallenge, findChallenge } from './scep-challenge.repository.js';
 import { issueScepIdentities } from './scep-identity-batch.js';
 import { findExpectedDevice } from './attested-device.repository.js';
 import { AcmeProblem } from '../../core/acme/acme-problem.js';
+import type { AttestationRequirement } from './attestation-requirement.js';
 import { APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM } from '../../core/acme/apple-enterprise-attestation-root.js';
 import { attestationRoots, verifyAppleAttestation } from '../../core/acme/apple-attestation.js';
 
@@ -94,8 +95,11 @@ export function createPkiActivities(deps: {
   keyRing: KeyRing;
   pki: PkiSettings;
   ca?: CaLoader;
+  /** Enrollments whose team requires attestation get no SCEP identity (absent: none does). */
+  attestationRequired?: AttestationRequirement;
 }) {
   const { db, keyRing, pki } = deps;
+  const attestationRequired = deps.attestationRequired ?? (() => Promise.resolve(false));
   const crlUrl = crlUrlFor(pki.edgePublicUrl);
   const ca = deps.ca ?? createCaLoader(db, keyRing, { organization: pki.organization, crlUrl });
   const pepper = challengePepper(keyRing);
@@ -195,6 +199,9 @@ export function createPkiActivities(deps: {
         ? { kind: 'enrollment' as const, id: input.enrollmentId }
         : (binding ?? { kind: 'enrollment' as const, id: '00000000-0000-0000-0000-000000000000' });
       const enrollmentId = boundTo.kind === 'enrollment' ? boundTo.id : undefined;
+      // A stolen challenge (or one from before the team's rule) gets no identity for such a device.
+      if (enrollmentId && (await attestationRequired(enrollmentId)))
+        return { status: 'rejected', reason: 'attestation-required' };
       // A renewal challenge renews the enrollment's current identity (the edge rebinds to the successor on
       // first use, and the predecessor is revoked then); with none left to renew, the challenge is no use.
       const current =
@@ -246,10 +253,16 @@ export function createPkiActivities(deps: {
     async signScepRequests(input: {
       items: Array<{ sealedCsr: string; enrollmentId?: string }>;
     }): Promise<SignOutcome[]> {
+      // Requests for an enrollment that must attest, and those whose enrollment only their challenge names, go
+      // one by one through signScepRequest, which refuses the former and checks the latter's binding first.
+      const refused = new Set<string>();
+      for (const id of new Set(input.items.flatMap((item) => item.enrollmentId ?? [])))
+        if (await attestationRequired(id)) refused.add(id);
+      const batchable = input.items.filter((item) => item.enrollmentId && !refused.has(item.enrollmentId));
       const { issuing } = await ca();
-      const outcomes = await issueScepIdentities(
+      const batched = await issueScepIdentities(
         db,
-        input.items.map((item) => ({
+        batchable.map((item) => ({
           csrDer: openCsr(item.sealedCsr),
           ...(item.enrollmentId ? { enrollmentId: item.enrollmentId } : {}),
         })),
@@ -262,7 +275,10 @@ export function createPkiActivities(deps: {
           now: new Date(),
         },
       );
-      return Promise.all(input.items.map(async (item, i) => outcomes[i] ?? activities.signScepRequest(item)));
+      const outcomes = new Map(batchable.map((item, i) => [item, batched[i]]));
+      return Promise.all(
+        input.items.map(async (item) => outcomes.get(item) ?? activities.signScepRequest(item)),
+      );
     },
 
     /**
@@ -335,6 +351,8 @@ export function createPkiActivities(deps: {
       const current = await findCertificateByFingerprint(db, input.currentFingerprint);
       if (!current || current.revoked_at || current.profile !== 'device-identity' || !current.enrollment_id)
         return { status: 'rejected', reason: 'unknown-certificate' };
+      if (await attestationRequired(current.enrollment_id))
+        return { status: 'rejected', reason: 'attestation-required' };
       let csr: ReturnType<typeof checkCsr>;
       try {
         csr = checkCsr(openCsr(input.sealedCsr));

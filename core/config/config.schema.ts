@@ -342,7 +342,7 @@ export const coreSettings = z
     appleAcmeIdentity: bool
       .default(false)
       .describe(
-        'Zero-touch enrollment profiles get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; devices that cannot attest cannot enrol.',
+        'Apple devices that can attest (Apple silicon Macs on macOS 14+, A11-or-later iPhones/iPads on iOS 16 / iPadOS 16.1+, told from MachineInfo or the inventory) get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; the others fall back to SCEP. Devices of a team that requires attestation get ACME whatever this says.',
       ),
     identityRenewalDays: z.coerce
       .number()

@@ -57,11 +57,17 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
     bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.text('request body too large', 413) }),
     async (c) => {
       const body = Buffer.from(await c.req.arrayBuffer());
-      const serialNumber = parseDeviceBody(machineInfoPlist(body), (dict) => {
+      const { serialNumber, machine } = parseDeviceBody(machineInfoPlist(body), (dict) => {
         const serial = optional(dict, 'SERIAL', 'string');
         if (!serial)
           throw new HTTPException(400, { message: 'malformed request: MachineInfo has no SERIAL' });
-        return serial;
+        // What the core decides from whether the device can attest (OS_VERSION: iOS 17, macOS 14 and later).
+        const product = optional(dict, 'PRODUCT', 'string');
+        const osVersion = optional(dict, 'OS_VERSION', 'string');
+        return {
+          serialNumber: serial,
+          machine: { ...(product ? { product } : {}), ...(osVersion ? { osVersion } : {}) },
+        };
       });
       const reply = generateBoxKeyPair();
       let result: { enrollmentId: string; sealedProfile: string };
@@ -70,7 +76,7 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
           deps.temporal.workflow.execute<typeof zeroTouchAdmissionWorkflow>('zeroTouchAdmissionWorkflow', {
             workflowId: workflowIds.zeroTouchAdmission(randomUUID()),
             taskQueue: deps.coreTaskQueue,
-            args: [{ serialNumber, edgeTaskQueue: deps.edgeTaskQueue, replyTo: reply.recipient }],
+            args: [{ serialNumber, machine, edgeTaskQueue: deps.edgeTaskQueue, replyTo: reply.recipient }],
           }),
           deps.temporalTimeoutMs ?? 30_000,
         );

@@ -3,12 +3,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { sql, type Kysely } from 'kysely';
 import { buildCommand, serializeCommand } from '../../../core/apple/commands/index.js';
-import { parseTeamRules, teamsFor } from '../../../core/apple/dep/index.js';
+import { parseTeamRules } from '../../../core/apple/dep/index.js';
 import type { DepSettings } from '../../../core/config/config.schema.js';
 import type { CoreDatabase } from '../../../core/db/core-database.js';
 import type { CommandOutcome } from '../../../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../../../core/db/core/zero-touch-enrollment.table.js';
 import type { DirectoryActivities } from '../../directory/directory-sync.activities.js';
+import { findOwnerUser, ownerTeamNames } from './owner-teams.js';
 
 export interface ZeroTouchDeps {
   db: Kysely<CoreDatabase>;
@@ -34,18 +35,7 @@ export interface Placement {
 export function createZeroTouchActivities(deps: ZeroTouchDeps) {
   const rules = parseTeamRules(deps.dep.teamRules);
 
-  async function findOwner(owner: string) {
-    return deps.db
-      .selectFrom('directory_users')
-      .select('id')
-      .where('deleted_at', 'is', null)
-      .where('disabled', '=', false)
-      .where((eb) =>
-        eb.or([eb('username', '=', owner), eb(sql<string>`lower(email)`, '=', owner.toLowerCase())]),
-      )
-      .orderBy('source')
-      .executeTakeFirst();
-  }
+  const findOwner = (owner: string) => findOwnerUser(deps.db, owner);
 
   return {
     /**
@@ -135,17 +125,7 @@ export function createZeroTouchActivities(deps: ZeroTouchDeps) {
         user = await findOwner(owner);
       }
       if (!user) return { teams: [], reason: 'the owner is not in the directory' };
-      const groups = await deps.db
-        .selectFrom('directory_memberships')
-        .innerJoin('directory_groups', 'directory_groups.id', 'directory_memberships.group_id')
-        .select('directory_groups.name')
-        .where('directory_memberships.user_id', '=', user.id)
-        .where('directory_groups.deleted_at', 'is', null)
-        .execute();
-      const teams = teamsFor(
-        rules,
-        groups.map((g) => g.name),
-      );
+      const teams = await ownerTeamNames(deps.db, rules, user.id);
       if (teams.length) {
         await deps.db
           .insertInto('teams')

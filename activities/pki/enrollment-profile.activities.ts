@@ -12,6 +12,7 @@ import type { PkiActivities, PkiSettings } from './pki.activities.js';
 import { ApplicationFailure } from '@temporalio/common';
 import { canAttest, type AppleHardware } from '../../core/apple/attestation-capability.js';
 import type { AttestationRequirement } from './attestation-requirement.js';
+import { findCurrentIdentity } from './certificate.repository.js';
 
 /**
  * The device an enrollment is for, as far as the core knows it: a zero-touch enrollment's device from Apple
@@ -52,7 +53,7 @@ type Identity = { kind: 'acme'; serialNumber: string } | { kind: 'scep' };
  * Which identity the enrollment's profile carries. A device of a team that requires attestation gets ACME only
  * (its serial number must be known: ACME orders it); otherwise, with `core.appleAcmeIdentity`, a device whose
  * serial number Keep knows and whose hardware can attest (attestation-capability.ts, from `machine` — MachineInfo
- * — or the inventory) gets ACME and every other one falls back to SCEP. Renewals stay on their kind of identity.
+ * — or the inventory) gets ACME and every other one falls back to SCEP. A renewal keeps the kind it renews.
  */
 async function identityFor(
   deps: ProfileDeps,
@@ -69,8 +70,13 @@ async function identityFor(
       );
     return { kind: 'acme', serialNumber: device.serialNumber };
   }
-  if (purpose !== 'device-identity' || !deps.pki.appleAcmeIdentity || !device.serialNumber)
-    return { kind: 'scep' };
+  if (!device.serialNumber) return { kind: 'scep' };
+  // A renewal renews the identity the device has: an attested one through ACME (a new attested key), SCEP's by SCEP.
+  if (purpose === 'identity-renewal')
+    return (await findCurrentIdentity(deps.db, enrollmentId))?.attestation
+      ? { kind: 'acme', serialNumber: device.serialNumber }
+      : { kind: 'scep' };
+  if (!deps.pki.appleAcmeIdentity) return { kind: 'scep' };
   return canAttest(machine ?? device.hardware)
     ? { kind: 'acme', serialNumber: device.serialNumber }
     : { kind: 'scep' };

@@ -315,6 +315,9 @@ export function createPkiActivities(deps: {
         return { status: 'rejected', reason: 'key-not-attested' };
       const expected = await findExpectedDevice(db, attested);
       if (!expected) return { status: 'rejected', reason: 'unknown-device' };
+      // An enrollment that has an identity already is renewing it (a renewal profile, or the enrollment profile
+      // installed again): the edge adopts the new one on first use and the old one is revoked then, as with SCEP.
+      const current = await findCurrentIdentity(db, expected.enrollmentId);
       const { issuing } = await ca();
       const issued = issueCertificate({
         ca: issuing,
@@ -333,12 +336,20 @@ export function createPkiActivities(deps: {
       await recordIssued(db, issued, 'device-identity', {
         ...(expected.deviceId ? { deviceId: expected.deviceId } : {}),
         enrollmentId: expected.enrollmentId,
+        ...(current ? { renewalOf: current.sha256_fingerprint } : {}),
+        attestation: {
+          ...(attested.serialNumber ? { serialNumber: attested.serialNumber } : {}),
+          ...(attested.udid ? { udid: attested.udid } : {}),
+          ...(attested.osVersion ? { osVersion: attested.osVersion } : {}),
+          attestedAt: new Date().toISOString(),
+        },
       });
       return {
         status: 'issued',
         certificateBase64: issued.der.toString('base64'),
         fingerprint: issued.sha256Fingerprint,
         enrollmentId: expected.enrollmentId,
+        ...(current ? { renewalOf: current.sha256_fingerprint } : {}),
       };
     },
 

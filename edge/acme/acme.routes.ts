@@ -279,7 +279,12 @@ export function acmeRoutes(deps: AcmeDeps) {
     }
     await deps.db
       .insertInto('issued_identities')
-      .values({ fingerprint: outcome.fingerprint, enrollment_id: outcome.enrollmentId ?? null })
+      .values({
+        fingerprint: outcome.fingerprint,
+        enrollment_id: outcome.enrollmentId ?? null,
+        // A renewal is adopted on first use by the certificate bound now (bound-enrollment.ts).
+        renewal_of: outcome.renewalOf ?? null,
+      })
       .onConflict((oc) => oc.column('fingerprint').doNothing())
       .execute();
     const chain = [Buffer.from(outcome.certificateBase64, 'base64'), ...deps.caChain()];

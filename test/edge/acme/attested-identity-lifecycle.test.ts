@@ -1,16 +1,20 @@
-// "Require attestation" per team, through the real edge, Temporal and core: a device of such a team gets an
-// enrollment profile with an attested ACME identity only, and a SCEP enrolment for it — with a stolen challenge —
-// is refused; other devices get ACME when they can attest and fall back to SCEP when they cannot.
-import { randomUUID } from 'node:crypto';
+// Attested identities through the real edge, Temporal and core. "Require attestation" per team: a device of such a
+// team gets an enrollment profile with an attested ACME identity only, and a SCEP enrolment for it — with a stolen
+// challenge — is refused; other devices get ACME when they can attest and fall back to SCEP when they cannot. An
+// attested identity renews through ACME, bound to the same enrollment as the renewal of the one it replaces.
+import { randomUUID, X509Certificate } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createCaLoader, crlUrlFor } from '../../../activities/pki/ca-loader.js';
+import { createIdentityRenewalActivities } from '../../../activities/pki/identity-renewal.activities.js';
 import { createPkiActivities } from '../../../activities/pki/pki.activities.js';
 import { generateToken } from '../../../admin/auth/token-hash.js';
 import { buildPlist, isPlistDict, parsePlistDict } from '../../../core/apple/plist-codec.js';
 import { verifySignedData } from '../../../core/cms/index.js';
 import { KeyRing } from '../../../core/crypto/key-ring.js';
+import { pemBlocks } from '../../../core/pki/pem.js';
 import { AttestingDevice } from '../../sim/acme/attesting-device.js';
 import { createTestAttestationCa } from '../../sim/acme/test-attestation-ca.js';
 import { ScepClient, ScepClientError } from '../../sim/scep/scep-client.js';
@@ -23,7 +27,7 @@ const attestationCa = createTestAttestationCa();
 const rootFile = join(mkdtempSync(join(tmpdir(), 'keep-acme-')), 'attestation-root.pem');
 writeFileSync(rootFile, attestationCa.rootPem);
 
-describe('require attestation per team', () => {
+describe('attested identities: required per team, SCEP fallback, renewal', () => {
   const planes = useTestPlanes({
     edgeEnv: { KEEP_EDGE_ACME_ATTESTATION_ROOT_FILE: rootFile },
     coreEnv: {
@@ -110,7 +114,12 @@ describe('require attestation per team', () => {
       }),
     });
     expect(res.status).toBe(200);
-    const profile = parsePlistDict(verifySignedData(new Uint8Array(await res.arrayBuffer())).content);
+    return identityOf(new Uint8Array(await res.arrayBuffer()));
+  }
+
+  /** The identity payload types of a signed profile, and its ACME payload's ClientIdentifier. */
+  function identityOf(signed: Uint8Array) {
+    const profile = parsePlistDict(verifySignedData(signed).content);
     const payloads = Array.isArray(profile.PayloadContent) ? profile.PayloadContent.filter(isPlistDict) : [];
     const types = payloads
       .map((p) => p.PayloadType as string)
@@ -185,5 +194,66 @@ describe('require attestation per team', () => {
     const { order } = await device.enroll(WAIT_MS);
     expect(order.body.status).toBe('valid');
     expect(await issued()).toEqual([{ profile: 'device-identity' }]);
+  });
+
+  it('renews an attested identity through ACME: a new attested key, bound as the renewal of the current one', async () => {
+    const db = planes.database.core.db;
+    const enrollmentId = randomUUID();
+    const device = new AttestingDevice(fetch, DIRECTORY, attestationCa);
+    await db
+      .insertInto('devices')
+      .values({
+        id: randomUUID(),
+        platform: 'apple',
+        enrollment_id: enrollmentId,
+        udid: device.udid,
+        serial_number: device.serialNumber,
+        enrollment_status: 'enrolled',
+      })
+      .execute();
+    const first = pemBlocks((await device.enroll(WAIT_MS)).chainPem, 'CERTIFICATE')[0]!;
+    const firstFingerprint = new X509Certificate(first).fingerprint256.replace(/:/g, '').toLowerCase();
+
+    // The identity-renewal workflow's InstallProfile: the enrollment profile again, with the ACME payload.
+    const keyRing = KeyRing.parse(planes.coreConfig.core.secretKeys);
+    const settings = planes.coreConfig.core;
+    const renewal = createIdentityRenewalActivities({
+      db,
+      pki: settings,
+      pkiActivities: createPkiActivities({ db, keyRing, pki: settings }),
+      ca: createCaLoader(db, keyRing, { ...settings, crlUrl: crlUrlFor(settings.edgePublicUrl) }),
+      attestationRequired: () => Promise.resolve(false),
+      renewal: { windowDays: 30, maxPerRun: 10, retryHours: 1 },
+    });
+    const command = parsePlistDict(
+      Buffer.from((await renewal.buildIdentityRenewalCommand({ enrollmentId })).payload),
+    );
+    const payload = (command.Command as { Payload: Uint8Array }).Payload;
+    expect(identityOf(payload)).toEqual({
+      types: ['com.apple.security.root', 'com.apple.security.acme'],
+      clientIdentifier: device.serialNumber,
+    });
+
+    // The device installs it: a new key in its Secure Enclave, attested and certified for the same enrollment.
+    device.newIdentityKey();
+    const second = pemBlocks((await device.enroll(WAIT_MS)).chainPem, 'CERTIFICATE')[0]!;
+    const renewed = new X509Certificate(second);
+    expect(renewed.publicKey.equals(device.identityKey.publicKey)).toBe(true);
+    expect(renewed.subjectAltName).toContain(`urn:keep:enrollment:${enrollmentId}`);
+    const fingerprint = renewed.fingerprint256.replace(/:/g, '').toLowerCase();
+    const recorded = await db
+      .selectFrom('certificates')
+      .select(['renewal_of', 'attestation'])
+      .where('sha256_fingerprint', '=', fingerprint)
+      .executeTakeFirstOrThrow();
+    expect(recorded.renewal_of).toBe(firstFingerprint);
+    expect(recorded.attestation).toMatchObject({ serialNumber: device.serialNumber, udid: device.udid });
+    // The edge adopts it on first use by the bound identity and revokes that one then, as a SCEP renewal.
+    const issued = await planes.database.edge.db
+      .selectFrom('issued_identities')
+      .select(['enrollment_id', 'renewal_of'])
+      .where('fingerprint', '=', fingerprint)
+      .executeTakeFirstOrThrow();
+    expect(issued).toEqual({ enrollment_id: enrollmentId, renewal_of: firstFingerprint });
   });
 });

@@ -199,11 +199,12 @@ describe('attested identities: required per team, SCEP fallback, renewal', () =>
   it('renews an attested identity through ACME: a new attested key, bound as the renewal of the current one', async () => {
     const db = planes.database.core.db;
     const enrollmentId = randomUUID();
+    const deviceId = randomUUID();
     const device = new AttestingDevice(fetch, DIRECTORY, attestationCa);
     await db
       .insertInto('devices')
       .values({
-        id: randomUUID(),
+        id: deviceId,
         platform: 'apple',
         enrollment_id: enrollmentId,
         udid: device.udid,
@@ -255,5 +256,20 @@ describe('attested identities: required per team, SCEP fallback, renewal', () =>
       .where('fingerprint', '=', fingerprint)
       .executeTakeFirstOrThrow();
     expect(issued).toEqual({ enrollment_id: enrollmentId, renewal_of: firstFingerprint });
+
+    // The admin sees that the device's identity is attested, and what Apple vouched for.
+    const shown = await api('GET', `/v1/devices/${deviceId}`);
+    expect(shown.status).toBe(200);
+    expect(((await shown.json()) as { identity: unknown }).identity).toEqual({
+      fingerprint,
+      notAfter: new Date(renewed.validTo).toISOString(),
+      attested: true,
+      attestation: {
+        serialNumber: device.serialNumber,
+        udid: device.udid,
+        osVersion: '15.1',
+        attestedAt: expect.any(String) as string,
+      },
+    });
   });
 });

@@ -18,6 +18,8 @@ import { checkCsr, CsrPolicyError, CSR_SEALING_CONTEXT } from '../../core/pki/cs
 import { derToPem } from '../../core/pki/pem.js';
 import { coreSealingRecipient } from '../core-sealing-key.js';
 import type { ScepSigner } from '../scep/scep-signer.js';
+import { peerOf } from '../scep/scep-work-limit.js';
+import { createAcmeRateLimit, type AcmeRateLimit } from './acme-rate-limit.js';
 import {
   acmeUrls,
   authorizationView,
@@ -51,7 +53,12 @@ export interface AcmeDeps {
   caChain: () => Buffer[];
   signer: ScepSigner;
   log: Logger;
+  /** Nonces and failed requests per client address (absent: ACME_RATE_LIMIT). */
+  rateLimit?: AcmeRateLimit;
 }
+
+/** Generous for devices (an order costs about ten nonces), tight for a flood from one address. */
+const ACME_RATE_LIMIT = { perWindow: 300, windowMs: 60_000, maxAddresses: 10_000 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An ACME request is a JWS around a small JSON object; the attestation (~4 KiB) is the largest. */
@@ -82,6 +89,17 @@ function base64url(field: string, value: unknown): Buffer {
 export function acmeRoutes(deps: AcmeDeps) {
   const urls = acmeUrls(deps.publicUrl);
   const ttlMs = deps.orderMinutes * 60_000;
+  const limit = deps.rateLimit ?? createAcmeRateLimit(ACME_RATE_LIMIT);
+
+  /** RFC 8555 §6.6: rateLimited, with when to come back; no Replay-Nonce, which would cost a row again. */
+  function rateLimited(c: Context, seconds: number): Response {
+    const document = new AcmeProblem('rateLimited', 'too many requests from this address').document();
+    return c.body(JSON.stringify(document), 429, {
+      'Content-Type': 'application/problem+json',
+      'Retry-After': String(seconds),
+      'Cache-Control': 'no-store',
+    });
+  }
 
   async function headers(c: Context): Promise<void> {
     c.header('Replay-Nonce', await issueNonce(deps.db, ttlMs));
@@ -92,10 +110,15 @@ export function acmeRoutes(deps: AcmeDeps) {
   /** Runs one ACME exchange; a refusal becomes its problem document, anything else the edge's error handler's. */
   function acme(handler: (c: Context) => Promise<Response>) {
     return async (c: Context): Promise<Response> => {
+      const peer = peerOf(c);
+      const blocked = limit.blocked(peer);
+      if (blocked) return rateLimited(c, blocked);
       try {
         return await handler(c);
       } catch (error) {
         if (!(error instanceof AcmeProblem)) throw error;
+        // A request that failed its checks costs its address: a flood of forged JWSs is turned away.
+        limit.charge(peer);
         deps.log.info(
           { problem: error.type, detail: error.detail, path: c.req.path },
           'ACME request refused',
@@ -360,6 +383,8 @@ export function acmeRoutes(deps: AcmeDeps) {
       }),
     )
     .on(['HEAD', 'GET'], '/acme/new-nonce', async (c) => {
+      const wait = limit.charge(peerOf(c));
+      if (wait) return rateLimited(c, wait);
       await headers(c);
       return c.body(null, c.req.method === 'HEAD' ? 200 : 204);
     })

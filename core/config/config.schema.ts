@@ -132,7 +132,7 @@ export const edgeSettings = z.strictObject({
         .filter(Boolean),
     )
     .describe(
-      'Comma-separated addresses of TLS-terminating proxies allowed to pass a device certificate in Client-Cert (RFC 9440).',
+      'Comma-separated addresses of TLS-terminating proxies allowed to pass a device certificate in Client-Cert (RFC 9440) and the client address in X-Forwarded-For (the ACME rate limit counts it).',
     ),
   commandRetentionHours: z.coerce
     .number()

@@ -55,6 +55,8 @@ export interface AcmeDeps {
   log: Logger;
   /** Nonces and failed requests per client address (absent: ACME_RATE_LIMIT). */
   rateLimit?: AcmeRateLimit;
+  /** `edge.trustedProxies`: their X-Forwarded-For names the client the limit counts. */
+  trustedProxies?: readonly string[];
 }
 
 /** Generous for devices (an order costs about ten nonces), tight for a flood from one address. */
@@ -91,6 +93,14 @@ export function acmeRoutes(deps: AcmeDeps) {
   const ttlMs = deps.orderMinutes * 60_000;
   const limit = deps.rateLimit ?? createAcmeRateLimit(ACME_RATE_LIMIT);
 
+  /** The client's address: the socket's peer, or the address a trusted proxy appended to X-Forwarded-For. */
+  function clientOf(c: Context): string {
+    const peer = peerOf(c);
+    const forwarded = c.req.header('x-forwarded-for');
+    if (!forwarded || !deps.trustedProxies?.includes(peer)) return peer;
+    return forwarded.split(',').at(-1)!.trim() || peer;
+  }
+
   /** RFC 8555 §6.6: rateLimited, with when to come back; no Replay-Nonce, which would cost a row again. */
   function rateLimited(c: Context, seconds: number): Response {
     const document = new AcmeProblem('rateLimited', 'too many requests from this address').document();
@@ -110,7 +120,7 @@ export function acmeRoutes(deps: AcmeDeps) {
   /** Runs one ACME exchange; a refusal becomes its problem document, anything else the edge's error handler's. */
   function acme(handler: (c: Context) => Promise<Response>) {
     return async (c: Context): Promise<Response> => {
-      const peer = peerOf(c);
+      const peer = clientOf(c);
       const blocked = limit.blocked(peer);
       if (blocked) return rateLimited(c, blocked);
       try {
@@ -383,7 +393,7 @@ export function acmeRoutes(deps: AcmeDeps) {
       }),
     )
     .on(['HEAD', 'GET'], '/acme/new-nonce', async (c) => {
-      const wait = limit.charge(peerOf(c));
+      const wait = limit.charge(clientOf(c));
       if (wait) return rateLimited(c, wait);
       await headers(c);
       return c.body(null, c.req.method === 'HEAD' ? 200 : 204);

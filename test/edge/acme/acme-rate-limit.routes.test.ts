@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { useTestPlanes } from '../../support/test-context.js';
 
 describe('ACME rate limit', () => {
-  const planes = useTestPlanes();
+  // app.request() has no socket: its peer is 'unknown', trusted here as a proxy would be.
+  const planes = useTestPlanes({ edgeEnv: { KEEP_EDGE_TRUSTED_PROXIES: 'unknown' } });
   const nonceRows = async () =>
     Number(
       (
@@ -38,5 +39,15 @@ describe('ACME rate limit', () => {
       body: '{}',
     });
     expect(account.status).toBe(429);
+  });
+
+  it("counts the client a trusted proxy names in X-Forwarded-For, not the proxy's own address", async () => {
+    expect((await planes.edgeApp.request('/acme/new-nonce', { method: 'HEAD' })).status).toBe(429);
+    const forwarded = await planes.edgeApp.request('/acme/new-nonce', {
+      method: 'HEAD',
+      headers: { 'x-forwarded-for': '192.0.2.1, 198.51.100.7' },
+    });
+    expect(forwarded.status).toBe(200);
+    expect(forwarded.headers.get('replay-nonce')).toBeTruthy();
   });
 });

@@ -24,6 +24,7 @@ import { createCaLoader, crlUrlFor, type CaImportSettings } from './pki/ca-loade
 import { createCaRolloverActivities } from './pki/ca-rollover.activities.js';
 import { createRootTrustActivities } from './pki/root-trust.activities.js';
 import { createEnrollmentProfileActivities } from './pki/enrollment-profile.activities.js';
+import { createAttestationRequirement } from './pki/attestation-requirement.js';
 import {
   createIdentityRenewalActivities,
   type IdentityRenewalSettings,
@@ -122,10 +123,11 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     ...deps.pki,
     crlUrl: crlUrlFor(deps.pki.edgePublicUrl),
   });
-  const pki = createPkiActivities({ ...deps, ca });
+  const dep = deps.dep ?? depSettings.parse({});
+  const attestationRequired = createAttestationRequirement({ db: deps.db, teamRules: dep.teamRules });
+  const pki = createPkiActivities({ ...deps, ca, attestationRequired });
   const platforms = deps.platforms ?? corePlatforms();
   const directory = createDirectoryActivities(deps);
-  const dep = deps.dep ?? depSettings.parse({});
   const vault = deps.vault ?? vaultSettings.parse({});
   const kms = kmsFromSettings(vault, deps.keyRing);
   return mergeActivities([
@@ -140,12 +142,19 @@ export function createCoreActivities(deps: CoreActivityDeps): ActivityFunctions 
     }),
     pki,
     createScepBatchActivities({ db: deps.db, pki, keyRing: deps.keyRing }),
-    createEnrollmentProfileActivities({ db: deps.db, pki: deps.pki, pkiActivities: pki, ca }),
+    createEnrollmentProfileActivities({
+      db: deps.db,
+      pki: deps.pki,
+      pkiActivities: pki,
+      ca,
+      attestationRequired,
+    }),
     createIdentityRenewalActivities({
       db: deps.db,
       pki: deps.pki,
       pkiActivities: pki,
       ca,
+      attestationRequired,
       renewal: deps.identityRenewal,
     }),
     directory,

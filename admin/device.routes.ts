@@ -66,9 +66,54 @@ const deviceDetail = deviceSummary.extend({
     .number()
     .int()
     .describe('Commands queued or refused with NotNow, not answered for good.'),
+  identity: z
+    .object({
+      fingerprint: z.string().describe('SHA-256 of the certificate, lowercase hex.'),
+      notAfter: z.iso.datetime(),
+      attested: z.boolean().describe('Issued through ACME device-attest-01: the key is hardware-bound.'),
+      attestation: z
+        .object({
+          serialNumber: z.string().nullable(),
+          udid: z.string().nullable(),
+          osVersion: z.string().nullable(),
+          attestedAt: z.iso.datetime().describe('When the fresh attestation was checked.'),
+        })
+        .nullable()
+        .describe('What Apple vouched for, for an attested identity.'),
+    })
+    .nullable()
+    .describe("The enrollment's newest unrevoked device identity."),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
+
+/** The enrollment's newest unrevoked device identity, and whether (and to what) Apple attested it. */
+async function identityView(
+  db: Kysely<CoreDatabase>,
+  enrollmentId: string,
+): Promise<z.infer<typeof deviceDetail>['identity']> {
+  const row = await db
+    .selectFrom('certificates')
+    .select(['sha256_fingerprint', 'not_after', 'attestation'])
+    .where('enrollment_id', '=', enrollmentId)
+    .where('profile', '=', 'device-identity')
+    .where('revoked_at', 'is', null)
+    .orderBy('issued_at', 'desc')
+    .executeTakeFirst();
+  if (!row) return null;
+  const facts = row.attestation;
+  return {
+    fingerprint: row.sha256_fingerprint,
+    notAfter: row.not_after.toISOString(),
+    attested: facts !== null,
+    attestation: facts && {
+      serialNumber: facts.serialNumber ?? null,
+      udid: facts.udid ?? null,
+      osVersion: facts.osVersion ?? null,
+      attestedAt: facts.attestedAt,
+    },
+  };
+}
 
 const devicePage = z.object({ items: z.array(deviceSummary), nextCursor: z.string().nullable() });
 
@@ -144,6 +189,7 @@ export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
           },
           facts: device.facts,
           pendingCommands: await countPendingCommands(deps.db, device.id),
+          identity: device.enrollment_id ? await identityView(deps.db, device.enrollment_id) : null,
           createdAt: device.created_at.toISOString(),
           updatedAt: device.updated_at.toISOString(),
         };

@@ -32,6 +32,20 @@ export async function renameTeam(
   return db.updateTable('teams').set({ name }).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
+export async function setTeamAttestation(
+  db: Kysely<CoreDatabase>,
+  id: string,
+  required: boolean,
+): Promise<Team | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db
+    .updateTable('teams')
+    .set({ require_attestation: required })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
 export async function deleteTeam(db: Kysely<CoreDatabase>, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   const row = await db.deleteFrom('teams').where('id', '=', id).returning('id').executeTakeFirst();

@@ -17,15 +17,33 @@ import {
   listTeams,
   removeDeviceFromTeam,
   renameTeam,
+  setTeamAttestation,
 } from './team.repository.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
 import { tellDevicePolicies } from './policy/tell-device-policies.js';
 
 const teamBody = z.strictObject({ name: z.string().trim().min(1).max(200).describe('Unique team name.') });
-const teamSchema = z.object({ id: z.uuid(), name: z.string(), createdAt: z.iso.datetime() });
+const attestationBody = z.strictObject({
+  required: z
+    .boolean()
+    .describe(
+      "Whether the team's Apple devices enrol and renew only with a hardware-attested ACME identity.",
+    ),
+});
+const teamSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  requireAttestation: z.boolean(),
+  createdAt: z.iso.datetime(),
+});
 
 function view(team: Team): z.infer<typeof teamSchema> {
-  return { id: team.id, name: team.name, createdAt: team.created_at.toISOString() };
+  return {
+    id: team.id,
+    name: team.name,
+    requireAttestation: team.require_attestation,
+    createdAt: team.created_at.toISOString(),
+  };
 }
 
 function nameTaken(name: string): HTTPException {
@@ -114,6 +132,34 @@ export function teamRoutes(deps: {
         });
         if (!renamed) throw new HTTPException(404, { message: 'id: no such team' });
         return c.json(view(renamed));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'put',
+        path: '/v1/teams/{id}/attestation',
+        summary:
+          "Require (or stop requiring) hardware attestation of the team's Apple device identities: their profiles carry only an attested ACME identity, and SCEP enrolments and renewals for them are refused.",
+        permission: 'teams:manage',
+        params: teamParams,
+        body: attestationBody,
+        responses: {
+          200: { description: 'Set.', schema: teamSchema },
+          404: { description: 'No such team.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const { required } = await readJson(c, attestationBody);
+        const team = await teamOr404(deps.db, c.req.param('id'));
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.attestation',
+          targetKind: 'team',
+          targetId: team.id,
+          details: { required },
+        });
+        const set = await setTeamAttestation(deps.db, team.id, required);
+        if (!set) throw new HTTPException(404, { message: 'id: no such team' });
+        return c.json(view(set));
       },
     ),
     defineRoute(

@@ -138,6 +138,7 @@ export async function composeEdge(options: ComposeEdgeOptions): Promise<Composed
       signTimeoutMs: settings.scepSignTimeoutMs,
       caChain: trust.chain,
       log,
+      trustedProxies: settings.trustedProxies,
     },
   });
   return {

@@ -3,6 +3,7 @@
 import { ParentClosePolicy, proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { ZeroTouchActivities } from '../activities/apple/dep/zero-touch.activities.js';
 import type { EnrollmentProfileActivities } from '../activities/pki/enrollment-profile.activities.js';
+import type { AppleHardware } from '../core/apple/attestation-capability.js';
 import type { BoxRecipient } from '../core/crypto/sealed-box.js';
 import { workflowIds } from '../core/temporal/task-queues.js';
 import { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js';
@@ -10,6 +11,8 @@ import { zeroTouchEnrollmentWorkflow } from './zero-touch-enrollment.workflow.js
 export interface ZeroTouchAdmissionInput {
   /** From the device's MachineInfo; kept inside the encrypted payload, never in an id. */
   serialNumber: string;
+  /** MachineInfo's PRODUCT and OS_VERSION: whether the device can attest an ACME identity. */
+  machine?: AppleHardware;
   edgeTaskQueue: string;
   /** The edge's one-time key for this request: the profile (it holds a challenge) is sealed to it. */
   replyTo: BoxRecipient;
@@ -38,6 +41,10 @@ export async function startZeroTouch(
     args: [{ enrollmentId, depDeviceId, edgeTaskQueue: input.edgeTaskQueue, configuredTimeoutMinutes }],
     parentClosePolicy: ParentClosePolicy.ABANDON,
   });
-  const { sealedProfile } = await core.createAppleEnrollmentProfile({ enrollmentId, replyTo: input.replyTo });
+  const { sealedProfile } = await core.createAppleEnrollmentProfile({
+    enrollmentId,
+    replyTo: input.replyTo,
+    ...(input.machine ? { machine: input.machine } : {}),
+  });
   return { enrollmentId, sealedProfile };
 }

@@ -2,7 +2,7 @@
 import { createPrivateKey, randomUUID, X509Certificate, type KeyObject } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { CaKey, CaKeyPurpose } from '../../core/db/core/ca-key.table.js';
-import type { NewCertificateRecord } from '../../core/db/core/certificate.table.js';
+import type { AttestedFacts, NewCertificateRecord } from '../../core/db/core/certificate.table.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import { createCaHierarchy, generateRsaKey } from '../../core/pki/ca-create.js';
@@ -266,6 +266,8 @@ export interface IssuedLinks {
   enrollmentId?: string;
   challengeHash?: string;
   renewalOf?: string;
+  /** What Apple vouched for, for an identity issued through ACME device-attest-01. */
+  attestation?: AttestedFacts;
 }
 
 /** The registry row of an issued certificate. */
@@ -288,6 +290,7 @@ export function issuedRecord(
     der: issued.der,
     challenge_hash: links.challengeHash ?? null,
     renewal_of: links.renewalOf ?? null,
+    ...(links.attestation ? { attestation: JSON.stringify(links.attestation) } : {}),
     revoked_at: null,
     revocation_reason: null,
   };

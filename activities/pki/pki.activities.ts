@@ -37,6 +37,7 @@ import { createChallenge, findChallenge } from './scep-challenge.repository.js';
 import { issueScepIdentities } from './scep-identity-batch.js';
 import { findExpectedDevice } from './attested-device.repository.js';
 import { AcmeProblem } from '../../core/acme/acme-problem.js';
+import type { AttestationRequirement } from './attestation-requirement.js';
 import { APPLE_ENTERPRISE_ATTESTATION_ROOT_PEM } from '../../core/acme/apple-enterprise-attestation-root.js';
 import { attestationRoots, verifyAppleAttestation } from '../../core/acme/apple-attestation.js';
 
@@ -109,8 +110,11 @@ export function createPkiActivities(deps: {
   keyRing: KeyRing;
   pki: PkiSettings;
   ca?: CaLoader;
+  /** Enrollments whose team requires attestation get no SCEP identity (absent: none does). */
+  attestationRequired?: AttestationRequirement;
 }) {
   const { db, keyRing, pki } = deps;
+  const attestationRequired = deps.attestationRequired ?? (() => Promise.resolve(false));
   const crlUrl = crlUrlFor(pki.edgePublicUrl);
   const ca = deps.ca ?? createCaLoader(db, keyRing, { organization: pki.organization, crlUrl });
   const pepper = challengePepper(keyRing);
@@ -222,6 +226,9 @@ export function createPkiActivities(deps: {
         ? { kind: 'enrollment' as const, id: input.enrollmentId }
         : (binding ?? { kind: 'enrollment' as const, id: '00000000-0000-0000-0000-000000000000' });
       const enrollmentId = boundTo.kind === 'enrollment' ? boundTo.id : undefined;
+      // A stolen challenge (or one from before the team's rule) gets no identity for such a device.
+      if (enrollmentId && (await attestationRequired(enrollmentId)))
+        return { status: 'rejected', reason: 'attestation-required' };
       // A renewal challenge renews the enrollment's current identity (the edge rebinds to the successor on
       // first use, and the predecessor is revoked then); with none left to renew, the challenge is no use.
       const current =
@@ -273,10 +280,16 @@ export function createPkiActivities(deps: {
     async signScepRequests(input: {
       items: Array<{ sealedCsr: string; enrollmentId?: string }>;
     }): Promise<SignOutcome[]> {
+      // Requests for an enrollment that must attest, and those whose enrollment only their challenge names, go
+      // one by one through signScepRequest, which refuses the former and checks the latter's binding first.
+      const refused = new Set<string>();
+      for (const id of new Set(input.items.flatMap((item) => item.enrollmentId ?? [])))
+        if (await attestationRequired(id)) refused.add(id);
+      const batchable = input.items.filter((item) => item.enrollmentId && !refused.has(item.enrollmentId));
       const { issuing } = await ca();
-      const outcomes = await issueScepIdentities(
+      const batched = await issueScepIdentities(
         db,
-        input.items.map((item) => ({
+        batchable.map((item) => ({
           csrDer: openCsr(item.sealedCsr),
           ...(item.enrollmentId ? { enrollmentId: item.enrollmentId } : {}),
         })),
@@ -289,7 +302,10 @@ export function createPkiActivities(deps: {
           now: new Date(),
         },
       );
-      return Promise.all(input.items.map(async (item, i) => outcomes[i] ?? activities.signScepRequest(item)));
+      const outcomes = new Map(batchable.map((item, i) => [item, batched[i]]));
+      return Promise.all(
+        input.items.map(async (item) => outcomes.get(item) ?? activities.signScepRequest(item)),
+      );
     },
 
     /**
@@ -326,6 +342,9 @@ export function createPkiActivities(deps: {
         return { status: 'rejected', reason: 'key-not-attested' };
       const expected = await findExpectedDevice(db, attested);
       if (!expected) return { status: 'rejected', reason: 'unknown-device' };
+      // An enrollment that has an identity already is renewing it (a renewal profile, or the enrollment profile
+      // installed again): the edge adopts the new one on first use and the old one is revoked then, as with SCEP.
+      const current = await findCurrentIdentity(db, expected.enrollmentId);
       const { issuing } = await ca();
       const issued = issueCertificate({
         ca: issuing,
@@ -344,12 +363,20 @@ export function createPkiActivities(deps: {
       await recordIssued(db, issued, 'device-identity', {
         ...(expected.deviceId ? { deviceId: expected.deviceId } : {}),
         enrollmentId: expected.enrollmentId,
+        ...(current ? { renewalOf: current.sha256_fingerprint } : {}),
+        attestation: {
+          ...(attested.serialNumber ? { serialNumber: attested.serialNumber } : {}),
+          ...(attested.udid ? { udid: attested.udid } : {}),
+          ...(attested.osVersion ? { osVersion: attested.osVersion } : {}),
+          attestedAt: new Date().toISOString(),
+        },
       });
       return {
         status: 'issued',
         certificateBase64: issued.der.toString('base64'),
         fingerprint: issued.sha256Fingerprint,
         enrollmentId: expected.enrollmentId,
+        ...(current ? { renewalOf: current.sha256_fingerprint } : {}),
       };
     },
 
@@ -362,6 +389,8 @@ export function createPkiActivities(deps: {
       const current = await findCertificateByFingerprint(db, input.currentFingerprint);
       if (!current || current.revoked_at || current.profile !== 'device-identity' || !current.enrollment_id)
         return { status: 'rejected', reason: 'unknown-certificate' };
+      if (await attestationRequired(current.enrollment_id))
+        return { status: 'rejected', reason: 'attestation-required' };
       let csr: ReturnType<typeof checkCsr>;
       try {
         csr = checkCsr(openCsr(input.sealedCsr));

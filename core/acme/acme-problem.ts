@@ -12,6 +12,7 @@ export const ACME_PROBLEM_STATUS = {
   accountDoesNotExist: 400,
   orderNotReady: 403,
   unauthorized: 403,
+  rateLimited: 429,
   serverInternal: 500,
 } as const;
 

@@ -132,7 +132,7 @@ export const edgeSettings = z.strictObject({
         .filter(Boolean),
     )
     .describe(
-      'Comma-separated addresses of TLS-terminating proxies allowed to pass a device certificate in Client-Cert (RFC 9440).',
+      'Comma-separated addresses of TLS-terminating proxies allowed to pass a device certificate in Client-Cert (RFC 9440) and the client address in X-Forwarded-For (the ACME rate limit counts it).',
     ),
   commandRetentionHours: z.coerce
     .number()
@@ -347,7 +347,7 @@ export const coreSettings = z
     appleAcmeIdentity: bool
       .default(false)
       .describe(
-        'Zero-touch enrollment profiles get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; devices that cannot attest cannot enrol.',
+        'Apple devices that can attest (Apple silicon Macs on macOS 14+, A11-or-later iPhones/iPads on iOS 16 / iPadOS 16.1+, told from MachineInfo or the inventory) get an attested, hardware-bound ACME identity (com.apple.security.acme) instead of SCEP; the others fall back to SCEP. Devices of a team that requires attestation get ACME whatever this says.',
       ),
     identityRenewalDays: z.coerce
       .number()

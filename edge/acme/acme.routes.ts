@@ -18,6 +18,8 @@ import { checkCsr, CsrPolicyError, CSR_SEALING_CONTEXT } from '../../core/pki/cs
 import { derToPem } from '../../core/pki/pem.js';
 import { coreSealingRecipient } from '../core-sealing-key.js';
 import type { ScepSigner } from '../scep/scep-signer.js';
+import { peerOf } from '../scep/scep-work-limit.js';
+import { createAcmeRateLimit, type AcmeRateLimit } from './acme-rate-limit.js';
 import {
   acmeUrls,
   authorizationView,
@@ -51,7 +53,14 @@ export interface AcmeDeps {
   caChain: () => Buffer[];
   signer: ScepSigner;
   log: Logger;
+  /** Nonces and failed requests per client address (absent: ACME_RATE_LIMIT). */
+  rateLimit?: AcmeRateLimit;
+  /** `edge.trustedProxies`: their X-Forwarded-For names the client the limit counts. */
+  trustedProxies?: readonly string[];
 }
+
+/** Generous for devices (an order costs about ten nonces), tight for a flood from one address. */
+const ACME_RATE_LIMIT = { perWindow: 300, windowMs: 60_000, maxAddresses: 10_000 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** An ACME request is a JWS around a small JSON object; the attestation (~4 KiB) is the largest. */
@@ -82,6 +91,25 @@ function base64url(field: string, value: unknown): Buffer {
 export function acmeRoutes(deps: AcmeDeps) {
   const urls = acmeUrls(deps.publicUrl);
   const ttlMs = deps.orderMinutes * 60_000;
+  const limit = deps.rateLimit ?? createAcmeRateLimit(ACME_RATE_LIMIT);
+
+  /** The client's address: the socket's peer, or the address a trusted proxy appended to X-Forwarded-For. */
+  function clientOf(c: Context): string {
+    const peer = peerOf(c);
+    const forwarded = c.req.header('x-forwarded-for');
+    if (!forwarded || !deps.trustedProxies?.includes(peer)) return peer;
+    return forwarded.split(',').at(-1)!.trim() || peer;
+  }
+
+  /** RFC 8555 §6.6: rateLimited, with when to come back; no Replay-Nonce, which would cost a row again. */
+  function rateLimited(c: Context, seconds: number): Response {
+    const document = new AcmeProblem('rateLimited', 'too many requests from this address').document();
+    return c.body(JSON.stringify(document), 429, {
+      'Content-Type': 'application/problem+json',
+      'Retry-After': String(seconds),
+      'Cache-Control': 'no-store',
+    });
+  }
 
   async function headers(c: Context): Promise<void> {
     c.header('Replay-Nonce', await issueNonce(deps.db, ttlMs));
@@ -92,10 +120,15 @@ export function acmeRoutes(deps: AcmeDeps) {
   /** Runs one ACME exchange; a refusal becomes its problem document, anything else the edge's error handler's. */
   function acme(handler: (c: Context) => Promise<Response>) {
     return async (c: Context): Promise<Response> => {
+      const peer = clientOf(c);
+      const blocked = limit.blocked(peer);
+      if (blocked) return rateLimited(c, blocked);
       try {
         return await handler(c);
       } catch (error) {
         if (!(error instanceof AcmeProblem)) throw error;
+        // A request that failed its checks costs its address: a flood of forged JWSs is turned away.
+        limit.charge(peer);
         deps.log.info(
           { problem: error.type, detail: error.detail, path: c.req.path },
           'ACME request refused',
@@ -279,7 +312,12 @@ export function acmeRoutes(deps: AcmeDeps) {
     }
     await deps.db
       .insertInto('issued_identities')
-      .values({ fingerprint: outcome.fingerprint, enrollment_id: outcome.enrollmentId ?? null })
+      .values({
+        fingerprint: outcome.fingerprint,
+        enrollment_id: outcome.enrollmentId ?? null,
+        // A renewal is adopted on first use by the certificate bound now (bound-enrollment.ts).
+        renewal_of: outcome.renewalOf ?? null,
+      })
       .onConflict((oc) => oc.column('fingerprint').doNothing())
       .execute();
     const chain = [Buffer.from(outcome.certificateBase64, 'base64'), ...deps.caChain()];
@@ -355,6 +393,8 @@ export function acmeRoutes(deps: AcmeDeps) {
       }),
     )
     .on(['HEAD', 'GET'], '/acme/new-nonce', async (c) => {
+      const wait = limit.charge(clientOf(c));
+      if (wait) return rateLimited(c, wait);
       await headers(c);
       return c.body(null, c.req.method === 'HEAD' ? 200 : 204);
     })

@@ -29,7 +29,7 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
     bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.text('request body too large', 413) }),
     async (c) => {
       const body = Buffer.from(await c.req.arrayBuffer());
-      const { serialNumber } = readMachineInfo(body, false);
+      const { serialNumber, machine } = readMachineInfo(body, false);
       const reply = generateBoxKeyPair();
       let result: { enrollmentId: string; sealedProfile: string };
       try {
@@ -37,7 +37,7 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
           deps.temporal.workflow.execute<typeof zeroTouchAdmissionWorkflow>('zeroTouchAdmissionWorkflow', {
             workflowId: workflowIds.zeroTouchAdmission(randomUUID()),
             taskQueue: deps.coreTaskQueue,
-            args: [{ serialNumber, edgeTaskQueue: deps.edgeTaskQueue, replyTo: reply.recipient }],
+            args: [{ serialNumber, machine, edgeTaskQueue: deps.edgeTaskQueue, replyTo: reply.recipient }],
           }),
           deps.temporalTimeoutMs ?? 30_000,
         );

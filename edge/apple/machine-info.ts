@@ -7,9 +7,12 @@ import { HTTPException } from 'hono/http-exception';
 import { optional } from '../../core/apple/plist-fields.js';
 import { verifySignedData } from '../../core/cms/index.js';
 import { parseDeviceBody } from './parse-device-body.js';
+import type { AppleHardware } from '../../core/apple/attestation-capability.js';
 
 export interface MachineInfo {
   serialNumber: string;
+  /** PRODUCT and OS_VERSION (iOS 17, macOS 14 and later): what the core decides whether the device can attest from. */
+  machine: AppleHardware;
 }
 
 /**
@@ -32,7 +35,12 @@ export function readMachineInfo(body: Buffer, signed: boolean): MachineInfo {
   return parseDeviceBody(plist, (dict) => {
     const serial = optional(dict, 'SERIAL', 'string');
     if (!serial) throw new HTTPException(400, { message: 'malformed request: MachineInfo has no SERIAL' });
-    return { serialNumber: serial };
+    const product = optional(dict, 'PRODUCT', 'string');
+    const osVersion = optional(dict, 'OS_VERSION', 'string');
+    return {
+      serialNumber: serial,
+      machine: { ...(product ? { product } : {}), ...(osVersion ? { osVersion } : {}) },
+    };
   });
 }
 

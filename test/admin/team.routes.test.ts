@@ -146,6 +146,27 @@ describe('teams and team-scoped roles', () => {
     expect(teams.items.map((t) => t.name)).toEqual(['Team A']);
   });
 
+  it("requires attestation of a team's identities only when an admin says so, audited", async () => {
+    const path = `/v1/teams/${teamA}/attestation`;
+    expect((await asHelpdeskA('PUT', path, { required: true })).status).toBe(403);
+    const bad = await admin('PUT', path, { required: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/required/);
+    const set = await admin('PUT', path, { required: true });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({ id: teamA, requireAttestation: true });
+    const teams = (await (await admin('GET', '/v1/teams')).json()) as {
+      items: { id: string; requireAttestation: boolean }[];
+    };
+    expect(teams.items.find((t) => t.id === teamA)?.requireAttestation).toBe(true);
+    expect((await admin('PUT', `/v1/teams/${randomUUID()}/attestation`, { required: true })).status).toBe(
+      404,
+    );
+    const audited = await auditRows(database.core.db, 'team.attestation');
+    expect(audited.at(-1)).toMatchObject({ target_id: teamA, details: { required: true } });
+    expect((await admin('PUT', path, { required: false })).status).toBe(200);
+  });
+
   it('refuses a grant to a subject or team that does not exist, naming the field', async () => {
     const res = await admin('POST', '/v1/role-grants', {
       subjectKind: 'user',

@@ -10,7 +10,7 @@ import type { CommandOutcome } from '../../../core/device/device-event.js';
 import type { ZeroTouchStatus } from '../../../core/db/core/zero-touch-enrollment.table.js';
 import type { DirectoryActivities } from '../../directory/directory-sync.activities.js';
 import { signedInOwner } from '../apple-sign-in.repository.js';
-import { placeInOwnerTeams } from '../owner-teams.js';
+import { findOwnerUser, placeInOwnerTeams } from '../owner-teams.js';
 
 export interface ZeroTouchDeps {
   db: Kysely<CoreDatabase>;
@@ -36,18 +36,7 @@ export interface Placement {
 export function createZeroTouchActivities(deps: ZeroTouchDeps) {
   const rules = parseTeamRules(deps.dep.teamRules);
 
-  async function findOwner(owner: string) {
-    return deps.db
-      .selectFrom('directory_users')
-      .select('id')
-      .where('deleted_at', 'is', null)
-      .where('disabled', '=', false)
-      .where((eb) =>
-        eb.or([eb('username', '=', owner), eb(sql<string>`lower(email)`, '=', owner.toLowerCase())]),
-      )
-      .orderBy('source')
-      .executeTakeFirst();
-  }
+  const findOwner = (owner: string) => findOwnerUser(deps.db, owner);
 
   return {
     /**

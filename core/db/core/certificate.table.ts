@@ -1,5 +1,5 @@
 // Every certificate Keep's CA issued: the serial registry, the fingerprint index and revocation state.
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { RevocationReason } from '../../pki/crl.js';
 import type { LeafProfileName } from '../../pki/certificate-profile.js';
 
@@ -20,12 +20,32 @@ export interface CertificateTable {
   /** For a renewed device identity: the fingerprint of the certificate it replaces (unique: one renewal each). */
   renewal_of: Generated<string | null>;
   issued_at: Generated<Date>;
+  /** What Apple vouched for when the identity was issued through ACME device-attest-01; null for SCEP. */
+  attestation: ColumnType<AttestedFacts | null, string | undefined, string>;
   revoked_at: Date | null;
   revocation_reason: RevocationReason | null;
   /** Hex authorityKeyIdentifier: the CA key that issued it, whose CRL lists it. Null on rows from before. */
   issuer_key_id: Generated<string | null>;
 }
 
+/** The attested facts of a hardware-bound identity, as the admin API shows them. */
+export interface AttestedFacts {
+  serialNumber?: string;
+  udid?: string;
+  osVersion?: string;
+  /** When the attestation's freshness code was checked (it is SHA-256 of a challenge token used once). */
+  attestedAt: string;
+}
+
 export type CertificateRecord = Selectable<CertificateTable>;
 export type NewCertificateRecord = Insertable<CertificateTable>;
+/** The attested facts of a hardware-bound identity, as the admin API shows them. */
+export interface AttestedFacts {
+  serialNumber?: string;
+  udid?: string;
+  osVersion?: string;
+  /** When the attestation's freshness code was checked (it is SHA-256 of a challenge token used once). */
+  attestedAt: string;
+}
+
 export type CertificateRecordUpdate = Updateable<CertificateTable>;

@@ -4,6 +4,8 @@ import type { Generated, Selectable } from 'kysely';
 export interface TeamTable {
   id: Generated<string>;
   name: string;
+  /** Devices of this team enrol and renew only with a hardware-attested (ACME device-attest-01) identity. */
+  require_attestation: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

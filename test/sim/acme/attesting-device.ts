@@ -48,7 +48,7 @@ export class AttestingDevice {
   readonly serialNumber = `C02${randomUUID().replace(/-/g, '').slice(0, 9).toUpperCase()}`;
   readonly udid = randomUUID().toUpperCase();
   /** The key the Secure Enclave would hold: the one Apple attests and the certificate certifies. */
-  readonly identityKey = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+  identityKey = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
   readonly accountKey = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   accountUrl?: string;
   private directory?: Directory;
@@ -58,6 +58,11 @@ export class AttestingDevice {
     private readonly directoryUrl: string,
     private readonly ca: TestAttestationCa,
   ) {}
+
+  /** What installing a renewal profile with an ACME payload does: a new hardware-bound key to attest. */
+  newIdentityKey(): void {
+    this.identityKey = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
+  }
 
   async urls(): Promise<Directory> {
     this.directory ??= (await (await this.fetch(this.directoryUrl)).json()) as Directory;
@@ -99,7 +104,12 @@ export class AttestingDevice {
   }
 
   async register(): Promise<AcmeAnswer> {
-    const answer = await this.post((await this.urls()).newAccount, { termsOfServiceAgreed: true });
+    // new-account is always signed with the jwk (RFC 8555 §6.2), also when the device registered before.
+    const answer = await this.post(
+      (await this.urls()).newAccount,
+      { termsOfServiceAgreed: true },
+      { useJwk: true },
+    );
     this.accountUrl = answer.headers.get('location') ?? undefined;
     return answer;
   }

@@ -3,14 +3,9 @@ import { sql, type Kysely } from 'kysely';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { AuditEntry } from '../core/db/core/audit-log.table.js';
 import type { Principal } from './auth/principal.js';
+import { appendAudit, type AuditRecord } from '../core/audit/append-audit.js';
 
-export interface AuditRecord {
-  action: string;
-  targetKind: string;
-  targetId?: string | null;
-  /** Never a secret: ids and request types, not parameters, keys or tokens. */
-  details?: Record<string, unknown>;
-}
+export type { AuditRecord } from '../core/audit/append-audit.js';
 
 /** Awaited before the action: if this write fails, the caller's action must not happen. */
 export async function recordAudit(
@@ -18,16 +13,7 @@ export async function recordAudit(
   actor: Principal,
   record: AuditRecord,
 ): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      actor: actor.subject,
-      action: record.action,
-      target_kind: record.targetKind,
-      target_id: record.targetId ?? null,
-      details: JSON.stringify(record.details ?? {}),
-    })
-    .execute();
+  await appendAudit(db, actor.subject, record);
 }
 
 export interface AuditFilter {

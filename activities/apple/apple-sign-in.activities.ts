@@ -8,7 +8,7 @@ import type { AccountEnrollmentMode } from '../../core/apple/enrollment-profile.
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { findOidcUser, findOrCreateOidcUser } from '../../core/directory/oidc-user.repository.js';
 import { oidcConfiguration } from '../../core/oidc/oidc-client.js';
-import { beginSignIn, verifySignInAnswer } from '../../core/oidc/sign-in-answer.js';
+import { beginSignIn, verifyStoredSignIn } from '../../core/oidc/sign-in-answer.js';
 import type { DirectoryActivities } from '../directory/directory-sync.activities.js';
 import type { SignInSettings } from '../windows/windows-sign-in.activities.js';
 import {
@@ -85,16 +85,7 @@ export function createAppleSignInActivities(deps: {
       const signIn = await findOpenAppleSignIn(deps.db, input.state, now());
       if (!signIn) return { status: 'refused', reason: 'unknown-state' };
       const config = await configuration();
-      const claims = await verifySignInAnswer(
-        config,
-        {
-          redirectUri: signIn.redirect_uri,
-          state: input.state,
-          nonce: signIn.nonce,
-          codeVerifier: signIn.code_verifier,
-        },
-        input.search,
-      );
+      const claims = await verifyStoredSignIn(config, signIn, input.state, input.search);
       if (!claims) return { status: 'refused', reason: 'invalid-answer' };
       const issuer = config.serverMetadata().issuer;
       // A new hire may sign in before the next scheduled sync brings them (and their groups) in: sync once.

@@ -13,6 +13,7 @@ import type { Kms } from '../../core/vault/kms.js';
 import { adoptLegacyBootstrapToken } from '../vault/legacy-bootstrap-tokens.js';
 import { createVault } from '../vault/vault.js';
 import { verifyDeviceRequest } from './device-signed-request.js';
+import { appendAudit } from '../../core/audit/append-audit.js';
 
 export function createBootstrapTokenActivities(deps: {
   db: Kysely<CoreDatabase>;
@@ -58,16 +59,12 @@ export function createBootstrapTokenActivities(deps: {
       signed: SignedDeviceRequest;
     }): Promise<{ sealedToken?: string }> {
       const fingerprint = await verifyDeviceRequest(db, deviceId, 'GetBootstrapToken', signed);
-      await db
-        .insertInto('audit_log')
-        .values({
-          actor: `device:${deviceId}`,
-          action: 'bootstrap-token.read',
-          target_kind: 'device',
-          target_id: deviceId,
-          details: JSON.stringify({ via: 'GetBootstrapToken', certificateSha256: fingerprint }),
-        })
-        .execute();
+      await appendAudit(db, `device:${deviceId}`, {
+        action: 'bootstrap-token.read',
+        targetKind: 'device',
+        targetId: deviceId,
+        details: { via: 'GetBootstrapToken', certificateSha256: fingerprint },
+      });
       const token =
         (await vault.readCurrent(deviceId, 'bootstrap-token')) ??
         (await adoptLegacyBootstrapToken(legacy, deviceId));

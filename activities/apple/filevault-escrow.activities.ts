@@ -10,6 +10,7 @@ import type { CoreDatabase } from '../../core/db/core-database.js';
 import type { Kms } from '../../core/vault/kms.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import { createVault } from '../vault/vault.js';
+import { appendAudit } from '../../core/audit/append-audit.js';
 
 export type FileVaultEscrowResult =
   | { escrowed: true; version: number }
@@ -19,18 +20,8 @@ export function createFileVaultEscrowActivities(deps: { db: Kysely<CoreDatabase>
   const { db } = deps;
   const vault = createVault(deps);
 
-  async function audit(deviceId: string, action: string, details: Record<string, unknown>): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        actor: `device:${deviceId}`,
-        action,
-        target_kind: 'device',
-        target_id: deviceId,
-        details: JSON.stringify(details),
-      })
-      .execute();
-  }
+  const audit = (deviceId: string, action: string, details: Record<string, unknown>) =>
+    appendAudit(db, `device:${deviceId}`, { action, targetKind: 'device', targetId: deviceId, details });
 
   return {
     /**

@@ -14,6 +14,7 @@ import type { Kms } from '../../core/vault/kms.js';
 import { queueKeepCommand, stableCommandUuid } from '../device/queue-keep-command.js';
 import { createVault } from '../vault/vault.js';
 import { INVENTORY_QUERIES } from './apple-platform.js';
+import { appendAudit } from '../../core/audit/append-audit.js';
 
 export interface LocalAdminSettings {
   localAdmin: boolean;
@@ -33,18 +34,8 @@ export function createLocalAdminActivities(deps: {
   const { db, settings } = deps;
   const vault = createVault(deps);
 
-  async function audit(deviceId: string, action: string, details: Record<string, unknown>): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        actor: 'keep',
-        action,
-        target_kind: 'device',
-        target_id: deviceId,
-        details: JSON.stringify(details),
-      })
-      .execute();
-  }
+  const audit = (deviceId: string, action: string, details: Record<string, unknown>) =>
+    appendAudit(db, 'keep', { action, targetKind: 'device', targetId: deviceId, details });
 
   return {
     /**

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { pushCertificateExpiry, type PushExpiryWarning } from '../../core/apple/push-certificate-expiry.js';
 import type { KeyRing } from '../../core/crypto/key-ring.js';
 import type { CoreDatabase } from '../../core/db/core-database.js';
+import { appendAudit } from '../../core/audit/append-audit.js';
 
 export interface StorePushCertificateInput {
   /** The import's id (the workflow is `push-certificate-<id>`): the idempotency key. */
@@ -76,16 +77,12 @@ export function createPushCertificateActivities(deps: { db: Kysely<CoreDatabase>
           .where(sql<string>`details->>'warning'`, '=', warning)
           .executeTakeFirst();
         if (earlier) return false;
-        await tx
-          .insertInto('audit_log')
-          .values({
-            actor: 'keep',
-            action: EXPIRY_ACTION,
-            target_kind: 'push-certificate',
-            target_id: row.id,
-            details: JSON.stringify({ topic: row.topic, expiresAt: check.expiresAt, daysLeft, warning }),
-          })
-          .execute();
+        await appendAudit(tx, 'keep', {
+          action: EXPIRY_ACTION,
+          targetKind: 'push-certificate',
+          targetId: row.id,
+          details: { topic: row.topic, expiresAt: check.expiresAt, daysLeft, warning },
+        });
         return true;
       });
       return { ...check, recorded };

@@ -2,11 +2,11 @@
 // (the enrollment profile again, with a renewal challenge), and what the runs asked for and what came of it.
 import { sql } from 'kysely';
 import { buildCommand, serializeCommand } from '../../core/apple/commands/index.js';
-import { currentDeviceIdentityDer } from './current-device-identity.js';
 import { canEncryptTo } from '../../core/apple/encrypted-profile.js';
 import type { DeviceCommand } from '../../core/device/device-command.js';
 import { renewalDueAt } from '../../core/pki/renewal-due.js';
 import { signedEnrollmentProfile, type ProfileDeps } from './enrollment-profile.activities.js';
+import { findCurrentIdentity } from './certificate.repository.js';
 
 export interface IdentityRenewalSettings {
   /** Identities expiring within this many days are renewed, spread over the first half of the window. */
@@ -71,7 +71,7 @@ export function createIdentityRenewalActivities(deps: ProfileDeps & { renewal: I
      * readable by the device only (an elliptic-curve identity cannot receive it encrypted yet).
      */
     async buildIdentityRenewalCommand(input: { enrollmentId: string }): Promise<DeviceCommand> {
-      const current = await currentDeviceIdentityDer(db, input.enrollmentId);
+      const current = (await findCurrentIdentity(db, input.enrollmentId))?.der;
       const encryptTo = current && canEncryptTo(current) ? current : undefined;
       const { signed } = await signedEnrollmentProfile(
         deps,

@@ -40,7 +40,6 @@ import {
   verifyAppInstalls,
 } from './device-policy-commands.js';
 import type { CaLoader } from '../pki/ca-loader.js';
-import { currentDeviceIdentityDer } from '../pki/current-device-identity.js';
 import type { PkiSettings } from '../pki/pki.activities.js';
 import {
   desiredPolicyRows,
@@ -53,6 +52,7 @@ import {
   type Db,
 } from './device-policy.store.js';
 import { planWindowsPolicies, verifyWindowsPolicies } from './windows-device-policy.js';
+import { findCurrentIdentity } from '../pki/certificate.repository.js';
 
 /** Every profile Keep installs for a policy is `keep.policy.<policy name>.…`, like `keep.enrollment.…`. */
 const IDENTIFIER_PREFIX = 'keep';
@@ -320,7 +320,7 @@ export function createDevicePolicyActivities(deps: {
         // Temporal and the edge carry it readable by that device only (an elliptic-curve identity cannot receive it).
         const identity =
           install.some((w) => w.set.containsSecrets) && device.enrollment_id
-            ? await currentDeviceIdentityDer(tx, device.enrollment_id)
+            ? (await findCurrentIdentity(tx, device.enrollment_id))?.der
             : undefined;
         return {
           signer: install.length > 0 || declared.length > 0 ? await deps.ca() : undefined,

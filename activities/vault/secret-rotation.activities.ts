@@ -24,6 +24,7 @@ import { buildFileVaultRotation } from '../apple/filevault-rotation.activities.j
 import { queueKeepCommand, stableCommandUuid } from '../device/queue-keep-command.js';
 import type { CaLoader } from '../pki/ca-loader.js';
 import { createVault } from './vault.js';
+import { appendAudit } from '../../core/audit/append-audit.js';
 
 export type RotationOutcome =
   { acknowledged: true; result: Record<string, unknown> } | { acknowledged: false; error: string };
@@ -71,18 +72,8 @@ export function createSecretRotationActivities(deps: {
   const { db, settings } = deps;
   const vault = createVault(deps);
 
-  async function audit(deviceId: string, action: string, details: Record<string, unknown>): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        actor: 'keep',
-        action,
-        target_kind: 'device',
-        target_id: deviceId,
-        details: JSON.stringify(details),
-      })
-      .execute();
-  }
+  const audit = (deviceId: string, action: string, details: Record<string, unknown>) =>
+    appendAudit(db, 'keep', { action, targetKind: 'device', targetId: deviceId, details });
 
   /** The GUID of the managed admin, from the Mac's last AutoSetupAdminAccounts answer (kept in its facts). */
   async function localAdminGuid(deviceId: string): Promise<string | undefined> {

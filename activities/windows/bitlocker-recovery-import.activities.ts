@@ -26,6 +26,7 @@ import { DirectoryConfigError } from '../directory/directory-errors.js';
 import { openLdapClient } from '../directory/ldap-client.js';
 import { searchPages } from '../directory/ldap-search.js';
 import { createVault } from '../vault/vault.js';
+import { appendAudit } from '../../core/audit/append-audit.js';
 
 export interface BitLockerImportSummary {
   /** Computers with recovery information. */
@@ -83,18 +84,13 @@ export function createBitLockerRecoveryImportActivities(deps: {
     return byName;
   }
 
-  async function audit(deviceId: string, details: Record<string, unknown>): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
-        actor: 'directory',
-        action: 'bitlocker-key.escrowed',
-        target_kind: 'device',
-        target_id: deviceId,
-        details: JSON.stringify(details),
-      })
-      .execute();
-  }
+  const audit = (deviceId: string, details: Record<string, unknown>) =>
+    appendAudit(db, 'directory', {
+      action: 'bitlocker-key.escrowed',
+      targetKind: 'device',
+      targetId: deviceId,
+      details,
+    });
 
   return {
     async importBitLockerRecovery(): Promise<BitLockerImportSummary> {

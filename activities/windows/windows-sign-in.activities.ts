@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { CoreDatabase } from '../../core/db/core-database.js';
 import { findOrCreateOidcUser } from '../../core/directory/oidc-user.repository.js';
 import { oidcConfiguration } from '../../core/oidc/oidc-client.js';
-import { beginSignIn, verifySignInAnswer } from '../../core/oidc/sign-in-answer.js';
+import { beginSignIn, verifyStoredSignIn } from '../../core/oidc/sign-in-answer.js';
 import { completeSignIn, findOpenSignIn, insertWindowsSignIn } from './windows-sign-in.repository.js';
 
 export interface SignInSettings {
@@ -77,16 +77,7 @@ export function createWindowsSignInActivities(deps: {
       const signIn = await findOpenSignIn(deps.db, input.state, now());
       if (!signIn) return { status: 'refused', reason: 'unknown-state' };
       const config = await configuration();
-      const claims = await verifySignInAnswer(
-        config,
-        {
-          redirectUri: signIn.redirect_uri,
-          state: input.state,
-          nonce: signIn.nonce,
-          codeVerifier: signIn.code_verifier,
-        },
-        input.search,
-      );
+      const claims = await verifyStoredSignIn(config, signIn, input.state, input.search);
       if (!claims) return { status: 'refused', reason: 'invalid-answer' };
       const user = await findOrCreateOidcUser(deps.db, config.serverMetadata().issuer, claims);
       if (user.disabled) return { status: 'refused', reason: 'user-disabled' };

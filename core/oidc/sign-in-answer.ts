@@ -35,6 +35,27 @@ export async function verifySignInAnswer(
   }
 }
 
+/** A sign-in as Keep stores it while it waits for the provider (Apple and Windows keep theirs in their own tables). */
+export interface StoredSignIn {
+  redirect_uri: string;
+  nonce: string;
+  code_verifier: string;
+}
+
+/** verifySignInAnswer for the stored sign-in a callback's `state` found. */
+export function verifyStoredSignIn(
+  config: client.Configuration,
+  stored: StoredSignIn,
+  state: string,
+  search: string,
+): Promise<client.IDToken | undefined> {
+  return verifySignInAnswer(
+    config,
+    { redirectUri: stored.redirect_uri, state, nonce: stored.nonce, codeVerifier: stored.code_verifier },
+    search,
+  );
+}
+
 /** A fresh state, nonce and PKCE verifier, and the authorization URL that carries them. */
 export async function beginSignIn(
   config: client.Configuration,

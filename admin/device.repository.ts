@@ -41,6 +41,8 @@ export interface DeviceFilter {
   compliance?: DeviceCompliance | undefined;
   /** A piece of the owner Apple Business Manager pre-staged the device for (case-insensitive). */
   owner?: string | undefined;
+  /** Only devices carrying this label. */
+  label?: string | undefined;
 }
 
 /** failing: a setting fails; unknown: none fails, one is unproven; compliant: neither (a device without policies too). */
@@ -113,6 +115,19 @@ export async function listDevices(db: Kysely<CoreDatabase>, filter: DeviceFilter
           .selectFrom('dep_devices')
           .select('dep_devices.serial_number')
           .where('dep_devices.owner', 'ilike', pattern),
+      ),
+    );
+  }
+  if (filter.label) {
+    const label = filter.label;
+    query = query.where((eb) =>
+      eb(
+        'devices.id',
+        'in',
+        eb
+          .selectFrom('device_labels')
+          .select('device_labels.device_id')
+          .where('device_labels.label', '=', label),
       ),
     );
   }

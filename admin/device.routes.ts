@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CoreDatabase } from '../core/db/core-database.js';
 import type { Device } from '../core/db/core/device.table.js';
+import { labelSchema } from '../core/device/device-label.js';
 import { scopeOf, type Scope } from './auth/rbac.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
 import { countPendingCommands, findDevice, listDevices } from './device.repository.js';
@@ -45,6 +46,7 @@ const listQuery = pageQuery.extend({
     .max(320)
     .optional()
     .describe('Only devices whose owner (as pre-staged in Apple Business Manager) contains this text.'),
+  label: labelSchema.optional().describe('Only devices carrying this label.'),
 });
 
 const deviceSummary = z.object({
@@ -147,7 +149,7 @@ export function deviceRoutes(deps: { db: Kysely<CoreDatabase> }): AdminRoute[] {
         method: 'get',
         path: '/v1/devices',
         summary:
-          'List devices, a page at a time, optionally by platform, enrollment state, team, OS version, compliance, owner, or a search of serial number, name and UDID.',
+          'List devices, a page at a time, optionally by platform, enrollment state, team, label, OS version, compliance, owner, or a search of serial number, name and UDID.',
         permission: 'devices:read',
         scope: 'team',
         query: listQuery,

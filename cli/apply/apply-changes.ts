@@ -1,5 +1,5 @@
-// Carries out a `keep apply` plan through the admin API, in the plan's order (teams, policies, assignments,
-// deletions).
+// Carries out a `keep apply` plan through the admin API, in the plan's order (teams, labels, policies,
+// assignments, deletions).
 import type { PolicyTarget } from '../../core/policy/index.js';
 import type { AdminClient } from '../admin-client.js';
 import type { ApplyDocument } from './apply-documents.js';
@@ -33,6 +33,16 @@ export async function applyChanges(
       case 'Team': {
         const team = await client.request<{ id: string }>('POST', '/v1/teams', { name: change.name });
         teamIds.set(change.name, team.id);
+        break;
+      }
+      case 'Label': {
+        const label = encodeURIComponent(change.name);
+        const add = change.action === 'delete' ? [] : change.add;
+        for (const id of add.flatMap((serial) => server.devicesBySerial.get(serial) ?? []))
+          await client.request('PUT', `/v1/devices/${id}/labels/${label}`);
+        const remove = new Set(change.remove);
+        for (const { id } of (server.labels.get(change.name) ?? []).filter((d) => remove.has(d.serial)))
+          await client.request('DELETE', `/v1/devices/${id}/labels/${label}`);
         break;
       }
       case 'Policy': {

@@ -1,9 +1,10 @@
-// The documents of a `keep apply` folder: YAML files of policies, teams and assignments, each with a `kind`;
+// The documents of a `keep apply` folder: YAML files of teams, labels, policies and assignments, each with a `kind`;
 // every problem names its file, line and field.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml';
 import { z } from 'zod';
+import { labelSchema } from '../../core/device/device-label.js';
 import {
   lineOfPath,
   MAX_POLICY_BYTES,
@@ -14,7 +15,7 @@ import {
   type Policy,
 } from '../../core/policy/index.js';
 
-export const DOCUMENT_KINDS = ['Team', 'Policy', 'Assignment'] as const;
+export const DOCUMENT_KINDS = ['Team', 'Label', 'Policy', 'Assignment'] as const;
 
 /** Where a document (or one of its fields) is, for messages an admin can act on. */
 export interface SourceLocation {
@@ -36,6 +37,14 @@ export type NamedTarget = z.infer<typeof namedTargetSchema>;
 
 const kindSchema = z.object({ kind: z.enum(DOCUMENT_KINDS) });
 const teamSchema = z.strictObject({ kind: z.literal('Team'), name: z.string().trim().min(1).max(200) });
+const labelDocumentSchema = z.strictObject({
+  kind: z.literal('Label'),
+  name: labelSchema,
+  devices: z
+    .array(z.string().trim().min(1).max(200))
+    .max(10_000)
+    .describe('The serial numbers of the devices carrying the label, exactly; [] takes it off every device.'),
+});
 const policyDocumentSchema = policySchema.extend({ kind: z.literal('Policy') });
 const assignmentSchema = z.strictObject({
   kind: z.literal('Assignment'),
@@ -46,6 +55,13 @@ const assignmentSchema = z.strictObject({
 export interface TeamDocument {
   kind: 'Team';
   name: string;
+  source: SourceLocation;
+}
+export interface LabelDocument {
+  kind: 'Label';
+  name: string;
+  /** Serial numbers, each with where it is written. */
+  devices: Array<{ serial: string; source: SourceLocation }>;
   source: SourceLocation;
 }
 export interface PolicyDocument {
@@ -59,7 +75,7 @@ export interface AssignmentDocument {
   targets: Array<{ target: NamedTarget; source: SourceLocation }>;
   source: SourceLocation;
 }
-export type ApplyDocument = TeamDocument | PolicyDocument | AssignmentDocument;
+export type ApplyDocument = TeamDocument | LabelDocument | PolicyDocument | AssignmentDocument;
 
 /** The folder holds documents an admin must fix first; every problem is listed. */
 export class ApplyDocumentsError extends Error {
@@ -146,6 +162,11 @@ function documentOf(file: string, doc: Document, lineCounter: LineCounter): Appl
       const { name } = validateYamlDocument(teamSchema, doc, lineCounter);
       return { kind, name, source: at([]) };
     }
+    case 'Label': {
+      const read = validateYamlDocument(labelDocumentSchema, doc, lineCounter);
+      const devices = read.devices.map((serial, i) => ({ serial, source: at(['devices', i]) }));
+      return { kind, name: read.name, devices, source: at([]) };
+    }
     case 'Policy': {
       const {
         kind: _kind,
@@ -167,12 +188,8 @@ function duplicates(documents: ApplyDocument[]): ApplyProblem[] {
   const seen = new Map<string, SourceLocation>();
   const problems: ApplyProblem[] = [];
   for (const d of documents) {
-    const [key, field, name] =
-      d.kind === 'Team'
-        ? [`Team ${d.name}`, 'name', d.name]
-        : d.kind === 'Policy'
-          ? [`Policy ${d.policy.name}`, 'name', d.policy.name]
-          : [`Assignment ${d.policy}`, 'policy', d.policy];
+    const [field, name] = documentName(d);
+    const key = `${d.kind} ${name}`;
     const first = seen.get(key);
     if (!first) seen.set(key, d.source);
     else
@@ -183,4 +200,17 @@ function duplicates(documents: ApplyDocument[]): ApplyProblem[] {
       });
   }
   return problems;
+}
+
+/** The field that names a document, and the name. */
+function documentName(d: ApplyDocument): [string, string] {
+  switch (d.kind) {
+    case 'Team':
+    case 'Label':
+      return ['name', d.name];
+    case 'Policy':
+      return ['name', d.policy.name];
+    case 'Assignment':
+      return ['policy', d.policy];
+  }
 }

@@ -6,18 +6,23 @@ import {
   type ApplyDocument,
   type ApplyProblem,
   type AssignmentDocument,
+  type LabelDocument,
   type NamedTarget,
 } from './apply-documents.js';
 import type { RolloutPlan } from '../../core/rollout/rollout-plan.js';
-import type { ServerState } from './server-state.js';
+import type { LabelledDevice, ServerState } from './server-state.js';
 
 /**
- * One change, in apply order: teams first (assignments name them), then policies, then assignments — added
+ * One change, in apply order: teams first (assignments name them), then labels, then policies, then assignments — added
  * before withdrawn, so a device selected by both the old and the new targets never loses the policy between —
  * and with `--prune`, last, the policies the folder no longer declares.
  */
 export type ApplyChange =
   | { kind: 'Team'; action: 'create'; name: string }
+  /** The serial numbers the label is put on and taken off (`id:<id>` for a device that reported none). */
+  | { kind: 'Label'; action: 'create' | 'update'; name: string; add: string[]; remove: string[] }
+  /** `--prune` only, last: a label the folder no longer declares, taken off every device carrying it. */
+  | { kind: 'Label'; action: 'delete'; name: string; remove: string[] }
   | { kind: 'Policy'; action: 'create'; name: string }
   | { kind: 'Policy'; action: 'update'; name: string; changes: PolicyChange[] }
   | { kind: 'Assignment'; action: 'add'; policy: string; target: NamedTarget }
@@ -26,7 +31,10 @@ export type ApplyChange =
   | { kind: 'Policy'; action: 'delete'; name: string; policyId: string; waves?: RolloutPlan['waves'] };
 
 export interface ApplyOptions {
-  /** Delete what the folder does not declare: policies, and the assignments of a policy with no Assignment. */
+  /**
+   * Delete what the folder does not declare: policies, the assignments of a policy with no Assignment, and
+   * labels (taken off their devices).
+   */
   prune?: boolean;
   /** Remove a deleted policy that is still assigned through a removal rollout in these waves, not at once. */
   removalWaves?: RolloutPlan['waves'];
@@ -34,7 +42,7 @@ export interface ApplyOptions {
 
 /** What the server holds that the folder does not declare, and why it is left. */
 export interface NotDeclared {
-  kind: 'Policy';
+  kind: 'Policy' | 'Label';
   name: string;
   note: string;
 }
@@ -48,6 +56,8 @@ export function planApply(
   const teams = documents.flatMap((d) => (d.kind === 'Team' ? [d] : []));
   const policies = documents.flatMap((d) => (d.kind === 'Policy' ? [d.policy] : []));
   const assignments = documents.flatMap((d) => (d.kind === 'Assignment' ? [d] : []));
+  const labels = documents.flatMap((d) => (d.kind === 'Label' ? [d] : []));
+  checkDevices(labels, server.devicesBySerial);
   checkReferences(assignments, new Set([...teams.map((t) => t.name), ...server.teams.map((t) => t.name)]), [
     ...policies.map((p) => p.name),
     ...server.policies.keys(),
@@ -57,6 +67,7 @@ export function planApply(
   const changes: ApplyChange[] = teams
     .filter((t) => !serverTeams.has(t.name))
     .map((t) => ({ kind: 'Team', action: 'create', name: t.name }));
+  for (const label of labels) changes.push(...labelChange(label, server.labels.get(label.name) ?? []));
   for (const policy of policies)
     changes.push(...policyChange(policy, server.policies.get(policy.name)?.document));
   const withdrawn: ApplyChange[] = [];
@@ -89,7 +100,41 @@ export function planApply(
           policyId: held.id,
           ...(options.removalWaves && (held.assignmentCount ?? 0) > 0 && { waves: options.removalWaves }),
         });
+  if (options.prune) {
+    const declared = new Set(labels.map((l) => l.name));
+    for (const [name, carrying] of server.labels)
+      if (!declared.has(name) && carrying.length > 0)
+        deleted.push({ kind: 'Label', action: 'delete', name, remove: carrying.map((d) => d.serial) });
+  }
   return [...changes, ...withdrawn, ...deleted];
+}
+
+/** The label on exactly the devices the document names; a device already carrying it is left as it is. */
+function labelChange(label: LabelDocument, carrying: readonly LabelledDevice[]): ApplyChange[] {
+  const wanted = new Set(label.devices.map((d) => d.serial));
+  const held = new Set(carrying.map((d) => d.serial));
+  const add = [...wanted].filter((s) => !held.has(s));
+  const remove = [...held].filter((s) => !wanted.has(s));
+  if (add.length === 0 && remove.length === 0) return [];
+  return [{ kind: 'Label', action: held.size === 0 ? 'create' : 'update', name: label.name, add, remove }];
+}
+
+/** A label document names devices the server holds: a serial number no device has is a typo, or not enrolled yet. */
+function checkDevices(labels: readonly LabelDocument[], devicesBySerial: ReadonlyMap<string, unknown>): void {
+  const problems: ApplyProblem[] = labels.flatMap((l) =>
+    l.devices.flatMap(({ serial, source }, i) =>
+      devicesBySerial.has(serial)
+        ? []
+        : [
+            {
+              ...source,
+              path: `devices[${i}]`,
+              message: `no device with serial number ${JSON.stringify(serial)} on the server`,
+            },
+          ],
+    ),
+  );
+  if (problems.length > 0) throw new ApplyDocumentsError(problems);
 }
 
 /** Named by a Policy or an Assignment document. */
@@ -108,7 +153,17 @@ export function notDeclared(
   options: ApplyOptions = {},
 ): NotDeclared[] {
   const declared = declaredPolicies(documents);
-  return [...server.policies].flatMap(([name, held]): NotDeclared[] => {
+  const labels = new Set(documents.flatMap((d) => (d.kind === 'Label' ? [d.name] : [])));
+  const leftLabels: NotDeclared[] = options.prune
+    ? []
+    : server.labelNames
+        .filter((name) => !labels.has(name))
+        .map((name) => ({
+          kind: 'Label',
+          name,
+          note: 'not declared; left (--prune takes it off its devices)',
+        }));
+  const leftPolicies = [...server.policies].flatMap(([name, held]): NotDeclared[] => {
     if (declared.has(name)) return [];
     if (!options.prune) return [{ kind: 'Policy', name, note: 'not declared; left (--prune deletes it)' }];
     if (held.activeRolloutId === undefined) return [];
@@ -120,6 +175,7 @@ export function notDeclared(
       },
     ];
   });
+  return [...leftPolicies, ...leftLabels];
 }
 
 function policyChange(policy: Policy, held: Policy | undefined): ApplyChange[] {

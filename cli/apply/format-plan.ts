@@ -9,6 +9,8 @@ export function formatChange(change: ApplyChange): string {
   switch (change.kind) {
     case 'Team':
       return `+ team ${change.name}`;
+    case 'Label':
+      return formatLabel(change);
     case 'Policy':
       return formatPolicy(change);
     case 'Assignment':
@@ -26,6 +28,21 @@ function formatPolicy(change: Extract<ApplyChange, { kind: 'Policy' }>): string 
       return change.waves
         ? `- delete policy ${change.name} (a removal rollout in waves ${change.waves.map(formatWave).join(', ')})`
         : `- delete policy ${change.name}`;
+  }
+}
+
+function formatLabel(change: Extract<ApplyChange, { kind: 'Label' }>): string {
+  switch (change.action) {
+    case 'create':
+      return `+ label ${change.name}: ${change.add.join(', ')}`;
+    case 'update':
+      return [
+        `~ label ${change.name}`,
+        ...change.add.map((s) => `    + device ${s}`),
+        ...change.remove.map((s) => `    - device ${s}`),
+      ].join('\n');
+    case 'delete':
+      return `- delete label ${change.name} (taken off ${change.remove.join(', ')})`;
   }
 }
 

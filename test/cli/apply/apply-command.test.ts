@@ -1,6 +1,6 @@
 // `keep apply` against the real admin API over HTTPS on loopback (trusted through KEEP_ADMIN_CA_FILE), with the
 // core's Postgres and Temporal behind it: refused documents, a dry run, an apply, a no-op, a change; with
-// --prune, what the folder no longer declares deleted, at once or through a removal rollout.
+// --prune, what the folder no longer declares deleted, at once or through a removal rollout; labels by serial.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateToken } from '../../../admin/auth/token-hash.js';
 import { APPLY_EXIT, runApply } from '../../../cli/apply/apply-command.js';
-import { tokenFor } from '../../admin/support.js';
+import { insertDevice, tokenFor } from '../../admin/support.js';
 import { eventually } from '../../support/apple-requests.js';
 import { planesAdminApp } from '../../support/planes-admin.js';
 import { servedOnLoopback, type ServedEdge } from '../../support/served-edge.js';
@@ -299,5 +299,78 @@ describe('keep apply', { timeout: 120_000 }, () => {
     });
     expect((await keepApply('--prune')).code).toBe(APPLY_EXIT.ok);
     expect((await policyRow())?.deleted_at).not.toBeNull();
+  });
+
+  it('puts a label on the devices named by serial, assigns by it, changes it, and with --prune takes it off', async () => {
+    const first = await insertDevice(db(), { serial_number: 'C02AAA' });
+    const second = await insertDevice(db(), { serial_number: 'C02BBB' });
+    const labelled = async () =>
+      (await db().selectFrom('device_labels').selectAll().orderBy('device_id').execute()).map((r) => [
+        r.device_id,
+        r.label,
+      ]);
+    const label = (...serials: string[]) => `kind: Label\nname: canary\ndevices: [${serials.join(', ')}]\n`;
+    writeFolder({
+      'a-teams.yaml': teams,
+      'b-labels.yaml': label('C02AAA', 'C02TYPO'),
+      'c-policy.yaml': policy(8) + assignment('{ label: canary }'),
+    });
+    expect(await keepApply('--dry-run')).toMatchObject({
+      code: APPLY_EXIT.invalid,
+      out: expect.stringContaining('b-labels.yaml:3: devices[1]: no device with serial number "C02TYPO"'),
+    });
+
+    writeFolder({
+      'a-teams.yaml': teams,
+      'b-labels.yaml': label('C02AAA'),
+      'c-policy.yaml': policy(8) + assignment('{ label: canary }'),
+    });
+    expect(await keepApply('--dry-run')).toMatchObject({
+      code: APPLY_EXIT.changesPending,
+      out: expect.stringMatching(/^\+ label canary: C02AAA\n/),
+    });
+    expect(await labelled()).toEqual([]);
+    expect((await keepApply()).code).toBe(APPLY_EXIT.ok);
+    expect(await labelled()).toEqual([[first, 'canary']]);
+    expect((await auditRows()) > 0).toBe(true);
+    // Read back, the assignment by label and the label's devices are what the folder says.
+    expect(await keepApply('--dry-run')).toMatchObject({ code: APPLY_EXIT.ok, out: 'No changes.\n' });
+
+    writeFolder({
+      'a-teams.yaml': teams,
+      'b-labels.yaml': label('C02BBB'),
+      'c-policy.yaml': policy(8) + assignment('{ label: canary }'),
+    });
+    expect(await keepApply('--dry-run')).toMatchObject({
+      code: APPLY_EXIT.changesPending,
+      out: '~ label canary\n    + device C02BBB\n    - device C02AAA\n1 change.\n',
+    });
+    expect((await keepApply()).code).toBe(APPLY_EXIT.ok);
+    expect(await labelled()).toEqual([[second, 'canary']]);
+    const audited = await db()
+      .selectFrom('audit_log')
+      .select(['action', 'target_id'])
+      .where('action', 'in', ['device.label.add', 'device.label.remove'])
+      .orderBy('id')
+      .execute();
+    expect(audited).toEqual([
+      { action: 'device.label.add', target_id: first },
+      { action: 'device.label.add', target_id: second },
+      { action: 'device.label.remove', target_id: first },
+    ]);
+
+    writeFolder({ 'a-teams.yaml': teams, 'c-policy.yaml': policy(8) + assignment('{ team: engineering }') });
+    expect(await keepApply('--dry-run')).toMatchObject({
+      out: expect.stringContaining('  label canary: not declared; left (--prune takes it off its devices)'),
+    });
+    expect(await keepApply('--prune', '--dry-run')).toMatchObject({
+      out: expect.stringContaining('- delete label canary (taken off C02BBB)\n'),
+    });
+    expect((await keepApply('--prune')).code).toBe(APPLY_EXIT.ok);
+    expect(await labelled()).toEqual([]);
+    expect(await keepApply('--prune', '--dry-run')).toMatchObject({
+      code: APPLY_EXIT.ok,
+      out: 'No changes.\n',
+    });
   });
 });

@@ -40,8 +40,34 @@ describe('apply documents', () => {
     ]);
   });
 
+  it('reads a label with the serial numbers of its devices, each located, and names a malformed label', () => {
+    const { documents, problems } = parseApplyFile(
+      'labels.yaml',
+      'kind: Label\nname: canary\ndevices:\n  - C02AAA\n  - C02BBB\n---\nkind: Label\nname: two words\ndevices: []\n',
+    );
+    expect(documents).toEqual([
+      {
+        kind: 'Label',
+        name: 'canary',
+        devices: [
+          { serial: 'C02AAA', source: { file: 'labels.yaml', line: 4 } },
+          { serial: 'C02BBB', source: { file: 'labels.yaml', line: 5 } },
+        ],
+        source: { file: 'labels.yaml', line: 1 },
+      },
+    ]);
+    expect(problems).toEqual([
+      expect.objectContaining({
+        file: 'labels.yaml',
+        line: 8,
+        path: 'name',
+        message: expect.stringContaining('1–63'),
+      }),
+    ]);
+  });
+
   it('names the field and line of an unknown kind, an unknown field and a YAML syntax error', () => {
-    expect(parseApplyFile('a.yaml', 'name: x\nkind: Label\n').problems).toEqual([
+    expect(parseApplyFile('a.yaml', 'name: x\nkind: Widget\n').problems).toEqual([
       expect.objectContaining({ file: 'a.yaml', line: 2, path: 'kind' }),
     ]);
     expect(parseApplyFile('b.yaml', 'kind: Team\nname: x\ncolour: red\n').problems).toEqual([

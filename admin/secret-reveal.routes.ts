@@ -22,11 +22,12 @@ import { forbidden, scopeOf } from './auth/rbac.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
 import { deviceOr404 } from './device.routes.js';
 import { readJson } from './json-body.js';
+import { teamRequiresRevealApproval } from './team.repository.js';
 import { errorBody } from './openapi.js';
 import { withTemporalDeadline } from './temporal-deadline.js';
 
 export interface SecretRevealSettings {
-  /** A second admin must approve each reveal. */
+  /** A second admin must approve each reveal (a team may require it of its devices alone). */
   approvalRequired: boolean;
   /** How long approval, then the reveal, may take. */
   minutes: number;
@@ -109,7 +110,7 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
         method: 'post',
         path: '/v1/devices/{id}/secrets/{kind}/reveal-requests',
         summary:
-          "Ask to see a device's escrowed secret, with a reason: audited first; then approved by another admin (when `secretRevealApproval` is on) and shown once within `secretRevealMinutes`.",
+          "Ask to see a device's escrowed secret, with a reason: audited first; then approved by another admin (when `secretRevealApproval` is on, or a team of the device requires it) and shown once within `secretRevealMinutes`.",
         permission: 'devices:read',
         scope: 'team',
         params: {
@@ -143,11 +144,14 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
           throw new HTTPException(404, { message: `kind: the device has no escrowed ${kind.data}` });
         const principal = c.get('principal');
         const id = randomUUID();
+        // A team of the device may want a second approver though the global setting does not.
+        const approvalRequired =
+          deps.settings.approvalRequired || (await teamRequiresRevealApproval(db, device.id));
         await recordAudit(db, principal, {
           action: 'secret.reveal-requested',
           targetKind: 'device',
           targetId: device.id,
-          details: { requestId: id, kind: kind.data, version: stored.version, reason },
+          details: { requestId: id, kind: kind.data, version: stored.version, reason, approvalRequired },
         });
         const row = await db
           .insertInto('secret_reveal_requests')
@@ -157,7 +161,7 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
             kind: kind.data,
             reason,
             requested_by: principal.subject,
-            status: deps.settings.approvalRequired ? 'awaiting-approval' : 'approved',
+            status: approvalRequired ? 'awaiting-approval' : 'approved',
             expires_at: new Date(deps.now().getTime() + windowMs),
           })
           .returningAll()
@@ -169,7 +173,7 @@ export function secretRevealRoutes(deps: SecretRevealRoutesDeps): AdminRoute[] {
             args: [
               {
                 requestId: id,
-                approvalRequired: deps.settings.approvalRequired,
+                approvalRequired,
                 windowMs,
                 ...(isRotatableSecretKind(kind.data) ? { rotateThroughEdge: deps.edgeTaskQueue } : {}),
               },

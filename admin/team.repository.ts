@@ -46,6 +46,35 @@ export async function setTeamAttestation(
     .executeTakeFirst();
 }
 
+export async function setTeamRevealApproval(
+  db: Kysely<CoreDatabase>,
+  id: string,
+  required: boolean,
+): Promise<Team | undefined> {
+  if (!isUuid(id)) return undefined;
+  return db
+    .updateTable('teams')
+    .set({ require_reveal_approval: required })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Whether a device is in a team that wants a second approver for every reveal of its secrets. */
+export async function teamRequiresRevealApproval(
+  db: Kysely<CoreDatabase>,
+  deviceId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('device_teams as dt')
+    .innerJoin('teams as t', 't.id', 'dt.team_id')
+    .select('t.id')
+    .where('dt.device_id', '=', deviceId)
+    .where('t.require_reveal_approval', '=', true)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function deleteTeam(db: Kysely<CoreDatabase>, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   const row = await db.deleteFrom('teams').where('id', '=', id).returning('id').executeTakeFirst();

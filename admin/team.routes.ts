@@ -18,6 +18,7 @@ import {
   removeDeviceFromTeam,
   renameTeam,
   setTeamAttestation,
+  setTeamRevealApproval,
 } from './team.repository.js';
 import { defineRoute, type AdminRoute } from './define-route.js';
 import { tellDevicePolicies } from './policy/tell-device-policies.js';
@@ -30,10 +31,18 @@ const attestationBody = z.strictObject({
       "Whether the team's Apple devices enrol and renew only with a hardware-attested ACME identity.",
     ),
 });
+const revealApprovalBody = z.strictObject({
+  required: z
+    .boolean()
+    .describe(
+      "Whether revealing an escrowed secret of the team's devices needs a second admin's approval, even when the global setting is off.",
+    ),
+});
 const teamSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   requireAttestation: z.boolean(),
+  requireRevealApproval: z.boolean(),
   createdAt: z.iso.datetime(),
 });
 
@@ -42,6 +51,7 @@ function view(team: Team): z.infer<typeof teamSchema> {
     id: team.id,
     name: team.name,
     requireAttestation: team.require_attestation,
+    requireRevealApproval: team.require_reveal_approval,
     createdAt: team.created_at.toISOString(),
   };
 }
@@ -158,6 +168,34 @@ export function teamRoutes(deps: {
           details: { required },
         });
         const set = await setTeamAttestation(deps.db, team.id, required);
+        if (!set) throw new HTTPException(404, { message: 'id: no such team' });
+        return c.json(view(set));
+      },
+    ),
+    defineRoute(
+      {
+        method: 'put',
+        path: '/v1/teams/{id}/reveal-approval',
+        summary:
+          "Require (or stop requiring) a second admin's approval for every reveal of an escrowed secret of the team's devices, whatever `secretRevealApproval` says (the requester never approves their own).",
+        permission: 'teams:manage',
+        params: teamParams,
+        body: revealApprovalBody,
+        responses: {
+          200: { description: 'Set.', schema: teamSchema },
+          404: { description: 'No such team.', schema: errorBody },
+        },
+      },
+      async (c) => {
+        const { required } = await readJson(c, revealApprovalBody);
+        const team = await teamOr404(deps.db, c.req.param('id'));
+        await recordAudit(deps.db, c.get('principal'), {
+          action: 'team.reveal-approval',
+          targetKind: 'team',
+          targetId: team.id,
+          details: { required },
+        });
+        const set = await setTeamRevealApproval(deps.db, team.id, required);
         if (!set) throw new HTTPException(404, { message: 'id: no such team' });
         return c.json(view(set));
       },

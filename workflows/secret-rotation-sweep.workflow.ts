@@ -1,6 +1,6 @@
 // The rotation sweep (`secret-rotation-sweep-<core task queue>`, started hourly by the schedule of that name):
 // starts a secretRotationWorkflow for every device whose Recovery Lock password is missing or due, or whose managed
-// admin's password is due; each rotation goes through the device's own edge.
+// admin's password or FileVault recovery key is due; each rotation goes through the device's own edge.
 import { proxyActivities } from '@temporalio/workflow';
 import type { SecretRotationActivities } from '../activities/vault/secret-rotation.activities.js';
 

@@ -48,6 +48,8 @@ export interface SecretRotationSettings {
   /** The managed admin account on zero-touch Macs, and how old its password may get. */
   localAdminShortName: string;
   localAdminRotationDays: number;
+  /** A FileVault personal recovery key older than this is rotated (RotateFileVaultKey); 0: only after a reveal. */
+  fileVaultRotationDays: number;
 }
 
 /** Kinds whose new value Keep makes (vaulted pending before the send); a FileVault key is made by the Mac. */
@@ -124,16 +126,19 @@ export function createSecretRotationActivities(deps: {
     return rows.map((row) => ({ ...row, kind: 'recovery-lock' as const }));
   }
 
-  /** Only a managed admin Keep created (in Setup Assistant) is rotated: none is made afterwards. */
-  async function dueLocalAdmins() {
+  /**
+   * Devices whose current secret of a kind is older than `days`: a secret Keep never escrowed is not rotated here
+   * (a managed admin is only made in Setup Assistant; a FileVault key only the Mac can report).
+   */
+  async function dueByAge(kind: 'local-admin' | 'filevault-prk', days: number) {
     const rows = await db
       .selectFrom('devices as d')
       .innerJoin('vault_secrets as v', (join) =>
-        join.onRef('v.device_id', '=', 'd.id').on('v.kind', '=', 'local-admin').on('v.state', '=', 'current'),
+        join.onRef('v.device_id', '=', 'd.id').on('v.kind', '=', kind).on('v.state', '=', 'current'),
       )
       .select(['d.id', 'v.version'])
       .where('d.enrollment_status', '=', 'enrolled')
-      .where('v.created_at', '<', new Date(Date.now() - settings.localAdminRotationDays * 86_400_000))
+      .where('v.created_at', '<', new Date(Date.now() - days * 86_400_000))
       .where((eb) =>
         eb.not(
           eb.exists(
@@ -141,7 +146,7 @@ export function createSecretRotationActivities(deps: {
               .selectFrom('vault_secrets as p')
               .select('p.id')
               .whereRef('p.device_id', '=', 'd.id')
-              .where('p.kind', '=', 'local-admin')
+              .where('p.kind', '=', kind)
               .where('p.state', '=', 'pending'),
           ),
         ),
@@ -149,7 +154,7 @@ export function createSecretRotationActivities(deps: {
       .orderBy('d.id')
       .limit(SWEEP_PAGE)
       .execute();
-    return rows.map((row) => ({ ...row, kind: 'local-admin' as const }));
+    return rows.map((row) => ({ ...row, kind }));
   }
 
   /**
@@ -332,12 +337,19 @@ export function createSecretRotationActivities(deps: {
     /**
      * The rotation sweep: with `vault.recoveryLock`, every enrolled Apple silicon Mac without a Recovery Lock
      * password in the vault gets one, and one older than `vault.rotationDays` a new one; a managed admin's password
-     * older than `vault.localAdminRotationDays` gets a new one (Keep only creates those in Setup Assistant). A Mac
-     * whose rotation is still waiting or retrying is left to it.
+     * older than `vault.localAdminRotationDays` gets a new one (Keep only creates those in Setup Assistant); with
+     * `vault.fileVaultRotationDays`, a Mac whose escrowed FileVault key is older asks the Mac for a new one. A Mac
+     * whose rotation is still waiting or retrying is left to it (the rotation id names the version it replaces).
      */
     async startDueSecretRotations(): Promise<{ started: number; settled: number }> {
       const settled = await settleAbandonedRotations();
-      const due = [...(settings.recoveryLock ? await dueRecoveryLocks() : []), ...(await dueLocalAdmins())];
+      const due = [
+        ...(settings.recoveryLock ? await dueRecoveryLocks() : []),
+        ...(await dueByAge('local-admin', settings.localAdminRotationDays)),
+        ...(settings.fileVaultRotationDays > 0
+          ? await dueByAge('filevault-prk', settings.fileVaultRotationDays)
+          : []),
+      ];
       let started = 0;
       for (const device of due)
         if (

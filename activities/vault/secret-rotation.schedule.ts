@@ -1,6 +1,6 @@
 // Creates or updates the `secret-rotation-sweep-<core task queue>` Temporal Schedule when the core worker starts.
-// Hourly, not a setting: the sweep is a query per kind, and `vault.rotationDays` / `vault.localAdminRotationDays`
-// decide what is due.
+// Hourly, not a setting: the sweep is a query per kind, and `vault.rotationDays` / `vault.localAdminRotationDays` /
+// `vault.fileVaultRotationDays` decide what is due.
 import type { Client } from '@temporalio/client';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { ensureSchedule } from '../ensure-schedule.js';

@@ -752,6 +752,15 @@ export const vaultSettings = z
       .describe(
         "A managed admin's password older than this is rotated by the hourly rotation sweep (SetAutoAdminPassword), in days.",
       ),
+    fileVaultRotationDays: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(3650)
+      .default(0)
+      .describe(
+        "A Mac's escrowed FileVault personal recovery key older than this is rotated by the hourly rotation sweep (RotateFileVaultKey), in days; 0: only after a reveal.",
+      ),
   })
   .superRefine((vault, ctx) => {
     if (vault.kms !== 'pkcs11') return;

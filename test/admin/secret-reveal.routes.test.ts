@@ -97,6 +97,71 @@ describe('revealing an escrowed secret', { timeout: 120_000 }, () => {
     expect(JSON.stringify(await auditRows(db))).not.toContain(RECOVERY_KEY);
   });
 
+  it('needs a second approver for a device of a team that requires one, though the global setting is off', async () => {
+    const db = planes.database.core.db;
+    const teamDevice = await insertDevice(db);
+    const kms = keyRingKms(KeyRing.parse(planes.coreConfig.core.secretKeys));
+    await createVault({ db, kms }).store(teamDevice, 'filevault-prk', Buffer.from(RECOVERY_KEY));
+    const created = await call(onePerson, 'POST', '/v1/teams', {
+      token: tokens.alice,
+      body: { name: 'Vault team' },
+    });
+    const teamId = ((await created.json()) as { id: string }).id;
+    expect(
+      (await call(onePerson, 'PUT', `/v1/teams/${teamId}/devices/${teamDevice}`, { token: tokens.alice }))
+        .status,
+    ).toBe(204);
+    const setting = (token: string, body: unknown) =>
+      call(onePerson, 'PUT', `/v1/teams/${teamId}/reveal-approval`, { token, body });
+    expect((await setting(tokens.helpdesk, { required: true })).status).toBe(403);
+    const bad = await setting(tokens.alice, { required: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: string }).error).toMatch(/required/);
+    const set = await setting(tokens.alice, { required: true });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({ id: teamId, requireRevealApproval: true });
+    expect((await auditRows(db, 'team.reveal-approval')).at(-1)).toMatchObject({
+      target_id: teamId,
+      details: { required: true },
+    });
+
+    const asked = await call(
+      onePerson,
+      'POST',
+      `/v1/devices/${teamDevice}/secrets/filevault-prk/reveal-requests`,
+      {
+        token: tokens.alice,
+        body: { reason: 'user locked out' },
+      },
+    );
+    expect(asked.status).toBe(201);
+    const request = (await asked.json()) as { id: string; status: string };
+    expect(request.status).toBe('awaiting-approval');
+    const act = (action: 'approve' | 'reveal', token: string) =>
+      call(onePerson, 'POST', `/v1/secret-reveal-requests/${request.id}/${action}`, { token });
+    expect((await act('reveal', tokens.alice)).status).toBe(409);
+    const self = await act('approve', tokens.alice);
+    expect(self.status).toBe(409);
+    expect(((await self.json()) as { error: string }).error).toMatch(/own reveal request/);
+    expect((await act('approve', tokens.bob)).status).toBe(200);
+    const shown = await act('reveal', tokens.alice);
+    expect(shown.status).toBe(200);
+    expect(((await shown.json()) as { secret: string }).secret).toBe(RECOVERY_KEY);
+
+    // The team stops requiring it: the device's next reveal needs no second approver again.
+    expect((await setting(tokens.alice, { required: false })).status).toBe(200);
+    const again = await call(
+      onePerson,
+      'POST',
+      `/v1/devices/${teamDevice}/secrets/filevault-prk/reveal-requests`,
+      {
+        token: tokens.alice,
+        body: { reason: 'once more' },
+      },
+    );
+    expect(((await again.json()) as { status: string }).status).toBe('approved');
+  });
+
   it('gives a Temporal caller without the recorded reveal (a compromised edge) nothing', async () => {
     const asked = await ask(onePerson, tokens.alice);
     const request = (await asked.json()) as { id: string; status: string };

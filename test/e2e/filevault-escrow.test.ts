@@ -11,6 +11,7 @@ import { KeyRing } from '../../core/crypto/key-ring.js';
 import { ringSealingKey } from '../../core/crypto/ring-sealing-key.js';
 import { commandResultContext } from '../../core/device/sealed-command-result.js';
 import { createLogger } from '../../core/log/logger.js';
+import { workflowIds } from '../../core/temporal/task-queues.js';
 import { keyRingKms } from '../../core/vault/key-ring-kms.js';
 import { SimulatedAppleDevice } from '../sim/apple/simulated-device.js';
 import { eventually } from '../support/apple-requests.js';
@@ -32,13 +33,15 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     waitMs: WAIT_MS,
     log: createLogger('edge', 'debug', sink),
     // A refused rotation is retried a second later (then two, four…).
-    coreEnv: { KEEP_VAULT_ROTATION_RETRY_SECONDS: '1' },
+    // A FileVault key older than 30 days is rotated by the sweep.
+    coreEnv: { KEEP_VAULT_ROTATION_RETRY_SECONDS: '1', KEEP_VAULT_FILE_VAULT_ROTATION_DAYS: '30' },
   });
   const mac = new SimulatedAppleDevice({ kind: 'mac' });
   let deviceId: string;
   let recoveryKey: string;
   let newRecoveryKey: string;
   let retriedRecoveryKey: string;
+  let scheduledRecoveryKey: string;
 
   it('escrows the recovery key the Mac encrypted to the escrow certificate its policy installed', async () => {
     deviceId = await enroll(mac);
@@ -145,6 +148,38 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(await fileVaultRow()).toMatchObject({ version: 3, rotationError: null, rotationFailedAt: null });
   });
 
+  it('rotates a key older than vault.fileVaultRotationDays on the hourly sweep and escrows the new one', async () => {
+    const db = planes.database.core.db;
+    const vault = createVault({ db, kms: keyRingKms(KeyRing.parse(planes.coreConfig.core.secretKeys)) });
+    // Thirty-one days pass for the current key.
+    await db
+      .updateTable('vault_secrets')
+      .set({ created_at: new Date(Date.now() - 31 * 86_400_000) })
+      .where('device_id', '=', deviceId)
+      .where('kind', '=', 'filevault-prk')
+      .where('state', '=', 'current')
+      .execute();
+    await planes.temporal.schedule
+      .getHandle(workflowIds.secretRotationSweep(planes.coreConfig.core.taskQueue))
+      .trigger();
+    scheduledRecoveryKey = await eventually(async () => {
+      const key = (await vault.readCurrent(deviceId, 'filevault-prk'))?.toString();
+      return key && key !== retriedRecoveryKey ? key : undefined;
+    }, WAIT_MS);
+    expect(scheduledRecoveryKey).toBe(mac.state.fileVault.personalRecoveryKey);
+    const rotations = await db
+      .selectFrom('device_commands')
+      .select('requested_by')
+      .where('device_id', '=', deviceId)
+      .where('request_type', '=', 'RotateFileVaultKey')
+      .execute();
+    expect(rotations.map((r) => r.requested_by)).toContain(
+      `keep:secret-rotation:secret-rotation-schedule-filevault-prk-${deviceId}-v3:1`,
+    );
+    // One scheduled rotation, of the key that was due (the versions before it were rotated after their reveals).
+    expect(rotations.filter((r) => r.requested_by.includes('schedule-filevault-prk'))).toHaveLength(1);
+  });
+
   it('leaves the plaintext key nowhere in the edge database', async () => {
     const { tables, text: dump } = await edgeDatabaseText(planes);
     expect(tables).toContain('command_results');
@@ -159,7 +194,7 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
       .execute();
     expect(answers.length).toBeGreaterThan(0);
     for (const { command_uuid } of answers) expect(dump).toContain(command_uuid);
-    for (const key of [recoveryKey, newRecoveryKey, retriedRecoveryKey])
+    for (const key of [recoveryKey, newRecoveryKey, retriedRecoveryKey, scheduledRecoveryKey])
       for (const form of [key, Buffer.from(key).toString('hex'), Buffer.from(key).toString('base64')])
         expect(dump.includes(form), form).toBe(false);
   });
@@ -173,6 +208,7 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(log.includes(recoveryKey)).toBe(false);
     expect(log.includes(newRecoveryKey)).toBe(false);
     expect(log.includes(retriedRecoveryKey)).toBe(false);
+    expect(log.includes(scheduledRecoveryKey)).toBe(false);
   });
 
   it('leaves the plaintext key nowhere in any decoded Temporal payload', async () => {
@@ -183,6 +219,7 @@ describe('FileVault key escrow from a simulated Mac', { timeout: 300_000 }, () =
     expect(haystack.includes(recoveryKey)).toBe(false);
     expect(haystack.includes(newRecoveryKey)).toBe(false);
     expect(haystack.includes(retriedRecoveryKey)).toBe(false);
+    expect(haystack.includes(scheduledRecoveryKey)).toBe(false);
   });
 
   // Last: it stops the outbox relay, to look at the answer while it waits at the edge.

@@ -6,6 +6,8 @@ export interface TeamTable {
   name: string;
   /** Devices of this team enrol and renew only with a hardware-attested (ACME device-attest-01) identity. */
   require_attestation: Generated<boolean>;
+  /** Revealing an escrowed secret of a device of this team needs a second admin, whatever the global setting. */
+  require_reveal_approval: Generated<boolean>;
   created_at: Generated<Date>;
 }
 

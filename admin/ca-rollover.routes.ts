@@ -73,12 +73,25 @@ const startBody = z.strictObject({
       'With newRoot: the share of enrolled Apple devices whose ProfileList must show the new root installed ' +
         '(a trust profile Keep sends) before anything is issued under it.',
     ),
+  trustDeadlineMinutes: z
+    .number()
+    .min(0)
+    .max(525_600)
+    .optional()
+    .describe(
+      'With newRoot: how long to wait for trustedShare. Past it the rollover pauses itself, its pausedReason ' +
+        'naming how many devices lack the new root; resuming goes on without them. Without it, it waits on.',
+    ),
 });
 
 const progressView = z.object({
   rolloverId: z.uuid(),
   phase: z.enum(['introducing', 'trusting', 'publishing', 'switching', 'renewing', 'retiring', 'completed']),
   paused: z.boolean(),
+  pausedReason: z
+    .string()
+    .optional()
+    .describe('Why the rollover paused itself (trustDeadlineMinutes passed); gone once resumed.'),
   newCa: z.string().nullable().describe("The new issuing CA's subject, once introduced."),
   remaining: z.number().int().describe('Device identities from the old CA not renewed yet (last count).'),
   asked: z.number().int(),
@@ -208,6 +221,9 @@ export function caRolloverRoutes(deps: {
           askAgainAfterMinutes: body.askAgainAfterMinutes,
           deadline: new Date(Date.now() + body.deadlineDays * 86_400_000).toISOString(),
           ...(body.newRoot ? { newRoot: true, trustedShare: body.trustedShare } : {}),
+          ...(body.newRoot && body.trustDeadlineMinutes !== undefined
+            ? { trustDeadlineMinutes: body.trustDeadlineMinutes }
+            : {}),
         };
         const principal = c.get('principal');
         await recordAudit(deps.db, principal, {

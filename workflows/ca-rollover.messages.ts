@@ -8,6 +8,8 @@ export interface CaRolloverProgress {
   rolloverId: string;
   phase: CaRolloverPhase;
   paused: boolean;
+  /** Why the rollover paused itself (a trust deadline passed); cleared on resume. */
+  pausedReason?: string;
   /** The new issuing CA's subject, once introduced. */
   newCa: string | null;
   /** Device identities from the old CA not renewed yet (at the last count). */
@@ -41,6 +43,11 @@ export interface CaRolloverInput {
   newRoot?: boolean;
   /** With `newRoot`: the share (0–1) of enrolled Apple devices that must have the new root before it issues. */
   trustedShare?: number;
+  /**
+   * With `newRoot`: how long to wait for `trustedShare`; past it the rollover pauses itself, naming how many
+   * devices lack the new root, and a resume goes on without them.
+   */
+  trustDeadlineMinutes?: number;
 }
 
 /** Who acts: an admin's subject and the request the admin API recorded (used once). */

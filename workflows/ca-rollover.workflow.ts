@@ -50,6 +50,7 @@ export async function caRolloverWorkflow(input: CaRolloverInput): Promise<CaRoll
         requestedBy: by,
       });
       progress.paused = paused;
+      if (!paused) delete progress.pausedReason;
       return progress;
     };
   const refuseWhenDone = (_actor: CaRolloverActor) => {

@@ -1,6 +1,8 @@
 // A root rollover's first step: the enrolled Apple devices get the successor root as a trust profile, in pages,
 // each with a ProfileList whose answer proves it; devices without it are asked again after a while, until the
-// share the admin asked for has it. Nothing is issued under the new root before then.
+// share the admin asked for has it. Nothing is issued under the new root before then — unless the admin set a trust
+// deadline: past it the rollover pauses itself with the count of devices lacking the root, and the admin's resume
+// goes on without them (they still chain through the cross-certificate to the old root while it lives).
 import { condition, proxyActivities, sleep } from '@temporalio/workflow';
 import type { PkiActivities } from '../activities/pki/pki.activities.js';
 import type { RootTrustActivities, RootTrustCount } from '../activities/pki/root-trust.activities.js';
@@ -15,6 +17,10 @@ export async function deliverRootTrust(input: CaRolloverInput, progress: CaRollo
   const share = input.trustedShare ?? 1;
   const reached = () => trust.enrolled === 0 || trust.trusted >= Math.ceil(share * trust.enrolled);
   const edges = await core.edgeTaskQueues();
+  // Workflow time, fixed when trust delivery starts. No new commands without the option, so histories of
+  // rollovers started before it existed replay unchanged.
+  const deadline =
+    input.trustDeadlineMinutes === undefined ? Infinity : Date.now() + input.trustDeadlineMinutes * 60_000;
   let askedAt = -Infinity;
   for (;;) {
     // Workflow time: replays see the same values.
@@ -40,6 +46,15 @@ export async function deliverRootTrust(input: CaRolloverInput, progress: CaRollo
       after = count.untrusted.at(-1)!;
     }
     if (reached()) return;
+    if (Date.now() >= deadline) {
+      const lacking = trust.enrolled - trust.trusted;
+      progress.paused = true;
+      progress.pausedReason =
+        `trustDeadlineMinutes passed: ${lacking} of ${trust.enrolled} enrolled Apple devices lack the new root ` +
+        `(trustedShare ${share} needs ${Math.ceil(share * trust.enrolled)} with it); resume to go on without them`;
+      await condition(() => !progress.paused);
+      return;
+    }
     await sleep(`${input.checkIntervalSeconds} seconds`);
   }
 }

@@ -68,14 +68,14 @@ export async function findCrlSigningCas(db: Db, only?: 'retired'): Promise<CaKey
 }
 
 /**
- * Changes whenever an issuing CA is introduced, activated or retired, or a retired one's key is destroyed: a
- * loaded CA older than it is stale.
+ * Changes whenever an issuing CA or a root is introduced, activated or retired, or a retired issuing CA's key is
+ * destroyed: a loaded CA older than it is stale.
  */
 export async function issuingCaVersion(db: Db): Promise<string> {
   const rows = await db
     .selectFrom('ca_keys')
     .select(['id', 'state'])
-    .where('purpose', '=', 'issuing')
+    .where('purpose', 'in', ['issuing', 'root'])
     .where((eb) => eb.or([eb('state', '<>', 'retired'), eb('sealed_private_key', 'is not', null)]))
     .orderBy('id')
     .execute();

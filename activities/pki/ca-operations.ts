@@ -206,6 +206,8 @@ export async function loadOrCreateCa(
 }
 
 function rolloverRootsOf(rows: CaKey[]): LoadedCa['rolloverRoots'] {
+  // The cross-certificate serves only devices that trust the old root: once that root is retired, neither is served.
+  if (rows.every((row) => row.state === 'active')) return { crossCertificates: [], roots: [] };
   const blocks = (pem: string | null) => (pem ? pemBlocks(pem, 'CERTIFICATE') : []);
   return {
     crossCertificates: rows.flatMap((row) => blocks(row.cross_certificate_pem)),
@@ -459,5 +461,40 @@ export async function destroyExpiredCaKeys(db: Kysely<CoreDatabase>, now: Date):
       destroyed++;
     }
     return destroyed;
+  });
+}
+
+/**
+ * An old root stays `retiring` (trusted and published) while anything chains to it: once every issuing CA it
+ * certified is retired and has had its key destroyed (its last certificate expired, see destroyExpiredCaKeys),
+ * the root is `retired`, leaves the chain the edges serve, and its key is destroyed, its certificate kept on
+ * record. Returns how many roots were retired.
+ */
+export async function retireExpiredRoots(db: Kysely<CoreDatabase>): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('keep.pki.ca'))`.execute(trx);
+    const rows = await trx
+      .selectFrom('ca_keys')
+      .selectAll()
+      .where('purpose', 'in', ['root', 'issuing'])
+      .execute();
+    let retired = 0;
+    for (const root of rows.filter((row) => row.purpose === 'root' && row.state === 'retiring')) {
+      const rootCertificate = new X509Certificate(root.certificate_pem);
+      // Both roots bear one name: only the signature tells which one certified an issuing CA.
+      const underIt = rows.filter((row) => {
+        if (row.purpose !== 'issuing') return false;
+        const issuing = new X509Certificate(row.certificate_pem);
+        return issuing.checkIssued(rootCertificate) && issuing.verify(rootCertificate.publicKey);
+      });
+      if (underIt.some((row) => row.state !== 'retired' || row.sealed_private_key !== null)) continue;
+      await trx
+        .updateTable('ca_keys')
+        .set({ state: 'retired', sealed_private_key: null })
+        .where('id', '=', root.id)
+        .execute();
+      retired++;
+    }
+    return retired;
   });
 }

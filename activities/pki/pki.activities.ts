@@ -21,6 +21,7 @@ import {
 import { createCaLoader, crlUrlFor, type CaLoader } from './ca-loader.js';
 import {
   destroyExpiredCaKeys,
+  retireExpiredRoots,
   issueFromCsr,
   publishCrls,
   recordIssued,
@@ -482,6 +483,11 @@ export function createPkiActivities(deps: {
     async refreshCrl(): Promise<Pick<Revocation, 'crlBase64' | 'crls'>> {
       await destroyExpiredCaKeys(db, new Date());
       return publishFreshCrls();
+    },
+
+    /** Retires an old root nothing chains to any more (after refreshCrl destroyed its issuing CAs' keys). */
+    async retireExpiredRoots(): Promise<{ retired: number }> {
+      return { retired: await retireExpiredRoots(db) };
     },
   };
   return activities;

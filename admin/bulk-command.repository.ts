@@ -9,10 +9,20 @@ import type { DeviceCommandStatus } from '../core/db/core/device-command.table.j
 import type { Scope } from './auth/rbac.js';
 import { inScope } from './device.repository.js';
 import { isUuid } from './ids.js';
+import type { AdminPlatform } from './platform.js';
 
 export interface Refusal {
   deviceId: string;
   reason: BulkTargetRefusal;
+  /** The platform's reason in words, for `not-for-device`. */
+  detail?: string;
+}
+
+/** The command the targets would get, and the platform's say on which devices cannot take it. */
+export interface BulkCommandKind {
+  platform: string;
+  requestType: string;
+  refusal?: AdminPlatform['commands']['refusal'];
 }
 
 export interface ResolvedTargets {
@@ -31,7 +41,7 @@ export async function resolveBulkTargets(
   db: Kysely<CoreDatabase>,
   target: { deviceIds: readonly string[] } | { teamId: string },
   scope: Scope,
-  platform: string,
+  command: BulkCommandKind,
 ): Promise<ResolvedTargets> {
   const ids =
     'teamId' in target
@@ -49,7 +59,7 @@ export async function resolveBulkTargets(
       ? []
       : await db
           .selectFrom('devices')
-          .select(['id', 'platform', 'enrollment_status', 'enrollment_id'])
+          .select(['id', 'platform', 'enrollment_status', 'enrollment_id', 'os_platform', 'facts'])
           .select((eb) => eb.case().when(inScope(scope)(eb)).then(true).else(false).end().as('visible'))
           .where('id', 'in', valid)
           .execute();
@@ -61,12 +71,15 @@ export async function resolveBulkTargets(
       ? 'unknown'
       : !device.visible
         ? 'out-of-scope'
-        : device.platform !== platform
+        : device.platform !== command.platform
           ? 'other-platform'
           : device.enrollment_status !== 'enrolled' || !device.enrollment_id
             ? 'not-enrolled'
             : undefined;
+    // Asked only of a device that would otherwise get the command, so one refused device does not fail the call.
+    const detail = device && !reason ? command.refusal?.(command.requestType, device) : undefined;
     if (reason) resolved.refused.push({ deviceId, reason });
+    else if (detail) resolved.refused.push({ deviceId, reason: 'not-for-device', detail });
     else resolved.accepted.push(deviceId);
   }
   return resolved;
@@ -96,12 +109,13 @@ export async function insertBulkCommand(
       state: 'pending' as const,
       reason: null,
     })),
-    ...targets.refused.map(({ deviceId, reason }) => ({
+    ...targets.refused.map(({ deviceId, reason, detail }) => ({
       bulk_id: id,
       device_id: deviceId,
       command_uuid: null,
       state: 'refused' as const,
       reason,
+      detail: detail ?? null,
     })),
   ];
   await db.transaction().execute(async (tx) => {
@@ -166,7 +180,7 @@ export async function bulkProgress(db: Kysely<CoreDatabase>, bulkId: string): Pr
       .execute(),
     db
       .selectFrom('bulk_command_targets')
-      .select(['device_id', 'reason'])
+      .select(['device_id', 'reason', 'detail'])
       .where('bulk_id', '=', bulkId)
       .where('state', '=', 'refused')
       .orderBy('device_id')
@@ -175,7 +189,11 @@ export async function bulkProgress(db: Kysely<CoreDatabase>, bulkId: string): Pr
   const progress: BulkProgress = {
     targets: { pending: 0, queued: 0, refused: 0 },
     results: { queued: 0, acknowledged: 0, error: 0, 'format-error': 0, 'not-now': 0 },
-    refused: refused.map((row) => ({ deviceId: row.device_id, reason: row.reason! })),
+    refused: refused.map((row) => ({
+      deviceId: row.device_id,
+      reason: row.reason!,
+      ...(row.detail === null ? {} : { detail: row.detail }),
+    })),
   };
   for (const row of states) progress.targets[row.state] = Number(row.n);
   for (const row of results) progress.results[row.status] = Number(row.n);

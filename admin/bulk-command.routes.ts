@@ -70,10 +70,11 @@ const bulkRequest = z
 const refusal = z.object({
   deviceId: z.string(),
   reason: z
-    .enum(['unknown', 'out-of-scope', 'not-enrolled', 'other-platform', 'not-at-edge'])
+    .enum(['unknown', 'out-of-scope', 'not-enrolled', 'other-platform', 'not-at-edge', 'not-for-device'])
     .describe(
-      'unknown: no such device; out-of-scope: not yours to command; not-enrolled; other-platform; not-at-edge: no edge holds its enrollment.',
+      'unknown: no such device; out-of-scope: not yours to command; not-enrolled; other-platform; not-at-edge: no edge holds its enrollment; not-for-device: the device cannot take this command (Apple: a device-wide command to a User Enrollment), `detail` says why.',
     ),
+  detail: z.string().optional().describe('Why, in words, for not-for-device.'),
 });
 
 const accepted = z.object({
@@ -209,7 +210,11 @@ export function bulkCommandRoutes(deps: BulkCommandDeps): AdminRoute[] {
           deps.db,
           body.teamId === undefined ? { deviceIds: body.devices ?? [] } : { teamId: body.teamId },
           scope,
-          body.platform,
+          {
+            platform: body.platform,
+            requestType: built.requestType,
+            refusal: (requestType, device) => commands.refusal?.(requestType, device),
+          },
         );
         const bulkId = randomUUID();
         // Written first: if the audit row cannot be written, nothing is recorded or sent.

@@ -44,7 +44,7 @@ export interface AdminCommands {
    * Why this device cannot take the command (Apple: a device-wide command to a User Enrollment), or undefined.
    * Absent: every device of the platform takes every command it builds.
    */
-  refusal?(requestType: string, device: Device): string | undefined;
+  refusal?(requestType: string, device: Pick<Device, 'os_platform' | 'facts'>): string | undefined;
   /** A copy of a result with its secret values replaced, and their dotted paths (empty when none). */
   redactResult(
     requestType: string,

@@ -89,6 +89,12 @@ export const edgeSettings = z.strictObject({
     .string()
     .optional()
     .describe('Extra CA (PEM) to trust for APNs: only for a local fake APNs in tests.'),
+  appleDeviceCaFile: z
+    .string()
+    .optional()
+    .describe(
+      "Roots (PEM) a device's signed MachineInfo must chain to (Apple Root CA, from Apple's certificate authority page); set, an unsigned or foreign MachineInfo is refused with 400. Absent = the signature is checked, its chain is not.",
+    ),
   wnsClientId: z
     .string()
     .min(1)

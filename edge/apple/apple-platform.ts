@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { EdgePlatform, EdgePlatformDeps, StartedEdgePlatform } from '../platform.js';
 import { createAppleEdgeActivities, enqueueAppleBulk, enqueueAppleCommands } from './apple.activities.js';
+import { appleDeviceCaTrust } from './apple-device-ca.js';
 import { appleRoutes } from './index.js';
 import { createPushService, type PushService } from './push-service.js';
 
@@ -36,6 +37,14 @@ export function startAppleEdge(deps: EdgePlatformDeps): StartedAppleEdge {
       publicUrl: settings.publicUrl,
       log: deps.log,
       accountEnrollment: settings.appleAccountEnrollment,
+      ...(settings.appleDeviceCaFile
+        ? {
+            machineInfoCa: appleDeviceCaTrust(
+              readFileSync(settings.appleDeviceCaFile, 'utf8'),
+              settings.appleDeviceCaFile,
+            ),
+          }
+        : {}),
     }),
     activities: createAppleEdgeActivities({ db, push, keyRing: deps.keyRing }),
     enqueueCommands: (input) => enqueueAppleCommands({ db, push, keyRing: deps.keyRing }, input),

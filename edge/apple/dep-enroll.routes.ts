@@ -10,6 +10,7 @@ import { withDeadline } from '../../core/concurrency/deadline.js';
 import { workflowIds } from '../../core/temporal/task-queues.js';
 import { profileReplyContext } from '../../core/apple/enrollment-profile.js';
 import { generateBoxKeyPair, openSealed } from '../../core/crypto/sealed-box.js';
+import type { TrustStore } from '../../core/cms/index.js';
 import type { zeroTouchAdmissionWorkflow } from '../../workflows/zero-touch-admission.workflow.js';
 import { notAdmitted, readMachineInfo } from './machine-info.js';
 
@@ -18,6 +19,8 @@ export interface DepEnrollDeps {
   coreTaskQueue: string;
   edgeTaskQueue: string;
   temporalTimeoutMs?: number;
+  /** The roots a MachineInfo signer must chain to (edge.appleDeviceCaFile). */
+  machineInfoCa?: TrustStore;
 }
 
 /** MachineInfo is a handful of short strings. */
@@ -29,7 +32,7 @@ export function depEnrollRoutes(deps: DepEnrollDeps) {
     bodyLimit({ maxSize: MAX_BODY, onError: (c) => c.text('request body too large', 413) }),
     async (c) => {
       const body = Buffer.from(await c.req.arrayBuffer());
-      const { serialNumber, machine } = readMachineInfo(body, false);
+      const { serialNumber, machine } = readMachineInfo(body, false, deps.machineInfoCa);
       const reply = generateBoxKeyPair();
       let result: { enrollmentId: string; sealedProfile: string };
       try {

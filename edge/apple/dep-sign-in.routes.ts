@@ -6,6 +6,7 @@
 import { Hono, type Context } from 'hono';
 import { profileReplyContext } from '../../core/apple/enrollment-profile.js';
 import { generateBoxKeyPair, openSealed } from '../../core/crypto/sealed-box.js';
+import type { TrustStore } from '../../core/cms/index.js';
 import { readMachineInfo } from './machine-info.js';
 import { signInPage, signInStep, stateCookie, type SignInStepDeps } from './sign-in-step.js';
 
@@ -19,13 +20,17 @@ export const DEVICE_INFO_HEADER = 'x-apple-aspen-deviceinfo';
 /** Base64 of a SignedData holding a short plist and the device's certificate: a few kilobytes. */
 const MAX_DEVICE_INFO = 16 * 1024;
 
-export type DepSignInDeps = SignInStepDeps & { edgeTaskQueue: string };
+export type DepSignInDeps = SignInStepDeps & {
+  edgeTaskQueue: string;
+  /** The roots a MachineInfo signer must chain to (edge.appleDeviceCaFile). */
+  machineInfoCa?: TrustStore;
+};
 
 /** The header is base64 of the CMS SignedData; anything else is refused before the core is asked. */
-function deviceInfo(value: string | undefined) {
+function deviceInfo(value: string | undefined, machineInfoCa: TrustStore | undefined) {
   if (!value) return undefined;
   if (value.length > MAX_DEVICE_INFO || !/^[A-Za-z0-9+/=\s]+$/.test(value)) return undefined;
-  return readMachineInfo(Buffer.from(value, 'base64'), true);
+  return readMachineInfo(Buffer.from(value, 'base64'), true, machineInfoCa);
 }
 
 export function failedStepPage(c: Context, failure: 'not-admitted' | 'unavailable') {
@@ -41,7 +46,7 @@ export function depSignInRoutes(deps: DepSignInDeps) {
 
   return new Hono()
     .get(DEP_SIGN_IN_PATHS.start, async (c) => {
-      const info = deviceInfo(c.req.header(DEVICE_INFO_HEADER));
+      const info = deviceInfo(c.req.header(DEVICE_INFO_HEADER), deps.machineInfoCa);
       if (!info)
         return signInPage(c, 400, `${DEVICE_INFO_HEADER}: expected the device’s signed MachineInfo (base64)`);
       const begun = await step({ step: 'begin', serialNumber: info.serialNumber, redirectUri });

@@ -10,6 +10,7 @@ import { profileRoutes } from './profile.routes.js';
 import { depSignInRoutes } from './dep-sign-in.routes.js';
 import { accountEnrollmentRoutes } from './account-enrollment.routes.js';
 import type { Logger } from '../../core/log/logger.js';
+import type { TrustStore } from '../../core/cms/index.js';
 
 export type AppleRoutesDeps = CheckinDeps & {
   /** The edge key ring: command bodies are sealed with it at rest. */
@@ -21,6 +22,8 @@ export type AppleRoutesDeps = CheckinDeps & {
   log: Logger;
   /** `edge.appleAccountEnrollment`: account-driven enrolment is offered. */
   accountEnrollment: boolean;
+  /** `edge.appleDeviceCaFile`: the roots a MachineInfo signer must chain to; absent = not checked. */
+  machineInfoCa?: TrustStore;
 };
 
 /** The core admits the device and checks the sign-in within this, or the web view is told to retry. */

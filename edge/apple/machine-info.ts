@@ -5,7 +5,7 @@
 import { ApplicationFailure } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import { optional } from '../../core/apple/plist-fields.js';
-import { verifySignedData } from '../../core/cms/index.js';
+import { CmsError, verifySignedData, type TrustStore } from '../../core/cms/index.js';
 import { parseDeviceBody } from './parse-device-body.js';
 import type { AppleHardware } from '../../core/apple/attestation-capability.js';
 
@@ -17,20 +17,37 @@ export interface MachineInfo {
 
 /**
  * `signed` is MachineInfo inside CMS SignedData made by the device; its signature is checked with Node's crypto
- * against the certificate the device sent (that certificate's chain to Apple's device CA is not checked yet).
- * The profile's `url` also accepts the bare plist (`signed: false`), as older devices post it.
+ * against the certificate the device sent. With `deviceCa` (edge.appleDeviceCaFile) that certificate must also chain,
+ * through the intermediates the message carries, to one of its roots, and a bare plist is refused; without it the
+ * chain is not checked. The profile's `url` also accepts the bare plist (`signed: false`), as older devices post it.
  */
-export function readMachineInfo(body: Buffer, signed: boolean): MachineInfo {
+export function readMachineInfo(body: Buffer, signed: boolean, deviceCa?: TrustStore): MachineInfo {
   let plist = body;
   if (signed || body[0] === 0x30) {
+    let verified;
     try {
-      plist = verifySignedData(body).content;
+      verified = verifySignedData(body);
     } catch (cause) {
       throw new HTTPException(400, {
         message: 'malformed request: MachineInfo signature does not verify',
         cause,
       });
     }
+    try {
+      deviceCa?.verify(verified.signer.certificate, verified.certificates);
+    } catch (cause) {
+      if (!(cause instanceof CmsError)) throw cause;
+      throw new HTTPException(400, {
+        message: `malformed request: MachineInfo signer is not an Apple device (${cause.message})`,
+        cause,
+      });
+    }
+    plist = verified.content;
+  } else if (deviceCa) {
+    throw new HTTPException(400, {
+      message:
+        'malformed request: MachineInfo is not signed, and this server requires a signature from an Apple device',
+    });
   }
   return parseDeviceBody(plist, (dict) => {
     const serial = optional(dict, 'SERIAL', 'string');

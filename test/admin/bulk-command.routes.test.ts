@@ -30,7 +30,7 @@ interface Progress {
   finishedAt: string | null;
   targets: { pending: number; queued: number; refused: number };
   results: Record<string, number>;
-  refused: Array<{ deviceId: string; reason: string }>;
+  refused: Array<{ deviceId: string; reason: string; detail?: string }>;
 }
 
 /** What a device answers: enough for Keep's inventory commands and the bulk one (ProfileList). */
@@ -345,6 +345,43 @@ describe('one command to many devices', { timeout: 240_000 }, () => {
       },
     });
     expect(erase.status).toBe(403);
+    for (const device of devices) await session(device);
+  });
+
+  it('refuses a device-wide command to a User Enrollment per device, saying why, and sends it to the rest', async () => {
+    const db = planes.database.core.db;
+    const [company] = await coreIds();
+    const byod = await insertDevice(db, {
+      facts: { authenticate: { udid: 'E-BULK-BYOD', userEnrollment: true } },
+    });
+    await db.updateTable('devices').set({ enrollment_id: randomUUID() }).where('id', '=', byod).execute();
+    const bulk = (idempotencyKey: string, requestType: string) =>
+      call(admin, 'POST', '/v1/commands', {
+        token: operator,
+        body: { idempotencyKey, platform: 'apple', devices: [company!, byod], command: { requestType } },
+      });
+    const restart = await bulk('byod-restart', 'RestartDevice');
+    expect(restart.status).toBe(202);
+    const refused = [
+      {
+        deviceId: byod,
+        reason: 'not-for-device',
+        detail: expect.stringMatching(/^RestartDevice acts on the whole device, which a User Enrollment/),
+      },
+    ];
+    const accepted = (await restart.json()) as { id: string };
+    expect(accepted).toMatchObject({ accepted: 1, refused });
+    const done = await eventually(async () => {
+      const progress = await progressOf(accepted.id);
+      return progress.finishedAt ? progress : undefined;
+    }, 60_000);
+    expect(done).toMatchObject({ targets: { pending: 0, queued: 1, refused: 1 }, refused });
+    expect(
+      await db.selectFrom('device_commands').select('command_uuid').where('device_id', '=', byod).execute(),
+    ).toEqual([]);
+    // What a personal device takes is not refused for it.
+    const inventory = await bulk('byod-profiles', 'ProfileList');
+    expect(await inventory.json()).toMatchObject({ accepted: 2, refused: [] });
     for (const device of devices) await session(device);
   });
 

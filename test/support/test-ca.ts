@@ -86,10 +86,14 @@ export function issueCertificate(
   cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 24 * HOUR);
   cert.setSubject(options.subject);
   cert.setIssuer(ca.cert.subject.attributes);
+  const extensions = (options.extensions ?? []) as Array<{ name?: string }>;
   cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
+    // A leaf unless the caller says otherwise (an intermediate CA).
+    ...(extensions.some((e) => e.name === 'basicConstraints')
+      ? []
+      : [{ name: 'basicConstraints', cA: false }]),
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.cert.generateSubjectKeyIdentifier().getBytes() },
-    ...(options.extensions ?? []),
+    ...extensions,
   ]);
   cert.sign(ca.key, forge.md.sha256.create());
   return {
@@ -98,6 +102,18 @@ export function issueCertificate(
     certPem: forge.pki.certificateToPem(cert),
     keyPem: keys.keyPem,
   };
+}
+
+/** A CA under `ca`, that issues as `ca` does: the intermediate a device sends along with its identity. */
+export function issueIntermediateCa(ca: TestCa, commonName: string): TestCa {
+  return issueCertificate(ca, {
+    subject: [{ name: 'commonName', value: commonName }],
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+      { name: 'subjectKeyIdentifier' },
+    ],
+  });
 }
 
 /** A TLS server certificate for 127.0.0.1 / localhost. */

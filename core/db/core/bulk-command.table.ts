@@ -20,10 +20,11 @@ export interface BulkCommandTable {
 
 /**
  * Why a target got no command: not a device Keep knows, outside the caller's scope, not enrolled, of another
- * platform than the command's, or not enrolled at any edge the core serves.
+ * platform than the command's, not enrolled at any edge the core serves, or a device that cannot take this command
+ * (a device-wide command to a User Enrollment; `detail` says why).
  */
 export type BulkTargetRefusal =
-  'unknown' | 'out-of-scope' | 'not-enrolled' | 'other-platform' | 'not-at-edge';
+  'unknown' | 'out-of-scope' | 'not-enrolled' | 'other-platform' | 'not-at-edge' | 'not-for-device';
 
 export interface BulkCommandTargetTable {
   bulk_id: string;
@@ -33,6 +34,8 @@ export interface BulkCommandTargetTable {
   /** `pending` until the fan-out hands it to the device's edge. */
   state: 'pending' | 'queued' | 'refused';
   reason: BulkTargetRefusal | null;
+  /** The platform's own words for a `not-for-device` target; null otherwise. */
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type BulkCommand = Selectable<BulkCommandTable>;

@@ -7,7 +7,7 @@ import { signSignedData } from '../../../core/cms/index.js';
 import { createTestCa, issueCertificate, type IssuedCertificate } from '../../support/test-ca.js';
 import type { DeviceState } from './device-state.js';
 
-/** Stands in for Apple's device identity, issued once per process: Keep does not check its chain yet. */
+/** Stands in for Apple's device identity, issued once per process: the test stacks leave edge.appleDeviceCaFile unset. */
 let deviceIdentity: IssuedCertificate | undefined;
 
 export function machineInfoPlist(state: DeviceState): Buffer {

@@ -58,8 +58,7 @@ export interface AuthenticateBinding {
  * device keeps its history and its workflow.
  */
 export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): Promise<Enrollment> {
-  if (binding.replaces)
-    await db.deleteFrom('command_queue').where('enrollment_id', '=', binding.replaces).execute();
+  if (binding.replaces) await forgetEnrollmentState(db, binding.replaces);
   return bindRow(db, binding).catch((error: unknown) => {
     // Two Authenticates naming one enrollment from two UDIDs at once: the loser is refused like any other
     // claim on an enrollment another device holds, not answered with a 500.
@@ -73,6 +72,21 @@ export async function bindOnAuthenticate(db: Db, binding: AuthenticateBinding): 
       );
     throw error;
   });
+}
+
+/**
+ * What a checked-out enrollment left at the edge: its stale queue, and the rows that name its id (the declaration
+ * set, declared profiles, user channels). They reference the id the re-enrollment replaces, so they go first; the
+ * core sends the new enrollment its own once it authenticates.
+ */
+async function forgetEnrollmentState(db: Db, enrollmentId: string): Promise<void> {
+  for (const table of [
+    'command_queue',
+    'apple_declaration_sets',
+    'apple_declaration_profiles',
+    'apple_user_channels',
+  ] as const)
+    await db.deleteFrom(table).where('enrollment_id', '=', enrollmentId).execute();
 }
 
 function bindRow(db: Db, binding: AuthenticateBinding): Promise<Enrollment> {

@@ -109,6 +109,58 @@ describe('binding an identity certificate to a device', () => {
     expect((await idle(udid, first)).status).toBe(403);
   });
 
+  it('re-enrols a checked-out device whose old enrollment left a declaration set, a declared profile and a user channel', async () => {
+    const udid = `RETURNING-DDM-${randomUUID()}`;
+    const first = await enrolled(udid);
+    const db = planes.database.edge.db;
+    await db
+      .insertInto('apple_declaration_sets')
+      .values({
+        enrollment_id: first.enrollmentId,
+        declarations: JSON.stringify([]),
+        declarations_token: 't',
+        changed_at: new Date(),
+      })
+      .execute();
+    await db
+      .insertInto('apple_declaration_profiles')
+      .values({
+        enrollment_id: first.enrollmentId,
+        identifier: 'p',
+        body: Buffer.from('x'),
+        body_key_id: 'k',
+      })
+      .execute();
+    await db
+      .insertInto('apple_user_channels')
+      .values({
+        enrollment_id: first.enrollmentId,
+        user_id: 'u',
+        short_name: null,
+        push_token: Buffer.alloc(32),
+        push_magic: 'm',
+      })
+      .execute();
+    expect(
+      (await send('/mdm/checkin', { MessageType: 'CheckOut', UDID: udid, Topic: TOPIC }, first)).status,
+    ).toBe(200);
+    const second = await identities.enroll();
+    expect((await authenticate(udid, second)).status).toBe(200);
+    expect(await binding(udid)).toMatchObject({ id: second.enrollmentId, status: 'authenticated' });
+    for (const table of [
+      'apple_declaration_sets',
+      'apple_declaration_profiles',
+      'apple_user_channels',
+    ] as const)
+      expect(
+        await db
+          .selectFrom(table)
+          .select('enrollment_id')
+          .where('enrollment_id', '=', first.enrollmentId)
+          .execute(),
+      ).toEqual([]);
+  });
+
   it('refuses a RenewalReq from a certificate that is not bound to its enrollment', async () => {
     const unbound = await identities.enroll();
     await expect(identities.renew(unbound)).rejects.toThrow(ScepClientError);
